@@ -1,0 +1,28 @@
+// Entry point of the API service: validates configuration, opens storage,
+// serves HTTP, and closes storage cleanly on SIGINT/SIGTERM.
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { DataDirInUseError, DataDirLock } from '@crm/database';
+import { ConfigError, loadConfig } from '@crm/shared';
+import { createApp } from './create-app';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (!config.databaseUrl) DataDirLock.assertFree(config.dataDir);
+  const app = await createApp(config);
+  app.enableShutdownHooks(['SIGINT', 'SIGTERM']);
+  await app.listen(config.port);
+  const storage = config.eventStoreConnectionString ? 'EventStoreDB' : config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`;
+  new Logger('crm').log(`listening on http://localhost:${config.port} (events: ${storage})`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(`crm: configuration error: ${error.message}`);
+  } else if (error instanceof DataDirInUseError) {
+    console.error(`crm: ${error.message}`);
+  } else {
+    console.error(`crm: failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  process.exit(1);
+});

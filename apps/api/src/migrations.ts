@@ -1,0 +1,5 @@
+// Every slice's migrations, applied on start and by `crm migrate`.
+import type { Migration } from '@crm/database';
+import { eventStoreMigrations } from '@crm/event-store';
+
+export const allMigrations: Migration[] = [...eventStoreMigrations];

@@ -1,0 +1,42 @@
+// Opens the configured database once per process, applies every slice's
+// migrations before anything uses it, and closes it on shutdown.
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@crm/shared';
+import { migrate, Migration } from './migrator';
+import { openDatabase } from './open-database';
+import { SqlClient } from './sql-client';
+
+export const SQL_CLIENT = Symbol('SQL_CLIENT');
+
+@Global()
+@Module({})
+export class DatabaseModule implements OnApplicationShutdown {
+  constructor(@Inject(SQL_CLIENT) private readonly sql: SqlClient) {}
+
+  static forRoot(migrations: readonly Migration[]): DynamicModule {
+    return {
+      module: DatabaseModule,
+      providers: [
+        {
+          provide: SQL_CLIENT,
+          inject: [APP_CONFIG],
+          useFactory: async (config: AppConfig) => {
+            const sql = await openDatabase(config);
+            try {
+              await migrate(sql, migrations);
+            } catch (error) {
+              await sql.close();
+              throw error;
+            }
+            return sql;
+          },
+        },
+      ],
+      exports: [SQL_CLIENT],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.sql.close();
+  }
+}

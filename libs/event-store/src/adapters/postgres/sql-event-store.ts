@@ -1,0 +1,195 @@
+// The event store on SQL: PostgreSQL through pg, or embedded PGlite. Both run
+// the same statements (see event-store.migrations.ts for the why of each).
+import { EventEmitter } from 'node:events';
+import { SqlClient, sqlState } from '@crm/database';
+import {
+  AppendRequest,
+  AppendResult,
+  DuplicateEventIdError,
+  EventStore,
+  ExpectedVersion,
+  InvalidAppendError,
+  NewEvent,
+  ReadAllOptions,
+  ReadAllPage,
+  ReadStreamOptions,
+  RecordedEvent,
+  WrongExpectedVersionError,
+} from '../../event-store';
+import { validateAppend } from '../../validate-append';
+
+interface EventRow {
+  global_position: string | number | bigint;
+  stream_id: string;
+  stream_version: string | number | bigint;
+  event_id: string;
+  type: string;
+  data: unknown;
+  metadata: Record<string, unknown>;
+  recorded_at: Date | string;
+}
+
+const COLUMNS = 'global_position, stream_id, stream_version, event_id, type, data, metadata, recorded_at';
+/** A race lost to a concurrent writer is retried; the retry then answers a real conflict or the stored result. */
+const MAX_RACE_RETRIES = 8;
+
+export class SqlEventStore implements EventStore {
+  readonly adapter: 'postgres' | 'pglite';
+  private readonly appended = new EventEmitter().setMaxListeners(0);
+
+  constructor(private readonly sql: SqlClient) {
+    this.adapter = sql.kind;
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion = 'any'): Promise<AppendResult> {
+    const [result] = await this.appendMany([{ streamId, expectedVersion, events }]);
+    return result;
+  }
+
+  async appendMany(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
+    validateAppend(requests);
+    const batch = JSON.stringify(
+      requests.map((r) => ({
+        s: r.streamId,
+        e: r.expectedVersion === 'any' ? null : r.expectedVersion === 'noStream' ? 0 : r.expectedVersion,
+        ev: r.events.map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: e.metadata ?? {} })),
+      })),
+    );
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const rows = await this.sql.query<{ r: Array<{ s: string; v: number; p: number[] }> | string }>(
+          'SELECT crm_append($1::jsonb) AS r',
+          [batch],
+        );
+        const raw = rows[0].r;
+        const answer = typeof raw === 'string' ? (JSON.parse(raw) as Array<{ s: string; v: number; p: number[] }>) : raw;
+        const byStream = new Map(answer.map((a) => [a.s, a]));
+        this.appended.emit('appended');
+        return requests.map((r) => {
+          const a = byStream.get(r.streamId);
+          if (!a) throw new Error(`append answered no result for stream ${r.streamId}`);
+          const positions = a.p.map(Number);
+          return { nextExpectedVersion: Number(a.v), positions, lastPosition: positions[positions.length - 1] };
+        });
+      } catch (error) {
+        const code = sqlState(error);
+        if (code === 'CRM03' && attempt < MAX_RACE_RETRIES) continue;
+        throw this.mapError(error, requests);
+      }
+    }
+  }
+
+  private mapError(error: unknown, requests: readonly AppendRequest[]): unknown {
+    const code = sqlState(error);
+    const detail = parseDetail(error);
+    if (code === 'CRM01') {
+      const streamId = String(detail.stream);
+      const expected = requests.find((r) => r.streamId === streamId)?.expectedVersion ?? 'any';
+      return new WrongExpectedVersionError(streamId, expected, Number(detail.actual));
+    }
+    if (code === 'CRM02') {
+      return new DuplicateEventIdError(requests.map((r) => r.streamId).join(','), (detail.ids as string[]) ?? []);
+    }
+    if (code === 'CRM03') {
+      const r = requests[0];
+      return new WrongExpectedVersionError(r.streamId, r.expectedVersion, -1);
+    }
+    if (code === '22P02' || code === '22023') return new InvalidAppendError(`invalid event: ${(error as Error).message}`);
+    return error;
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const limit = clampLimit(options.limit);
+    const rows =
+      options.direction === 'backwards'
+        ? await this.sql.query<EventRow>(
+            `SELECT ${COLUMNS} FROM crm_events WHERE stream_id = $1 AND stream_version <= $2
+             ORDER BY stream_version DESC LIMIT $3`,
+            [streamId, options.from ?? Number.MAX_SAFE_INTEGER, limit],
+          )
+        : await this.sql.query<EventRow>(
+            `SELECT ${COLUMNS} FROM crm_events WHERE stream_id = $1 AND stream_version >= $2
+             ORDER BY stream_version LIMIT $3`,
+            [streamId, options.from ?? 1, limit],
+          );
+    return rows.map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<ReadAllPage> {
+    const after = options.after ?? 0;
+    const limit = clampLimit(options.limit ?? 1000);
+    const rows = await this.sql.query<EventRow>(
+      `SELECT ${COLUMNS} FROM crm_events
+        WHERE (transaction_id, global_position) >
+              (coalesce((SELECT transaction_id FROM crm_events WHERE global_position = $1), '0'::xid8), $1::bigint)
+          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY transaction_id, global_position
+        LIMIT $2`,
+      [after, limit],
+    );
+    const events = rows.map(toRecorded);
+    return {
+      events,
+      checkpoint: events.length > 0 ? events[events.length - 1].position : after,
+      hasMore: events.length === limit,
+    };
+  }
+
+  async isCoveredBy(position: number, checkpoint: number): Promise<boolean> {
+    if (checkpoint <= 0) return false;
+    if (position === checkpoint) return true;
+    const rows = await this.sql.query<{ covered: boolean }>(
+      `SELECT (a.transaction_id, a.global_position) <= (c.transaction_id, c.global_position) AS covered
+         FROM crm_events a, crm_events c WHERE a.global_position = $1 AND c.global_position = $2`,
+      [position, checkpoint],
+    );
+    return rows[0]?.covered === true;
+  }
+
+  onAppended(listener: () => void): () => void {
+    this.appended.on('appended', listener);
+    return () => this.appended.off('appended', listener);
+  }
+
+  async health() {
+    try {
+      await this.sql.ping();
+      return { adapter: this.adapter, state: 'up' as const, ...this.sql.describe() };
+    } catch (error) {
+      return { adapter: this.adapter, state: 'down' as const, error: (error as Error).message };
+    }
+  }
+
+  async close(): Promise<void> {
+    this.appended.removeAllListeners();
+  }
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata ?? {},
+    streamId: row.stream_id,
+    streamVersion: Number(row.stream_version),
+    position: Number(row.global_position),
+    recordedAt: row.recorded_at instanceof Date ? row.recorded_at : new Date(row.recorded_at),
+  };
+}
+
+function clampLimit(limit: number | undefined): number {
+  if (limit === undefined) return 10_000;
+  if (!Number.isInteger(limit) || limit < 1) throw new InvalidAppendError(`limit must be a positive integer, got ${limit}`);
+  return Math.min(limit, 100_000);
+}
+
+function parseDetail(error: unknown): Record<string, unknown> {
+  const detail = (error as { detail?: unknown }).detail;
+  if (typeof detail !== 'string') return {};
+  try {
+    return JSON.parse(detail) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}

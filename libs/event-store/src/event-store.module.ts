@@ -1,0 +1,26 @@
+// Provides the EventStore port to the slices; which adapter is behind it is
+// decided by configuration alone.
+import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { SQL_CLIENT, SqlClient } from '@crm/database';
+import { APP_CONFIG, AppConfig } from '@crm/shared';
+import { EVENT_STORE, EventStore } from './event-store';
+import { openEventStore } from './open-event-store';
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: EVENT_STORE,
+      inject: [APP_CONFIG, SQL_CLIENT],
+      useFactory: (config: AppConfig, sql: SqlClient) => openEventStore(config, sql),
+    },
+  ],
+  exports: [EVENT_STORE],
+})
+export class EventStoreModule implements OnApplicationShutdown {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}

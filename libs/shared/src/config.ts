@@ -1,0 +1,87 @@
+// Reads and validates the environment once at start. A bad value becomes one
+// ConfigError line, so that the service stops with a message a user can act on.
+import * as path from 'node:path';
+
+export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+
+export interface AppConfig {
+  port: number;
+  /** Folder of the embedded database (PGlite) when no DATABASE_URL is set. */
+  dataDir: string;
+  databaseUrl?: string;
+  eventStoreConnectionString?: string;
+  shopTimezone: string;
+  shopCurrency: string;
+  logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const value = (key: string): string | undefined => {
+    const raw = env[key];
+    return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+  };
+
+  const port = value('PORT') ?? '3000';
+  if (!/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
+    throw new ConfigError(`PORT must be an integer from 1 to 65535, got "${port}"`);
+  }
+
+  const databaseUrl = value('DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+
+  const eventStoreConnectionString = value('EVENTSTORE_CONNECTION_STRING');
+  if (eventStoreConnectionString !== undefined && !/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb|kdb\+discover):\/\//.test(eventStoreConnectionString)) {
+    throw new ConfigError('EVENTSTORE_CONNECTION_STRING must start with esdb:// (or esdb+discover://)');
+  }
+
+  const shopTimezone = value('SHOP_TIMEZONE') ?? 'UTC';
+  if (!isTimeZone(shopTimezone)) {
+    throw new ConfigError(`SHOP_TIMEZONE must be an IANA time zone such as Asia/Shanghai, got "${shopTimezone}"`);
+  }
+
+  const shopCurrency = value('SHOP_CURRENCY') ?? 'CNY';
+  if (!isCurrency(shopCurrency)) {
+    throw new ConfigError(`SHOP_CURRENCY must be an ISO 4217 code such as CNY, got "${shopCurrency}"`);
+  }
+
+  const logLevel = (value('LOG_LEVEL') ?? 'log') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+
+  return {
+    port: Number(port),
+    dataDir: path.resolve(value('DATA_DIR') ?? './data'),
+    databaseUrl,
+    eventStoreConnectionString,
+    shopTimezone,
+    shopCurrency,
+    logLevel,
+  };
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isCurrency(code: string): boolean {
+  return /^[A-Z]{3}$/.test(code) && Intl.supportedValuesOf('currency').includes(code);
+}
+
+/** Log levels Nest should print for a configured level (each includes the more severe ones). */
+export function nestLogLevels(level: LogLevel): LogLevel[] {
+  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
+}
