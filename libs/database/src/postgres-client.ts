@@ -52,6 +52,7 @@ export class PostgresClient implements SqlClient {
   }
 
   async close(): Promise<void> {
+    if (this.pool.ended || this.pool.ending) return;
     await this.pool.end();
   }
 }

@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// The command line: `npm run cli -- <command>` or the installed `crm` bin.
+// It uses the same configuration (DATABASE_URL, DATA_DIR, ...) as the service.
+import 'reflect-metadata';
+import { appliedMigrations, DataDirInUseError, migrate, openDatabase, SqlClient } from '@crm/database';
+import { ConfigError, loadConfig } from '@crm/shared';
+import { allMigrations } from '../../api/src/migrations';
+
+const USAGE = `usage: crm <command>
+
+commands:
+  migrate    apply the database migrations (the service also applies them on start)
+  status     show the storage in use, applied migrations and the event log's size
+  help       show this text`;
+
+async function withDatabase<T>(fn: (sql: SqlClient) => Promise<T>): Promise<T> {
+  const sql = await openDatabase(loadConfig());
+  try {
+    return await fn(sql);
+  } finally {
+    await sql.close();
+  }
+}
+
+const commands: Record<string, (args: string[]) => Promise<void>> = {
+  async migrate() {
+    await withDatabase(async (sql) => {
+      const applied = await migrate(sql, allMigrations);
+      console.log(JSON.stringify({ storage: sql.describe(), applied, pending: [] }));
+    });
+  },
+  async status() {
+    await withDatabase(async (sql) => {
+      const applied = await appliedMigrations(sql);
+      const pending = allMigrations.map((m) => m.id).filter((id) => !applied.includes(id));
+      let events: unknown = null;
+      if (applied.includes('0001_event_store')) {
+        const [row] = await sql.query<{ count: string; last: string | null }>(
+          'SELECT count(*)::text AS count, max(global_position)::text AS last FROM crm_events',
+        );
+        events = { count: Number(row.count), lastPosition: row.last === null ? 0 : Number(row.last) };
+      }
+      console.log(JSON.stringify({ storage: sql.describe(), migrations: { applied, pending }, events }, null, 2));
+    });
+  },
+  async help() {
+    console.log(USAGE);
+  },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name = 'help', ...args] = argv;
+  const command = commands[name];
+  if (!command) {
+    console.error(`crm: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  await command(args);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof ConfigError) console.error(`crm: configuration error: ${error.message}`);
+    else if (error instanceof DataDirInUseError) console.error(`crm: ${error.message}`);
+    else console.error(`crm: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

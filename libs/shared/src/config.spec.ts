@@ -1,0 +1,50 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('configuration', () => {
+  it('defaults to the embedded database in ./data on port 3000, UTC and CNY', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 3000, shopTimezone: 'UTC', shopCurrency: 'CNY', logLevel: 'log' });
+    expect(config.dataDir.endsWith('/data')).toBe(true);
+    expect(config.databaseUrl).toBeUndefined();
+  });
+
+  it('reads every setting', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      DATA_DIR: '/var/lib/crm',
+      DATABASE_URL: 'postgres://u@db:5432/crm',
+      EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false',
+      SHOP_TIMEZONE: 'Asia/Shanghai',
+      SHOP_CURRENCY: 'EUR',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config).toEqual({
+      port: 8080,
+      dataDir: '/var/lib/crm',
+      databaseUrl: 'postgres://u@db:5432/crm',
+      eventStoreConnectionString: 'esdb://localhost:2113?tls=false',
+      shopTimezone: 'Asia/Shanghai',
+      shopCurrency: 'EUR',
+      logLevel: 'debug',
+    });
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: ' ' })).toMatchObject({ port: 3000, databaseUrl: undefined });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /PORT must be an integer/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ PORT: '0' }, /PORT/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with postgres/],
+    [{ EVENTSTORE_CONNECTION_STRING: 'http://x' }, /EVENTSTORE_CONNECTION_STRING/],
+    [{ SHOP_TIMEZONE: 'Mars/Olympus' }, /SHOP_TIMEZONE must be an IANA time zone/],
+    [{ SHOP_CURRENCY: 'cny' }, /SHOP_CURRENCY must be an ISO 4217 code/],
+    [{ SHOP_CURRENCY: 'XYZ' }, /SHOP_CURRENCY/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+  ])('refuses %j with one clear line', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});
