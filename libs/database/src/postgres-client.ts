@@ -1,7 +1,7 @@
 // PostgreSQL through a pg pool. int8 comes back as a string from pg; callers
 // convert explicitly, so no global type parser is changed here.
 import { Pool, PoolConfig } from 'pg';
-import { SqlClient, SqlExecutor } from './sql-client';
+import { QueryOptions, SqlClient, SqlExecutor } from './sql-client';
 
 export class PostgresClient implements SqlClient {
   readonly kind = 'postgres' as const;
@@ -13,8 +13,10 @@ export class PostgresClient implements SqlClient {
     this.pool.on('error', () => undefined);
   }
 
-  async query<R>(text: string, params?: unknown[]): Promise<R[]> {
-    const result = await this.pool.query(text, params as unknown[]);
+  async query<R>(text: string, params?: unknown[], options?: QueryOptions): Promise<R[]> {
+    const result = options?.name
+      ? await this.pool.query({ name: options.name, text, values: params as unknown[] })
+      : await this.pool.query(text, params as unknown[]);
     return result.rows as R[];
   }
 
@@ -27,7 +29,11 @@ export class PostgresClient implements SqlClient {
     try {
       await client.query('BEGIN');
       const result = await fn({
-        query: async <R>(text: string, params?: unknown[]) => (await client.query(text, params as unknown[])).rows as R[],
+        query: async <R>(text: string, params?: unknown[], options?: QueryOptions) =>
+          (options?.name
+            ? await client.query({ name: options.name, text, values: params as unknown[] })
+            : await client.query(text, params as unknown[])
+          ).rows as R[],
         exec: async (script: string) => {
           await client.query(script);
         },

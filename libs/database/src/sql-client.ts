@@ -1,8 +1,13 @@
 // The one SQL seam the store and the read models share: PostgreSQL (pg pool)
 // and embedded PGlite both implement it, so every query is written once.
 
+export interface QueryOptions {
+  /** Prepare once per connection under this name (PostgreSQL); hot statements skip parse and plan. */
+  name?: string;
+}
+
 export interface SqlExecutor {
-  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+  query<R = Record<string, unknown>>(text: string, params?: unknown[], options?: QueryOptions): Promise<R[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(script: string): Promise<void>;
 }

@@ -49,6 +49,17 @@ export async function readAllFrom(store: EventStore, after: number, limit = 1000
   }
 }
 
+/**
+ * Reads after `after` until `count` events are visible. Gap safety makes readAll
+ * wait for every older transaction in the cluster (other test files run at the
+ * same time), so fresh events become readable a moment after their commit.
+ */
+export async function readAllUntil(store: EventStore, after: number, count: number): Promise<RecordedEvent[]> {
+  let events: RecordedEvent[] = [];
+  await waitUntil(async () => (events = await readAllFrom(store, after)).length >= count);
+  return events;
+}
+
 async function lastPosition(store: EventStore): Promise<number> {
   const events = await readAllFrom(store, 0, 10_000);
   return events.length > 0 ? events[events.length - 1].position : 0;
@@ -250,6 +261,7 @@ export function eventStoreContract(name: string, open: () => Promise<StoreUnderT
           appended.push(...(await store.append(a, [event()], 'any')).positions);
           appended.push(...(await store.append(b, [event(), event()], 'any')).positions);
         }
+        await readAllUntil(store, start, appended.length);
         const pages: number[][] = [];
         let checkpoint = start;
         for (;;) {

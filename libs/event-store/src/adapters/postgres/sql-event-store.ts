@@ -17,6 +17,7 @@ import {
   WrongExpectedVersionError,
 } from '../../event-store';
 import { validateAppend } from '../../validate-append';
+import { APPEND_ONE_SQL } from './event-store.migrations';
 
 interface EventRow {
   global_position: string | number | bigint;
@@ -29,9 +30,15 @@ interface EventRow {
   recorded_at: Date | string;
 }
 
+interface AppendOneRow {
+  inserted: string | number;
+  version: string | number | null;
+  positions: Array<string | number> | null;
+}
+
 const COLUMNS = 'global_position, stream_id, stream_version, event_id, type, data, metadata, recorded_at';
 /** A race lost to a concurrent writer is retried; the retry then answers a real conflict or the stored result. */
-const MAX_RACE_RETRIES = 8;
+const MAX_RACE_RETRIES = 64;
 
 export class SqlEventStore implements EventStore {
   readonly adapter: 'postgres' | 'pglite';
@@ -42,8 +49,53 @@ export class SqlEventStore implements EventStore {
   }
 
   async append(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion = 'any'): Promise<AppendResult> {
-    const [result] = await this.appendMany([{ streamId, expectedVersion, events }]);
-    return result;
+    validateAppend([{ streamId, expectedVersion, events }]);
+    const ids = events.map((e) => e.id.toLowerCase());
+    const payload = JSON.stringify(events.map((e) => ({ type: e.type, data: e.data, metadata: e.metadata ?? {} })));
+    const expected = expectedVersion === 'any' ? null : expectedVersion === 'noStream' ? 0 : expectedVersion;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const [row] = await this.sql.query<AppendOneRow>(APPEND_ONE_SQL, [streamId, expected, ids, payload], {
+          name: 'crm_append_one',
+        });
+        if (Number(row.inserted) === ids.length) {
+          this.appended.emit('appended');
+          const positions = (row.positions ?? []).map(Number);
+          return { nextExpectedVersion: Number(row.version), positions, lastPosition: positions[positions.length - 1] };
+        }
+      } catch (error) {
+        if (sqlState(error) !== 'CRM03') throw this.mapError(error, [{ streamId, expectedVersion, events }]);
+      }
+      // Nothing was written: a retry of stored events, ids used elsewhere, a stale version, or a lost race.
+      const existing = await this.sql.query<{ event_id: string; stream_id: string; stream_version: string; global_position: string }>(
+        'SELECT event_id, stream_id, stream_version, global_position FROM crm_events WHERE event_id = ANY ($1::uuid[]) ORDER BY stream_version',
+        [ids],
+      );
+      if (existing.length > 0) {
+        if (existing.length !== ids.length || existing.some((r) => r.stream_id !== streamId)) {
+          throw new DuplicateEventIdError(streamId, existing.map((r) => r.event_id));
+        }
+        const positions = existing.map((r) => Number(r.global_position));
+        return {
+          nextExpectedVersion: Number(existing[existing.length - 1].stream_version),
+          positions,
+          lastPosition: positions[positions.length - 1],
+        };
+      }
+      const current = await this.streamVersion(streamId);
+      if ((expected !== null && expected !== current) || attempt >= MAX_RACE_RETRIES) {
+        throw new WrongExpectedVersionError(streamId, expectedVersion, current);
+      }
+      // Lost a race to a concurrent append to the same stream: ask again.
+    }
+  }
+
+  private async streamVersion(streamId: string): Promise<number> {
+    const [row] = await this.sql.query<{ v: string | number | null }>(
+      'SELECT max(stream_version) AS v FROM crm_events WHERE stream_id = $1',
+      [streamId],
+    );
+    return Number(row?.v ?? 0);
   }
 
   async appendMany(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
@@ -52,7 +104,7 @@ export class SqlEventStore implements EventStore {
       requests.map((r) => ({
         s: r.streamId,
         e: r.expectedVersion === 'any' ? null : r.expectedVersion === 'noStream' ? 0 : r.expectedVersion,
-        ev: r.events.map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: e.metadata ?? {} })),
+        ev: r.events.map((e) => ({ id: e.id.toLowerCase(), type: e.type, data: e.data, metadata: e.metadata ?? {} })),
       })),
     );
     for (let attempt = 0; ; attempt++) {

@@ -1,0 +1,115 @@
+// Shared helpers for the benchmarks: timing, percentiles, machine facts,
+// fresh PostgreSQL databases, and realistic event payloads.
+import * as os from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+
+export const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+export async function freshPgDatabase(name: string): Promise<string> {
+  const admin = new Client({ connectionString: PG_URL });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return withDatabase(PG_URL, name);
+}
+
+export async function dropPgDatabase(name: string): Promise<void> {
+  const admin = new Client({ connectionString: PG_URL });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+export interface Throughput {
+  ops: number;
+  seconds: number;
+  perSec: number;
+  p50Ms?: number;
+  p99Ms?: number;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** Runs `total` operations with `concurrency` workers; op(i, worker) performs operation i. */
+export async function runConcurrent(total: number, concurrency: number, op: (i: number, worker: number) => Promise<void>): Promise<Throughput> {
+  const latencies: number[] = new Array(total);
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      for (;;) {
+        const i = next++;
+        if (i >= total) return;
+        const t0 = process.hrtime.bigint();
+        await op(i, worker);
+        latencies[i] = Number(process.hrtime.bigint() - t0) / 1e6;
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  latencies.sort((a, b) => a - b);
+  return {
+    ops: total,
+    seconds: round(seconds, 3),
+    perSec: Math.round(total / seconds),
+    p50Ms: round(percentile(latencies, 50), 3),
+    p99Ms: round(percentile(latencies, 99), 3),
+  };
+}
+
+export async function timeIt(ops: number, fn: () => Promise<void>): Promise<Throughput> {
+  const started = process.hrtime.bigint();
+  await fn();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { ops, seconds: round(seconds, 3), perSec: Math.round(ops / seconds) };
+}
+
+export function ratio(a: number, b: number): number {
+  return round(a / b, 3);
+}
+
+export function machine(): Record<string, unknown> {
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+    node: process.version,
+    platform: `${os.type()} ${os.release()}`,
+  };
+}
+
+/** A purchase-shaped event: the size of what the product stores most. */
+export function purchaseEvent(i: number) {
+  return {
+    id: randomUUID(),
+    type: 'PurchaseRecorded',
+    data: {
+      orderId: `ORD-${i}`,
+      amountMinor: 12_900 + (i % 1000),
+      currency: 'CNY',
+      channel: 'tmall',
+      occurredAt: '2024-05-31T10:00:00.000Z',
+      items: [{ sku: `SKU-${i % 97}`, category: 'dresses', quantity: 1, unitPriceMinor: 12_900 }],
+    },
+    metadata: { actor: 'bench', correlationId: randomUUID(), source: 'api' as const, occurredAt: '2024-05-31T10:00:00.000Z' },
+  };
+}
