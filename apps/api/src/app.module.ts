@@ -1,9 +1,14 @@
 // Wiring of the API process: configuration, storage, and the slices.
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ComplaintsModule } from '@crm/complaints';
+import { CustomersModule } from '@crm/customers';
 import { DatabaseModule } from '@crm/database';
 import { EventStoreModule } from '@crm/event-store';
 import { AppConfig, ConfigModule } from '@crm/shared';
 import { HealthController } from './health/health.controller';
+import { IdempotencyInterceptor } from './http/idempotency';
 import { allMigrations } from './migrations';
 
 @Module({})
@@ -11,8 +16,16 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(allMigrations), EventStoreModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(allMigrations),
+        EventStoreModule,
+        CqrsModule.forRoot(),
+        CustomersModule,
+        ComplaintsModule,
+      ],
       controllers: [HealthController],
+      providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
     };
   }
 }

@@ -1,15 +1,39 @@
 // Builds the HTTP application; shared by main.ts and the end-to-end tests so
-// that both run the same pipeline.
-import { INestApplication } from '@nestjs/common';
+// that both run the same pipeline: body limits, validation, problem+json, OpenAPI.
+import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AppConfig, nestLogLevels } from '@crm/shared';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppConfig, nestLogLevels, ProblemFilter } from '@crm/shared';
 import { AppModule } from './app.module';
+import { useHttpBasics } from './http/body-parsing';
 
 export async function createApp(config: AppConfig): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(config), {
     logger: nestLogLevels(config.logLevel),
     abortOnError: false,
+    bodyParser: false,
   });
+  useHttpBasics(app);
   app.setGlobalPrefix('api/v1', { exclude: ['health', 'metrics'] });
+  app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      transform: true,
+      transformOptions: { enableImplicitConversion: false },
+      validationError: { target: false, value: false },
+    }),
+  );
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('CRM engine')
+      .setDescription('Event-sourced customer relationships: customers, purchases, refunds, complaints. Errors are application/problem+json (RFC 9457).')
+      .setVersion('1')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   return app;
 }

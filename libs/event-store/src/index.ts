@@ -6,3 +6,4 @@ export * from './adapters/postgres/event-store.migrations';
 export * from './adapters/eventstoredb/eventstoredb-event-store';
 export * from './open-event-store';
 export * from './event-store.module';
+export * from './command-handling';

@@ -17,8 +17,12 @@ describe('configuration', () => {
       SHOP_TIMEZONE: 'Asia/Shanghai',
       SHOP_CURRENCY: 'EUR',
       LOG_LEVEL: 'debug',
+      MARKETING_CAP_PER_MONTH: '5',
+      SLA_HOURS: 'URGENT=3, RED_ALERT=0.5',
     });
     expect(config).toEqual({
+      marketingCapPerMonth: 5,
+      slaHours: { FEEDBACK: 72, NORMAL: 24, URGENT: 3, CRITICAL: 2, RED_ALERT: 0.5 },
       port: 8080,
       dataDir: '/var/lib/crm',
       databaseUrl: 'postgres://u@db:5432/crm',
@@ -43,6 +47,9 @@ describe('configuration', () => {
     [{ SHOP_CURRENCY: 'cny' }, /SHOP_CURRENCY must be an ISO 4217 code/],
     [{ SHOP_CURRENCY: 'XYZ' }, /SHOP_CURRENCY/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    [{ MARKETING_CAP_PER_MONTH: '-1' }, /MARKETING_CAP_PER_MONTH/],
+    [{ SLA_HOURS: 'SOON=1' }, /SLA_HOURS must look like/],
+    [{ SLA_HOURS: 'URGENT=0' }, /SLA_HOURS/],
   ])('refuses %j with one clear line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -13,7 +13,13 @@ export interface AppConfig {
   shopTimezone: string;
   shopCurrency: string;
   logLevel: LogLevel;
+  /** Marketing contacts allowed per customer per calendar month. */
+  marketingCapPerMonth: number;
+  /** Respond-by hours per complaint priority, over DOMAIN.md's defaults. */
+  slaHours: Record<string, number>;
 }
+
+export const DEFAULT_SLA_HOURS: Readonly<Record<string, number>> = { FEEDBACK: 72, NORMAL: 24, URGENT: 4, CRITICAL: 2, RED_ALERT: 1 };
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -57,6 +63,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
 
+  const cap = value('MARKETING_CAP_PER_MONTH') ?? '3';
+  if (!/^\d{1,4}$/.test(cap)) throw new ConfigError(`MARKETING_CAP_PER_MONTH must be a whole number >= 0, got "${cap}"`);
+
+  const slaHours = { ...DEFAULT_SLA_HOURS };
+  for (const part of (value('SLA_HOURS') ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [key, hours] = part.split('=').map((p) => p.trim());
+    if (!(key in DEFAULT_SLA_HOURS) || !/^\d{1,5}(\.\d{1,2})?$/.test(hours ?? '') || Number(hours) <= 0) {
+      throw new ConfigError(`SLA_HOURS must look like "URGENT=3,RED_ALERT=0.5" with priorities ${Object.keys(DEFAULT_SLA_HOURS).join(', ')}, got "${part}"`);
+    }
+    slaHours[key] = Number(hours);
+  }
+
   return {
     port: Number(port),
     dataDir: path.resolve(value('DATA_DIR') ?? './data'),
@@ -65,6 +83,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shopTimezone,
     shopCurrency,
     logLevel,
+    marketingCapPerMonth: Number(cap),
+    slaHours,
   };
 }
 

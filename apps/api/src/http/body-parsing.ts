@@ -1,0 +1,45 @@
+// JSON bodies: bounded size, strict JSON, no U+0000 anywhere, and parse
+// failures answered as problem+json (400, 413, 415) before any route runs.
+import type { INestApplication } from '@nestjs/common';
+import express, { NextFunction, Request, Response } from 'express';
+import { correlationIdOf, problem, sendProblem } from '@crm/shared';
+
+export const BODY_LIMIT = '64kb';
+
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (value && typeof value === 'object') return Object.entries(value).some(([k, v]) => k.includes('\u0000') || containsNul(v));
+  return false;
+}
+
+export function useHttpBasics(app: INestApplication): void {
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const id = correlationIdOf(req);
+    (req as Request & { correlationId?: string }).correlationId = id;
+    res.setHeader('X-Correlation-Id', id);
+    next();
+  });
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const hasBody = req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0' || req.headers['transfer-encoding'] !== undefined;
+    if (hasBody && ['POST', 'PUT', 'PATCH'].includes(req.method) && !req.is('application/json') && !req.is('application/*+json')) {
+      return sendProblem(res, problem(415, 'UnsupportedMediaType', 'send the body as application/json'));
+    }
+    next();
+  });
+  app.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use((error: Error & { type?: string; status?: number }, _req: Request, res: Response, next: NextFunction) => {
+    if (error.type === 'entity.too.large') return sendProblem(res, problem(413, 'PayloadTooLarge', `the body is larger than ${BODY_LIMIT}`));
+    if (error.type === 'entity.parse.failed') return sendProblem(res, problem(400, 'MalformedJson', 'the body is not valid JSON'));
+    if (error.type === 'encoding.unsupported' || error.type === 'charset.unsupported') return sendProblem(res, problem(415, 'UnsupportedMediaType', error.message));
+    if (error.status && error.status >= 400 && error.status < 500) return sendProblem(res, problem(error.status, 'BadRequest', error.message));
+    next(error);
+  });
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.body !== undefined && containsNul(req.body)) return sendProblem(res, problem(400, 'InvalidText', 'text must not contain U+0000'));
+    if (['POST', 'PUT', 'PATCH'].includes(req.method) && req.body !== undefined && (typeof req.body !== 'object' || Array.isArray(req.body) || req.body === null)) {
+      return sendProblem(res, problem(400, 'InvalidBody', 'the body must be a JSON object'));
+    }
+    next();
+  });
+}

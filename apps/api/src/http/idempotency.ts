@@ -1,0 +1,95 @@
+// Idempotency-Key on POST: the first answer to a key is stored with a hash of
+// the request; the same key with the same request replays it, with another
+// request answers 422. A key still being processed answers 409. Event ids are
+// also derived from the key, so even a crash between append and storing the
+// answer cannot record twice.
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { createHash } from 'node:crypto';
+import { from, lastValueFrom, Observable } from 'rxjs';
+import { SQL_CLIENT, SqlClient } from '@crm/database';
+import type { Migration } from '@crm/database';
+import { DomainError, Problem, StoredProblem, toProblem } from '@crm/shared';
+
+export const idempotencyMigrations: Migration[] = [
+  {
+    id: '0002_idempotency_keys',
+    sql: `
+CREATE TABLE crm_idempotency_keys (
+  key          text PRIMARY KEY,
+  request_hash text NOT NULL,
+  status       integer,
+  body         jsonb,
+  headers      jsonb,
+  created_at   timestamptz NOT NULL DEFAULT now()
+);`,
+  },
+];
+
+const KEY = /^[\x21-\x7e]{1,200}$/;
+const REPLAYED_HEADERS = ['etag', 'location', 'content-type'];
+
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(@Inject(SQL_CLIENT) private readonly sql: SqlClient) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const req = context.switchToHttp().getRequest<Request>();
+    const res = context.switchToHttp().getResponse<Response>();
+    const key = req.header('idempotency-key');
+    if (req.method !== 'POST' || key === undefined) return next.handle();
+    return from(this.handle(key, req, res, next));
+  }
+
+  private async handle(key: string, req: Request, res: Response, next: CallHandler): Promise<unknown> {
+    if (!KEY.test(key)) throw new DomainError('rule', 'InvalidIdempotencyKey', 'Idempotency-Key must be 1-200 printable ASCII characters');
+    const hash = createHash('sha256').update(`${req.method} ${req.path}\n${JSON.stringify(req.body ?? null)}`).digest('hex');
+    const claimed = await this.sql.query(
+      'INSERT INTO crm_idempotency_keys (key, request_hash) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key',
+      [key, hash],
+    );
+    if (claimed.length === 0) return this.replay(key, hash, res);
+
+    try {
+      const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      await this.remember(key, res.statusCode, body, res);
+      return body;
+    } catch (error) {
+      const p = toProblem(error);
+      if (p.status >= 500) await this.sql.query('DELETE FROM crm_idempotency_keys WHERE key = $1', [key]);
+      else await this.remember(key, p.status, p, res);
+      throw error;
+    }
+  }
+
+  private async remember(key: string, status: number, body: unknown, res: Response): Promise<void> {
+    const headers: Record<string, string> = {};
+    for (const name of REPLAYED_HEADERS) {
+      const value = res.getHeader(name);
+      if (typeof value === 'string') headers[name] = value;
+    }
+    await this.sql.query('UPDATE crm_idempotency_keys SET status = $2, body = $3::jsonb, headers = $4::jsonb WHERE key = $1', [
+      key,
+      status,
+      JSON.stringify(body ?? null),
+      JSON.stringify(headers),
+    ]);
+  }
+
+  private async replay(key: string, hash: string, res: Response): Promise<unknown> {
+    const [row] = await this.sql.query<{ request_hash: string; status: number | null; body: unknown; headers: Record<string, string> | null }>(
+      'SELECT request_hash, status, body, headers FROM crm_idempotency_keys WHERE key = $1',
+      [key],
+    );
+    if (!row) throw new DomainError('conflict', 'IdempotencyKeyInProgress', 'a request with this Idempotency-Key is in progress; retry shortly');
+    if (row.request_hash !== hash) {
+      throw new DomainError('rule', 'IdempotencyKeyReused', 'this Idempotency-Key was used with a different request');
+    }
+    if (row.status === null) throw new DomainError('conflict', 'IdempotencyKeyInProgress', 'a request with this Idempotency-Key is in progress; retry shortly');
+    res.status(row.status);
+    for (const [name, value] of Object.entries(row.headers ?? {})) res.setHeader(name, value);
+    res.setHeader('Idempotent-Replayed', 'true');
+    if (row.status >= 400) throw new StoredProblem(row.body as Problem);
+    return row.body;
+  }
+}

@@ -1,0 +1,92 @@
+// Decisions on the complaint stream: pure functions of a command, the state
+// and the SLA policy in force. They answer events or throw a DomainError.
+import { conflict, notFound, refused } from '@crm/shared';
+import { Complaint, ComplaintEvent, Priority, rank } from './complaint';
+import { respondBy, SlaPolicy } from './sla-policy';
+
+export type ComplaintCommand =
+  | {
+      type: 'OpenComplaint';
+      complaintId: string;
+      customerId: string;
+      subject: string;
+      description?: string;
+      channel: string;
+      priority: Priority;
+      agent: string;
+      occurredAt: Date;
+    }
+  | { type: 'AssignComplaint'; agent: string }
+  | { type: 'EscalateComplaint'; priority: Priority; occurredAt: Date }
+  | { type: 'RespondToComplaint'; message: string; agent: string }
+  | { type: 'ResolveComplaint'; resolution: string; compensationMinor?: number; currency?: string }
+  | { type: 'ReopenComplaint'; reason?: string };
+
+export function decide(command: ComplaintCommand, state: Complaint, policy: SlaPolicy): ComplaintEvent[] {
+  if (command.type === 'OpenComplaint') {
+    if (state.opened) throw conflict('ComplaintAlreadyOpened', `complaint ${state.complaintId} is already open`, { complaintId: state.complaintId });
+    const { occurredAt, ...rest } = command;
+    return [
+      {
+        type: 'ComplaintOpened',
+        data: {
+          complaintId: rest.complaintId,
+          customerId: rest.customerId,
+          subject: rest.subject,
+          ...(rest.description ? { description: rest.description } : {}),
+          channel: rest.channel,
+          priority: rest.priority,
+          agent: rest.agent,
+          respondBy: respondBy(occurredAt, rest.priority, policy).toISOString(),
+          slaHours: policy[rest.priority],
+        },
+      },
+    ];
+  }
+  if (!state.opened || !state.complaintId || !state.customerId) throw notFound('ComplaintNotFound', 'complaint not found');
+  const ids = { complaintId: state.complaintId, customerId: state.customerId };
+
+  switch (command.type) {
+    case 'AssignComplaint':
+      if (state.status === 'resolved') throw refused('ComplaintResolved', 'the complaint is resolved; reopen it first');
+      return command.agent === state.agent ? [] : [{ type: 'ComplaintAssigned', data: { ...ids, agent: command.agent, previousAgent: state.agent ?? '' } }];
+    case 'EscalateComplaint': {
+      if (state.status === 'resolved') throw refused('ComplaintResolved', 'the complaint is resolved; reopen it first');
+      if (rank(command.priority) <= rank(state.priority)) {
+        throw refused('PriorityNotHigher', `priority only goes up: ${command.priority} is not above ${state.priority}`, {
+          current: state.priority,
+          requested: command.priority,
+        });
+      }
+      // A promised deadline is kept: escalation can only bring it forward.
+      const byNewPriority = respondBy(command.occurredAt, command.priority, policy);
+      const current = state.respondBy ? new Date(state.respondBy) : byNewPriority;
+      const deadline = byNewPriority < current ? byNewPriority : current;
+      return [
+        { type: 'ComplaintEscalated', data: { ...ids, priority: command.priority, previousPriority: state.priority, respondBy: deadline.toISOString() } },
+      ];
+    }
+    case 'RespondToComplaint':
+      if (state.status === 'resolved') throw refused('ComplaintResolved', 'a resolved complaint takes no answer until it is reopened');
+      return [{ type: 'ComplaintResponded', data: { ...ids, message: command.message, agent: command.agent, first: !state.responded } }];
+    case 'ResolveComplaint':
+      if (state.status === 'resolved') throw refused('ComplaintAlreadyResolved', 'the complaint is already resolved');
+      return [
+        {
+          type: 'ComplaintResolved',
+          data: {
+            ...ids,
+            resolution: command.resolution,
+            ...(command.compensationMinor !== undefined ? { compensationMinor: command.compensationMinor, currency: command.currency } : {}),
+          },
+        },
+      ];
+    case 'ReopenComplaint':
+      if (state.status !== 'resolved') throw refused('ComplaintNotResolved', 'only a resolved complaint can be reopened');
+      return [{ type: 'ComplaintReopened', data: { ...ids, ...(command.reason ? { reason: command.reason } : {}) } }];
+    default: {
+      const unknown: never = command;
+      return unknown;
+    }
+  }
+}

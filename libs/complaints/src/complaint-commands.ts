@@ -1,0 +1,46 @@
+// The complaint stream's command message and its one handler.
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { APP_CONFIG, AppConfig, nameUuid, RequestContext } from '@crm/shared';
+import { CommandResult, EVENT_STORE, EventStore, handleCommand } from '@crm/event-store';
+import { Complaint, ComplaintEvent, evolve, initialComplaint } from './complaint';
+import { ComplaintCommand, decide } from './business-logic';
+import { SlaPolicy } from './sla-policy';
+
+export const complaintStream = (complaintId: string) => `complaint-${complaintId}`;
+
+export class ExecuteComplaintCommand extends Command<CommandResult> {
+  constructor(
+    readonly complaintId: string,
+    readonly command: ComplaintCommand,
+    readonly context: RequestContext,
+    readonly occurredAt: Date,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(ExecuteComplaintCommand)
+export class ComplaintCommandHandler implements ICommandHandler<ExecuteComplaintCommand, CommandResult> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  execute({ complaintId, command, context, occurredAt }: ExecuteComplaintCommand): Promise<CommandResult> {
+    const streamId = complaintStream(complaintId);
+    const policy = this.config.slaHours as SlaPolicy;
+    return handleCommand<Complaint, ComplaintEvent>(
+      this.store,
+      streamId,
+      { initialState: initialComplaint, evolve },
+      (state) => decide(command, state, policy),
+      {
+        ifMatch: context.ifMatch,
+        metadata: { actor: context.actor, correlationId: context.correlationId, causationId: context.causationId, source: 'api', occurredAt: occurredAt.toISOString() },
+        eventId: (_, i) => (context.idempotencyKey ? nameUuid(`request:${context.idempotencyKey}:${streamId}:${i}`) : randomUUID()),
+      },
+    );
+  }
+}

@@ -1,0 +1,71 @@
+// A complaint as its stream tells it, with its deadline and whether it was breached.
+import { EventStore } from '@crm/event-store';
+import { Complaint, ComplaintEvent, evolve, initialComplaint } from './complaint';
+import { complaintStream } from './complaint-commands';
+
+export interface ComplaintView {
+  id: string;
+  customerId: string;
+  subject: string;
+  channel: string;
+  priority: Complaint['priority'];
+  status: Complaint['status'];
+  agent: string | null;
+  openedAt: string;
+  respondBy: string;
+  firstResponseAt: string | null;
+  resolvedAt: string | null;
+  resolution: string | null;
+  reopenCount: number;
+  /** The first response came after the deadline, or the deadline passed with none. */
+  breached: boolean;
+  version: number;
+}
+
+export async function loadComplaintView(store: EventStore, complaintId: string, now = new Date()): Promise<ComplaintView | undefined> {
+  const events = await store.readStream(complaintStream(complaintId));
+  if (events.length === 0) return undefined;
+  let state = initialComplaint();
+  let subject = '';
+  let channel = '';
+  let openedAt = '';
+  let firstResponseAt: string | null = null;
+  let resolvedAt: string | null = null;
+  let resolution: string | null = null;
+  for (const recorded of events) {
+    const event = recorded as unknown as ComplaintEvent;
+    const at = String(recorded.metadata.occurredAt ?? recorded.recordedAt.toISOString());
+    state = evolve(state, event);
+    if (event.type === 'ComplaintOpened') {
+      subject = event.data.subject;
+      channel = event.data.channel;
+      openedAt = at;
+    }
+    if (event.type === 'ComplaintResponded' && firstResponseAt === null) firstResponseAt = at;
+    if (event.type === 'ComplaintResolved') {
+      resolvedAt = at;
+      resolution = event.data.resolution;
+    }
+    if (event.type === 'ComplaintReopened') resolvedAt = null;
+  }
+  if (!state.opened || !state.complaintId || !state.customerId || !state.respondBy) return undefined;
+  const deadline = new Date(state.respondBy).getTime();
+  const breached = firstResponseAt !== null ? new Date(firstResponseAt).getTime() > deadline : now.getTime() > deadline;
+  return {
+    id: state.complaintId,
+    customerId: state.customerId,
+    subject,
+    channel,
+    priority: state.priority,
+    status: state.status,
+    agent: state.agent ?? null,
+    openedAt,
+    respondBy: state.respondBy,
+    firstResponseAt,
+    resolvedAt,
+    resolution,
+    reopenCount: state.reopenCount,
+    breached,
+    version: events[events.length - 1].streamVersion,
+  };
+}

@@ -1,0 +1,61 @@
+// The complaint stream: from opening to resolution, with the respond-by
+// deadline set by the SLA policy in force when it was opened or escalated.
+
+export const PRIORITIES = ['FEEDBACK', 'NORMAL', 'URGENT', 'CRITICAL', 'RED_ALERT'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+export const rank = (p: Priority): number => PRIORITIES.indexOf(p);
+
+export type ComplaintEvent =
+  | {
+      type: 'ComplaintOpened';
+      data: { complaintId: string; customerId: string; subject: string; description?: string; channel: string; priority: Priority; agent: string; respondBy: string; slaHours: number };
+    }
+  | { type: 'ComplaintAssigned'; data: { complaintId: string; customerId: string; agent: string; previousAgent: string } }
+  | { type: 'ComplaintEscalated'; data: { complaintId: string; customerId: string; priority: Priority; previousPriority: Priority; respondBy: string } }
+  | { type: 'ComplaintResponded'; data: { complaintId: string; customerId: string; message: string; agent: string; first: boolean } }
+  | { type: 'ComplaintResolved'; data: { complaintId: string; customerId: string; resolution: string; compensationMinor?: number; currency?: string } }
+  | { type: 'ComplaintReopened'; data: { complaintId: string; customerId: string; reason?: string } };
+
+export interface Complaint {
+  opened: boolean;
+  complaintId?: string;
+  customerId?: string;
+  status: 'open' | 'resolved';
+  priority: Priority;
+  agent?: string;
+  respondBy?: string;
+  responded: boolean;
+  reopenCount: number;
+}
+
+export const initialComplaint = (): Complaint => ({ opened: false, status: 'open', priority: 'NORMAL', responded: false, reopenCount: 0 });
+
+export function evolve(state: Complaint, event: ComplaintEvent): Complaint {
+  switch (event.type) {
+    case 'ComplaintOpened':
+      return {
+        ...state,
+        opened: true,
+        complaintId: event.data.complaintId,
+        customerId: event.data.customerId,
+        status: 'open',
+        priority: event.data.priority,
+        agent: event.data.agent,
+        respondBy: event.data.respondBy,
+      };
+    case 'ComplaintAssigned':
+      return { ...state, agent: event.data.agent };
+    case 'ComplaintEscalated':
+      return { ...state, priority: event.data.priority, respondBy: event.data.respondBy };
+    case 'ComplaintResponded':
+      return { ...state, responded: true };
+    case 'ComplaintResolved':
+      return { ...state, status: 'resolved' };
+    case 'ComplaintReopened':
+      return { ...state, status: 'open', reopenCount: state.reopenCount + 1 };
+    default: {
+      const unknown: never = event;
+      return unknown;
+    }
+  }
+}

@@ -1,0 +1,176 @@
+// The customer REST API: validate, call the CommandBus, map the answer.
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Put, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { EVENT_STORE, EventStore } from '@crm/event-store';
+import { answerWrite, ApiRead, ApiWrite, APP_CONFIG, AppConfig, Ctx, IsKey, nameUuid, notFound, parseAmount, parseInstant, RequestContext, WriteResultDto } from '@crm/shared';
+import { randomUUID } from 'node:crypto';
+import { CustomerCommand } from './business-logic';
+import { ExecuteCustomerCommand } from './customer-commands';
+import { loadCustomerView } from './customer-view';
+import { ConsentDto, LogContactDto, RecordPurchaseDto, RecordRefundDto, RegisterCustomerDto, TagDto, UpdateProfileDto } from './customers.dto';
+import { IsString } from 'class-validator';
+
+class CustomerRefParam {
+  @IsString() @IsKey() customerRef!: string;
+}
+
+class TagParam {
+  @IsString() @IsKey() tag!: string;
+}
+
+const idPipe = new ParseUUIDPipe({ version: undefined });
+
+/** The customer id of an external ref: name-based, so a ref maps to one stream and registering it twice conflicts. */
+export const customerIdForRef = (customerRef: string) => nameUuid(`customer-ref:${customerRef}`);
+
+@ApiTags('customers')
+@Controller('customers')
+export class CustomersController {
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private run(customerId: string, command: CustomerCommand, ctx: RequestContext, occurredAt = new Date()) {
+    return this.commands.execute(new ExecuteCustomerCommand(customerId, command, ctx, occurredAt));
+  }
+
+  @Post()
+  @ApiWrite()
+  @ApiCreatedResponse({ type: WriteResultDto, description: 'registered; Location names the customer' })
+  async register(@Body() body: RegisterCustomerDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+    const { customerRef, occurredAt, ...profile } = body;
+    const customerId = customerRef ? customerIdForRef(customerRef) : ctx.idempotencyKey ? nameUuid(`register:${ctx.idempotencyKey}`) : randomUUID();
+    const when = occurredAt ? (parseInstant(occurredAt) as Date) : new Date();
+    const result = await this.run(customerId, { type: 'RegisterCustomer', customerId, customerRef, profile: plain(profile) }, ctx, when);
+    res.status(result.unchanged ? 200 : 201).setHeader('Location', `/api/v1/customers/${customerId}`);
+    return answerWrite(res, result, { customerId, customerRef: customerRef ?? null });
+  }
+
+  @Get('by-ref/:customerRef')
+  @ApiRead()
+  async byRef(@Param() params: CustomerRefParam, @Res({ passthrough: true }) res: Response) {
+    return this.view(customerIdForRef(params.customerRef), res);
+  }
+
+  @Get(':id')
+  @ApiRead()
+  async get(@Param('id', idPipe) id: string, @Res({ passthrough: true }) res: Response) {
+    return this.view(id, res);
+  }
+
+  private async view(id: string, res: Response) {
+    const view = await loadCustomerView(this.store, id, this.config.shopCurrency);
+    if (!view) throw notFound('CustomerNotFound', `customer ${id} not found`);
+    res.setHeader('ETag', `"${view.version}"`);
+    return view;
+  }
+
+  @Patch(':id')
+  @ApiWrite({ ifMatch: true })
+  @ApiOkResponse({ type: WriteResultDto })
+  async update(@Param('id', idPipe) id: string, @Body() body: UpdateProfileDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+    const result = await this.run(id, { type: 'UpdateProfile', changes: plain(body) }, ctx);
+    return answerWrite(res, result, { customerId: id });
+  }
+
+  @Post(':id/purchases')
+  @ApiWrite({ ifMatch: true })
+  @ApiCreatedResponse({ type: WriteResultDto, description: 'recorded (200 with unchanged=true when the order was recorded before)' })
+  async purchase(@Param('id', idPipe) id: string, @Body() body: RecordPurchaseDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+    const occurredAt = parseInstant(body.occurredAt) as Date;
+    const result = await this.run(
+      id,
+      {
+        type: 'RecordPurchase',
+        orderId: body.orderId,
+        amountMinor: parseAmount(body.amount, body.currency),
+        currency: body.currency,
+        baseAmountMinor: body.baseAmount !== undefined ? parseAmount(body.baseAmount, this.config.shopCurrency) : undefined,
+        channel: body.channel,
+        items: (body.items ?? []).map((i) => ({
+          sku: i.sku,
+          ...(i.category ? { category: i.category } : {}),
+          quantity: i.quantity,
+          unitPriceMinor: parseAmount(i.unitPrice, body.currency),
+        })),
+        occurredAt,
+      },
+      ctx,
+      occurredAt,
+    );
+    res.status(result.unchanged ? 200 : 201);
+    return answerWrite(res, result, { customerId: id, orderId: body.orderId });
+  }
+
+  @Post(':id/refunds')
+  @ApiWrite({ ifMatch: true })
+  @ApiCreatedResponse({ type: WriteResultDto })
+  async refund(@Param('id', idPipe) id: string, @Body() body: RecordRefundDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+    const occurredAt = parseInstant(body.occurredAt) as Date;
+    const amountMinor = parseAmount(body.amount, body.currency);
+    if (amountMinor === 0) throw new BadRequestException(['amount of a refund must be above 0']);
+    const result = await this.run(
+      id,
+      {
+        type: 'RecordRefund',
+        refundId: body.refundId,
+        orderId: body.orderId,
+        amountMinor,
+        currency: body.currency,
+        baseAmountMinor: body.baseAmount !== undefined ? parseAmount(body.baseAmount, this.config.shopCurrency) : undefined,
+        reason: body.reason,
+        occurredAt,
+      },
+      ctx,
+      occurredAt,
+    );
+    res.status(result.unchanged ? 200 : 201);
+    return answerWrite(res, result, { customerId: id, refundId: body.refundId });
+  }
+
+  @Post(':id/tags')
+  @ApiWrite({ ifMatch: true })
+  @ApiCreatedResponse({ type: WriteResultDto })
+  async tag(@Param('id', idPipe) id: string, @Body() body: TagDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+    const result = await this.run(id, { type: 'TagCustomer', tag: body.tag }, ctx);
+    res.status(result.unchanged ? 200 : 201);
+    return answerWrite(res, result, { customerId: id, tag: body.tag });
+  }
+
+  @Delete(':id/tags/:tag')
+  @ApiWrite({ ifMatch: true })
+  @ApiOkResponse({ type: WriteResultDto })
+  async untag(@Param('id', idPipe) id: string, @Param() params: TagParam & { id: string }, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+    const result = await this.run(id, { type: 'UntagCustomer', tag: params.tag }, ctx);
+    return answerWrite(res, result, { customerId: id, tag: params.tag });
+  }
+
+  @Put(':id/consent')
+  @HttpCode(200)
+  @ApiWrite({ ifMatch: true })
+  @ApiOkResponse({ type: WriteResultDto })
+  async consent(@Param('id', idPipe) id: string, @Body() body: ConsentDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+    const result = await this.run(id, { type: 'ChangeConsent', consent: plain(body) }, ctx);
+    return answerWrite(res, result, { customerId: id });
+  }
+
+  @Post(':id/contacts')
+  @ApiWrite({ ifMatch: true })
+  @ApiCreatedResponse({ type: WriteResultDto })
+  async contact(@Param('id', idPipe) id: string, @Body() body: LogContactDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+    const occurredAt = parseInstant(body.occurredAt) as Date;
+    const contactId = ctx.idempotencyKey ? nameUuid(`contact:${ctx.idempotencyKey}`) : randomUUID();
+    const result = await this.run(id, { type: 'LogContact', contactId, kind: body.kind, channel: body.channel, note: body.note, occurredAt }, ctx, occurredAt);
+    res.status(201);
+    return answerWrite(res, result, { customerId: id, contactId });
+  }
+}
+
+/** DTO instance -> plain object without undefined fields (what the events store). */
+function plain<T extends object>(dto: T): T {
+  return JSON.parse(JSON.stringify(dto)) as T;
+}

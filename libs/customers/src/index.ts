@@ -1,0 +1,6 @@
+export * from './customer';
+export * from './business-logic';
+export * from './customer-commands';
+export * from './customer-view';
+export * from './customers.controller';
+export * from './customers.module';

@@ -1,0 +1,101 @@
+// The one shape of every command: load the stream, fold it, decide, append
+// at the version that was read, answer the new version and global position.
+// Written once; the slices pass their decider.
+import { conflict, DomainError } from '@crm/shared';
+import { DuplicateEventIdError, EventMetadata, EventStore, NewEvent, RecordedEvent, WrongExpectedVersionError } from './event-store';
+
+export interface DomainEvent {
+  type: string;
+  data: unknown;
+}
+
+export interface Decider<State, Event extends DomainEvent> {
+  initialState: () => State;
+  evolve: (state: State, event: Event) => State;
+}
+
+export interface CommandOptions<Event extends DomainEvent> {
+  /** The version the caller saw (If-Match): a different stream version answers 412 and writes nothing. */
+  ifMatch?: number;
+  metadata: EventMetadata;
+  /** Event ids: natural-key ids make repeats no-ops in the store; otherwise derived from the request. */
+  eventId: (event: Event, index: number) => string;
+  /** When the decision is "nothing to do" because an earlier event already did it: that event. */
+  sameAsEarlier?: (event: Event) => boolean;
+  /** What a DuplicateEventIdError means for this command (e.g. "order recorded for another customer"). */
+  onDuplicateId?: () => DomainError;
+}
+
+export interface CommandResult {
+  streamId: string;
+  /** The stream version after the command (the ETag). */
+  version: number;
+  /** Global position of the last event written, or of the earlier event that already answered it. */
+  position: number;
+  eventIds: string[];
+  eventTypes: string[];
+  /** True when nothing new was written (a repeat, or no change). */
+  unchanged: boolean;
+}
+
+const MAX_ATTEMPTS = 3;
+
+export async function handleCommand<State, Event extends DomainEvent>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<State, Event>,
+  decide: (state: State) => Event[],
+  options: CommandOptions<Event>,
+): Promise<CommandResult> {
+  for (let attempt = 1; ; attempt++) {
+    const history = await store.readStream(streamId);
+    const version = history.length > 0 ? history[history.length - 1].streamVersion : 0;
+    if (options.ifMatch !== undefined && options.ifMatch !== version) {
+      throw new DomainError('stale', 'StaleVersion', `the resource is at version ${version}, not ${options.ifMatch}`, {
+        currentVersion: version,
+        expectedVersion: options.ifMatch,
+      });
+    }
+    const state = history.reduce((s, e) => decider.evolve(s, e as unknown as Event), decider.initialState());
+    const events = decide(state);
+
+    if (events.length === 0) {
+      const earlier = options.sameAsEarlier ? history.find((e) => options.sameAsEarlier?.(e as unknown as Event)) : undefined;
+      const answer: RecordedEvent | undefined = earlier ?? history[history.length - 1];
+      return {
+        streamId,
+        version,
+        position: answer?.position ?? 0,
+        eventIds: earlier ? [earlier.id] : [],
+        eventTypes: earlier ? [earlier.type] : [],
+        unchanged: true,
+      };
+    }
+
+    const toAppend: NewEvent[] = events.map((e, i) => ({ id: options.eventId(e, i), type: e.type, data: e.data, metadata: options.metadata }));
+    try {
+      const result = await store.append(streamId, toAppend, version === 0 ? 'noStream' : version);
+      return {
+        streamId,
+        version: result.nextExpectedVersion,
+        position: result.lastPosition,
+        eventIds: toAppend.map((e) => e.id),
+        eventTypes: toAppend.map((e) => e.type),
+        unchanged: false,
+      };
+    } catch (error) {
+      if (error instanceof DuplicateEventIdError) {
+        throw options.onDuplicateId?.() ?? conflict('EventIdInUse', 'these events were already recorded elsewhere');
+      }
+      if (!(error instanceof WrongExpectedVersionError)) throw error;
+      // Someone wrote between our read and our append.
+      if (options.ifMatch !== undefined) {
+        throw new DomainError('stale', 'StaleVersion', `the resource changed while the request ran (now at version ${error.actual})`, {
+          currentVersion: error.actual,
+          expectedVersion: options.ifMatch,
+        });
+      }
+      if (attempt >= MAX_ATTEMPTS) throw conflict('ConcurrentModification', 'the resource is being changed by other requests; retry');
+    }
+  }
+}

@@ -1,0 +1,52 @@
+// Who is asking and under which correlation: read once per request from the
+// headers and carried into every event's metadata.
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+import { randomUUID } from 'node:crypto';
+import { DomainError } from '../domain-error';
+
+export interface RequestContext {
+  actor: string;
+  correlationId: string;
+  /** The request that caused the events: the idempotency key when given, else a fresh id. */
+  causationId: string;
+  idempotencyKey?: string;
+  ifMatch?: number;
+}
+
+const TOKEN = /^[\x21-\x7e]{1,200}$/;
+
+export function correlationIdOf(req: Request): string {
+  const given = req.header('x-correlation-id');
+  return given && TOKEN.test(given) ? given : randomUUID();
+}
+
+export function requestContext(req: Request): RequestContext {
+  const actor = req.header('x-actor')?.trim() || 'anonymous';
+  if (actor.length > 200 || /[\u0000-\u001f]/.test(actor)) {
+    throw new DomainError('rule', 'InvalidActor', 'X-Actor must be at most 200 printable characters');
+  }
+  const key = req.header('idempotency-key');
+  const correlationId = (req as Request & { correlationId?: string }).correlationId ?? correlationIdOf(req);
+  return {
+    actor,
+    correlationId,
+    causationId: key ?? randomUUID(),
+    idempotencyKey: key,
+    ifMatch: parseIfMatch(req.header('if-match')),
+  };
+}
+
+/** If-Match: "3" or 3 or W/"3" -> 3. A malformed value is a 400, not a silent ignore. */
+export function parseIfMatch(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const match = /^(?:W\/)?"?(\d{1,15})"?$/.exec(value.trim());
+  if (!match) throw new InvalidHeaderError('If-Match must be a stream version such as "3"');
+  return Number(match[1]);
+}
+
+export class InvalidHeaderError extends Error {
+  override readonly name = 'InvalidHeaderError';
+}
+
+export const Ctx = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestContext => requestContext(ctx.switchToHttp().getRequest<Request>()));

@@ -1,0 +1,44 @@
+// Money is integer minor units plus an ISO 4217 code inside; decimal strings
+// at the edges. Never floating point: parsing and formatting work on digits.
+
+export class InvalidMoneyError extends Error {
+  override readonly name = 'InvalidMoneyError';
+}
+
+/** The currency's number of minor digits (CNY 2, JPY 0, KWD 3). */
+export function minorDigits(currency: string): number {
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+const MAX_MINOR = Number.MAX_SAFE_INTEGER;
+
+/** "123.45" in CNY -> 12345. At most the currency's minor digits; no sign, exponent or spaces. */
+export function parseAmount(decimal: string, currency: string): number {
+  const digits = minorDigits(currency);
+  const pattern = digits === 0 ? /^(\d{1,15})$/ : new RegExp(`^(\\d{1,15})(?:\\.(\\d{1,${digits}}))?$`);
+  const match = pattern.exec(decimal);
+  if (!match) {
+    throw new InvalidMoneyError(
+      digits === 0
+        ? `amount must be a whole number of ${currency} as a string, got "${decimal}"`
+        : `amount must be a decimal string with at most ${digits} decimals for ${currency}, got "${decimal}"`,
+    );
+  }
+  const minor = Number(match[1]) * 10 ** digits + Number((match[2] ?? '').padEnd(digits, '0') || '0');
+  if (!Number.isSafeInteger(minor) || minor > MAX_MINOR) throw new InvalidMoneyError(`amount ${decimal} is too large`);
+  return minor;
+}
+
+/** 12345 in CNY -> "123.45"; negative amounts keep their sign. */
+export function formatAmount(minor: number, currency: string): string {
+  const digits = minorDigits(currency);
+  const sign = minor < 0 ? '-' : '';
+  const abs = String(Math.abs(minor));
+  if (digits === 0) return sign + abs;
+  const padded = abs.padStart(digits + 1, '0');
+  return `${sign}${padded.slice(0, -digits)}.${padded.slice(-digits)}`;
+}
+
+export function isCurrencyCode(code: string): boolean {
+  return /^[A-Z]{3}$/.test(code) && Intl.supportedValuesOf('currency').includes(code);
+}
