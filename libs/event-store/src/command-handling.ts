@@ -38,7 +38,8 @@ export interface CommandResult {
   unchanged: boolean;
 }
 
-const MAX_ATTEMPTS = 3;
+/** Without If-Match a lost race is decided again on fresh state; a busy stream gets a few tries. */
+const MAX_ATTEMPTS = 10;
 
 export async function handleCommand<State, Event extends DomainEvent>(
   store: EventStore,
@@ -96,6 +97,7 @@ export async function handleCommand<State, Event extends DomainEvent>(
         });
       }
       if (attempt >= MAX_ATTEMPTS) throw conflict('ConcurrentModification', 'the resource is being changed by other requests; retry');
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
     }
   }
 }
