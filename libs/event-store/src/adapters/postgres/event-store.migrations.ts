@@ -40,6 +40,33 @@ BEGIN
 END
 $fn$;
 
+-- The one-stream append as a function: PL/pgSQL caches its plan per session,
+-- which gives PGlite (no named prepared statements) what PREPARE gives pg.
+CREATE FUNCTION crm_append_one(p_stream text, p_expected bigint, p_ids uuid[], p_events jsonb)
+RETURNS TABLE (inserted bigint, version bigint, positions bigint[], failed bigint)
+LANGUAGE plpgsql AS $fn$
+BEGIN
+  RETURN QUERY
+  WITH ins AS (
+    INSERT INTO crm_events (stream_id, stream_version, event_id, type, data, metadata)
+    SELECT p_stream, base.v + ev.n, p_ids[ev.n], ev.x->>'type', ev.x->'data', coalesce(ev.x->'metadata', '{}'::jsonb)
+      FROM (SELECT CASE WHEN p_expected IS NULL
+                        THEN (SELECT coalesce(max(c.stream_version), 0) FROM crm_events c WHERE c.stream_id = p_stream)
+                        ELSE p_expected END AS v) base,
+           jsonb_array_elements(p_events) WITH ORDINALITY ev(x, n)
+     WHERE p_expected IS NULL OR p_expected = 0
+        OR EXISTS (SELECT 1 FROM crm_events p WHERE p.stream_id = p_stream AND p.stream_version = p_expected)
+     ORDER BY ev.n
+    ON CONFLICT DO NOTHING
+    RETURNING crm_events.global_position, crm_events.stream_version
+  )
+  SELECT count(*), max(ins.stream_version), array_agg(ins.global_position ORDER BY ins.stream_version),
+         CASE WHEN count(*) > 0 AND count(*) < cardinality(p_ids)
+              THEN crm_raise('CRM03', 'concurrent append to the same stream', NULL) END
+    FROM ins;
+END
+$fn$;
+
 -- appendMany: several streams in one transaction.
 -- p_batch: [{"s": stream id, "e": expected version or null for any, "ev": [{"id","type","data","metadata"}]}]
 -- returns: [{"s": stream id, "v": next expected version, "p": [global positions]}]

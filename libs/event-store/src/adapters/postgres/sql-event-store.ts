@@ -55,9 +55,10 @@ export class SqlEventStore implements EventStore {
     const expected = expectedVersion === 'any' ? null : expectedVersion === 'noStream' ? 0 : expectedVersion;
     for (let attempt = 0; ; attempt++) {
       try {
-        const [row] = await this.sql.query<AppendOneRow>(APPEND_ONE_SQL, [streamId, expected, ids, payload], {
-          name: 'crm_append_one',
-        });
+        const [row] =
+          this.sql.kind === 'postgres'
+            ? await this.sql.query<AppendOneRow>(APPEND_ONE_SQL, [streamId, expected, ids, payload], { name: 'crm_append_one' })
+            : await this.sql.query<AppendOneRow>('SELECT * FROM crm_append_one($1, $2, $3, $4)', [streamId, expected, ids, payload]);
         if (Number(row.inserted) === ids.length) {
           this.appended.emit('appended');
           const positions = (row.positions ?? []).map(Number);
