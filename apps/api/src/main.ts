@@ -10,10 +10,23 @@ async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.databaseUrl) DataDirLock.assertFree(config.dataDir);
   const app = await createApp(config);
-  app.enableShutdownHooks(['SIGINT', 'SIGTERM']);
+  const logger = new Logger('crm');
+  // Close storage (PGlite flushes and releases its lock) and exit 0 on SIGINT/SIGTERM.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      logger.log(`${signal}: closing`);
+      app.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(`crm: failed to close cleanly: ${error instanceof Error ? error.message : String(error)}`);
+          process.exit(1);
+        },
+      );
+    });
+  }
   await app.listen(config.port);
   const storage = config.eventStoreConnectionString ? 'EventStoreDB' : config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`;
-  new Logger('crm').log(`listening on http://localhost:${config.port} (events: ${storage})`);
+  logger.log(`listening on http://localhost:${config.port} (events: ${storage})`);
 }
 
 main().catch((error: unknown) => {
