@@ -154,6 +154,24 @@ for (const database of testDatabases()) {
       expect(again.headers['content-type']).toContain('application/problem+json');
     });
 
+    it('shows tier, lifecycle and spend as of any date', async () => {
+      const id = await register(app, { occurredAt: '2023-12-01T09:00:00+08:00' });
+      await http(app).post(`${API}/customers/${id}/purchases`).send(purchaseBody(`T1-${id}`, '450.00', { occurredAt: '2024-01-10T10:00:00+08:00' })).expect(201);
+      await http(app).post(`${API}/customers/${id}/purchases`).send(purchaseBody(`T2-${id}`, '2600.00', { occurredAt: '2024-02-20T10:00:00+08:00' })).expect(201);
+      await http(app).post(`${API}/customers/${id}/refunds`).send({ refundId: `TR-${id}`, orderId: `T2-${id}`, occurredAt: '2024-03-05T10:00:00+08:00', amount: '100.00', currency: 'CNY' }).expect(201);
+      const at = async (asOf: string) => (await http(app).get(`${API}/customers/${id}?asOf=${asOf}`).expect(200)).body;
+      expect(await at('2023-12-31')).toMatchObject({ tier: null, lifecycle: 'PROSPECT', netSpend: '0.00', purchaseCount: 0 });
+      expect(await at('2024-01-10')).toMatchObject({ tier: 'NORMAL', lifecycle: 'NEW_ONCE', netSpend: '450.00', purchaseCount: 1 });
+      expect(await at('2024-02-20')).toMatchObject({ tier: 'VIP', lifecycle: 'NEW_REPEAT', netSpend: '3050.00', purchaseCount: 2, lastPurchaseAt: '2024-02-20T02:00:00.000Z' });
+      expect(await at('2024-03-05')).toMatchObject({ tier: 'SENIOR', netSpend: '2950.00' });
+      expect(await at('2024-06-30')).toMatchObject({ lifecycle: 'SILENT' });
+      expect(await at('2025-03-01')).toMatchObject({ lifecycle: 'LOST' });
+      await http(app).get(`${API}/customers/${id}?asOf=2023-11-30`).expect(404);
+      expect((await http(app).get(`${API}/customers/${id}?asOf=2024-02-30`).expect(400)).body.code).toBe('ValidationFailed');
+      await http(app).get(`${API}/customers/${id}?asOf=2024-01-01&window=5`).expect(400);
+      await http(app).get(`${API}/customers/${id}?unknown=1`).expect(400);
+    });
+
     it('unknown customers answer 404 on reads and writes', async () => {
       const unknown = randomUUID();
       const before = await eventCount(app);

@@ -1,19 +1,24 @@
 // The customer REST API: validate, call the CommandBus, map the answer.
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Put, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { EVENT_STORE, EventStore } from '@crm/event-store';
-import { answerWrite, ApiRead, ApiWrite, APP_CONFIG, AppConfig, Ctx, IsKey, nameUuid, notFound, parseAmount, parseInstant, RequestContext, WriteResultDto } from '@crm/shared';
+import { answerWrite, ApiRead, ApiWrite, APP_CONFIG, AppConfig, Ctx, IsCalendarDate, IsKey, nameUuid, notFound, parseAmount, parseInstant, RequestContext, WriteResultDto } from '@crm/shared';
 import { randomUUID } from 'node:crypto';
 import { CustomerCommand } from './business-logic';
 import { ExecuteCustomerCommand } from './customer-commands';
 import { loadCustomerView } from './customer-view';
 import { ConsentDto, LogContactDto, RecordPurchaseDto, RecordRefundDto, RegisterCustomerDto, TagDto, UpdateProfileDto } from './customers.dto';
-import { IsString } from 'class-validator';
+import { IsIn, IsOptional, IsString } from 'class-validator';
 
 class CustomerRefParam {
   @IsString() @IsKey() customerRef!: string;
+}
+
+class AsOfQuery {
+  @IsOptional() @IsCalendarDate() asOf?: string;
+  @IsOptional() @IsIn(['3', '6', '12']) window?: string;
 }
 
 class TagParam {
@@ -52,18 +57,25 @@ export class CustomersController {
 
   @Get('by-ref/:customerRef')
   @ApiRead()
-  async byRef(@Param() params: CustomerRefParam, @Res({ passthrough: true }) res: Response) {
-    return this.view(customerIdForRef(params.customerRef), res);
+  @ApiQuery({ name: 'asOf', required: false, description: 'calendar date YYYY-MM-DD in the shop time zone' })
+  async byRef(@Param() params: CustomerRefParam, @Query() query: AsOfQuery, @Res({ passthrough: true }) res: Response) {
+    return this.view(customerIdForRef(params.customerRef), query, res);
   }
 
   @Get(':id')
   @ApiRead()
-  async get(@Param('id', idPipe) id: string, @Res({ passthrough: true }) res: Response) {
-    return this.view(id, res);
+  @ApiQuery({ name: 'asOf', required: false, description: 'calendar date YYYY-MM-DD in the shop time zone' })
+  async get(@Param('id', idPipe) id: string, @Query() query: AsOfQuery, @Res({ passthrough: true }) res: Response) {
+    return this.view(id, query, res);
   }
 
-  private async view(id: string, res: Response) {
-    const view = await loadCustomerView(this.store, id, this.config.shopCurrency);
+  private async view(id: string, query: AsOfQuery, res: Response) {
+    const view = await loadCustomerView(this.store, id, {
+      currency: this.config.shopCurrency,
+      timezone: this.config.shopTimezone,
+      asOf: query.asOf,
+      windowMonths: query.window !== undefined ? Number(query.window) : undefined,
+    });
     if (!view) throw notFound('CustomerNotFound', `customer ${id} not found`);
     res.setHeader('ETag', `"${view.version}"`);
     return view;
