@@ -3,7 +3,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ComplaintsModule } from '@crm/complaints';
-import { CustomersModule } from '@crm/customers';
+import { CustomerListProjector, CustomersModule } from '@crm/customers';
+import { ProjectionsModule } from '@crm/projections';
+import { TimelineModule, TimelineProjector } from '@crm/timeline';
 import { DatabaseModule } from '@crm/database';
 import { EventStoreModule } from '@crm/event-store';
 import { AppConfig, ConfigModule } from '@crm/shared';
@@ -21,8 +23,10 @@ export class AppModule {
         DatabaseModule.forRoot(allMigrations),
         EventStoreModule,
         CqrsModule.forRoot(),
+        ProjectionsModule.forRoot([CustomerListProjector, TimelineProjector]),
         CustomersModule,
         ComplaintsModule,
+        TimelineModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],

@@ -1,6 +1,15 @@
 // Every slice's migrations, applied on start and by `crm migrate`.
 import type { Migration } from '@crm/database';
+import { customerListMigrations } from '@crm/customers';
 import { eventStoreMigrations } from '@crm/event-store';
+import { projectionMigrations } from '@crm/projections';
+import { timelineMigrations } from '@crm/timeline';
 import { idempotencyMigrations } from './http/idempotency';
 
-export const allMigrations: Migration[] = [...eventStoreMigrations, ...idempotencyMigrations];
+export const allMigrations: Migration[] = [
+  ...eventStoreMigrations,
+  ...idempotencyMigrations,
+  ...projectionMigrations,
+  ...customerListMigrations,
+  ...timelineMigrations,
+];

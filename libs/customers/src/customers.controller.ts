@@ -4,13 +4,18 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { EVENT_STORE, EventStore } from '@crm/event-store';
-import { answerWrite, ApiRead, ApiWrite, APP_CONFIG, AppConfig, Ctx, IsCalendarDate, IsKey, nameUuid, notFound, parseAmount, parseInstant, RequestContext, WriteResultDto } from '@crm/shared';
+import { answerWrite, ApiRead, ApiWrite, APP_CONFIG, AppConfig, Ctx, IsCalendarDate, IsCleanText, IsKey, nameUuid, shopDate, notFound, parseAmount, parseInstant, RequestContext, WriteResultDto } from '@crm/shared';
 import { randomUUID } from 'node:crypto';
 import { CustomerCommand } from './business-logic';
 import { ExecuteCustomerCommand } from './customer-commands';
 import { loadCustomerView } from './customer-view';
 import { ConsentDto, LogContactDto, RecordPurchaseDto, RecordRefundDto, RegisterCustomerDto, TagDto, UpdateProfileDto } from './customers.dto';
-import { IsIn, IsOptional, IsString } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { SQL_CLIENT, SqlClient } from '@crm/database';
+import { Lifecycle, LIFECYCLE_STATUSES } from '@crm/lifecycle';
+import { PROJECTION_RUNNER, ProjectionRunner, waitForPosition } from '@crm/projections';
+import { DEFAULT_RULE_SET } from '@crm/tiers';
+import { listCustomers } from './customer-list/customer-list.query';
 
 class CustomerRefParam {
   @IsString() @IsKey() customerRef!: string;
@@ -19,6 +24,18 @@ class CustomerRefParam {
 class AsOfQuery {
   @IsOptional() @IsCalendarDate() asOf?: string;
   @IsOptional() @IsIn(['3', '6', '12']) window?: string;
+}
+
+class ListQuery {
+  @IsOptional() @IsCalendarDate() asOf?: string;
+  @IsOptional() @IsIn(DEFAULT_RULE_SET.tiers.map((t) => t.code)) tier?: string;
+  @IsOptional() @IsIn(LIFECYCLE_STATUSES) lifecycle?: Lifecycle;
+  @IsOptional() @IsString() @IsKey() tag?: string;
+  @IsOptional() @IsString() @IsCleanText() @MaxLength(50) region?: string;
+  @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor must be a cursor this API gave out' }) cursor?: string;
+  @IsOptional() @Matches(/^([1-9]\d?|[1-4]\d\d|500)$/, { message: 'limit must be 1-500' }) limit?: string;
+  @IsOptional() @IsIn(['3', '6', '12']) window?: string;
+  @IsOptional() @Matches(/^\d{1,15}$/, { message: 'waitFor must be a global position' }) waitFor?: string;
 }
 
 class TagParam {
@@ -37,7 +54,39 @@ export class CustomersController {
     private readonly commands: CommandBus,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+    @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
   ) {}
+
+  @Get()
+  @ApiRead()
+  @ApiOkResponse({ description: '{ items, nextCursor }: customers registered by asOf, keyset-paginated' })
+  @ApiQuery({ name: 'asOf', required: false, description: 'calendar date in the shop time zone (default today)' })
+  @ApiQuery({ name: 'tier', required: false })
+  @ApiQuery({ name: 'lifecycle', required: false, enum: LIFECYCLE_STATUSES })
+  @ApiQuery({ name: 'tag', required: false })
+  @ApiQuery({ name: 'region', required: false, description: 'province or city' })
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'limit', required: false, description: '1-500, default 50' })
+  @ApiQuery({ name: 'window', required: false, description: 'lifecycle window in months: 3, 6 or 12' })
+  @ApiQuery({ name: 'waitFor', required: false, description: 'a write position to wait for (at most 5 s)' })
+  async list(@Query() query: ListQuery, @Res({ passthrough: true }) res: Response) {
+    await waitForPosition(this.runner, query.waitFor, res);
+    return listCustomers(
+      this.sql,
+      {
+        asOf: query.asOf ?? shopDate(new Date(), this.config.shopTimezone),
+        tier: query.tier,
+        lifecycle: query.lifecycle,
+        tag: query.tag,
+        region: query.region,
+        cursor: query.cursor,
+        limit: Number(query.limit ?? 50),
+        windowMonths: Number(query.window ?? 3),
+      },
+      this.config.shopCurrency,
+    );
+  }
 
   private run(customerId: string, command: CustomerCommand, ctx: RequestContext, occurredAt = new Date()) {
     return this.commands.execute(new ExecuteCustomerCommand(customerId, command, ctx, occurredAt));

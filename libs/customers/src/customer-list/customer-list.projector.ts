@@ -1,0 +1,122 @@
+// The customer list read model: one row a customer (archive fields, tags,
+// consent, running totals) plus the dated purchase and refund facts that
+// as-of answers (tier, lifecycle, spend on a date) are computed from.
+import { Inject, Injectable } from '@nestjs/common';
+import type { Migration, SqlExecutor } from '@crm/database';
+import type { RecordedEvent } from '@crm/event-store';
+import type { Projector } from '@crm/projections';
+import { APP_CONFIG, AppConfig, shopDate } from '@crm/shared';
+import { CustomerEvent } from '../customer';
+
+export const customerListMigrations: Migration[] = [
+  {
+    id: '0004_customer_list',
+    sql: `
+CREATE TABLE rm_customers (
+  customer_id       uuid PRIMARY KEY,
+  customer_ref      text UNIQUE,
+  name              text,
+  province          text,
+  city              text,
+  tags              text[] NOT NULL DEFAULT '{}',
+  consent           jsonb NOT NULL DEFAULT '{}'::jsonb,
+  registered_at     timestamptz NOT NULL,
+  registered_on     date NOT NULL,
+  purchase_count    integer NOT NULL DEFAULT 0,
+  net_spend_minor   bigint NOT NULL DEFAULT 0,
+  first_purchase_at timestamptz,
+  last_purchase_at  timestamptz
+);
+CREATE INDEX rm_customers_tags ON rm_customers USING gin (tags);
+CREATE INDEX rm_customers_province ON rm_customers (province, customer_id);
+CREATE INDEX rm_customers_city ON rm_customers (city, customer_id);
+CREATE TABLE rm_customer_purchases (
+  customer_id  uuid NOT NULL,
+  order_id     text NOT NULL,
+  occurred_at  timestamptz NOT NULL,
+  occurred_on  date NOT NULL,
+  amount_minor bigint NOT NULL,
+  PRIMARY KEY (customer_id, order_id)
+);
+CREATE TABLE rm_customer_refunds (
+  customer_id  uuid NOT NULL,
+  refund_id    text NOT NULL,
+  order_id     text,
+  occurred_at  timestamptz NOT NULL,
+  occurred_on  date NOT NULL,
+  amount_minor bigint NOT NULL,
+  PRIMARY KEY (customer_id, refund_id)
+);`,
+  },
+];
+
+const occurredAt = (e: RecordedEvent) => String(e.metadata.occurredAt ?? e.recordedAt.toISOString());
+
+@Injectable()
+export class CustomerListProjector implements Projector {
+  readonly name = 'customer-list';
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  async apply(events: readonly RecordedEvent[], tx: SqlExecutor): Promise<void> {
+    for (const recorded of events) {
+      if (!recorded.streamId.startsWith('customer-')) continue;
+      const event = recorded as unknown as CustomerEvent;
+      const at = occurredAt(recorded);
+      const on = shopDate(new Date(at), this.config.shopTimezone);
+      switch (event.type) {
+        case 'CustomerRegistered': {
+          const { customerId, customerRef, profile } = event.data;
+          await tx.query(
+            `INSERT INTO rm_customers (customer_id, customer_ref, name, province, city, registered_at, registered_on)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (customer_id) DO NOTHING`,
+            [customerId, customerRef ?? null, profile.name ?? null, profile.region?.province ?? null, profile.region?.city ?? null, at, on],
+          );
+          break;
+        }
+        case 'CustomerProfileUpdated': {
+          const c = event.data.changes;
+          await tx.query(
+            `UPDATE rm_customers SET name = coalesce($2, name), province = coalesce($3, province), city = coalesce($4, city) WHERE customer_id = $1`,
+            [event.data.customerId, c.name ?? null, c.region?.province ?? null, c.region?.city ?? null],
+          );
+          break;
+        }
+        case 'PurchaseRecorded':
+          await tx.query(
+            `INSERT INTO rm_customer_purchases (customer_id, order_id, occurred_at, occurred_on, amount_minor) VALUES ($1, $2, $3, $4, $5)`,
+            [event.data.customerId, event.data.orderId, at, on, event.data.amountMinor],
+          );
+          await tx.query(
+            `UPDATE rm_customers SET purchase_count = purchase_count + 1, net_spend_minor = net_spend_minor + $2,
+                    first_purchase_at = least(first_purchase_at, $3::timestamptz), last_purchase_at = greatest(last_purchase_at, $3::timestamptz)
+              WHERE customer_id = $1`,
+            [event.data.customerId, event.data.amountMinor, at],
+          );
+          break;
+        case 'RefundRecorded':
+          await tx.query(
+            `INSERT INTO rm_customer_refunds (customer_id, refund_id, order_id, occurred_at, occurred_on, amount_minor) VALUES ($1, $2, $3, $4, $5, $6)`,
+            [event.data.customerId, event.data.refundId, event.data.orderId ?? null, at, on, event.data.amountMinor],
+          );
+          await tx.query('UPDATE rm_customers SET net_spend_minor = net_spend_minor - $2 WHERE customer_id = $1', [event.data.customerId, event.data.amountMinor]);
+          break;
+        case 'CustomerTagged':
+          await tx.query('UPDATE rm_customers SET tags = array_append(array_remove(tags, $2), $2) WHERE customer_id = $1', [event.data.customerId, event.data.tag]);
+          break;
+        case 'CustomerUntagged':
+          await tx.query('UPDATE rm_customers SET tags = array_remove(tags, $2) WHERE customer_id = $1', [event.data.customerId, event.data.tag]);
+          break;
+        case 'ConsentChanged':
+          await tx.query('UPDATE rm_customers SET consent = consent || $2::jsonb WHERE customer_id = $1', [event.data.customerId, JSON.stringify(event.data.consent)]);
+          break;
+        case 'ContactLogged':
+          break;
+        default: {
+          const unknown: never = event;
+          void unknown;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,111 @@
+// The filtered customer list as of a date, keyset-paginated on the customer
+// id ({ items, nextCursor }), so page 1,000 costs what page 1 costs. Tier and
+// lifecycle are computed per customer from the dated facts with the same pure
+// functions as everywhere else; filtering on them scans forward in pages.
+import type { SqlClient } from '@crm/database';
+import { Lifecycle, lifecycleAsOf } from '@crm/lifecycle';
+import { formatAmount, refused, UUID_PATTERN } from '@crm/shared';
+import { DEFAULT_RULE_SET, DatedAmount, tierAsOf } from '@crm/tiers';
+
+export interface CustomerListFilter {
+  asOf: string;
+  tier?: string;
+  lifecycle?: Lifecycle;
+  tag?: string;
+  region?: string;
+  cursor?: string;
+  limit: number;
+  windowMonths: number;
+}
+
+export interface CustomerListItem {
+  id: string;
+  customerRef: string | null;
+  name: string | null;
+  region: { province: string | null; city: string | null };
+  tags: string[];
+  tier: string | null;
+  lifecycle: Lifecycle;
+  netSpend: string;
+  purchaseCount: number;
+  firstPurchaseAt: string | null;
+  lastPurchaseAt: string | null;
+}
+
+interface Row {
+  customer_id: string;
+  customer_ref: string | null;
+  name: string | null;
+  province: string | null;
+  city: string | null;
+  tags: string[];
+}
+
+const SCAN_PAGE = 500;
+
+export const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
+
+export function decodeCursor(cursor: string): string {
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!UUID_PATTERN.test(id)) throw refused('InvalidCursor', 'cursor is not one this API gave out');
+  return id;
+}
+
+const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
+const day = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
+
+export async function listCustomers(sql: SqlClient, filter: CustomerListFilter, currency: string): Promise<{ items: CustomerListItem[]; nextCursor: string | null }> {
+  const items: CustomerListItem[] = [];
+  let after = filter.cursor ? decodeCursor(filter.cursor) : '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const rows = await sql.query<Row>(
+      `SELECT customer_id, customer_ref, name, province, city, tags FROM rm_customers
+        WHERE customer_id > $1 AND registered_on <= $2::date
+          AND ($3::text IS NULL OR tags @> ARRAY[$3::text])
+          AND ($4::text IS NULL OR province = $4::text OR city = $4::text)
+        ORDER BY customer_id LIMIT ${SCAN_PAGE}`,
+      [after, filter.asOf, filter.tag ?? null, filter.region ?? null],
+    );
+    if (rows.length === 0) break;
+    const ids = rows.map((r) => r.customer_id);
+    const purchases = await sql.query<{ customer_id: string; occurred_on: unknown; occurred_at: unknown; amount_minor: string | number }>(
+      'SELECT customer_id, occurred_on::text AS occurred_on, occurred_at, amount_minor FROM rm_customer_purchases WHERE customer_id = ANY ($1::uuid[]) AND occurred_on <= $2::date ORDER BY occurred_at',
+      [ids, filter.asOf],
+    );
+    const refunds = await sql.query<{ customer_id: string; occurred_on: unknown; amount_minor: string | number }>(
+      'SELECT customer_id, occurred_on::text AS occurred_on, amount_minor FROM rm_customer_refunds WHERE customer_id = ANY ($1::uuid[]) AND occurred_on <= $2::date',
+      [ids, filter.asOf],
+    );
+    const byCustomer = new Map<string, { purchases: Array<DatedAmount & { at: string }>; refunds: DatedAmount[] }>();
+    for (const id of ids) byCustomer.set(id, { purchases: [], refunds: [] });
+    for (const p of purchases) byCustomer.get(p.customer_id)?.purchases.push({ date: day(p.occurred_on), amountMinor: Number(p.amount_minor), at: iso(p.occurred_at) });
+    for (const r of refunds) byCustomer.get(r.customer_id)?.refunds.push({ date: day(r.occurred_on), amountMinor: Number(r.amount_minor) });
+
+    for (const row of rows) {
+      after = row.customer_id;
+      const facts = byCustomer.get(row.customer_id) ?? { purchases: [], refunds: [] };
+      const tier = tierAsOf(facts, filter.asOf, DEFAULT_RULE_SET, currency);
+      const lifecycle = lifecycleAsOf(facts.purchases.map((p) => p.date), filter.asOf, filter.windowMonths);
+      if (filter.tier !== undefined && tier.tier !== filter.tier) continue;
+      if (filter.lifecycle !== undefined && lifecycle !== filter.lifecycle) continue;
+      items.push({
+        id: row.customer_id,
+        customerRef: row.customer_ref,
+        name: row.name,
+        region: { province: row.province, city: row.city },
+        tags: row.tags,
+        tier: tier.tier,
+        lifecycle,
+        netSpend: formatAmount(tier.basisMinor, currency),
+        purchaseCount: facts.purchases.length,
+        firstPurchaseAt: facts.purchases[0]?.at ?? null,
+        lastPurchaseAt: facts.purchases[facts.purchases.length - 1]?.at ?? null,
+      });
+      if (items.length > filter.limit) break;
+    }
+    if (items.length > filter.limit || rows.length < SCAN_PAGE) break;
+  }
+  const more = items.length > filter.limit;
+  const page = items.slice(0, filter.limit);
+  return { items: page, nextCursor: more ? encodeCursor(page[page.length - 1].id) : null };
+}

@@ -1,0 +1,4 @@
+export * from './projector';
+export * from './projection-runner';
+export * from './projections.module';
+export * from './wait-for';

@@ -1,0 +1,14 @@
+// A projector turns a batch of stored events into read-model writes inside the
+// runner's transaction, which also moves its checkpoint: a batch is applied
+// whole or not at all, so a kill at any point neither loses nor doubles rows.
+import type { SqlExecutor } from '@crm/database';
+import type { RecordedEvent } from '@crm/event-store';
+
+export interface Projector {
+  /** Stable name: the key of its checkpoint. */
+  readonly name: string;
+  /** Deterministic: the same events give the same rows, whether incremental or rebuilt. */
+  apply(events: readonly RecordedEvent[], tx: SqlExecutor): Promise<void>;
+}
+
+export const PROJECTORS = Symbol('PROJECTORS');

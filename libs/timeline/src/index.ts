@@ -1,0 +1,3 @@
+export * from './timeline.projector';
+export * from './timeline.controller';
+export * from './timeline.module';

@@ -1,0 +1,76 @@
+// The audit timeline: every event of a customer's stream and of their
+// complaints, with who, when it happened, when it was recorded and why
+// (correlation, causation). Rows are keyed by global position: immutable.
+import { Injectable } from '@nestjs/common';
+import type { Migration, SqlExecutor } from '@crm/database';
+import type { RecordedEvent } from '@crm/event-store';
+import type { Projector } from '@crm/projections';
+
+export const timelineMigrations: Migration[] = [
+  {
+    id: '0005_timeline',
+    sql: `
+CREATE TABLE rm_timeline (
+  position       bigint PRIMARY KEY,
+  customer_id    uuid NOT NULL,
+  stream_id      text NOT NULL,
+  stream_version bigint NOT NULL,
+  event_id       uuid NOT NULL,
+  type           text NOT NULL,
+  occurred_at    timestamptz NOT NULL,
+  recorded_at    timestamptz NOT NULL,
+  actor          text,
+  correlation_id text,
+  causation_id   text,
+  source         text,
+  data           jsonb NOT NULL
+);
+CREATE INDEX rm_timeline_customer ON rm_timeline (customer_id, occurred_at, position);`,
+  },
+];
+
+function customerOf(event: RecordedEvent): string | undefined {
+  if (!event.streamId.startsWith('customer-') && !event.streamId.startsWith('complaint-')) return undefined;
+  const id = (event.data as { customerId?: unknown } | null)?.customerId;
+  return typeof id === 'string' ? id : undefined;
+}
+
+@Injectable()
+export class TimelineProjector implements Projector {
+  readonly name = 'timeline';
+
+  async apply(events: readonly RecordedEvent[], tx: SqlExecutor): Promise<void> {
+    const rows = events.flatMap((e) => {
+      const customerId = customerOf(e);
+      if (!customerId) return [];
+      const m = e.metadata;
+      return [
+        {
+          position: e.position,
+          customer_id: customerId,
+          stream_id: e.streamId,
+          stream_version: e.streamVersion,
+          event_id: e.id,
+          type: e.type,
+          occurred_at: String(m.occurredAt ?? e.recordedAt.toISOString()),
+          recorded_at: e.recordedAt.toISOString(),
+          actor: m.actor ?? null,
+          correlation_id: m.correlationId ?? null,
+          causation_id: m.causationId ?? null,
+          source: m.source ?? null,
+          data: e.data,
+        },
+      ];
+    });
+    if (rows.length === 0) return;
+    // One statement a batch: the rows travel as one JSON array.
+    await tx.query(
+      `INSERT INTO rm_timeline (position, customer_id, stream_id, stream_version, event_id, type, occurred_at, recorded_at, actor, correlation_id, causation_id, source, data)
+       SELECT r.position, r.customer_id, r.stream_id, r.stream_version, r.event_id, r.type, r.occurred_at, r.recorded_at, r.actor, r.correlation_id, r.causation_id, r.source, r.data
+         FROM jsonb_to_recordset($1::jsonb) AS r(position bigint, customer_id uuid, stream_id text, stream_version bigint, event_id uuid, type text,
+              occurred_at timestamptz, recorded_at timestamptz, actor text, correlation_id text, causation_id text, source text, data jsonb)
+       ON CONFLICT (position) DO NOTHING`,
+      [JSON.stringify(rows)],
+    );
+  }
+}

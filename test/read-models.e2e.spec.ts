@@ -1,0 +1,96 @@
+// Read models over HTTP: written through the API, projected from the stored
+// log, read with ?waitFor=<position> (read-your-writes).
+import { testDatabases } from './support/test-databases';
+import { RunningApp, startTestApp } from './support/test-app';
+import { API, http, purchaseBody } from './support/http';
+
+for (const database of testDatabases()) {
+  describe(`read models on ${database.name}`, () => {
+    let app: RunningApp;
+    beforeAll(async () => {
+      app = await startTestApp(database, { SHOP_TIMEZONE: 'Asia/Shanghai' });
+    });
+    afterAll(async () => app?.close());
+
+    it('lists customers as of a date with tier, lifecycle and spend, filtered and paged by cursor', async () => {
+      let last = 0;
+      const ids: string[] = [];
+      for (let i = 0; i < 7; i++) {
+        const reg = await http(app).post(`${API}/customers`).send({ customerRef: `L-${i}`, name: `C${i}`, region: { province: i % 2 ? '广东' : '浙江', city: i % 2 ? '广州' : '杭州' }, occurredAt: '2024-01-01T08:00:00+08:00' }).expect(201);
+        ids.push(reg.body.customerId);
+        const buy = await http(app).post(`${API}/customers/${reg.body.customerId}/purchases`).send(purchaseBody(`L-O-${i}`, `${(i + 1) * 300}.00`, { occurredAt: '2024-05-01T10:00:00+08:00' })).expect(201);
+        last = buy.body.position;
+      }
+      await http(app).post(`${API}/customers/${ids[0]}/tags`).send({ tag: 'south' }).expect(201);
+      const tagged = await http(app).post(`${API}/customers/${ids[1]}/tags`).send({ tag: 'south' }).expect(201);
+      last = tagged.body.position;
+
+      const all = await http(app).get(`${API}/customers?asOf=2024-05-31&limit=3&waitFor=${last}`).expect(200);
+      expect(all.headers['x-data-stale']).toBeUndefined();
+      expect(all.body.items).toHaveLength(3);
+      expect(all.body.nextCursor).toEqual(expect.any(String));
+      const seen = [...all.body.items];
+      let cursor = all.body.nextCursor;
+      while (cursor) {
+        const page = await http(app).get(`${API}/customers?asOf=2024-05-31&limit=3&cursor=${cursor}`).expect(200);
+        seen.push(...page.body.items);
+        cursor = page.body.nextCursor;
+      }
+      expect(seen.map((c) => c.customerRef).sort()).toEqual(['L-0', 'L-1', 'L-2', 'L-3', 'L-4', 'L-5', 'L-6']);
+      const c1 = seen.find((c) => c.customerRef === 'L-1');
+      expect(c1).toMatchObject({ tier: 'SENIOR', lifecycle: 'NEW_ONCE', netSpend: '600.00', purchaseCount: 1, tags: ['south'], lastPurchaseAt: '2024-05-01T02:00:00.000Z' });
+
+      // Spend is (i + 1) x 300.00: L-0 300 is NORMAL, L-1 600 .. L-6 2100 are SENIOR, none is VIP.
+      const normal = await http(app).get(`${API}/customers?asOf=2024-05-31&tier=NORMAL`).expect(200);
+      expect(normal.body.items.map((c: { customerRef: string }) => c.customerRef)).toEqual(['L-0']);
+      const senior = await http(app).get(`${API}/customers?asOf=2024-05-31&tier=SENIOR&limit=4`).expect(200);
+      expect(senior.body.items).toHaveLength(4);
+      const seniorRest = await http(app).get(`${API}/customers?asOf=2024-05-31&tier=SENIOR&limit=4&cursor=${senior.body.nextCursor}`).expect(200);
+      expect(seniorRest.body.items).toHaveLength(2);
+      expect((await http(app).get(`${API}/customers?asOf=2024-05-31&tier=VIP`).expect(200)).body).toEqual({ items: [], nextCursor: null });
+      const south = await http(app).get(`${API}/customers?asOf=2024-05-31&tag=south`).expect(200);
+      expect(south.body.items).toHaveLength(2);
+      const guangdong = await http(app).get(`${API}/customers?asOf=2024-05-31&region=${encodeURIComponent('广州')}`).expect(200);
+      expect(guangdong.body.items).toHaveLength(3);
+      const before = await http(app).get(`${API}/customers?asOf=2023-12-31`).expect(200);
+      expect(before.body.items).toHaveLength(0);
+      const prospects = await http(app).get(`${API}/customers?asOf=2024-04-30&lifecycle=PROSPECT`).expect(200);
+      expect(prospects.body.items).toHaveLength(7);
+      const silent = await http(app).get(`${API}/customers?asOf=2024-09-01&lifecycle=SILENT`).expect(200);
+      expect(silent.body.items).toHaveLength(7);
+    });
+
+    it('refuses bad list queries with 400', async () => {
+      for (const q of ['tier=GOLD', 'lifecycle=ASLEEP', 'asOf=2024-13-01', 'limit=0', 'limit=501', 'cursor=%25%25', 'window=4', 'waitFor=-1', 'color=red']) {
+        const res = await http(app).get(`${API}/customers?${q}`);
+        expect([400, 422]).toContain(res.status);
+        expect(res.headers['content-type']).toContain('application/problem+json');
+      }
+    });
+
+    it('the timeline shows every event of the customer and their complaints, with who, when and why', async () => {
+      const reg = await http(app).post(`${API}/customers`).set('X-Actor', 'alice').set('X-Correlation-Id', 'tl-1').send({ customerRef: 'TL', occurredAt: '2024-01-01T08:00:00+08:00' }).expect(201);
+      const id = reg.body.customerId;
+      await http(app).post(`${API}/customers/${id}/purchases`).set('X-Actor', 'shop').send(purchaseBody('TL-1', '100.00', { occurredAt: '2024-02-01T10:00:00+08:00' })).expect(201);
+      const complaint = await http(app).post(`${API}/complaints`).set('X-Actor', 'agent.wang').send({ customerId: id, subject: 'late', channel: 'phone', priority: 'NORMAL', agent: 'agent.wang' }).expect(201);
+      const responded = await http(app).post(`${API}/complaints/${complaint.body.complaintId}/respond`).set('X-Actor', 'agent.wang').send({ message: 'sorry' }).expect(200);
+
+      const first = await http(app).get(`${API}/customers/${id}/timeline?limit=2&waitFor=${responded.body.position}`).expect(200);
+      expect(first.body.items.map((e: { type: string }) => e.type)).toEqual(['CustomerRegistered', 'PurchaseRecorded']);
+      expect(first.body.items[0]).toMatchObject({ actor: 'alice', correlationId: 'tl-1', source: 'api', occurredAt: '2024-01-01T00:00:00.000Z' });
+      expect(first.body.items[0].recordedAt).toEqual(expect.any(String));
+      const rest = await http(app).get(`${API}/customers/${id}/timeline?cursor=${first.body.nextCursor}`).expect(200);
+      expect(rest.body.items.map((e: { type: string; actor: string }) => [e.type, e.actor])).toEqual([
+        ['ComplaintOpened', 'agent.wang'],
+        ['ComplaintResponded', 'agent.wang'],
+      ]);
+      expect(rest.body.nextCursor).toBeNull();
+    });
+
+    it('health shows each projection position and lag', async () => {
+      const res = await http(app).get('/health').expect(200);
+      expect(res.body.projections.map((p: { name: string }) => p.name).sort()).toEqual(['customer-list', 'timeline']);
+      expect(res.body.projections[0]).toMatchObject({ state: 'running', lag: expect.any(Number), position: expect.any(Number) });
+    });
+  });
+}
