@@ -3,15 +3,16 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ComplaintsModule } from '@crm/complaints';
-import { CustomerListProjector, CustomersModule } from '@crm/customers';
+import { CustomersModule } from '@crm/customers';
 import { ProjectionsModule } from '@crm/projections';
-import { TimelineModule, TimelineProjector } from '@crm/timeline';
+import { TimelineModule } from '@crm/timeline';
 import { DatabaseModule } from '@crm/database';
 import { EventStoreModule } from '@crm/event-store';
 import { AppConfig, ConfigModule } from '@crm/shared';
 import { HealthController } from './health/health.controller';
 import { IdempotencyInterceptor } from './http/idempotency';
 import { allMigrations } from './migrations';
+import { allProjectors } from './projectors';
 
 @Module({})
 export class AppModule {
@@ -23,7 +24,7 @@ export class AppModule {
         DatabaseModule.forRoot(allMigrations),
         EventStoreModule,
         CqrsModule.forRoot(),
-        ProjectionsModule.forRoot([CustomerListProjector, TimelineProjector]),
+        ProjectionsModule.forRoot(allProjectors),
         CustomersModule,
         ComplaintsModule,
         TimelineModule,

@@ -4,13 +4,19 @@
 import 'reflect-metadata';
 import { appliedMigrations, DataDirInUseError, migrate, openDatabase, SqlClient } from '@crm/database';
 import { ConfigError, loadConfig } from '@crm/shared';
+import { openEventStore } from '@crm/event-store';
+import { rebuildProjection } from '@crm/projections';
 import { allMigrations } from '../../api/src/migrations';
+import { allProjectors } from '../../api/src/projectors';
 
 const USAGE = `usage: crm <command>
 
 commands:
   migrate    apply the database migrations (the service also applies them on start)
-  status     show the storage in use, applied migrations and the event log's size
+  status     show the storage in use, applied migrations, the event log's size and projection checkpoints
+  rebuild [projection]
+             rebuild read models from position 0 into fresh tables and swap them in
+             (all, or the one named); on PostgreSQL the service keeps answering meanwhile
   help       show this text`;
 
 async function withDatabase<T>(fn: (sql: SqlClient) => Promise<T>): Promise<T> {
@@ -40,13 +46,41 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
         );
         events = { count: Number(row.count), lastPosition: row.last === null ? 0 : Number(row.last) };
       }
-      console.log(JSON.stringify({ storage: sql.describe(), migrations: { applied, pending }, events }, null, 2));
+      const projections = applied.includes('0003_projection_checkpoints')
+        ? await sql.query('SELECT name, position::text AS position, updated_at FROM crm_projection_checkpoints ORDER BY name')
+        : [];
+      console.log(JSON.stringify({ storage: sql.describe(), migrations: { applied, pending }, events, projections }, null, 2));
+    });
+  },
+  async rebuild(args) {
+    const config = loadConfig();
+    const projectors = allProjectors(config);
+    const wanted = args[0] ? projectors.filter((p) => p.name === args[0]) : projectors;
+    if (wanted.length === 0) {
+      throw new UsageError(`unknown projection "${args[0]}"; known: ${projectors.map((p) => p.name).join(', ')}`);
+    }
+    await withDatabase(async (sql) => {
+      await migrate(sql, allMigrations);
+      const store = openEventStore(config, sql);
+      try {
+        for (const projector of wanted) {
+          const result = await rebuildProjection(store, sql, projector, {
+            onProgress: (n, position) => process.stderr.write(`\r${projector.name}: ${n} events (position ${position})`),
+          });
+          process.stderr.write('\n');
+          console.log(JSON.stringify(result));
+        }
+      } finally {
+        await store.close();
+      }
     });
   },
   async help() {
     console.log(USAGE);
   },
 };
+
+class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
   const [name = 'help', ...args] = argv;
@@ -62,6 +96,10 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`crm: ${error.message}`);
+      process.exit(2);
+    }
     if (error instanceof ConfigError) console.error(`crm: configuration error: ${error.message}`);
     else if (error instanceof DataDirInUseError) console.error(`crm: ${error.message}`);
     else console.error(`crm: ${error instanceof Error ? error.message : String(error)}`);

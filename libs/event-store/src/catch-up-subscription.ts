@@ -10,7 +10,7 @@ export interface SubscriptionOptions {
   batchSize?: number;
   pollIntervalMs?: number;
   /** Called with each batch; the subscription's checkpoint moves to the batch's last position when it resolves. */
-  handle: (events: RecordedEvent[], checkpoint: number) => Promise<void>;
+  handle: (events: RecordedEvent[], checkpoint: number, from: number) => Promise<void>;
   /** Called when a batch fails; the subscription retries after the poll interval. */
   onError?: (error: unknown) => void;
 }
@@ -32,6 +32,11 @@ export class CatchUpSubscription {
     return this.checkpointValue;
   }
 
+  /** Continue from another checkpoint (someone else moved it, e.g. a rebuild swapped in). */
+  resetTo(checkpoint: number): void {
+    this.checkpointValue = checkpoint;
+  }
+
   private async run(): Promise<void> {
     const batchSize = this.options.batchSize ?? 500;
     const pollMs = this.options.pollIntervalMs ?? 100;
@@ -40,7 +45,7 @@ export class CatchUpSubscription {
       try {
         const page = await this.store.readAll({ after: this.checkpointValue, limit: batchSize });
         if (page.events.length > 0 && this.running) {
-          await this.options.handle(page.events, page.checkpoint);
+          await this.options.handle(page.events, page.checkpoint, this.checkpointValue);
           this.checkpointValue = page.checkpoint;
         }
         hasMore = page.hasMore;

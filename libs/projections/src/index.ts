@@ -2,3 +2,4 @@ export * from './projector';
 export * from './projection-runner';
 export * from './projections.module';
 export * from './wait-for';
+export * from './rebuild';

@@ -2,7 +2,7 @@
 // global order, batch by batch, committing rows and checkpoint together.
 import { Logger } from '@nestjs/common';
 import type { Migration, SqlClient } from '@crm/database';
-import { CatchUpSubscription, EventStore } from '@crm/event-store';
+import { CatchUpSubscription, EventStore, RecordedEvent } from '@crm/event-store';
 import { Projector } from './projector';
 
 export const projectionMigrations: Migration[] = [
@@ -16,6 +16,14 @@ CREATE TABLE crm_projection_checkpoints (
 );`,
   },
 ];
+
+/** Thrown to make the subscription skip its own checkpoint update after a reset. */
+export class CheckpointMovedError extends Error {
+  override readonly name = 'CheckpointMovedError';
+  constructor(readonly projector: string, readonly position: number) {
+    super(`checkpoint of ${projector} moved to ${position}`);
+  }
+}
 
 export interface ProjectionStatus {
   name: string;
@@ -50,18 +58,37 @@ export class ProjectionRunner {
           after,
           batchSize: this.options.batchSize ?? 500,
           pollIntervalMs: this.options.pollIntervalMs ?? 50,
-          handle: (events, checkpoint) =>
-            this.sql.transaction(async (tx) => {
-              await projector.apply(events, tx);
-              await tx.query(
-                `INSERT INTO crm_projection_checkpoints (name, position) VALUES ($1, $2)
-                 ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = now()`,
-                [projector.name, checkpoint],
-              );
-            }),
-          onError: (error) => this.logger.error(`${projector.name}: ${error instanceof Error ? error.message : String(error)}`),
+          handle: (events, checkpoint, from) => this.applyBatch(projector, events, checkpoint, from),
+          onError: (error) => error instanceof CheckpointMovedError || this.logger.error(`${projector.name}: ${error instanceof Error ? error.message : String(error)}`),
         }),
       );
+    }
+  }
+
+  /**
+   * Rows and checkpoint in one transaction. The stored checkpoint is read FOR
+   * UPDATE first: if it is not where this subscription stands (a rebuild was
+   * swapped in, or another process projects too), nothing is applied and the
+   * subscription continues from the stored one. That fence is what keeps a
+   * batch from ever being applied twice.
+   */
+  private async applyBatch(projector: Projector, events: RecordedEvent[], checkpoint: number, from: number): Promise<void> {
+    const moved = await this.sql.transaction(async (tx) => {
+      const [row] = await tx.query<{ position: string | number }>('SELECT position FROM crm_projection_checkpoints WHERE name = $1 FOR UPDATE', [projector.name]);
+      const stored = row ? Number(row.position) : 0;
+      if (stored !== from) return stored;
+      await projector.apply(events, tx);
+      await tx.query(
+        `INSERT INTO crm_projection_checkpoints (name, position) VALUES ($1, $2)
+         ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = now()`,
+        [projector.name, checkpoint],
+      );
+      return undefined;
+    });
+    if (moved !== undefined) {
+      this.logger.log(`${projector.name}: checkpoint moved to ${moved} by another writer; continuing from there`);
+      this.subscriptions.get(projector.name)?.resetTo(moved);
+      throw new CheckpointMovedError(projector.name, moved);
     }
   }
 

@@ -7,6 +7,8 @@ import type { RecordedEvent } from '@crm/event-store';
 export interface Projector {
   /** Stable name: the key of its checkpoint. */
   readonly name: string;
+  /** The tables it owns (unqualified): a rebuild fills fresh copies and swaps them in. */
+  readonly tables: readonly string[];
   /** Deterministic: the same events give the same rows, whether incremental or rebuilt. */
   apply(events: readonly RecordedEvent[], tx: SqlExecutor): Promise<void>;
 }

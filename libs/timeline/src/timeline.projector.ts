@@ -1,7 +1,6 @@
 // The audit timeline: every event of a customer's stream and of their
 // complaints, with who, when it happened, when it was recorded and why
 // (correlation, causation). Rows are keyed by global position: immutable.
-import { Injectable } from '@nestjs/common';
 import type { Migration, SqlExecutor } from '@crm/database';
 import type { RecordedEvent } from '@crm/event-store';
 import type { Projector } from '@crm/projections';
@@ -35,9 +34,9 @@ function customerOf(event: RecordedEvent): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
-@Injectable()
 export class TimelineProjector implements Projector {
   readonly name = 'timeline';
+  readonly tables = ['rm_timeline'];
 
   async apply(events: readonly RecordedEvent[], tx: SqlExecutor): Promise<void> {
     const rows = events.flatMap((e) => {

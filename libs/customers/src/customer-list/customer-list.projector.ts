@@ -1,11 +1,10 @@
 // The customer list read model: one row a customer (archive fields, tags,
 // consent, running totals) plus the dated purchase and refund facts that
 // as-of answers (tier, lifecycle, spend on a date) are computed from.
-import { Inject, Injectable } from '@nestjs/common';
 import type { Migration, SqlExecutor } from '@crm/database';
 import type { RecordedEvent } from '@crm/event-store';
 import type { Projector } from '@crm/projections';
-import { APP_CONFIG, AppConfig, shopDate } from '@crm/shared';
+import { AppConfig, shopDate } from '@crm/shared';
 import { CustomerEvent } from '../customer';
 
 export const customerListMigrations: Migration[] = [
@@ -52,11 +51,11 @@ CREATE TABLE rm_customer_refunds (
 
 const occurredAt = (e: RecordedEvent) => String(e.metadata.occurredAt ?? e.recordedAt.toISOString());
 
-@Injectable()
 export class CustomerListProjector implements Projector {
   readonly name = 'customer-list';
+  readonly tables = ['rm_customers', 'rm_customer_purchases', 'rm_customer_refunds'];
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(private readonly config: Pick<AppConfig, 'shopTimezone'>) {}
 
   async apply(events: readonly RecordedEvent[], tx: SqlExecutor): Promise<void> {
     for (const recorded of events) {

@@ -1,0 +1,86 @@
+// Rebuilds a read model from position 0 into fresh tables and swaps them in,
+// while the service keeps answering from the old ones (blue/green):
+// 1. fresh copies of the projector's tables in a schema of their own, filled
+//    batch by batch with search_path pointing there (the projector's SQL is
+//    unchanged);
+// 2. one swap transaction: lock the live tables, apply what arrived
+//    meanwhile, move the checkpoint, replace the tables. Readers wait for the
+//    lock for a moment and then see the new rows; the live runner's next
+//    batch finds the moved checkpoint (its fence) and continues from it.
+// A rebuild killed at any point leaves the live tables as they were; running
+// it again starts over.
+import type { SqlClient, SqlExecutor } from '@crm/database';
+import type { EventStore, RecordedEvent } from '@crm/event-store';
+import { Projector } from './projector';
+
+export interface RebuildResult {
+  projector: string;
+  events: number;
+  position: number;
+  seconds: number;
+}
+
+export interface RebuildOptions {
+  batchSize?: number;
+  onProgress?: (events: number, position: number) => void;
+}
+
+const schemaOf = (projector: Projector) => `crm_rebuild_${projector.name.replace(/[^a-z0-9]/gi, '_').toLowerCase()}`;
+const ident = (name: string) => {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain SQL name: ${name}`);
+  return name;
+};
+
+export async function rebuildProjection(store: EventStore, sql: SqlClient, projector: Projector, options: RebuildOptions = {}): Promise<RebuildResult> {
+  const started = Date.now();
+  const schema = ident(schemaOf(projector));
+  const tables = projector.tables.map(ident);
+  await sql.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema};`);
+  for (const table of tables) await sql.exec(`CREATE TABLE ${schema}.${table} (LIKE public.${table} INCLUDING ALL);`);
+
+  const applyInto = async (tx: SqlExecutor, events: readonly RecordedEvent[]) => {
+    await tx.query(`SELECT set_config('search_path', '${schema}, public', true)`);
+    await projector.apply(events, tx);
+  };
+
+  let position = 0;
+  let count = 0;
+  const batchSize = options.batchSize ?? 2_000;
+  for (;;) {
+    const page = await store.readAll({ after: position, limit: batchSize });
+    if (page.events.length > 0) {
+      await sql.transaction((tx) => applyInto(tx, page.events));
+      position = page.checkpoint;
+      count += page.events.length;
+      options.onProgress?.(count, position);
+    }
+    if (!page.hasMore) break;
+  }
+
+  await sql.transaction(async (tx) => {
+    await tx.query(`LOCK TABLE ${tables.map((t) => `public.${t}`).join(', ')} IN ACCESS EXCLUSIVE MODE`);
+    // On PostgreSQL other processes may have appended meanwhile; PGlite has only this one.
+    if (sql.kind === 'postgres') {
+      for (;;) {
+        const page = await store.readAll({ after: position, limit: batchSize });
+        if (page.events.length > 0) {
+          await applyInto(tx, page.events);
+          position = page.checkpoint;
+          count += page.events.length;
+        }
+        if (!page.hasMore) break;
+      }
+    }
+    await tx.query(`SELECT set_config('search_path', 'public', true)`);
+    await tx.query(
+      `INSERT INTO crm_projection_checkpoints (name, position) VALUES ($1, $2)
+       ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = now()`,
+      [projector.name, position],
+    );
+    for (const table of tables) {
+      await tx.exec(`DROP TABLE public.${table}; ALTER TABLE ${schema}.${table} SET SCHEMA public;`);
+    }
+    await tx.exec(`DROP SCHEMA ${schema} CASCADE;`);
+  });
+  return { projector: projector.name, events: count, position, seconds: (Date.now() - started) / 1000 };
+}
