@@ -1,8 +1,7 @@
 // The complaint stream's command message and its one handler.
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { randomUUID } from 'node:crypto';
-import { APP_CONFIG, AppConfig, nameUuid, RequestContext } from '@crm/shared';
+import { APP_CONFIG, AppConfig, eventMetadata, RequestContext, requestEventId } from '@crm/shared';
 import { CommandResult, EVENT_STORE, EventStore, handleCommand } from '@crm/event-store';
 import { Complaint, ComplaintEvent, evolve, initialComplaint } from './complaint';
 import { ComplaintCommand, decide } from './business-logic';
@@ -38,8 +37,8 @@ export class ComplaintCommandHandler implements ICommandHandler<ExecuteComplaint
       (state) => decide(command, state, policy),
       {
         ifMatch: context.ifMatch,
-        metadata: { actor: context.actor, correlationId: context.correlationId, causationId: context.causationId, source: 'api', occurredAt: occurredAt.toISOString() },
-        eventId: (_, i) => (context.idempotencyKey ? nameUuid(`request:${context.idempotencyKey}:${streamId}:${i}`) : randomUUID()),
+        metadata: eventMetadata(context, 'api', occurredAt),
+        eventId: (_, i) => requestEventId(context, streamId, i),
       },
     );
   }

@@ -2,8 +2,7 @@
 // load-decide-append shape with the customer decider and the shop's rules.
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { randomUUID } from 'node:crypto';
-import { APP_CONFIG, AppConfig, conflict, nameUuid, RequestContext } from '@crm/shared';
+import { APP_CONFIG, AppConfig, conflict, eventMetadata, nameUuid, RequestContext, requestEventId } from '@crm/shared';
 import { CommandResult, EVENT_STORE, EventStore, handleCommand } from '@crm/event-store';
 import { Customer, CustomerEvent, evolve, initialCustomer } from './customer';
 import { CustomerCommand, decide, sameAsEarlier } from './business-logic';
@@ -51,15 +50,8 @@ export class CustomerCommandHandler implements ICommandHandler<ExecuteCustomerCo
       (state) => decide(command, state, rules),
       {
         ifMatch: context.ifMatch,
-        metadata: {
-          actor: context.actor,
-          correlationId: context.correlationId,
-          causationId: context.causationId,
-          source,
-          occurredAt: occurredAt.toISOString(),
-        },
-        eventId: (event, i) =>
-          naturalEventId(event) ?? (context.idempotencyKey ? nameUuid(`request:${context.idempotencyKey}:${streamId}:${i}`) : randomUUID()),
+        metadata: eventMetadata(context, source, occurredAt),
+        eventId: (event, i) => naturalEventId(event) ?? requestEventId(context, streamId, i),
         sameAsEarlier: sameAsEarlier(command),
         onDuplicateId: () =>
           command.type === 'RecordPurchase'

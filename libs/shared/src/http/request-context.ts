@@ -4,6 +4,7 @@ import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../domain-error';
+import { nameUuid } from '../ids';
 
 export interface RequestContext {
   actor: string;
@@ -50,3 +51,13 @@ export class InvalidHeaderError extends Error {
 }
 
 export const Ctx = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestContext => requestContext(ctx.switchToHttp().getRequest<Request>()));
+
+/** The metadata every event of a request carries. */
+export function eventMetadata(ctx: RequestContext, source: 'api' | 'import' | 'system', occurredAt: Date) {
+  return { actor: ctx.actor, correlationId: ctx.correlationId, causationId: ctx.causationId, source, occurredAt: occurredAt.toISOString() };
+}
+
+/** An event id for the i-th event a request writes to a stream: derived from the Idempotency-Key, so a retry writes nothing new. */
+export function requestEventId(ctx: RequestContext, streamId: string, index: number): string {
+  return ctx.idempotencyKey ? nameUuid(`request:${ctx.idempotencyKey}:${streamId}:${index}`) : randomUUID();
+}
