@@ -5,6 +5,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { ComplaintsModule } from '@crm/complaints';
 import { CustomersModule } from '@crm/customers';
 import { ProjectionsModule } from '@crm/projections';
+import { TiersModule } from '@crm/tiers';
 import { TimelineModule } from '@crm/timeline';
 import { DatabaseModule } from '@crm/database';
 import { EventStoreModule } from '@crm/event-store';
@@ -26,6 +27,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         ProjectionsModule.forRoot(allProjectors),
         CustomersModule,
+        TiersModule.forRoot(CustomersModule),
         ComplaintsModule,
         TimelineModule,
       ],

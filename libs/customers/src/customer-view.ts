@@ -1,12 +1,12 @@
 // A customer as their stream tells it, as of a date: spend, purchases, tier
-// (default rule set) and lifecycle come from the dated facts through the same
-// pure functions the read models use, so any date has an exact answer.
+// (under the rule sets in force) and lifecycle come from the dated facts
+// through the same pure functions the read models use.
 import { EventStore } from '@crm/event-store';
 import { lifecycleAsOf, Lifecycle } from '@crm/lifecycle';
 import { formatAmount, shopDate } from '@crm/shared';
-import { DEFAULT_RULE_SET, DatedAmount, tierAsOf } from '@crm/tiers';
+import { RuleSchedule, tierOn } from '@crm/tiers';
 import { Customer, CustomerEvent, evolve, initialCustomer } from './customer';
-import { customerStream } from './customer-commands';
+import { loadCustomerHistory, occurredAtOf } from './customer-history';
 
 export interface CustomerView {
   id: string;
@@ -29,35 +29,27 @@ export interface CustomerView {
 export interface ViewOptions {
   currency: string;
   timezone: string;
+  schedule: RuleSchedule;
   /** Calendar date in the shop's zone; default today. */
   asOf?: string;
   windowMonths?: number;
 }
 
-const occurredAt = (e: { metadata: { occurredAt?: unknown }; recordedAt: Date }) => String(e.metadata.occurredAt ?? e.recordedAt.toISOString());
-
 export async function loadCustomerView(store: EventStore, customerId: string, options: ViewOptions): Promise<CustomerView | undefined> {
-  const events = await store.readStream(customerStream(customerId));
-  if (events.length === 0) return undefined;
+  const history = await loadCustomerHistory(store, customerId, options.timezone);
+  if (!history) return undefined;
   const asOf = options.asOf ?? shopDate(new Date(), options.timezone);
-  const dateOf = (iso: string) => shopDate(new Date(iso), options.timezone);
+  // "As of D" sees the events dated on or before D; a customer who joined after D is not there yet.
+  if (history.registeredOn > asOf) return undefined;
   let state = initialCustomer();
-  const purchases: Array<DatedAmount & { at: string }> = [];
-  const refunds: DatedAmount[] = [];
-  let version = 0;
-  for (const recorded of events) {
-    const at = occurredAt(recorded);
-    // "As of D" sees the events dated on or before D; a customer who joined after D is not there yet.
-    if (recorded.type === 'CustomerRegistered' && dateOf(at) > asOf) return undefined;
+  for (const recorded of history.events) {
     const event = recorded as unknown as CustomerEvent;
-    if (dateOf(at) <= asOf || event.type === 'CustomerRegistered') state = evolve(state, event);
-    if (event.type === 'PurchaseRecorded') purchases.push({ date: dateOf(at), amountMinor: event.data.amountMinor, at });
-    if (event.type === 'RefundRecorded') refunds.push({ date: dateOf(at), amountMinor: event.data.amountMinor });
-    version = recorded.streamVersion;
+    if (shopDate(new Date(occurredAtOf(recorded)), options.timezone) <= asOf || event.type === 'CustomerRegistered') state = evolve(state, event);
   }
   if (!state.registered || !state.customerId) return undefined;
-  const seen = purchases.filter((p) => p.date <= asOf).sort((a, b) => a.at.localeCompare(b.at));
-  const tier = tierAsOf({ purchases, refunds }, asOf, DEFAULT_RULE_SET, options.currency);
+  const { facts } = history;
+  const seen = facts.purchases.filter((p) => p.date <= asOf);
+  const tier = tierOn(facts, options.schedule, asOf, options.currency);
   return {
     id: state.customerId,
     customerRef: state.customerRef ?? null,
@@ -65,14 +57,20 @@ export async function loadCustomerView(store: EventStore, customerId: string, op
     tags: state.tags,
     consent: state.consent,
     tier: tier.tier,
-    lifecycle: lifecycleAsOf(purchases.map((p) => p.date), asOf, options.windowMonths ?? 3),
+    lifecycle: lifecycleAsOf(facts.purchases.map((p) => p.date), asOf, options.windowMonths ?? 3),
     purchaseCount: seen.length,
-    netSpend: formatAmount(tier.basisMinor, options.currency),
+    netSpend: formatAmount(netSpendAsOf(facts, asOf), options.currency),
     currency: options.currency,
-    firstPurchaseAt: seen[0]?.at ?? null,
-    lastPurchaseAt: seen[seen.length - 1]?.at ?? null,
-    registeredAt: occurredAt(events[0]),
+    firstPurchaseAt: seen[0]?.occurredAt ?? null,
+    lastPurchaseAt: seen[seen.length - 1]?.occurredAt ?? null,
+    registeredAt: history.registeredAt,
     asOf,
-    version,
+    version: history.events[history.events.length - 1].streamVersion,
   };
+}
+
+/** DOMAIN.md net spend: purchases minus refunds dated on or before D (whatever the tier basis is). */
+export function netSpendAsOf(facts: { purchases: readonly { date: string; amountMinor: number }[]; refunds: readonly { date: string; amountMinor: number }[] }, asOf: string): number {
+  const sum = (xs: readonly { date: string; amountMinor: number }[]) => xs.reduce((s, x) => (x.date <= asOf ? s + x.amountMinor : s), 0);
+  return sum(facts.purchases) - sum(facts.refunds);
 }

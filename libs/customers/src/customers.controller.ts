@@ -14,7 +14,7 @@ import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator'
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { Lifecycle, LIFECYCLE_STATUSES } from '@crm/lifecycle';
 import { PROJECTION_RUNNER, ProjectionRunner, waitForPosition } from '@crm/projections';
-import { DEFAULT_RULE_SET } from '@crm/tiers';
+import { loadRuleSchedule } from '@crm/tiers';
 import { listCustomers } from './customer-list/customer-list.query';
 
 class CustomerRefParam {
@@ -28,7 +28,7 @@ class AsOfQuery {
 
 class ListQuery {
   @IsOptional() @IsCalendarDate() asOf?: string;
-  @IsOptional() @IsIn(DEFAULT_RULE_SET.tiers.map((t) => t.code)) tier?: string;
+  @IsOptional() @Matches(/^[A-Z][A-Z0-9_]{0,31}$/, { message: 'tier must be a tier code such as VIP' }) tier?: string;
   @IsOptional() @IsIn(LIFECYCLE_STATUSES) lifecycle?: Lifecycle;
   @IsOptional() @IsString() @IsKey() tag?: string;
   @IsOptional() @IsString() @IsCleanText() @MaxLength(50) region?: string;
@@ -83,6 +83,7 @@ export class CustomersController {
         cursor: query.cursor,
         limit: Number(query.limit ?? 50),
         windowMonths: Number(query.window ?? 3),
+        schedule: await loadRuleSchedule(this.store),
       },
       this.config.shopCurrency,
     );
@@ -122,6 +123,7 @@ export class CustomersController {
     const view = await loadCustomerView(this.store, id, {
       currency: this.config.shopCurrency,
       timezone: this.config.shopTimezone,
+      schedule: await loadRuleSchedule(this.store),
       asOf: query.asOf,
       windowMonths: query.window !== undefined ? Number(query.window) : undefined,
     });

@@ -1,12 +1,23 @@
-// The customer capability: its command handler and its REST face.
+// The customer capability: its command handler and its REST faces (writes,
+// where a customer stands, whole-base analytics), and the customers' dated
+// facts for what-if tier simulations.
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { SQL_CLIENT, SqlClient } from '@crm/database';
+import { CUSTOMER_FACTS, CustomerFactsSource } from '@crm/tiers';
+import { AnalyticsController } from './analytics/analytics.controller';
+import { scanCustomerFacts } from './customer-list/customer-list.query';
 import { CustomerCommandHandler } from './customer-commands';
+import { CustomerStandingController } from './customer-standing.controller';
 import { CustomersController } from './customers.controller';
 
 @Module({
   imports: [CqrsModule],
-  controllers: [CustomersController],
-  providers: [CustomerCommandHandler],
+  controllers: [CustomersController, CustomerStandingController, AnalyticsController],
+  providers: [
+    CustomerCommandHandler,
+    { provide: CUSTOMER_FACTS, inject: [SQL_CLIENT], useFactory: (sql: SqlClient): CustomerFactsSource => ({ scan: (asOf, onBatch) => scanCustomerFacts(sql, asOf, onBatch) }) },
+  ],
+  exports: [CUSTOMER_FACTS],
 })
 export class CustomersModule {}

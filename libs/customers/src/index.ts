@@ -6,3 +6,8 @@ export * from './customers.controller';
 export * from './customers.module';
 export * from './customer-list/customer-list.projector';
 export * from './customer-list/customer-list.query';
+export * from './customer-history';
+export * from './customer-standing.controller';
+export * from './analytics/analytics.controller';
+export * from './analytics/rfm.query';
+export * from './analytics/stickiness.query';

@@ -1,7 +1,7 @@
 // Lifecycle as of a date: a pure function of a customer's purchase dates
 // (shop calendar) and the window W in months (DOMAIN.md "Exact conventions").
 // No job refreshes it: the answer for any date comes from the stored facts.
-import { minusMonths } from '@crm/shared';
+import { minusMonths, monthsAfter } from '@crm/shared';
 
 export const LIFECYCLE_STATUSES = ['PROSPECT', 'NEW_ONCE', 'NEW_REPEAT', 'OLD_ONCE', 'OLD_REPEAT', 'SILENT', 'SLEEPING', 'LOST'] as const;
 export type Lifecycle = (typeof LIFECYCLE_STATUSES)[number];
@@ -34,4 +34,42 @@ const ORDER: Record<Lifecycle, number> = { LOST: 0, SLEEPING: 1, SILENT: 2, PROS
 export function migrationDirection(from: Lifecycle, to: Lifecycle): 'forward' | 'reverse' | 'none' {
   if (ORDER[to] === ORDER[from]) return 'none';
   return ORDER[to] > ORDER[from] ? 'forward' : 'reverse';
+}
+
+export interface LifecycleMove {
+  /** The first date of the new status. */
+  date: string;
+  from: Lifecycle;
+  to: Lifecycle;
+  direction: 'forward' | 'reverse' | 'none';
+  /** A purchase that day, or the passage of time (a purchase left a window). */
+  cause: 'purchase' | 'time';
+}
+
+/**
+ * Every change of lifecycle status up to `until`: at purchases, and on the
+ * days a purchase leaves the W, 2W or 4W window (plusMonths under the
+ * clamping convention). Time alone moves a customer, so this is computed,
+ * not stored.
+ */
+export function lifecycleMoves(purchaseDates: readonly string[], until: string, windowMonths = 3): LifecycleMove[] {
+  const seen = [...purchaseDates].filter((d) => d <= until).sort();
+  if (seen.length === 0) return [];
+  const purchaseDays = new Set(seen);
+  const candidates = new Set<string>(seen);
+  for (const p of seen) {
+    for (const k of [1, 2, 4]) {
+      const d = monthsAfter(p, k * windowMonths);
+      if (d <= until) candidates.add(d);
+    }
+  }
+  const moves: LifecycleMove[] = [];
+  let current: Lifecycle = 'PROSPECT';
+  for (const date of [...candidates].sort()) {
+    const next = lifecycleAsOf(seen, date, windowMonths);
+    if (next === current) continue;
+    moves.push({ date, from: current, to: next, direction: migrationDirection(current, next), cause: purchaseDays.has(date) ? 'purchase' : 'time' });
+    current = next;
+  }
+  return moves;
 }

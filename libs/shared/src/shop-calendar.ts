@@ -63,3 +63,41 @@ export function daysBetween(a: string, b: string): number {
   const [yb, mb, db] = parts(b);
   return Math.round((Date.UTC(yb, mb - 1, db) - Date.UTC(ya, ma - 1, da)) / 86_400_000);
 }
+
+/** The date `days` days after (or before, when negative) a calendar date. */
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = parts(date);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/**
+ * The first date D with minusMonths(D, months) >= date: the day something
+ * dated `date` drops out of a rolling window of `months`, or a retention
+ * period that began on `date` ends. Exact under the clamping convention.
+ */
+export function monthsAfter(date: string, months: number): string {
+  const [y, m, d] = parts(date);
+  const index = y * 12 + (m - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = (index % 12) + 1;
+  let candidate = `${pad(year, 4)}-${pad(month)}-${pad(Math.min(d, daysInMonth(year, month)))}`;
+  while (minusMonths(addDays(candidate, -1), months) >= date) candidate = addDays(candidate, -1);
+  while (minusMonths(candidate, months) < date) candidate = addDays(candidate, 1);
+  return candidate;
+}
+
+/** The instant a shop calendar date begins in the zone (for ordering derived facts among events). */
+export function startOfShopDay(date: string, timeZone: string): Date {
+  const [y, m, d] = parts(date);
+  const guess = Date.UTC(y, m - 1, d);
+  const offsetAt = (instant: number) => {
+    const p = new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(instant));
+    const get = (type: string) => Number(p.find((x) => x.type === type)?.value ?? 0);
+    return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - instant;
+  };
+  let instant = guess - offsetAt(guess);
+  instant = guess - offsetAt(instant);
+  // A zone whose midnight does not exist that day (DST at 00:00) starts at the first instant of the date.
+  while (shopDate(new Date(instant), timeZone) < date) instant += 15 * 60_000;
+  return new Date(instant);
+}

@@ -20,6 +20,13 @@ export interface TierRuleSet {
   basis: { kind: 'lifetime' } | { kind: 'rollingMonths'; months: number };
   /** Whether refunds lower the basis (default true). */
   refundsCount?: boolean;
+  /**
+   * How a customer whose basis falls below their tier moves down (default:
+   * at once, to the tier the basis supports). With `retentionMonths` the
+   * downgrade takes effect only after the basis has stayed below for that
+   * long; `stepwise` moves one tier at a time.
+   */
+  downgrade?: { retentionMonths?: number; stepwise?: boolean };
 }
 
 export const DEFAULT_RULE_SET: TierRuleSet = {
@@ -39,6 +46,11 @@ export interface DatedAmount {
   /** Shop calendar date "YYYY-MM-DD". */
   date: string;
   amountMinor: number;
+  /** The event that recorded it, when known: what a tier change names as its cause. */
+  eventId?: string;
+  position?: number;
+  occurredAt?: string;
+  type?: string;
 }
 
 export interface TierFacts {

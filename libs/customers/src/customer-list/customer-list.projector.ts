@@ -47,13 +47,34 @@ CREATE TABLE rm_customer_refunds (
   PRIMARY KEY (customer_id, refund_id)
 );`,
   },
+  {
+    // Items (category sales) and contacts (wake-up and reactivation rates) are
+    // projected from now on: empty the read model so it replays from position 0.
+    id: '0006_customer_list_items_contacts',
+    sql: `
+ALTER TABLE rm_customer_purchases ADD COLUMN items jsonb NOT NULL DEFAULT '[]'::jsonb;
+CREATE INDEX rm_customer_purchases_on ON rm_customer_purchases (occurred_on);
+CREATE INDEX rm_customer_refunds_on ON rm_customer_refunds (occurred_on);
+CREATE TABLE rm_customer_contacts (
+  customer_id uuid NOT NULL,
+  contact_id  text NOT NULL,
+  kind        text NOT NULL,
+  channel     text NOT NULL,
+  occurred_at timestamptz NOT NULL,
+  occurred_on date NOT NULL,
+  PRIMARY KEY (customer_id, contact_id)
+);
+CREATE INDEX rm_customer_contacts_on ON rm_customer_contacts (occurred_on);
+TRUNCATE rm_customers, rm_customer_purchases, rm_customer_refunds;
+DELETE FROM crm_projection_checkpoints WHERE name = 'customer-list';`,
+  },
 ];
 
 const occurredAt = (e: RecordedEvent) => String(e.metadata.occurredAt ?? e.recordedAt.toISOString());
 
 export class CustomerListProjector implements Projector {
   readonly name = 'customer-list';
-  readonly tables = ['rm_customers', 'rm_customer_purchases', 'rm_customer_refunds'];
+  readonly tables = ['rm_customers', 'rm_customer_purchases', 'rm_customer_refunds', 'rm_customer_contacts'];
 
   constructor(private readonly config: Pick<AppConfig, 'shopTimezone'>) {}
 
@@ -83,8 +104,8 @@ export class CustomerListProjector implements Projector {
         }
         case 'PurchaseRecorded':
           await tx.query(
-            `INSERT INTO rm_customer_purchases (customer_id, order_id, occurred_at, occurred_on, amount_minor) VALUES ($1, $2, $3, $4, $5)`,
-            [event.data.customerId, event.data.orderId, at, on, event.data.amountMinor],
+            `INSERT INTO rm_customer_purchases (customer_id, order_id, occurred_at, occurred_on, amount_minor, items) VALUES ($1, $2, $3, $4, $5, $6)`,
+            [event.data.customerId, event.data.orderId, at, on, event.data.amountMinor, JSON.stringify(event.data.items ?? [])],
           );
           await tx.query(
             `UPDATE rm_customers SET purchase_count = purchase_count + 1, net_spend_minor = net_spend_minor + $2,
@@ -110,6 +131,10 @@ export class CustomerListProjector implements Projector {
           await tx.query('UPDATE rm_customers SET consent = consent || $2::jsonb WHERE customer_id = $1', [event.data.customerId, JSON.stringify(event.data.consent)]);
           break;
         case 'ContactLogged':
+          await tx.query(
+            `INSERT INTO rm_customer_contacts (customer_id, contact_id, kind, channel, occurred_at, occurred_on) VALUES ($1, $2, $3, $4, $5, $6)`,
+            [event.data.customerId, event.data.contactId, event.data.kind, event.data.channel, at, on],
+          );
           break;
         default: {
           const unknown: never = event;

@@ -5,7 +5,8 @@
 import type { SqlClient } from '@crm/database';
 import { Lifecycle, lifecycleAsOf } from '@crm/lifecycle';
 import { formatAmount, refused, UUID_PATTERN } from '@crm/shared';
-import { DEFAULT_RULE_SET, DatedAmount, tierAsOf } from '@crm/tiers';
+import { CustomerTierFacts, DatedAmount, RuleSchedule, tierOnFast } from '@crm/tiers';
+import { netSpendAsOf } from '../customer-view';
 
 export interface CustomerListFilter {
   asOf: string;
@@ -16,6 +17,7 @@ export interface CustomerListFilter {
   cursor?: string;
   limit: number;
   windowMonths: number;
+  schedule: RuleSchedule;
 }
 
 export interface CustomerListItem {
@@ -84,7 +86,7 @@ export async function listCustomers(sql: SqlClient, filter: CustomerListFilter, 
     for (const row of rows) {
       after = row.customer_id;
       const facts = byCustomer.get(row.customer_id) ?? { purchases: [], refunds: [] };
-      const tier = tierAsOf(facts, filter.asOf, DEFAULT_RULE_SET, currency);
+      const tier = tierOnFast(facts, filter.schedule, filter.asOf, currency);
       const lifecycle = lifecycleAsOf(facts.purchases.map((p) => p.date), filter.asOf, filter.windowMonths);
       if (filter.tier !== undefined && tier.tier !== filter.tier) continue;
       if (filter.lifecycle !== undefined && lifecycle !== filter.lifecycle) continue;
@@ -96,7 +98,7 @@ export async function listCustomers(sql: SqlClient, filter: CustomerListFilter, 
         tags: row.tags,
         tier: tier.tier,
         lifecycle,
-        netSpend: formatAmount(tier.basisMinor, currency),
+        netSpend: formatAmount(netSpendAsOf(facts, filter.asOf), currency),
         purchaseCount: facts.purchases.length,
         firstPurchaseAt: facts.purchases[0]?.at ?? null,
         lastPurchaseAt: facts.purchases[facts.purchases.length - 1]?.at ?? null,
@@ -108,4 +110,36 @@ export async function listCustomers(sql: SqlClient, filter: CustomerListFilter, 
   const more = items.length > filter.limit;
   const page = items.slice(0, filter.limit);
   return { items: page, nextCursor: more ? encodeCursor(page[page.length - 1].id) : null };
+}
+
+/**
+ * Every customer registered by `asOf` with their facts dated on or before it,
+ * in keyset batches: the source of what-if simulations and exports.
+ */
+export async function scanCustomerFacts(sql: SqlClient, asOf: string, onBatch: (batch: CustomerTierFacts[]) => Promise<void> | void, batchSize = 2_000): Promise<void> {
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const rows = await sql.query<{ customer_id: string; customer_ref: string | null }>(
+      `SELECT customer_id, customer_ref FROM rm_customers WHERE customer_id > $1 AND registered_on <= $2::date ORDER BY customer_id LIMIT ${batchSize}`,
+      [after, asOf],
+    );
+    if (rows.length === 0) return;
+    const ids = rows.map((r) => r.customer_id);
+    const last = ids[ids.length - 1];
+    const facts = new Map<string, CustomerTierFacts>(rows.map((r) => [r.customer_id, { customerId: r.customer_id, customerRef: r.customer_ref, purchases: [], refunds: [] }]));
+    const dated = await sql.query<{ customer_id: string; kind: string; occurred_on: string; amount_minor: string | number }>(
+      `SELECT customer_id, 'p' AS kind, occurred_on::text AS occurred_on, amount_minor FROM rm_customer_purchases WHERE customer_id > $1 AND customer_id <= $2 AND occurred_on <= $3::date
+       UNION ALL
+       SELECT customer_id, 'r', occurred_on::text, amount_minor FROM rm_customer_refunds WHERE customer_id > $1 AND customer_id <= $2 AND occurred_on <= $3::date`,
+      [after, last, asOf],
+    );
+    for (const d of dated) {
+      const c = facts.get(d.customer_id);
+      if (!c) continue;
+      (d.kind === 'p' ? (c.purchases as DatedAmount[]) : (c.refunds as DatedAmount[])).push({ date: day(d.occurred_on), amountMinor: Number(d.amount_minor) });
+    }
+    await onBatch([...facts.values()]);
+    if (rows.length < batchSize) return;
+    after = last;
+  }
 }

@@ -1,0 +1,36 @@
+// A customer's stream read once and sorted into the dated facts every as-of
+// answer is computed from (purchases, refunds, each with the event that
+// recorded it), beside the raw events for the fold.
+import { EventStore, RecordedEvent } from '@crm/event-store';
+import { shopDate } from '@crm/shared';
+import { DatedAmount, TierFacts } from '@crm/tiers';
+import { CustomerEvent } from './customer';
+import { customerStream } from './customer-commands';
+
+export interface CustomerHistory {
+  events: RecordedEvent[];
+  registeredAt: string;
+  registeredOn: string;
+  /** Purchases in business-time order. */
+  facts: TierFacts & { purchases: Array<DatedAmount & { occurredAt: string }> };
+}
+
+export const occurredAtOf = (e: { metadata: { occurredAt?: unknown }; recordedAt: Date }) => String(e.metadata.occurredAt ?? e.recordedAt.toISOString());
+
+export async function loadCustomerHistory(store: EventStore, customerId: string, timezone: string): Promise<CustomerHistory | undefined> {
+  const events = await store.readStream(customerStream(customerId));
+  const first = events[0];
+  if (!first || first.type !== 'CustomerRegistered') return undefined;
+  const purchases: Array<DatedAmount & { occurredAt: string }> = [];
+  const refunds: DatedAmount[] = [];
+  for (const recorded of events) {
+    const event = recorded as unknown as CustomerEvent;
+    if (event.type !== 'PurchaseRecorded' && event.type !== 'RefundRecorded') continue;
+    const occurredAt = occurredAtOf(recorded);
+    const fact = { date: shopDate(new Date(occurredAt), timezone), amountMinor: event.data.amountMinor, eventId: recorded.id, position: recorded.position, occurredAt, type: recorded.type };
+    (event.type === 'PurchaseRecorded' ? purchases : refunds).push(fact);
+  }
+  purchases.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
+  const registeredAt = occurredAtOf(first);
+  return { events, registeredAt, registeredOn: shopDate(new Date(registeredAt), timezone), facts: { purchases, refunds } };
+}
