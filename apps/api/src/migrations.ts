@@ -1,5 +1,6 @@
 // Every slice's migrations, applied on start and by `crm migrate`.
 import type { Migration } from '@crm/database';
+import { serviceHistoryMigrations } from '@crm/complaints';
 import { customerListMigrations } from '@crm/customers';
 import { eventStoreMigrations } from '@crm/event-store';
 import { projectionMigrations } from '@crm/projections';
@@ -12,4 +13,5 @@ export const allMigrations: Migration[] = [
   ...projectionMigrations,
   ...customerListMigrations,
   ...timelineMigrations,
+  ...serviceHistoryMigrations,
 ];

@@ -8,6 +8,7 @@ import { openEventStore } from '@crm/event-store';
 import { rebuildProjection } from '@crm/projections';
 import { allMigrations } from '../../api/src/migrations';
 import { allProjectors } from '../../api/src/projectors';
+import { exportCustomers, ExportUsageError, parseExportArgs } from './export-customers';
 
 const USAGE = `usage: crm <command>
 
@@ -17,6 +18,8 @@ commands:
   rebuild [projection]
              rebuild read models from position 0 into fresh tables and swap them in
              (all, or the one named); on PostgreSQL the service keeps answering meanwhile
+  export customers [--as-of D] [--tier T] [--lifecycle L] [--tag T] [--region R] [--window 3|6|12] [--out file.csv]
+             target lists as CSV (stdout unless --out), as of a date, with the list filters
   help       show this text`;
 
 async function withDatabase<T>(fn: (sql: SqlClient) => Promise<T>): Promise<T> {
@@ -70,6 +73,26 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
           process.stderr.write('\n');
           console.log(JSON.stringify(result));
         }
+      } finally {
+        await store.close();
+      }
+    });
+  },
+  async export(args) {
+    const config = loadConfig();
+    let options;
+    try {
+      options = parseExportArgs(args, config);
+    } catch (error) {
+      if (error instanceof ExportUsageError) throw new UsageError(error.message);
+      throw error;
+    }
+    await withDatabase(async (sql) => {
+      await migrate(sql, allMigrations);
+      const store = openEventStore(config, sql);
+      try {
+        const count = await exportCustomers(store, sql, config, options);
+        process.stderr.write(`exported ${count} customers as of ${options.asOf}${options.out ? ` to ${options.out}` : ''}\n`);
       } finally {
         await store.close();
       }

@@ -5,3 +5,6 @@ export * from './complaint-commands';
 export * from './complaint-view';
 export * from './complaints.controller';
 export * from './complaints.module';
+export * from './service-history/service-history.projector';
+export * from './service-history/service-history.query';
+export * from './service-history/service-history.controller';

@@ -1,0 +1,99 @@
+// `crm export customers`: target lists as CSV (the fields of a customer as of
+// a date), with the list filters of GET /customers. The customer read model
+// is caught up first, so the file reflects every event stored before it ran.
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
+import type { SqlClient } from '@crm/database';
+import { CustomerListItem, CustomerListProjector, listCustomers } from '@crm/customers';
+import type { EventStore } from '@crm/event-store';
+import { Lifecycle, LIFECYCLE_STATUSES } from '@crm/lifecycle';
+import { ProjectionRunner } from '@crm/projections';
+import { AppConfig, isCalendarDate, shopDate } from '@crm/shared';
+import { loadRuleSchedule } from '@crm/tiers';
+
+export interface ExportOptions {
+  asOf: string;
+  tier?: string;
+  lifecycle?: Lifecycle;
+  tag?: string;
+  region?: string;
+  windowMonths: number;
+  out?: string;
+}
+
+export class ExportUsageError extends Error {}
+
+const FLAGS = ['--as-of', '--tier', '--lifecycle', '--tag', '--region', '--window', '--out'];
+
+export function parseExportArgs(args: string[], config: AppConfig): ExportOptions {
+  const [what, ...rest] = args;
+  if (what !== 'customers') throw new ExportUsageError('usage: crm export customers [--as-of D] [--tier T] [--lifecycle L] [--tag T] [--region R] [--window 3|6|12] [--out file.csv]');
+  const values: Record<string, string> = {};
+  for (let i = 0; i < rest.length; i += 2) {
+    const flag = rest[i];
+    const value = rest[i + 1];
+    if (!FLAGS.includes(flag)) throw new ExportUsageError(`unknown option ${flag}; options: ${FLAGS.join(' ')}`);
+    if (value === undefined || value.startsWith('--')) throw new ExportUsageError(`${flag} needs a value`);
+    values[flag] = value;
+  }
+  const asOf = values['--as-of'] ?? shopDate(new Date(), config.shopTimezone);
+  if (!isCalendarDate(asOf)) throw new ExportUsageError(`--as-of must be a calendar date YYYY-MM-DD, got ${asOf}`);
+  const tier = values['--tier'];
+  if (tier !== undefined && !/^[A-Z][A-Z0-9_]{0,31}$/.test(tier)) throw new ExportUsageError(`--tier must be a tier code such as VIP, got ${tier}`);
+  const lifecycle = values['--lifecycle'];
+  if (lifecycle !== undefined && !(LIFECYCLE_STATUSES as readonly string[]).includes(lifecycle)) throw new ExportUsageError(`--lifecycle must be one of ${LIFECYCLE_STATUSES.join(', ')}`);
+  const window = values['--window'] ?? '3';
+  if (!['3', '6', '12'].includes(window)) throw new ExportUsageError('--window must be 3, 6 or 12');
+  return { asOf, tier, lifecycle: lifecycle as Lifecycle | undefined, tag: values['--tag'], region: values['--region'], windowMonths: Number(window), out: values['--out'] };
+}
+
+const COLUMNS = ['id', 'customer_ref', 'name', 'province', 'city', 'tags', 'tier', 'lifecycle', 'net_spend', 'purchase_count', 'first_purchase_at', 'last_purchase_at'];
+
+/** RFC 4180 quoting; text that a spreadsheet would run as a formula gets a leading apostrophe. */
+export function csvField(value: string | number | null, text = false): string {
+  if (value === null) return '';
+  let s = String(value);
+  if (text && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+const row = (c: CustomerListItem) =>
+  [
+    csvField(c.id),
+    csvField(c.customerRef, true),
+    csvField(c.name, true),
+    csvField(c.region.province, true),
+    csvField(c.region.city, true),
+    csvField(c.tags.join(';'), true),
+    csvField(c.tier),
+    csvField(c.lifecycle),
+    csvField(c.netSpend),
+    csvField(c.purchaseCount),
+    csvField(c.firstPurchaseAt),
+    csvField(c.lastPurchaseAt),
+  ].join(',');
+
+export async function exportCustomers(store: EventStore, sql: SqlClient, config: AppConfig, o: ExportOptions): Promise<number> {
+  // Catch the customer list up to the end of the log (the checkpoint fence makes this safe beside a running service).
+  const runner = new ProjectionRunner(store, sql, [new CustomerListProjector(config)]);
+  const [last] = await sql.query<{ p: string | null }>('SELECT max(global_position)::text AS p FROM crm_events');
+  await runner.start();
+  const caughtUp = await runner.waitFor(Number(last?.p ?? 0), 10 * 60_000);
+  await runner.stop();
+  if (!caughtUp) throw new Error('the customer read model did not catch up within 10 minutes');
+
+  const out: Writable = o.out ? createWriteStream(o.out) : process.stdout;
+  const write = (line: string) => new Promise<void>((resolve, reject) => (out.write(`${line}\r\n`, (e) => (e ? reject(e) : resolve()))));
+  await write(COLUMNS.join(','));
+  const schedule = await loadRuleSchedule(store);
+  let cursor: string | undefined;
+  let count = 0;
+  do {
+    const page = await listCustomers(sql, { ...o, cursor, limit: 500, schedule }, config.shopCurrency);
+    for (const c of page.items) await write(row(c));
+    count += page.items.length;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  if (o.out) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  return count;
+}

@@ -1,0 +1,76 @@
+// Service history reads: GET /complaints (filtered list, newest first) and
+// GET /metrics/service (quality figures per agent and priority).
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
+import { SQL_CLIENT, SqlClient } from '@crm/database';
+import { PROJECTION_RUNNER, ProjectionRunner, waitForPosition } from '@crm/projections';
+import { addDays, ApiRead, APP_CONFIG, AppConfig, IsCalendarDate, IsKey, refused, shopDate } from '@crm/shared';
+import { PRIORITIES } from '../complaint';
+import { listComplaints, serviceFigures } from './service-history.query';
+
+const WAIT_FOR = /^\d{1,15}$/;
+
+class ComplaintListQuery {
+  @IsOptional() @IsIn(['open', 'resolved']) status?: 'open' | 'resolved';
+  @IsOptional() @IsIn(PRIORITIES) priority?: string;
+  @IsOptional() @IsString() @IsKey() agent?: string;
+  @IsOptional() @IsIn(['true', 'false']) breached?: string;
+  @IsOptional() @IsUUID() customerId?: string;
+  @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,300}$/, { message: 'cursor must be a cursor this API gave out' }) cursor?: string;
+  @IsOptional() @Matches(/^([1-9]\d?|[1-4]\d\d|500)$/, { message: 'limit must be 1-500' }) limit?: string;
+  @IsOptional() @Matches(WAIT_FOR, { message: 'waitFor must be a global position' }) waitFor?: string;
+}
+
+class ServiceMetricsQuery {
+  @IsOptional() @IsCalendarDate() from?: string;
+  @IsOptional() @IsCalendarDate() to?: string;
+  @IsOptional() @Matches(WAIT_FOR, { message: 'waitFor must be a global position' }) waitFor?: string;
+}
+
+@ApiTags('complaints')
+@Controller()
+export class ServiceHistoryController {
+  constructor(
+    @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+    @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get('complaints')
+  @ApiRead()
+  @ApiQuery({ name: 'status', required: false, enum: ['open', 'resolved'] })
+  @ApiQuery({ name: 'priority', required: false, enum: PRIORITIES })
+  @ApiQuery({ name: 'agent', required: false })
+  @ApiQuery({ name: 'breached', required: false, enum: ['true', 'false'] })
+  @ApiQuery({ name: 'customerId', required: false })
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'limit', required: false, description: '1-500, default 50' })
+  @ApiQuery({ name: 'waitFor', required: false, description: 'a write position to wait for (at most 5 s)' })
+  async list(@Query() q: ComplaintListQuery, @Res({ passthrough: true }) res: Response) {
+    await waitForPosition(this.runner, q.waitFor, res);
+    return listComplaints(this.sql, {
+      status: q.status,
+      priority: q.priority,
+      agent: q.agent,
+      breached: q.breached === undefined ? undefined : q.breached === 'true',
+      customerId: q.customerId?.toLowerCase(),
+      cursor: q.cursor,
+      limit: Number(q.limit ?? 50),
+      now: new Date(),
+    });
+  }
+
+  @Get('metrics/service')
+  @ApiRead()
+  @ApiQuery({ name: 'from', required: false, description: 'complaints opened on or after this date (default 30 days before to)' })
+  @ApiQuery({ name: 'to', required: false, description: 'complaints opened on or before this date (default today)' })
+  async metrics(@Query() q: ServiceMetricsQuery, @Res({ passthrough: true }) res: Response) {
+    await waitForPosition(this.runner, q.waitFor, res);
+    const to = q.to ?? shopDate(new Date(), this.config.shopTimezone);
+    const from = q.from ?? addDays(to, -29);
+    if (from > to) throw refused('InvalidPeriod', `from (${from}) is after to (${to})`);
+    return serviceFigures(this.sql, from, to, new Date());
+  }
+}
