@@ -4,7 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { EVENT_STORE, EventStore } from '@crm/event-store';
-import { answerWrite, ApiRead, ApiWrite, APP_CONFIG, AppConfig, Ctx, IsCalendarDate, IsCleanText, IsKey, nameUuid, shopDate, notFound, parseAmount, parseInstant, RequestContext, WriteResultDto } from '@crm/shared';
+import { answerWrite, refused, ApiRead, ApiWrite, APP_CONFIG, AppConfig, Ctx, IsCalendarDate, IsCleanText, IsKey, nameUuid, shopDate, notFound, parseAmount, parseInstant, RequestContext, WriteResultDto } from '@crm/shared';
 import { randomUUID } from 'node:crypto';
 import { CustomerCommand } from './business-logic';
 import { ExecuteCustomerCommand } from './customer-commands';
@@ -14,7 +14,7 @@ import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator'
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { Lifecycle, LIFECYCLE_STATUSES } from '@crm/lifecycle';
 import { PROJECTION_RUNNER, ProjectionRunner, waitForPosition } from '@crm/projections';
-import { loadRuleSchedule } from '@crm/tiers';
+import { loadRuleSchedule, loadTierRuleSets } from '@crm/tiers';
 import { listCustomers } from './customer-list/customer-list.query';
 
 class CustomerRefParam {
@@ -72,6 +72,10 @@ export class CustomersController {
   @ApiQuery({ name: 'waitFor', required: false, description: 'a write position to wait for (at most 5 s)' })
   async list(@Query() query: ListQuery, @Res({ passthrough: true }) res: Response) {
     await waitForPosition(this.runner, query.waitFor, res);
+    const { ruleSets, schedule } = await loadTierRuleSets(this.store);
+    if (query.tier !== undefined && !ruleSets.some((r) => r.ruleSet.tiers.some((t) => t.code === query.tier))) {
+      throw refused('UnknownTier', `no published rule set has a tier ${query.tier}`, { tier: query.tier });
+    }
     return listCustomers(
       this.sql,
       {
@@ -83,7 +87,7 @@ export class CustomersController {
         cursor: query.cursor,
         limit: Number(query.limit ?? 50),
         windowMonths: Number(query.window ?? 3),
-        schedule: await loadRuleSchedule(this.store),
+        schedule,
       },
       this.config.shopCurrency,
     );
