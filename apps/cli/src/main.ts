@@ -5,7 +5,7 @@ import 'reflect-metadata';
 import { appliedMigrations, DataDirInUseError, migrate, openDatabase, SqlClient } from '@crm/database';
 import { ConfigError, loadConfig } from '@crm/shared';
 import { openEventStore } from '@crm/event-store';
-import { rebuildProjection } from '@crm/projections';
+import { rebuildProjections } from '@crm/projections';
 import { allMigrations } from '../../api/src/migrations';
 import { allProjectors } from '../../api/src/projectors';
 import { exportCustomers, ExportUsageError, parseExportArgs } from './export-customers';
@@ -66,13 +66,13 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
       await migrate(sql, allMigrations);
       const store = openEventStore(config, sql);
       try {
-        for (const projector of wanted) {
-          const result = await rebuildProjection(store, sql, projector, {
-            onProgress: (n, position) => process.stderr.write(`\r${projector.name}: ${n} events (position ${position})`),
-          });
-          process.stderr.write('\n');
-          console.log(JSON.stringify(result));
-        }
+        // One pass over the log for all of them.
+        const results = await rebuildProjections(store, sql, wanted, {
+          batchSize: 5_000,
+          onProgress: (n, position) => process.stderr.write(`\r${wanted.map((p) => p.name).join(', ')}: ${n} events (position ${position})`),
+        });
+        process.stderr.write('\n');
+        for (const result of results) console.log(JSON.stringify(result));
       } finally {
         await store.close();
       }

@@ -19,12 +19,17 @@ export class CatchUpSubscription {
   private checkpointValue: number;
   private running = true;
   private wake: (() => void) | undefined;
+  /** An append was announced while a batch was being read or handled: do not sleep after it. */
+  private appendedMeanwhile = false;
   private readonly unlisten: () => void;
   private readonly loop: Promise<void>;
 
   constructor(private readonly store: EventStore, private readonly options: SubscriptionOptions) {
     this.checkpointValue = options.after;
-    this.unlisten = store.onAppended(() => this.wake?.());
+    this.unlisten = store.onAppended(() => {
+      if (this.wake) this.wake();
+      else this.appendedMeanwhile = true;
+    });
     this.loop = this.run();
   }
 
@@ -42,6 +47,8 @@ export class CatchUpSubscription {
     const pollMs = this.options.pollIntervalMs ?? 100;
     while (this.running) {
       let hasMore = false;
+      let failed = false;
+      this.appendedMeanwhile = false;
       try {
         const page = await this.store.readAll({ after: this.checkpointValue, limit: batchSize });
         if (page.events.length > 0 && this.running) {
@@ -50,23 +57,23 @@ export class CatchUpSubscription {
         }
         hasMore = page.hasMore;
       } catch (error) {
+        failed = true;
         this.options.onError?.(error);
       }
-      if (!hasMore && this.running) await this.sleep(pollMs);
+      // Caught up: wait for an append (here) or the poll interval (other processes); a failure always waits.
+      if (this.running && (failed || (!hasMore && !this.appendedMeanwhile))) await this.sleep(pollMs);
     }
   }
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
         this.wake = undefined;
-        done();
+        resolve();
       };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
     });
   }
 

@@ -1,5 +1,5 @@
-// Runs every projector on its own catch-up subscription over the store's
-// global order, batch by batch, committing rows and checkpoint together.
+// Runs the projectors on catch-up subscriptions over the store's global
+// order, batch by batch, committing rows and checkpoints together.
 import { Logger } from '@nestjs/common';
 import type { Migration, SqlClient } from '@crm/database';
 import { CatchUpSubscription, EventStore, RecordedEvent } from '@crm/event-store';
@@ -38,8 +38,26 @@ export interface RunnerOptions {
   pollIntervalMs?: number;
 }
 
+/** Told after each batch a projector committed (metrics, benchmarks). */
+export type BatchListener = (projector: string, events: readonly RecordedEvent[], checkpoint: number) => void;
+
+/** Projectors that stand at the same checkpoint share one subscription and one transaction a batch. */
+interface Group {
+  projectors: Projector[];
+  subscription: CatchUpSubscription;
+}
+
+/**
+ * Projectors at the same checkpoint (the usual case) are fed by one catch-up
+ * subscription: one read of the log and one transaction a batch for all of
+ * them, each projector's checkpoint moved in it. A projector whose stored
+ * checkpoint moved elsewhere (a rebuild swapped in) leaves its group and
+ * continues on a subscription of its own.
+ */
 export class ProjectionRunner {
-  private readonly subscriptions = new Map<string, CatchUpSubscription>();
+  private groups: Group[] = [];
+  private readonly retired: CatchUpSubscription[] = [];
+  private readonly listeners = new Set<BatchListener>();
   private readonly logger = new Logger('projections');
 
   constructor(
@@ -50,51 +68,90 @@ export class ProjectionRunner {
   ) {}
 
   async start(): Promise<void> {
+    const byCheckpoint = new Map<number, Projector[]>();
     for (const projector of this.projectors) {
-      const after = await this.checkpointOf(projector.name);
-      this.subscriptions.set(
-        projector.name,
-        new CatchUpSubscription(this.store, {
-          after,
-          batchSize: this.options.batchSize ?? 500,
-          pollIntervalMs: this.options.pollIntervalMs ?? 50,
-          handle: (events, checkpoint, from) => this.applyBatch(projector, events, checkpoint, from),
-          onError: (error) => error instanceof CheckpointMovedError || this.logger.error(`${projector.name}: ${error instanceof Error ? error.message : String(error)}`),
-        }),
-      );
+      const at = await this.checkpointOf(projector.name);
+      byCheckpoint.set(at, [...(byCheckpoint.get(at) ?? []), projector]);
     }
+    for (const [after, projectors] of byCheckpoint) this.startGroup(projectors, after);
+  }
+
+  private startGroup(projectors: Projector[], after: number): void {
+    const group = { projectors } as Group;
+    group.subscription = new CatchUpSubscription(this.store, {
+      after,
+      batchSize: this.options.batchSize ?? 500,
+      pollIntervalMs: this.options.pollIntervalMs ?? 50,
+      handle: (events, checkpoint, from) => this.applyBatch(group, events, checkpoint, from),
+      onError: (error) => error instanceof CheckpointMovedError || this.logger.error(`${projectors.map((p) => p.name).join(', ')}: ${error instanceof Error ? error.message : String(error)}`),
+    });
+    this.groups.push(group);
   }
 
   /**
-   * Rows and checkpoint in one transaction. The stored checkpoint is read FOR
-   * UPDATE first: if it is not where this subscription stands (a rebuild was
-   * swapped in, or another process projects too), nothing is applied and the
-   * subscription continues from the stored one. That fence is what keeps a
-   * batch from ever being applied twice.
+   * Rows and checkpoints in one transaction. The stored checkpoints are read
+   * FOR UPDATE first (in name order, as a rebuild's swap takes them): a
+   * projector whose checkpoint is not where this subscription stands (a
+   * rebuild was swapped in, or another process projects too) gets nothing
+   * applied and moves to a subscription from its stored checkpoint. That
+   * fence is what keeps a batch from ever being applied twice.
    */
-  private async applyBatch(projector: Projector, events: RecordedEvent[], checkpoint: number, from: number): Promise<void> {
+  private async applyBatch(group: Group, events: RecordedEvent[], checkpoint: number, from: number): Promise<void> {
+    const names = group.projectors.map((p) => p.name);
     const moved = await this.sql.transaction(async (tx) => {
-      const [row] = await tx.query<{ position: string | number }>('SELECT position FROM crm_projection_checkpoints WHERE name = $1 FOR UPDATE', [projector.name]);
-      const stored = row ? Number(row.position) : 0;
-      if (stored !== from) return stored;
-      await projector.apply(events, tx);
-      await tx.query(
-        `INSERT INTO crm_projection_checkpoints (name, position) VALUES ($1, $2)
-         ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = now()`,
-        [projector.name, checkpoint],
+      const rows = await tx.query<{ name: string; position: string | number }>(
+        'SELECT name, position FROM crm_projection_checkpoints WHERE name = ANY ($1::text[]) ORDER BY name FOR UPDATE',
+        [names],
       );
-      return undefined;
+      const stored = new Map(rows.map((r) => [r.name, Number(r.position)]));
+      const away = group.projectors.filter((p) => (stored.get(p.name) ?? 0) !== from);
+      const inStep = group.projectors.filter((p) => !away.includes(p));
+      for (const projector of inStep) await projector.apply(events, tx);
+      if (inStep.length > 0) {
+        await tx.query(
+          `INSERT INTO crm_projection_checkpoints (name, position) SELECT unnest($1::text[]), $2
+           ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = now()`,
+          [inStep.map((p) => p.name), checkpoint],
+        );
+      }
+      return away.map((p) => ({ projector: p, position: stored.get(p.name) ?? 0 }));
     });
-    if (moved !== undefined) {
-      this.logger.log(`${projector.name}: checkpoint moved to ${moved} by another writer; continuing from there`);
-      this.subscriptions.get(projector.name)?.resetTo(moved);
-      throw new CheckpointMovedError(projector.name, moved);
+    for (const projector of group.projectors) {
+      if (moved.some((m) => m.projector === projector)) continue;
+      for (const listener of this.listeners) listener(projector.name, events, checkpoint);
     }
+    if (moved.length === 0) return;
+    for (const { projector, position } of moved) {
+      this.logger.log(`${projector.name}: checkpoint moved to ${position} by another writer; continuing from there`);
+      group.projectors = group.projectors.filter((p) => p !== projector);
+      this.startGroup([projector], position);
+    }
+    if (group.projectors.length === 0) {
+      this.groups = this.groups.filter((g) => g !== group);
+      this.retired.push(group.subscription);
+      void group.subscription.stop();
+    }
+    // The group's own checkpoint moves with the projectors that stayed; those that left continue elsewhere.
+    if (group.projectors.length > 0) return;
+    throw new CheckpointMovedError(moved[0].projector.name, moved[0].position);
+  }
+
+  onBatch(listener: BatchListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get projectorNames(): string[] {
+    return this.projectors.map((p) => p.name);
   }
 
   async checkpointOf(name: string): Promise<number> {
     const [row] = await this.sql.query<{ position: string | number }>('SELECT position FROM crm_projection_checkpoints WHERE name = $1', [name]);
     return row ? Number(row.position) : 0;
+  }
+
+  private liveCheckpoint(name: string): number | undefined {
+    return this.groups.find((g) => g.projectors.some((p) => p.name === name))?.subscription.checkpoint;
   }
 
   async status(): Promise<ProjectionStatus[]> {
@@ -103,7 +160,7 @@ export class ProjectionRunner {
       const position = await this.checkpointOf(projector.name);
       // Events past the checkpoint: an index range count, cheap when caught up.
       const [behind] = await this.sql.query<{ n: string | number }>('SELECT count(*) AS n FROM crm_events WHERE global_position > $1', [position]);
-      result.push({ name: projector.name, position, lag: Number(behind?.n ?? 0), state: this.subscriptions.has(projector.name) ? 'running' : 'stopped' });
+      result.push({ name: projector.name, position, lag: Number(behind?.n ?? 0), state: this.liveCheckpoint(projector.name) !== undefined ? 'running' : 'stopped' });
     }
     return result;
   }
@@ -114,7 +171,7 @@ export class ProjectionRunner {
     for (;;) {
       let covered = true;
       for (const projector of this.projectors) {
-        const checkpoint = this.subscriptions.get(projector.name)?.checkpoint ?? (await this.checkpointOf(projector.name));
+        const checkpoint = this.liveCheckpoint(projector.name) ?? (await this.checkpointOf(projector.name));
         if (!(await this.store.isCoveredBy(position, checkpoint))) {
           covered = false;
           break;
@@ -127,7 +184,9 @@ export class ProjectionRunner {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.subscriptions.values()].map((s) => s.stop()));
-    this.subscriptions.clear();
+    const all = [...this.groups.map((g) => g.subscription), ...this.retired];
+    this.groups = [];
+    this.retired.length = 0;
+    await Promise.all(all.map((s) => s.stop()));
   }
 }

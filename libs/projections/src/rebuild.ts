@@ -31,16 +31,25 @@ const ident = (name: string) => {
   return name;
 };
 
-export async function rebuildProjection(store: EventStore, sql: SqlClient, projector: Projector, options: RebuildOptions = {}): Promise<RebuildResult> {
+/**
+ * Rebuilds several read models in one pass over the log: each batch is
+ * applied to every projector's fresh tables in one transaction, and one swap
+ * transaction replaces them all. Reading the log once is what makes
+ * rebuilding everything cost about what rebuilding the largest one costs.
+ */
+export async function rebuildProjections(store: EventStore, sql: SqlClient, projectors: readonly Projector[], options: RebuildOptions = {}): Promise<RebuildResult[]> {
   const started = Date.now();
-  const schema = ident(schemaOf(projector));
-  const tables = projector.tables.map(ident);
-  await sql.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema};`);
-  for (const table of tables) await sql.exec(`CREATE TABLE ${schema}.${table} (LIKE public.${table} INCLUDING ALL);`);
+  const plans = projectors.map((projector) => ({ projector, schema: ident(schemaOf(projector)), tables: projector.tables.map(ident) }));
+  for (const { schema, tables } of plans) {
+    await sql.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema};`);
+    for (const table of tables) await sql.exec(`CREATE TABLE ${schema}.${table} (LIKE public.${table} INCLUDING ALL);`);
+  }
 
-  const applyInto = async (tx: SqlExecutor, events: readonly RecordedEvent[]) => {
-    await tx.query(`SELECT set_config('search_path', '${schema}, public', true)`);
-    await projector.apply(events, tx);
+  const applyAll = async (tx: SqlExecutor, events: readonly RecordedEvent[]) => {
+    for (const { projector, schema } of plans) {
+      await tx.query(`SELECT set_config('search_path', '${schema}, public', true)`);
+      await projector.apply(events, tx);
+    }
   };
 
   let position = 0;
@@ -49,7 +58,7 @@ export async function rebuildProjection(store: EventStore, sql: SqlClient, proje
   for (;;) {
     const page = await store.readAll({ after: position, limit: batchSize });
     if (page.events.length > 0) {
-      await sql.transaction((tx) => applyInto(tx, page.events));
+      await sql.transaction((tx) => applyAll(tx, page.events));
       position = page.checkpoint;
       count += page.events.length;
       options.onProgress?.(count, position);
@@ -58,13 +67,19 @@ export async function rebuildProjection(store: EventStore, sql: SqlClient, proje
   }
 
   await sql.transaction(async (tx) => {
-    await tx.query(`LOCK TABLE ${tables.map((t) => `public.${t}`).join(', ')} IN ACCESS EXCLUSIVE MODE`);
+    // Checkpoint rows first, in name order, then the tables: the order the
+    // runner takes them in, so a swap and a live batch never deadlock.
+    const names = plans.map((p) => p.projector.name);
+    await tx.query(`INSERT INTO crm_projection_checkpoints (name, position) SELECT unnest($1::text[]), 0 ON CONFLICT (name) DO NOTHING`, [names]);
+    await tx.query('SELECT name FROM crm_projection_checkpoints WHERE name = ANY ($1::text[]) ORDER BY name FOR UPDATE', [names]);
+    const live = plans.flatMap((p) => p.tables.map((t) => `public.${t}`));
+    await tx.query(`LOCK TABLE ${live.join(', ')} IN ACCESS EXCLUSIVE MODE`);
     // On PostgreSQL other processes may have appended meanwhile; PGlite has only this one.
     if (sql.kind === 'postgres') {
       for (;;) {
         const page = await store.readAll({ after: position, limit: batchSize });
         if (page.events.length > 0) {
-          await applyInto(tx, page.events);
+          await applyAll(tx, page.events);
           position = page.checkpoint;
           count += page.events.length;
         }
@@ -72,15 +87,23 @@ export async function rebuildProjection(store: EventStore, sql: SqlClient, proje
       }
     }
     await tx.query(`SELECT set_config('search_path', 'public', true)`);
-    await tx.query(
-      `INSERT INTO crm_projection_checkpoints (name, position) VALUES ($1, $2)
-       ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = now()`,
-      [projector.name, position],
-    );
-    for (const table of tables) {
-      await tx.exec(`DROP TABLE public.${table}; ALTER TABLE ${schema}.${table} SET SCHEMA public;`);
+    for (const { projector, schema, tables } of plans) {
+      await tx.query(
+        `INSERT INTO crm_projection_checkpoints (name, position) VALUES ($1, $2)
+         ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = now()`,
+        [projector.name, position],
+      );
+      for (const table of tables) {
+        await tx.exec(`DROP TABLE public.${table}; ALTER TABLE ${schema}.${table} SET SCHEMA public;`);
+      }
+      await tx.exec(`DROP SCHEMA ${schema} CASCADE;`);
     }
-    await tx.exec(`DROP SCHEMA ${schema} CASCADE;`);
   });
-  return { projector: projector.name, events: count, position, seconds: (Date.now() - started) / 1000 };
+  const seconds = (Date.now() - started) / 1000;
+  return plans.map(({ projector }) => ({ projector: projector.name, events: count, position, seconds }));
+}
+
+export async function rebuildProjection(store: EventStore, sql: SqlClient, projector: Projector, options: RebuildOptions = {}): Promise<RebuildResult> {
+  const [result] = await rebuildProjections(store, sql, [projector], options);
+  return result;
 }
