@@ -5,13 +5,15 @@
 // Then the latency from a write (HTTP, 200 writes/s) to its read-model rows.
 // Each part runs in a child process of its own, so peak RSS is its own.
 // Prints one JSON document. Options: --events=N --latencySeconds=S --rate=R --part=...
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { migrate, PostgresClient, SqlClient } from '@crm/database';
 import { AppendRequest, EVENT_STORE, EventStore, SqlEventStore } from '@crm/event-store';
-import { PROJECTION_RUNNER, ProjectionRunner, rebuildProjections } from '@crm/projections';
+import { PROJECTION_RUNNER, ProjectionRunner } from '@crm/projections';
+import { encodeCursor, listCustomers, rfmAsOf, scanCustomerFacts, stickiness } from '@crm/customers';
 import { loadConfig, shopDate } from '@crm/shared';
+import { DEFAULT_RULE_SET, loadRuleSchedule, TierSimulation } from '@crm/tiers';
 import { createApp } from '../apps/api/src/create-app';
 import { allMigrations } from '../apps/api/src/migrations';
 import { allProjectors } from '../apps/api/src/projectors';
@@ -23,6 +25,7 @@ const EVENTS = Number(args.get('events') ?? 1_000_000);
 const RATE = Number(args.get('rate') ?? 200);
 const LATENCY_SECONDS = Number(args.get('latencySeconds') ?? 30);
 const BATCH = Number(args.get('batch') ?? 5_000);
+const WARMUP_SECONDS = Number(args.get('warmupSeconds') ?? 3);
 const DB = 'crm_bench_rebuild';
 const log = (...a: unknown[]) => console.error('[bench]', ...a);
 const peakRssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024);
@@ -55,16 +58,14 @@ async function seed(url: string): Promise<{ events: number; customers: number; s
   return { events, customers, seconds: (Date.now() - started) / 1000 };
 }
 
-/** Our rebuild: every read model, one pass over the log, fresh tables swapped in. */
-async function partRebuild(url: string) {
-  const sql = new PostgresClient(url, { max: 4 });
-  const store = new SqlEventStore(sql);
+/** Our rebuild: `crm rebuild` as users run it (compiled), every read model in one pass; it reports its own peak RSS. */
+function partRebuild(url: string) {
   const started = Date.now();
-  const [result] = await rebuildProjections(store, sql, allProjectors(loadConfig({})), { batchSize: BATCH });
+  const result = spawnSync(process.execPath, ['dist/apps/cli/src/main.js', 'rebuild'], { env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  if (result.status !== 0) throw new Error(`crm rebuild failed (${result.status})`);
   const seconds = (Date.now() - started) / 1000;
-  await store.close();
-  await sql.close();
-  return { events: result.events, seconds: round(seconds), eventsPerSec: Math.round(result.events / seconds), peakRssMiB: peakRssMiB() };
+  const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { projector: string; events: number; peakRssMiB: number });
+  return { events: lines[0].events, seconds: round(seconds), eventsPerSec: Math.round(lines[0].events / seconds), peakRssMiB: Math.max(...lines.map((l) => l.peakRssMiB)), projectors: lines.map((l) => l.projector) };
 }
 
 /**
@@ -142,6 +143,7 @@ async function partFloor(url: string) {
       }
     }
     await sql.transaction(async (tx) => {
+      await tx.query('SET LOCAL synchronous_commit = off');
       await insert(tx, 'rm_timeline', 'position bigint, customer_id uuid, stream_id text, stream_version bigint, event_id uuid, type text, occurred_at timestamptz, recorded_at timestamptz, actor text, correlation_id text, causation_id text, source text, data jsonb', timeline);
       await insert(tx, 'rm_customer_purchases', 'customer_id uuid, order_id text, occurred_at timestamptz, occurred_on date, amount_minor bigint, items jsonb', purchases);
       await insert(tx, 'rm_customer_refunds', 'customer_id uuid, refund_id text, order_id text, occurred_at timestamptz, occurred_on date, amount_minor bigint', refunds);
@@ -174,11 +176,15 @@ async function partFloor(url: string) {
   return { events, seconds: round(seconds), eventsPerSec: Math.round(events / seconds), peakRssMiB: peakRssMiB(), rows: counts };
 }
 
+const epochMs = () => performance.timeOrigin + performance.now();
+
 /**
- * Open-loop writes (a purchase over HTTP every 1/RATE s, whether or not the
- * previous one has answered) into the running service on PostgreSQL; for
- * each, the time from its 2xx to the commit of the batch holding its event
- * in every projector (what a read with ?waitFor would wait for).
+ * The service on PostgreSQL takes open-loop writes (a purchase over HTTP
+ * every 1/RATE s, whether or not the previous one has answered) from a load
+ * process of its own; for each, the time from its 2xx to the commit of the
+ * batch holding its event in every projector (what a read with ?waitFor
+ * waits for), and to the moment readAll first returned it (gap-safe
+ * visibility).
  */
 async function partLatency(url: string) {
   const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'error' });
@@ -186,88 +192,126 @@ async function partLatency(url: string) {
   await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/api/v1`;
   const runner = app.get<ProjectionRunner>(PROJECTION_RUNNER);
-  const projectors = runner.projectorNames;
-  // When each event was first returned by readAll: the share of the latency that is gap-safe visibility.
+  const projectors = runner.projectorNames.length;
   const store = app.get<EventStore>(EVENT_STORE);
   const firstRead = new Map<string, number>();
   const readAll = store.readAll.bind(store);
   store.readAll = async (options) => {
     const page = await readAll(options);
-    const now = performance.now();
+    const now = epochMs();
     for (const e of page.events) if (!firstRead.has(e.id)) firstRead.set(e.id, now);
     return page;
   };
-  const post = async (path: string, body: unknown) => {
-    const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as { customerId: string; eventIds: string[]; position: number };
-  };
-  const ids: string[] = [];
-  for (let i = 0; i < 200; i++) ids.push((await post('/customers', { customerRef: `LAT-${randomUUID()}` })).customerId);
-
-  const pending = new Map<string, { answeredAt: number; seen: Set<string> }>();
-  const early = new Map<string, Set<string>>(); // projected before the HTTP answer arrived
-  const toProjection: number[] = [];
-  const toVisible: number[] = [];
-  runner.onBatch((projector, events) => {
-    const now = performance.now();
+  const seen = new Map<string, number>();
+  const projected = new Map<string, number>();
+  runner.onBatch((_, events) => {
+    const now = epochMs();
     for (const e of events) {
-      const p = pending.get(e.id);
-      if (!p) {
-        const seen = early.get(e.id) ?? new Set<string>();
-        seen.add(projector);
-        early.set(e.id, seen);
-        continue;
-      }
-      p.seen.add(projector);
-      if (p.seen.size === projectors.length) {
-        toProjection.push(now - p.answeredAt);
-        toVisible.push((firstRead.get(e.id) ?? now) - p.answeredAt);
-        pending.delete(e.id);
-      }
+      const n = (seen.get(e.id) ?? 0) + 1;
+      seen.set(e.id, n);
+      if (n === projectors) projected.set(e.id, now);
     }
   });
+  const ids: string[] = [];
+  for (let i = 0; i < 200; i++) {
+    const res = await fetch(`${base}/customers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customerRef: `LAT-${randomUUID()}` }) });
+    ids.push(((await res.json()) as { customerId: string }).customerId);
+  }
+  const load = spawn(process.execPath, [...process.execArgv, __filename, '--part=load', `--base=${base}`, `--ids=${ids.join(',')}`, `--rate=${RATE}`, `--latencySeconds=${LATENCY_SECONDS}`], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  load.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => load.on('exit', resolve));
+  if (code !== 0) throw new Error(`load process failed (${code})`);
+  const writes = JSON.parse(output) as { achievedRate: number; answers: Array<[string, number, number]> };
+  for (let i = 0; i < 100 && writes.answers.some(([id]) => !projected.has(id)); i++) await new Promise((r) => setTimeout(r, 50));
+  await app.close();
+  const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+  const stats = (xs: number[]) => {
+    const v = sorted(xs);
+    return { p50: round(percentile(v, 50)), p99: round(percentile(v, 99)), max: round(v[v.length - 1]) };
+  };
+  const done = writes.answers.filter(([id]) => projected.has(id));
+  return {
+    rate: RATE,
+    achievedRate: writes.achievedRate,
+    writes: writes.answers.length,
+    warmupWrites: (writes as { warmupWrites?: number }).warmupWrites ?? 0,
+    unprojected: writes.answers.length - done.length,
+    writeMs: stats(writes.answers.map(([, , ms]) => ms)),
+    // Negative when the batch committed before the HTTP answer reached the client: counted as 0.
+    writeToReadModelMs: stats(done.map(([id, answeredAt]) => Math.max(0, (projected.get(id) as number) - answeredAt))),
+    writeToFirstReadMs: stats(done.map(([id, answeredAt]) => Math.max(0, (firstRead.get(id) as number) - answeredAt))),
+    serviceRssMiB: peakRssMiB(),
+  };
+}
 
-  const total = RATE * LATENCY_SECONDS;
-  const writes: number[] = [];
+/** The load process: open-loop purchases, answers as [eventId, answered at (epoch ms), write ms]. */
+async function partLoad() {
+  const base = args.get('base') as string;
+  const ids = (args.get('ids') as string).split(',');
+  const warmup = RATE * WARMUP_SECONDS;
+  const total = warmup + RATE * LATENCY_SECONDS;
+  const answers: Array<[string, number, number]> = [];
   const start = performance.now();
   const inflight: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / RATE;
-    const wait = due - performance.now();
+    const wait = start + (i * 1000) / RATE - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     inflight.push(
       (async () => {
         const t0 = performance.now();
-        const answer = await post(`/customers/${ids[i % ids.length]}/purchases`, { orderId: `LAT-${i}-${randomUUID()}`, occurredAt: '2024-05-31T10:00:00+08:00', amount: '129.00', currency: 'CNY' });
-        const answeredAt = performance.now();
-        writes.push(answeredAt - t0);
-        const id = answer.eventIds[0];
-        const seen = early.get(id) ?? new Set<string>();
-        early.delete(id);
-        if (seen.size === projectors.length) toProjection.push(0);
-        else pending.set(id, { answeredAt, seen });
+        const res = await fetch(`${base}/customers/${ids[i % ids.length]}/purchases`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ orderId: `LAT-${i}-${randomUUID()}`, occurredAt: '2024-05-31T10:00:00+08:00', amount: '129.00', currency: 'CNY' }),
+        });
+        const body = (await res.json()) as { eventIds: string[] };
+        if (res.status !== 201) throw new Error(`write answered ${res.status}`);
+        // The first seconds warm up both processes (JIT, connections) and are not counted.
+        if (i >= warmup) answers.push([body.eventIds[0], epochMs(), performance.now() - t0]);
       })(),
     );
   }
   await Promise.all(inflight);
-  const achieved = total / ((performance.now() - start) / 1000);
-  for (let i = 0; i < 200 && pending.size > 0; i++) await new Promise((r) => setTimeout(r, 50));
-  await app.close();
-  const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
-  const w = sorted(writes);
-  const p = sorted(toProjection);
-  const v = sorted(toVisible);
-  return {
-    rate: RATE,
-    achievedRate: round(achieved, 1),
-    writes: total,
-    unprojected: pending.size,
-    writeMs: { p50: round(percentile(w, 50)), p99: round(percentile(w, 99)), max: round(w[w.length - 1]) },
-    writeToReadModelMs: { p50: round(percentile(p, 50)), p99: round(percentile(p, 99)), max: round(p[p.length - 1]) },
-    writeToFirstReadMs: { p50: round(percentile(v, 50)), p99: round(percentile(v, 99)), max: round(v[v.length - 1]) },
-    peakRssMiB: peakRssMiB(),
+  return { achievedRate: round(total / ((performance.now() - start) / 1000), 1), warmupWrites: warmup, answers };
+}
+
+/** What the whole-base reads cost on the rebuilt read models: list pages (first and deep), RFM, stickiness, a simulation. */
+async function partQueries(url: string) {
+  const sql = new PostgresClient(url, { max: 4 });
+  const store = new SqlEventStore(sql);
+  const schedule = await loadRuleSchedule(store);
+  const asOf = '2025-06-30';
+  const median = async (runs: number, fn: () => Promise<unknown>) => {
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      await fn();
+      times.push(performance.now() - t0);
+    }
+    return round(times.sort((a, b) => a - b)[Math.floor(runs / 2)]);
   };
+  const filter = { asOf, limit: 50, windowMonths: 3, schedule };
+  const [deep] = await sql.query<{ id: string }>('SELECT customer_id AS id FROM rm_customers ORDER BY customer_id OFFSET 90000 LIMIT 1');
+  const cursor = deep ? encodeCursor(deep.id) : undefined;
+  const [{ n }] = await sql.query<{ n: string }>('SELECT count(*)::text AS n FROM rm_customers');
+  const result = {
+    customers: Number(n),
+    listFirstPageMs: await median(9, () => listCustomers(sql, filter, 'CNY')),
+    listPageAfter90kMs: await median(9, () => listCustomers(sql, { ...filter, cursor }, 'CNY')),
+    listFilteredSleepingFirstPageMs: await median(5, () => listCustomers(sql, { ...filter, lifecycle: 'SLEEPING' }, 'CNY')),
+    rfmAllCustomersMs: await median(3, () => rfmAsOf(sql, asOf)),
+    stickinessMs: await median(3, () => stickiness(sql, { asOf, windowMonths: 3, retentionDays: 30, responseDays: 30, currency: 'CNY', schedule })),
+    simulationMs: await median(3, async () => {
+      const sim = new TierSimulation(schedule, [{ ruleSet: { ...DEFAULT_RULE_SET, id: 'x', basis: { kind: 'rollingMonths', months: 12 } }, effectiveFrom: '' }], asOf, 'CNY', 100);
+      await scanCustomerFacts(sql, asOf, (batch) => sim.add(batch));
+    }),
+  };
+  await store.close();
+  await sql.close();
+  return result;
 }
 
 function child(part: string, url: string): Record<string, unknown> {
@@ -286,7 +330,11 @@ async function main() {
   if (part === 'rebuild') return partRebuild(url);
   if (part === 'floor') return partFloor(url);
   if (part === 'latency') return partLatency(url);
+  if (part === 'load') return partLoad();
+  if (part === 'queries') return partQueries(url);
 
+  log('building the command line');
+  if (spawnSync('npm', ['run', '-s', 'build:cli'], { stdio: 'inherit' }).status !== 0) throw new Error('build failed');
   const dbUrl = await freshPgDatabase(DB);
   log(`seeding ${EVENTS} events`);
   const seeded = await seed(dbUrl);
@@ -294,7 +342,9 @@ async function main() {
   const rebuild = child('rebuild', dbUrl);
   log(`rebuild ${JSON.stringify(rebuild)}; floor`);
   const floor = child('floor', dbUrl);
-  log(`floor ${JSON.stringify(floor)}; latency`);
+  log(`floor ${JSON.stringify(floor)}; queries`);
+  const queries = child('queries', dbUrl);
+  log(`queries ${JSON.stringify(queries)}; latency`);
   await dropPgDatabase(DB);
   const latencyUrl = await freshPgDatabase(`${DB}_latency`);
   const latency = child('latency', latencyUrl);
@@ -308,6 +358,7 @@ async function main() {
     log: seeded,
     rebuild: { ...rebuild, timesFloor: ratio(Number(rebuild.seconds), Number(floor.seconds)) },
     floor,
+    queries,
     targets: { rebuildWithin2xOfFloor: Number(rebuild.seconds) <= 2 * Number(floor.seconds), rebuildRssUnder512MiB: Number(rebuild.peakRssMiB) < 512 },
     latency: { ...latency, target: { p99UnderMs: 50, met: (latency.writeToReadModelMs as { p99: number }).p99 < 50 } },
   };

@@ -73,14 +73,18 @@ const row = (c: CustomerListItem) =>
     csvField(c.lastPurchaseAt),
   ].join(',');
 
-export async function exportCustomers(store: EventStore, sql: SqlClient, config: AppConfig, o: ExportOptions): Promise<number> {
-  // Catch the customer list up to the end of the log (the checkpoint fence makes this safe beside a running service).
-  const runner = new ProjectionRunner(store, sql, [new CustomerListProjector(config)]);
+/** Catch the customer list up to the end of the log (the checkpoint fence makes this safe beside a running service). */
+export async function catchUp(store: EventStore, sql: SqlClient, config: AppConfig): Promise<void> {
+  const runner = new ProjectionRunner(store, sql, [new CustomerListProjector(config)], { batchSize: 5_000 });
   const [last] = await sql.query<{ p: string | null }>('SELECT max(global_position)::text AS p FROM crm_events');
   await runner.start();
   const caughtUp = await runner.waitFor(Number(last?.p ?? 0), 10 * 60_000);
   await runner.stop();
   if (!caughtUp) throw new Error('the customer read model did not catch up within 10 minutes');
+}
+
+export async function exportCustomers(store: EventStore, sql: SqlClient, config: AppConfig, o: ExportOptions): Promise<number> {
+  await catchUp(store, sql, config);
 
   const out: Writable = o.out ? createWriteStream(o.out) : process.stdout;
   const write = (line: string) => new Promise<void>((resolve, reject) => (out.write(`${line}\r\n`, (e) => (e ? reject(e) : resolve()))));

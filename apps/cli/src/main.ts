@@ -8,7 +8,8 @@ import { openEventStore } from '@crm/event-store';
 import { rebuildProjections } from '@crm/projections';
 import { allMigrations } from '../../api/src/migrations';
 import { allProjectors } from '../../api/src/projectors';
-import { exportCustomers, ExportUsageError, parseExportArgs } from './export-customers';
+import { catchUp, exportCustomers, ExportUsageError, parseExportArgs } from './export-customers';
+import { parseReplayArgs, replayRules, ReplayUsageError } from './replay-rules';
 
 const USAGE = `usage: crm <command>
 
@@ -20,6 +21,9 @@ commands:
              (all, or the one named); on PostgreSQL the service keeps answering meanwhile
   export customers [--as-of D] [--tier T] [--lifecycle L] [--tag T] [--region R] [--window 3|6|12] [--out file.csv]
              target lists as CSV (stdout unless --out), as of a date, with the list filters
+  replay --rules <file.json> [--as-of D] [--effective-from D] [--movers N]
+             what-if replay of a candidate tier rule set over the whole history (nothing is
+             written): migration matrix, up/down counts, movers, as JSON
   help       show this text`;
 
 async function withDatabase<T>(fn: (sql: SqlClient) => Promise<T>): Promise<T> {
@@ -72,7 +76,8 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
           onProgress: (n, position) => process.stderr.write(`\r${wanted.map((p) => p.name).join(', ')}: ${n} events (position ${position})`),
         });
         process.stderr.write('\n');
-        for (const result of results) console.log(JSON.stringify(result));
+        const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
+        for (const result of results) console.log(JSON.stringify({ ...result, peakRssMiB }));
       } finally {
         await store.close();
       }
@@ -93,6 +98,26 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
       try {
         const count = await exportCustomers(store, sql, config, options);
         process.stderr.write(`exported ${count} customers as of ${options.asOf}${options.out ? ` to ${options.out}` : ''}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+  },
+  async replay(args) {
+    const config = loadConfig();
+    let options;
+    try {
+      options = parseReplayArgs(args, config);
+    } catch (error) {
+      if (error instanceof ReplayUsageError) throw new UsageError(error.message);
+      throw error;
+    }
+    await withDatabase(async (sql) => {
+      await migrate(sql, allMigrations);
+      const store = openEventStore(config, sql);
+      try {
+        await catchUp(store, sql, config);
+        console.log(JSON.stringify(await replayRules(store, sql, config, options), null, 2));
       } finally {
         await store.close();
       }

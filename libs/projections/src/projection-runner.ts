@@ -99,6 +99,8 @@ export class ProjectionRunner {
   private async applyBatch(group: Group, events: RecordedEvent[], checkpoint: number, from: number): Promise<void> {
     const names = group.projectors.map((p) => p.name);
     const moved = await this.sql.transaction(async (tx) => {
+      // A read-model batch need not wait for its WAL flush: lost in a crash, it is lost with its checkpoint and applied again.
+      await tx.exec('SET LOCAL synchronous_commit = off');
       const rows = await tx.query<{ name: string; position: string | number }>(
         'SELECT name, position FROM crm_projection_checkpoints WHERE name = ANY ($1::text[]) ORDER BY name FOR UPDATE',
         [names],
