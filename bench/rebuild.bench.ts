@@ -366,8 +366,8 @@ async function main() {
 
 main().then(
   (result) => {
-    console.log(JSON.stringify(result, null, 2));
-    process.exit(0);
+    // A pipe is written asynchronously: exit only once the whole document is out.
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`, () => process.exit(0));
   },
   (error: unknown) => {
     console.error(error);

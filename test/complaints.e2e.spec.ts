@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { testDatabases } from './support/test-databases';
 import { RunningApp, startTestApp } from './support/test-app';
-import { API, eventCount, http, register } from './support/http';
+import { API, eventCount, http, purchaseBody, register } from './support/http';
 
 for (const database of testDatabases()) {
   describe(`complaint API on ${database.name}`, () => {
@@ -26,6 +26,20 @@ for (const database of testDatabases()) {
       const hours = (new Date(got.respondBy).getTime() - before) / 3_600_000;
       expect(hours).toBeGreaterThan(2.99);
       expect(hours).toBeLessThan(3.01);
+    });
+
+    it('a VIP customer gets half the hours (a tier privilege, SLA_TIER_FACTORS), and the complaint says so', async () => {
+      const vip = await register(app);
+      await http(app).post(`${API}/customers/${vip}/purchases`).send(purchaseBody(`VIP-${randomUUID()}`, '3000.00', { occurredAt: new Date(Date.now() - 86_400_000).toISOString() })).expect(201);
+      const before = Date.now();
+      const res = await http(app).post(`${API}/complaints`).send({ customerId: vip, subject: 'late', channel: 'phone', priority: 'URGENT', agent: 'agent.wang' }).expect(201);
+      const got = (await http(app).get(`${API}/complaints/${res.body.complaintId}`).expect(200)).body;
+      expect(got).toMatchObject({ slaHours: 1.5, customerTier: 'VIP' });
+      const hours = (new Date(got.respondBy).getTime() - before) / 3_600_000;
+      expect(hours).toBeGreaterThan(1.49);
+      expect(hours).toBeLessThan(1.51);
+      const normal = (await open('URGENT').expect(201)).body.complaintId;
+      expect((await http(app).get(`${API}/complaints/${normal}`).expect(200)).body).toMatchObject({ slaHours: 3, customerTier: null });
     });
 
     it('walks the whole life: assign, escalate, respond, resolve, reopen, respond again', async () => {

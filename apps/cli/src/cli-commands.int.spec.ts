@@ -51,7 +51,9 @@ for (const database of testDatabases()) {
       expect(result.customers).toBe(120);
       expect(Object.values(result.matrix).flatMap((to) => Object.values(to)).reduce((a, b) => a + b, 0)).toBe(120);
       expect(result.movers.length).toBeLessThanOrEqual(5);
-      expect(result.upgraded + result.downgraded + result.unchanged).toBe(120);
+      expect(result.upgraded + result.downgraded + result.across + result.unchanged).toBe(120);
+      // SUPREME is not in the candidate: those customers move down to VIP; everyone else stays or moves up.
+      expect(result.downgraded).toBe(result.matrix.SUPREME?.VIP ?? 0);
       const [after] = await sql.query<{ n: string }>('SELECT count(*)::text AS n FROM crm_events');
       expect(after.n).toBe(before.n);
     });

@@ -81,3 +81,26 @@ describe('answering, resolving, reopening', () => {
     given([opened(), resolved]).when({ type: 'AssignComplaint', agent: 'li' }).thenRefused('ComplaintResolved');
   });
 });
+
+describe('service as a tier privilege', () => {
+  const byTier = deciderSpec(initialComplaint, evolve, (c: ComplaintCommand, s) => decide(c, s, policy, { VIP: 0.5, SUPREME: 0.5 }));
+  const open = (customerTier: string | null) =>
+    ({ type: 'OpenComplaint', ...ids, subject: 'damaged', channel: 'wechat', priority: 'URGENT', agent: 'wang', occurredAt: new Date('2024-06-01T10:00:00Z'), customerTier }) as const;
+
+  it('a VIP customer\'s complaint gets half the hours, and says why', () =>
+    byTier([])
+      .when(open('VIP'))
+      .then([{ type: 'ComplaintOpened', data: { ...ids, subject: 'damaged', channel: 'wechat', priority: 'URGENT', agent: 'wang', respondBy: '2024-06-01T12:00:00.000Z', slaHours: 2, customerTier: 'VIP', slaFactor: 0.5 } }]));
+
+  it.each([['SENIOR'], [null]])('a %s customer gets the full hours', (tier) =>
+    byTier([])
+      .when(open(tier))
+      .then([{ type: 'ComplaintOpened', data: { ...ids, subject: 'damaged', channel: 'wechat', priority: 'URGENT', agent: 'wang', respondBy: '2024-06-01T14:00:00.000Z', slaHours: 4 } }]));
+
+  it('an escalation keeps the factor fixed at opening', () => {
+    const vipOpened: ComplaintEvent = { type: 'ComplaintOpened', data: { ...ids, subject: 'damaged', channel: 'wechat', priority: 'NORMAL', agent: 'wang', respondBy: '2024-06-01T22:00:00.000Z', slaHours: 12, customerTier: 'VIP', slaFactor: 0.5 } };
+    byTier([vipOpened])
+      .when({ type: 'EscalateComplaint', priority: 'CRITICAL', occurredAt: new Date('2024-06-01T11:00:00Z') })
+      .then([{ type: 'ComplaintEscalated', data: { ...ids, priority: 'CRITICAL', previousPriority: 'NORMAL', respondBy: '2024-06-01T12:00:00.000Z' } }]);
+  });
+});

@@ -2,7 +2,7 @@
 // and the SLA policy in force. They answer events or throw a DomainError.
 import { conflict, notFound, refused } from '@crm/shared';
 import { Complaint, ComplaintEvent, Priority, rank } from './complaint';
-import { respondBy, SlaPolicy } from './sla-policy';
+import { respondBy, SlaPolicy, slaHoursFor } from './sla-policy';
 
 export type ComplaintCommand =
   | {
@@ -15,6 +15,8 @@ export type ComplaintCommand =
       priority: Priority;
       agent: string;
       occurredAt: Date;
+      /** The customer's tier now, for the tier's SLA factor. */
+      customerTier?: string | null;
     }
   | { type: 'AssignComplaint'; agent: string }
   | { type: 'EscalateComplaint'; priority: Priority; occurredAt: Date }
@@ -22,10 +24,11 @@ export type ComplaintCommand =
   | { type: 'ResolveComplaint'; resolution: string; compensationMinor?: number; currency?: string }
   | { type: 'ReopenComplaint'; reason?: string };
 
-export function decide(command: ComplaintCommand, state: Complaint, policy: SlaPolicy): ComplaintEvent[] {
+export function decide(command: ComplaintCommand, state: Complaint, policy: SlaPolicy, tierFactors: Readonly<Record<string, number>> = {}): ComplaintEvent[] {
   if (command.type === 'OpenComplaint') {
     if (state.opened) throw conflict('ComplaintAlreadyOpened', `complaint ${state.complaintId} is already open`, { complaintId: state.complaintId });
-    const { occurredAt, ...rest } = command;
+    const { occurredAt, customerTier, ...rest } = command;
+    const factor = customerTier ? (tierFactors[customerTier] ?? 1) : 1;
     return [
       {
         type: 'ComplaintOpened',
@@ -37,8 +40,9 @@ export function decide(command: ComplaintCommand, state: Complaint, policy: SlaP
           channel: rest.channel,
           priority: rest.priority,
           agent: rest.agent,
-          respondBy: respondBy(occurredAt, rest.priority, policy).toISOString(),
-          slaHours: policy[rest.priority],
+          respondBy: respondBy(occurredAt, rest.priority, policy, factor).toISOString(),
+          slaHours: slaHoursFor(rest.priority, policy, factor),
+          ...(factor !== 1 ? { customerTier: customerTier as string, slaFactor: factor } : {}),
         },
       },
     ];
@@ -59,7 +63,7 @@ export function decide(command: ComplaintCommand, state: Complaint, policy: SlaP
         });
       }
       // A promised deadline is kept: escalation can only bring it forward.
-      const byNewPriority = respondBy(command.occurredAt, command.priority, policy);
+      const byNewPriority = respondBy(command.occurredAt, command.priority, policy, state.slaFactor);
       const current = state.respondBy ? new Date(state.respondBy) : byNewPriority;
       const deadline = byNewPriority < current ? byNewPriority : current;
       return [

@@ -34,7 +34,7 @@ export class ComplaintCommandHandler implements ICommandHandler<ExecuteComplaint
       this.store,
       streamId,
       { initialState: initialComplaint, evolve },
-      (state) => decide(command, state, policy),
+      (state) => decide(command, state, policy, this.config.slaTierFactors),
       {
         ifMatch: context.ifMatch,
         metadata: eventMetadata(context, 'api', occurredAt),

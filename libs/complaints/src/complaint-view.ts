@@ -13,6 +13,10 @@ export interface ComplaintView {
   agent: string | null;
   openedAt: string;
   respondBy: string;
+  /** Respond-by hours given when it was opened (its priority then, after the customer's tier factor). */
+  slaHours: number;
+  /** The customer's tier when it was opened, when that shortened the SLA. */
+  customerTier: string | null;
   firstResponseAt: string | null;
   resolvedAt: string | null;
   resolution: string | null;
@@ -29,6 +33,8 @@ export async function loadComplaintView(store: EventStore, complaintId: string, 
   let subject = '';
   let channel = '';
   let openedAt = '';
+  let slaHours = 0;
+  let customerTier: string | null = null;
   let firstResponseAt: string | null = null;
   let resolvedAt: string | null = null;
   let resolution: string | null = null;
@@ -40,6 +46,8 @@ export async function loadComplaintView(store: EventStore, complaintId: string, 
       subject = event.data.subject;
       channel = event.data.channel;
       openedAt = at;
+      slaHours = event.data.slaHours;
+      customerTier = event.data.customerTier ?? null;
     }
     if (event.type === 'ComplaintResponded' && firstResponseAt === null) firstResponseAt = at;
     if (event.type === 'ComplaintResolved') {
@@ -61,6 +69,8 @@ export async function loadComplaintView(store: EventStore, complaintId: string, 
     agent: state.agent ?? null,
     openedAt,
     respondBy: state.respondBy,
+    slaHours,
+    customerTier,
     firstResponseAt,
     resolvedAt,
     resolution,

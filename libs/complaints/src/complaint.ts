@@ -8,7 +8,20 @@ export const rank = (p: Priority): number => PRIORITIES.indexOf(p);
 export type ComplaintEvent =
   | {
       type: 'ComplaintOpened';
-      data: { complaintId: string; customerId: string; subject: string; description?: string; channel: string; priority: Priority; agent: string; respondBy: string; slaHours: number };
+      data: {
+        complaintId: string;
+        customerId: string;
+        subject: string;
+        description?: string;
+        channel: string;
+        priority: Priority;
+        agent: string;
+        respondBy: string;
+        slaHours: number;
+        /** The customer's tier when the complaint was opened, when it shortened the SLA. */
+        customerTier?: string;
+        slaFactor?: number;
+      };
     }
   | { type: 'ComplaintAssigned'; data: { complaintId: string; customerId: string; agent: string; previousAgent: string } }
   | { type: 'ComplaintEscalated'; data: { complaintId: string; customerId: string; priority: Priority; previousPriority: Priority; respondBy: string } }
@@ -24,11 +37,13 @@ export interface Complaint {
   priority: Priority;
   agent?: string;
   respondBy?: string;
+  /** Multiplies the SLA hours for this complaint (the customer's tier when it was opened). */
+  slaFactor: number;
   responded: boolean;
   reopenCount: number;
 }
 
-export const initialComplaint = (): Complaint => ({ opened: false, status: 'open', priority: 'NORMAL', responded: false, reopenCount: 0 });
+export const initialComplaint = (): Complaint => ({ opened: false, status: 'open', priority: 'NORMAL', slaFactor: 1, responded: false, reopenCount: 0 });
 
 export function evolve(state: Complaint, event: ComplaintEvent): Complaint {
   switch (event.type) {
@@ -42,6 +57,7 @@ export function evolve(state: Complaint, event: ComplaintEvent): Complaint {
         priority: event.data.priority,
         agent: event.data.agent,
         respondBy: event.data.respondBy,
+        slaFactor: event.data.slaFactor ?? 1,
       };
     case 'ComplaintAssigned':
       return { ...state, agent: event.data.agent };

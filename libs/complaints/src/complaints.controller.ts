@@ -4,8 +4,10 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
+import { loadCustomerHistory } from '@crm/customers';
 import { EVENT_STORE, EventStore } from '@crm/event-store';
-import { answerWrite, ApiRead, ApiWrite, APP_CONFIG, AppConfig, Ctx, nameUuid, notFound, parseAmount, refused, RequestContext, WriteResultDto } from '@crm/shared';
+import { loadRuleSchedule, tierOn } from '@crm/tiers';
+import { answerWrite, ApiRead, ApiWrite, APP_CONFIG, AppConfig, Ctx, nameUuid, notFound, parseAmount, refused, RequestContext, shopDate, WriteResultDto } from '@crm/shared';
 import { ComplaintCommand } from './business-logic';
 import { ExecuteComplaintCommand } from './complaint-commands';
 import { loadComplaintView } from './complaint-view';
@@ -32,10 +34,14 @@ export class ComplaintsController {
   @ApiWrite()
   @ApiCreatedResponse({ type: WriteResultDto })
   async open(@Body() body: OpenComplaintDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
-    const customer = await this.store.readStream(`customer-${body.customerId.toLowerCase()}`, { limit: 1 });
-    if (customer.length === 0) throw refused('UnknownCustomer', `customer ${body.customerId} is not registered`, { customerId: body.customerId });
+    const customerId = body.customerId.toLowerCase();
+    const customer = await loadCustomerHistory(this.store, customerId, this.config.shopTimezone);
+    if (!customer) throw refused('UnknownCustomer', `customer ${body.customerId} is not registered`, { customerId: body.customerId });
+    // Service is a tier privilege: the tier today sets the SLA factor, fixed for this complaint.
+    const now = new Date();
+    const tier = tierOn(customer.facts, await loadRuleSchedule(this.store), shopDate(now, this.config.shopTimezone), this.config.shopCurrency).tier;
     const complaintId = ctx.idempotencyKey ? nameUuid(`complaint:${ctx.idempotencyKey}`) : randomUUID();
-    return this.run(complaintId, { type: 'OpenComplaint', complaintId, ...body, customerId: body.customerId.toLowerCase(), occurredAt: new Date() }, ctx, res, true);
+    return this.run(complaintId, { type: 'OpenComplaint', complaintId, ...body, customerId, occurredAt: now, customerTier: tier }, ctx, res, true);
   }
 
   @Get(':id')

@@ -70,6 +70,9 @@ export async function rebuildProjections(store: EventStore, sql: SqlClient, proj
     if (!page.hasMore) break;
   }
 
+  // Fresh tables have no planner statistics yet; queries right after the swap need them.
+  for (const { schema, tables } of plans) for (const table of tables) await sql.exec(`ANALYZE ${schema}.${table}`);
+
   await sql.transaction(async (tx) => {
     // Checkpoint rows first, in name order, then the tables: the order the
     // runner takes them in, so a swap and a live batch never deadlock.

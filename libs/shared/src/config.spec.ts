@@ -19,10 +19,12 @@ describe('configuration', () => {
       LOG_LEVEL: 'debug',
       MARKETING_CAP_PER_MONTH: '5',
       SLA_HOURS: 'URGENT=3, RED_ALERT=0.5',
+      SLA_TIER_FACTORS: 'VIP=0.75,SUPREME=0.5,GOLD=1',
     });
     expect(config).toEqual({
       marketingCapPerMonth: 5,
       slaHours: { FEEDBACK: 72, NORMAL: 24, URGENT: 3, CRITICAL: 2, RED_ALERT: 0.5 },
+      slaTierFactors: { VIP: 0.75, SUPREME: 0.5, GOLD: 1 },
       port: 8080,
       dataDir: '/var/lib/crm',
       databaseUrl: 'postgres://u@db:5432/crm',
@@ -50,6 +52,9 @@ describe('configuration', () => {
     [{ MARKETING_CAP_PER_MONTH: '-1' }, /MARKETING_CAP_PER_MONTH/],
     [{ SLA_HOURS: 'SOON=1' }, /SLA_HOURS must look like/],
     [{ SLA_HOURS: 'URGENT=0' }, /SLA_HOURS/],
+    [{ SLA_TIER_FACTORS: 'VIP=2' }, /SLA_TIER_FACTORS must look like/],
+    [{ SLA_TIER_FACTORS: 'vip=0.5' }, /SLA_TIER_FACTORS/],
+    [{ SLA_TIER_FACTORS: 'VIP=0' }, /SLA_TIER_FACTORS/],
   ])('refuses %j with one clear line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -17,6 +17,8 @@ export interface AppConfig {
   marketingCapPerMonth: number;
   /** Respond-by hours per complaint priority, over DOMAIN.md's defaults. */
   slaHours: Record<string, number>;
+  /** Respond-by hours are multiplied by these for customers of a tier (a tier privilege). */
+  slaTierFactors: Record<string, number>;
 }
 
 export const DEFAULT_SLA_HOURS: Readonly<Record<string, number>> = { FEEDBACK: 72, NORMAL: 24, URGENT: 4, CRITICAL: 2, RED_ALERT: 1 };
@@ -75,6 +77,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     slaHours[key] = Number(hours);
   }
 
+  const slaTierFactors: Record<string, number> = {};
+  for (const part of (value('SLA_TIER_FACTORS') ?? 'VIP=0.5,SUPREME=0.5').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [key, factor] = part.split('=').map((p) => p.trim());
+    if (!/^[A-Z][A-Z0-9_]{0,31}$/.test(key ?? '') || !/^(0(\.\d{1,2})?|1(\.0{1,2})?)$/.test(factor ?? '') || Number(factor) <= 0) {
+      throw new ConfigError(`SLA_TIER_FACTORS must look like "VIP=0.5,SUPREME=0.5" (tier code = factor above 0, at most 1), got "${part}"`);
+    }
+    slaTierFactors[key] = Number(factor);
+  }
+
   return {
     port: Number(port),
     dataDir: path.resolve(value('DATA_DIR') ?? './data'),
@@ -85,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel,
     marketingCapPerMonth: Number(cap),
     slaHours,
+    slaTierFactors,
   };
 }
 

@@ -36,6 +36,8 @@ export interface SimulationResult {
   unchanged: number;
   upgraded: number;
   downgraded: number;
+  /** Moved between codes no one ladder holds both of (a renamed tier). */
+  across: number;
   /** matrix[from][to] = customers; NONE for prospects. */
   matrix: Record<string, Record<string, number>>;
   movers: Mover[];
@@ -45,7 +47,7 @@ export interface SimulationResult {
 
 export class TierSimulation {
   private readonly result: SimulationResult;
-  private readonly rank: (code: string) => number;
+  private readonly ladders: string[][];
 
   constructor(
     private readonly current: RuleSchedule,
@@ -54,11 +56,15 @@ export class TierSimulation {
     private readonly currency: string,
     private readonly moversLimit: number,
   ) {
-    this.result = { asOf, customers: 0, unchanged: 0, upgraded: 0, downgraded: 0, matrix: {}, movers: [], moversTotal: 0, moversTruncated: false };
-    // Ranks from the candidate's ladder, then the current one's, for codes the candidate lacks.
-    const ladder = [...candidate.flatMap((e) => e.ruleSet.tiers.map((t) => t.code))];
-    const fallback = current.flatMap((e) => e.ruleSet.tiers.map((t) => t.code));
-    this.rank = (code) => (code === NO_TIER ? -1 : ladder.includes(code) ? ladder.indexOf(code) : fallback.indexOf(code));
+    this.result = { asOf, customers: 0, unchanged: 0, upgraded: 0, downgraded: 0, across: 0, matrix: {}, movers: [], moversTotal: 0, moversTruncated: false };
+    // Up or down is read on a ladder holding both codes: the candidate's rule sets first, then the current ones.
+    this.ladders = [...candidate, ...current].map((e) => [NO_TIER, ...e.ruleSet.tiers.map((t) => t.code)]);
+  }
+
+  private direction(from: string, to: string): Mover['direction'] {
+    const ladder = this.ladders.find((l) => l.includes(from) && l.includes(to));
+    if (!ladder) return 'across';
+    return ladder.indexOf(to) > ladder.indexOf(from) ? 'up' : 'down';
   }
 
   add(customers: readonly CustomerTierFacts[]): void {
@@ -75,9 +81,10 @@ export class TierSimulation {
         r.unchanged++;
         continue;
       }
-      const direction = this.rank(to) > this.rank(from) ? 'up' : this.rank(to) < this.rank(from) ? 'down' : 'across';
+      const direction = this.direction(from, to);
       if (direction === 'up') r.upgraded++;
-      if (direction === 'down') r.downgraded++;
+      else if (direction === 'down') r.downgraded++;
+      else r.across++;
       r.moversTotal++;
       if (r.movers.length < this.moversLimit) r.movers.push({ customerId: c.customerId, customerRef: c.customerRef, from, to, direction, basisMinor: after.basisMinor });
       else r.moversTruncated = true;

@@ -59,13 +59,15 @@ const day = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : 
 export async function listCustomers(sql: SqlClient, filter: CustomerListFilter, currency: string): Promise<{ items: CustomerListItem[]; nextCursor: string | null }> {
   const items: CustomerListItem[] = [];
   let after = filter.cursor ? decodeCursor(filter.cursor) : '00000000-0000-0000-0000-000000000000';
+  // Tier and lifecycle are computed, so filtering on them reads ahead; otherwise one row past the page is enough.
+  const scanPage = filter.tier !== undefined || filter.lifecycle !== undefined ? SCAN_PAGE : filter.limit + 1;
   for (;;) {
     const rows = await sql.query<Row>(
       `SELECT customer_id, customer_ref, name, province, city, tags FROM rm_customers
         WHERE customer_id > $1 AND registered_on <= $2::date
           AND ($3::text IS NULL OR tags @> ARRAY[$3::text])
           AND ($4::text IS NULL OR province = $4::text OR city = $4::text)
-        ORDER BY customer_id LIMIT ${SCAN_PAGE}`,
+        ORDER BY customer_id LIMIT ${scanPage}`,
       [after, filter.asOf, filter.tag ?? null, filter.region ?? null],
     );
     if (rows.length === 0) break;
@@ -105,7 +107,7 @@ export async function listCustomers(sql: SqlClient, filter: CustomerListFilter, 
       });
       if (items.length > filter.limit) break;
     }
-    if (items.length > filter.limit || rows.length < SCAN_PAGE) break;
+    if (items.length > filter.limit || rows.length < scanPage) break;
   }
   const more = items.length > filter.limit;
   const page = items.slice(0, filter.limit);
