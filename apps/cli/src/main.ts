@@ -3,8 +3,8 @@
 // It uses the same configuration (DATABASE_URL, DATA_DIR, ...) as the service.
 import 'reflect-metadata';
 import { appliedMigrations, DataDirInUseError, migrate, openDatabase, SqlClient } from '@crm/database';
-import { ConfigError, loadConfig } from '@crm/shared';
-import { openEventStore } from '@crm/event-store';
+import { AppConfig, ConfigError, loadConfig } from '@crm/shared';
+import { EventStore, openEventStore } from '@crm/event-store';
 import { rebuildProjections } from '@crm/projections';
 import { allMigrations } from '../../api/src/migrations';
 import { allProjectors } from '../../api/src/projectors';
@@ -32,6 +32,29 @@ async function withDatabase<T>(fn: (sql: SqlClient) => Promise<T>): Promise<T> {
     return await fn(sql);
   } finally {
     await sql.close();
+  }
+}
+
+/** The database migrated and the event store open, for commands that read or project events. */
+async function withStore<T>(config: AppConfig, fn: (store: EventStore, sql: SqlClient) => Promise<T>): Promise<T> {
+  return withDatabase(async (sql) => {
+    await migrate(sql, allMigrations);
+    const store = openEventStore(config, sql);
+    try {
+      return await fn(store, sql);
+    } finally {
+      await store.close();
+    }
+  });
+}
+
+/** Option parsing errors of a command are usage errors (exit 2). */
+function parsed<T>(parse: () => T, usageError: new (...a: never[]) => Error): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof usageError) throw new UsageError(error.message);
+    throw error;
   }
 }
 
@@ -66,61 +89,31 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     if (wanted.length === 0) {
       throw new UsageError(`unknown projection "${args[0]}"; known: ${projectors.map((p) => p.name).join(', ')}`);
     }
-    await withDatabase(async (sql) => {
-      await migrate(sql, allMigrations);
-      const store = openEventStore(config, sql);
-      try {
-        // One pass over the log for all of them.
-        const results = await rebuildProjections(store, sql, wanted, {
-          batchSize: 5_000,
-          onProgress: (n, position) => process.stderr.write(`\r${wanted.map((p) => p.name).join(', ')}: ${n} events (position ${position})`),
-        });
-        process.stderr.write('\n');
-        const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
-        for (const result of results) console.log(JSON.stringify({ ...result, peakRssMiB }));
-      } finally {
-        await store.close();
-      }
+    await withStore(config, async (store, sql) => {
+      // One pass over the log for all of them.
+      const results = await rebuildProjections(store, sql, wanted, {
+        batchSize: 5_000,
+        onProgress: (n, position) => process.stderr.write(`\r${wanted.map((p) => p.name).join(', ')}: ${n} events (position ${position})`),
+      });
+      process.stderr.write('\n');
+      const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
+      for (const result of results) console.log(JSON.stringify({ ...result, peakRssMiB }));
     });
   },
   async export(args) {
     const config = loadConfig();
-    let options;
-    try {
-      options = parseExportArgs(args, config);
-    } catch (error) {
-      if (error instanceof ExportUsageError) throw new UsageError(error.message);
-      throw error;
-    }
-    await withDatabase(async (sql) => {
-      await migrate(sql, allMigrations);
-      const store = openEventStore(config, sql);
-      try {
-        const count = await exportCustomers(store, sql, config, options);
-        process.stderr.write(`exported ${count} customers as of ${options.asOf}${options.out ? ` to ${options.out}` : ''}\n`);
-      } finally {
-        await store.close();
-      }
+    const options = parsed(() => parseExportArgs(args, config), ExportUsageError);
+    await withStore(config, async (store, sql) => {
+      const count = await exportCustomers(store, sql, config, options);
+      process.stderr.write(`exported ${count} customers as of ${options.asOf}${options.out ? ` to ${options.out}` : ''}\n`);
     });
   },
   async replay(args) {
     const config = loadConfig();
-    let options;
-    try {
-      options = parseReplayArgs(args, config);
-    } catch (error) {
-      if (error instanceof ReplayUsageError) throw new UsageError(error.message);
-      throw error;
-    }
-    await withDatabase(async (sql) => {
-      await migrate(sql, allMigrations);
-      const store = openEventStore(config, sql);
-      try {
-        await catchUp(store, sql, config);
-        console.log(JSON.stringify(await replayRules(store, sql, config, options), null, 2));
-      } finally {
-        await store.close();
-      }
+    const options = parsed(() => parseReplayArgs(args, config), ReplayUsageError);
+    await withStore(config, async (store, sql) => {
+      await catchUp(store, sql, config);
+      console.log(JSON.stringify(await replayRules(store, sql, config, options), null, 2));
     });
   },
   async help() {

@@ -3,3 +3,4 @@ export * from './projection-runner';
 export * from './projections.module';
 export * from './wait-for';
 export * from './rebuild';
+export * from './insert-rows';

@@ -5,9 +5,18 @@ export class InvalidMoneyError extends Error {
   override readonly name = 'InvalidMoneyError';
 }
 
+// Building an Intl.NumberFormat costs tens of microseconds; whole-base reads parse thresholds per customer.
+const digitsOf = new Map<string, number>();
+const patternOf = new Map<number, RegExp>();
+
 /** The currency's number of minor digits (CNY 2, JPY 0, KWD 3). */
 export function minorDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  let digits = digitsOf.get(currency);
+  if (digits === undefined) {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    digitsOf.set(currency, digits);
+  }
+  return digits;
 }
 
 const MAX_MINOR = Number.MAX_SAFE_INTEGER;
@@ -15,7 +24,11 @@ const MAX_MINOR = Number.MAX_SAFE_INTEGER;
 /** "123.45" in CNY -> 12345. At most the currency's minor digits; no sign, exponent or spaces. */
 export function parseAmount(decimal: string, currency: string): number {
   const digits = minorDigits(currency);
-  const pattern = digits === 0 ? /^(\d{1,15})$/ : new RegExp(`^(\\d{1,15})(?:\\.(\\d{1,${digits}}))?$`);
+  let pattern = patternOf.get(digits);
+  if (!pattern) {
+    pattern = digits === 0 ? /^(\d{1,15})$/ : new RegExp(`^(\\d{1,15})(?:\\.(\\d{1,${digits}}))?$`);
+    patternOf.set(digits, pattern);
+  }
   const match = pattern.exec(decimal);
   if (!match) {
     throw new InvalidMoneyError(

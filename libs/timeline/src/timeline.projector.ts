@@ -3,7 +3,7 @@
 // (correlation, causation). Rows are keyed by global position: immutable.
 import type { Migration, SqlExecutor } from '@crm/database';
 import type { RecordedEvent } from '@crm/event-store';
-import type { Projector } from '@crm/projections';
+import { Columns, insertRows, type Projector } from '@crm/projections';
 
 export const timelineMigrations: Migration[] = [
   {
@@ -27,6 +27,22 @@ CREATE TABLE rm_timeline (
 CREATE INDEX rm_timeline_customer ON rm_timeline (customer_id, occurred_at, position);`,
   },
 ];
+
+const TIMELINE_COLUMNS: Columns = {
+  position: 'bigint',
+  customer_id: 'uuid',
+  stream_id: 'text',
+  stream_version: 'bigint',
+  event_id: 'uuid',
+  type: 'text',
+  occurred_at: 'timestamptz',
+  recorded_at: 'timestamptz',
+  actor: 'text',
+  correlation_id: 'text',
+  causation_id: 'text',
+  source: 'text',
+  data: 'jsonb',
+};
 
 function customerOf(event: RecordedEvent): string | undefined {
   if (!event.streamId.startsWith('customer-') && !event.streamId.startsWith('complaint-')) return undefined;
@@ -61,15 +77,6 @@ export class TimelineProjector implements Projector {
         },
       ];
     });
-    if (rows.length === 0) return;
-    // One statement a batch: the rows travel as one JSON array.
-    await tx.query(
-      `INSERT INTO rm_timeline (position, customer_id, stream_id, stream_version, event_id, type, occurred_at, recorded_at, actor, correlation_id, causation_id, source, data)
-       SELECT r.position, r.customer_id, r.stream_id, r.stream_version, r.event_id, r.type, r.occurred_at, r.recorded_at, r.actor, r.correlation_id, r.causation_id, r.source, r.data
-         FROM jsonb_to_recordset($1::jsonb) AS r(position bigint, customer_id uuid, stream_id text, stream_version bigint, event_id uuid, type text,
-              occurred_at timestamptz, recorded_at timestamptz, actor text, correlation_id text, causation_id text, source text, data jsonb)
-       ON CONFLICT (position) DO NOTHING`,
-      [JSON.stringify(rows)],
-    );
+    await insertRows(tx, 'rm_timeline', TIMELINE_COLUMNS, rows, 'ON CONFLICT (position) DO NOTHING');
   }
 }

@@ -3,7 +3,7 @@
 // as-of answers (tier, lifecycle, spend on a date) are computed from.
 import type { Migration, SqlExecutor } from '@crm/database';
 import type { RecordedEvent } from '@crm/event-store';
-import type { Projector } from '@crm/projections';
+import { Columns, insertRows, type Projector } from '@crm/projections';
 import { AppConfig, shopDate } from '@crm/shared';
 import { CustomerEvent } from '../customer';
 
@@ -88,6 +88,28 @@ interface CustomerRow {
   last_purchase_at: string | null;
 }
 
+const CUSTOMER_COLUMNS: Columns = {
+  customer_id: 'uuid',
+  customer_ref: 'text',
+  name: 'text',
+  province: 'text',
+  city: 'text',
+  tags: 'text[]',
+  consent: 'jsonb',
+  registered_at: 'timestamptz',
+  registered_on: 'date',
+  purchase_count: 'integer',
+  net_spend_minor: 'bigint',
+  first_purchase_at: 'timestamptz',
+  last_purchase_at: 'timestamptz',
+};
+const UPSERT_CUSTOMER = `ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name, province = excluded.province, city = excluded.city, tags = excluded.tags,
+  consent = excluded.consent, purchase_count = excluded.purchase_count, net_spend_minor = excluded.net_spend_minor,
+  first_purchase_at = excluded.first_purchase_at, last_purchase_at = excluded.last_purchase_at`;
+const PURCHASE_COLUMNS: Columns = { customer_id: 'uuid', order_id: 'text', occurred_at: 'timestamptz', occurred_on: 'date', amount_minor: 'bigint', items: 'jsonb' };
+const REFUND_COLUMNS: Columns = { customer_id: 'uuid', refund_id: 'text', order_id: 'text', occurred_at: 'timestamptz', occurred_on: 'date', amount_minor: 'bigint' };
+const CONTACT_COLUMNS: Columns = { customer_id: 'uuid', contact_id: 'text', kind: 'text', channel: 'text', occurred_at: 'timestamptz', occurred_on: 'date' };
+
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
 const earlier = (a: string | null, b: string) => (a === null || Date.parse(b) < Date.parse(a) ? b : a);
 const later = (a: string | null, b: string) => (a === null || Date.parse(b) > Date.parse(a) ? b : a);
@@ -125,9 +147,9 @@ export class CustomerListProjector implements Projector {
       });
     }
     const touched = new Set<string>();
-    const purchases: unknown[] = [];
-    const refunds: unknown[] = [];
-    const contacts: unknown[] = [];
+    const purchases: object[] = [];
+    const refunds: object[] = [];
+    const contacts: object[] = [];
 
     for (const recorded of mine) {
       const event = recorded as unknown as CustomerEvent;
@@ -197,40 +219,9 @@ export class CustomerListProjector implements Projector {
       }
     }
 
-    if (touched.size > 0) {
-      await tx.query(
-        `INSERT INTO rm_customers (customer_id, customer_ref, name, province, city, tags, consent, registered_at, registered_on, purchase_count, net_spend_minor, first_purchase_at, last_purchase_at)
-         SELECT r.customer_id, r.customer_ref, r.name, r.province, r.city, r.tags, r.consent, r.registered_at, r.registered_on, r.purchase_count, r.net_spend_minor, r.first_purchase_at, r.last_purchase_at
-           FROM jsonb_to_recordset($1::jsonb) AS r(customer_id uuid, customer_ref text, name text, province text, city text, tags text[], consent jsonb, registered_at timestamptz,
-                registered_on date, purchase_count integer, net_spend_minor bigint, first_purchase_at timestamptz, last_purchase_at timestamptz)
-         ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name, province = excluded.province, city = excluded.city, tags = excluded.tags, consent = excluded.consent,
-            purchase_count = excluded.purchase_count, net_spend_minor = excluded.net_spend_minor, first_purchase_at = excluded.first_purchase_at, last_purchase_at = excluded.last_purchase_at`,
-        [JSON.stringify([...touched].map((id) => rows.get(id)))],
-      );
-    }
-    if (purchases.length > 0) {
-      await tx.query(
-        `INSERT INTO rm_customer_purchases (customer_id, order_id, occurred_at, occurred_on, amount_minor, items)
-         SELECT r.customer_id, r.order_id, r.occurred_at, r.occurred_on, r.amount_minor, r.items
-           FROM jsonb_to_recordset($1::jsonb) AS r(customer_id uuid, order_id text, occurred_at timestamptz, occurred_on date, amount_minor bigint, items jsonb)`,
-        [JSON.stringify(purchases)],
-      );
-    }
-    if (refunds.length > 0) {
-      await tx.query(
-        `INSERT INTO rm_customer_refunds (customer_id, refund_id, order_id, occurred_at, occurred_on, amount_minor)
-         SELECT r.customer_id, r.refund_id, r.order_id, r.occurred_at, r.occurred_on, r.amount_minor
-           FROM jsonb_to_recordset($1::jsonb) AS r(customer_id uuid, refund_id text, order_id text, occurred_at timestamptz, occurred_on date, amount_minor bigint)`,
-        [JSON.stringify(refunds)],
-      );
-    }
-    if (contacts.length > 0) {
-      await tx.query(
-        `INSERT INTO rm_customer_contacts (customer_id, contact_id, kind, channel, occurred_at, occurred_on)
-         SELECT r.customer_id, r.contact_id, r.kind, r.channel, r.occurred_at, r.occurred_on
-           FROM jsonb_to_recordset($1::jsonb) AS r(customer_id uuid, contact_id text, kind text, channel text, occurred_at timestamptz, occurred_on date)`,
-        [JSON.stringify(contacts)],
-      );
-    }
+    await insertRows(tx, 'rm_customers', CUSTOMER_COLUMNS, [...touched].map((id) => rows.get(id) as CustomerRow), UPSERT_CUSTOMER);
+    await insertRows(tx, 'rm_customer_purchases', PURCHASE_COLUMNS, purchases);
+    await insertRows(tx, 'rm_customer_refunds', REFUND_COLUMNS, refunds);
+    await insertRows(tx, 'rm_customer_contacts', CONTACT_COLUMNS, contacts);
   }
 }
