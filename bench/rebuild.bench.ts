@@ -102,13 +102,14 @@ async function partFloor(url: string) {
       const c = customers.get(d.customerId);
       switch (e.type) {
         case 'CustomerRegistered':
-          customers.set(d.customerId, { customer_id: d.customerId, customer_ref: d.customerRef, name: d.profile.name, province: d.profile.region?.province ?? null, city: d.profile.region?.city ?? null, tags: [], consent: {}, registered_at: at, registered_on: on, purchase_count: 0, net_spend_minor: 0, first: null, last: null });
+          customers.set(d.customerId, { customer_id: d.customerId, customer_ref: d.customerRef, name: d.profile.name, province: d.profile.region?.province ?? null, city: d.profile.region?.city ?? null, tags: [], consent: {}, registered_at: at, registered_on: on, joined_on: on, purchase_count: 0, net_spend_minor: 0, first: null, last: null });
           break;
         case 'PurchaseRecorded': {
           purchases.push({ customer_id: d.customerId, order_id: d.orderId, occurred_at: at, occurred_on: on, amount_minor: d.amountMinor, items: d.items });
           if (!c) break;
           const t = Date.parse(at);
           c.purchase_count++;
+          if (on < String(c.joined_on)) c.joined_on = on;
           c.net_spend_minor += d.amountMinor;
           c.first = c.first === null ? t : Math.min(c.first, t);
           c.last = c.last === null ? t : Math.max(c.last, t);
@@ -116,7 +117,10 @@ async function partFloor(url: string) {
         }
         case 'RefundRecorded':
           refunds.push({ customer_id: d.customerId, refund_id: d.refundId, order_id: d.orderId ?? null, occurred_at: at, occurred_on: on, amount_minor: d.amountMinor });
-          if (c) c.net_spend_minor -= d.amountMinor;
+          if (c) {
+            c.net_spend_minor -= d.amountMinor;
+            if (on < String(c.joined_on)) c.joined_on = on;
+          }
           break;
         case 'CustomerTagged':
           if (c) c.tags = [...c.tags.filter((x) => x !== d.tag), d.tag];
@@ -155,7 +159,7 @@ async function partFloor(url: string) {
   }
   const rows = [...customers.values()].map(({ first, last, ...c }) => ({ ...c, first_purchase_at: first === null ? null : new Date(first).toISOString(), last_purchase_at: last === null ? null : new Date(last).toISOString() }));
   for (let i = 0; i < rows.length; i += BATCH) {
-    await insert(sql, 'rm_customers', 'customer_id uuid, customer_ref text, name text, province text, city text, tags text[], consent jsonb, registered_at timestamptz, registered_on date, purchase_count integer, net_spend_minor bigint, first_purchase_at timestamptz, last_purchase_at timestamptz', rows.slice(i, i + BATCH));
+    await insert(sql, 'rm_customers', 'customer_id uuid, customer_ref text, name text, province text, city text, tags text[], consent jsonb, registered_at timestamptz, registered_on date, joined_on date, purchase_count integer, net_spend_minor bigint, first_purchase_at timestamptz, last_purchase_at timestamptz', rows.slice(i, i + BATCH));
   }
   const complaintRows = [...complaints.values()];
   for (let i = 0; i < complaintRows.length; i += BATCH) {

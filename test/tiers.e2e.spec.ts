@@ -50,6 +50,19 @@ for (const database of testDatabases()) {
       expect((await http(app).get(`${API}/customers/${id}/tier?asOf=2024-04-01`).expect(200)).body.tier).toBe('SENIOR');
     });
 
+    it('history recorded for a customer registered later counts from its first purchase (list, tier, simulation alike)', async () => {
+      const late = (await http(app).post(`${API}/customers`).send({ customerRef: 'T-LATE' }).expect(201)).body.customerId; // registered today
+      const buy = await http(app).post(`${API}/customers/${late}/purchases`).send(purchaseBody('T-LATE-1', '800.00', { occurredAt: '2024-02-01T10:00:00+08:00' })).expect(201);
+      expect((await http(app).get(`${API}/customers/${late}/tier?asOf=2024-03-01`).expect(200)).body.tier).toBe('SENIOR');
+      await http(app).get(`${API}/customers/${late}/tier?asOf=2024-01-31`).expect(404);
+      const listed = await http(app).get(`${API}/customers?asOf=2024-03-01&tier=SENIOR&waitFor=${buy.body.position}`).expect(200);
+      expect(listed.body.items.map((c: { customerRef: string }) => c.customerRef)).toContain('T-LATE');
+      const lateOne = await http(app).get(`${API}/customers/${late}?asOf=2024-03-01`).expect(200);
+      expect(lateOne.body).toMatchObject({ tier: 'SENIOR', netSpend: '800.00', purchaseCount: 1 });
+      // Not part of the other tests' base: record its refund so that it is NORMAL from then on, outside their dates.
+      await http(app).post(`${API}/customers/${late}/refunds`).send({ refundId: 'T-LATE-R', occurredAt: '2024-02-02T10:00:00+08:00', amount: '800.00', currency: 'CNY' }).expect(201);
+    });
+
     it('tier history lists each change with the event that caused it', async () => {
       const res = await http(app).get(`${API}/customers/${lin}/tier-history?asOf=2024-12-31`).expect(200);
       expect(res.body.items.map((c: { date: string; from: string | null; to: string }) => [c.date, c.from, c.to])).toEqual([
@@ -92,9 +105,9 @@ for (const database of testDatabases()) {
     it('simulates a rule set over the whole history: migration matrix and movers, writing nothing', async () => {
       const count = await eventCount(app);
       const res = await http(app).post(`${API}/tier-rule-sets/rolling-6m/simulations`).send({ asOf: '2024-06-01' }).expect(200);
-      // Lin: lifetime 2900 = SENIOR now; 2900 in the last 6 months reaches VIP (2500) under the candidate. Wu: SENIOR both ways.
-      expect(res.body).toMatchObject({ ruleSetId: 'rolling-6m', asOf: '2024-06-01', customers: 3, upgraded: 1, downgraded: 0, unchanged: 2 });
-      expect(res.body.matrix).toEqual({ SENIOR: { VIP: 1, SENIOR: 2 } });
+      // Lin: lifetime 2900 = SENIOR now; 2900 in the last 6 months reaches VIP (2500) under the candidate. Wu and T-TZ: SENIOR both ways; T-LATE: NORMAL both ways.
+      expect(res.body).toMatchObject({ ruleSetId: 'rolling-6m', asOf: '2024-06-01', customers: 4, upgraded: 1, downgraded: 0, unchanged: 3 });
+      expect(res.body.matrix).toEqual({ SENIOR: { VIP: 1, SENIOR: 2 }, NORMAL: { NORMAL: 1 } });
       expect(res.body.movers).toEqual([{ customerId: lin, customerRef: 'T-LIN', from: 'SENIOR', to: 'VIP', direction: 'up', basis: '2900.00' }]);
       expect(await eventCount(app)).toBe(count);
       await http(app).post(`${API}/tier-rule-sets/nope/simulations`).send({}).expect(404);

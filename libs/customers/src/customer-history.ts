@@ -11,6 +11,8 @@ export interface CustomerHistory {
   events: RecordedEvent[];
   registeredAt: string;
   registeredOn: string;
+  /** The earlier of registration and the first purchase or refund: from then on the customer is in as-of answers. */
+  joinedOn: string;
   /** Purchases in business-time order. */
   facts: TierFacts & { purchases: Array<DatedAmount & { occurredAt: string }> };
 }
@@ -32,5 +34,7 @@ export async function loadCustomerHistory(store: EventStore, customerId: string,
   }
   purchases.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
   const registeredAt = occurredAtOf(first);
-  return { events, registeredAt, registeredOn: shopDate(new Date(registeredAt), timezone), facts: { purchases, refunds } };
+  const registeredOn = shopDate(new Date(registeredAt), timezone);
+  const joinedOn = [...purchases, ...refunds].reduce((min, f) => (f.date < min ? f.date : min), registeredOn);
+  return { events, registeredAt, registeredOn, joinedOn, facts: { purchases, refunds } };
 }

@@ -35,7 +35,7 @@ export class CustomerStandingController {
 
   private async history(id: string, asOf: string): Promise<CustomerHistory> {
     const history = await loadCustomerHistory(this.store, id, this.config.shopTimezone);
-    if (!history || history.registeredOn > asOf) throw notFound('CustomerNotFound', `customer ${id} not found${history ? ` as of ${asOf}` : ''}`);
+    if (!history || history.joinedOn > asOf) throw notFound('CustomerNotFound', `customer ${id} not found${history ? ` as of ${asOf}` : ''}`);
     return history;
   }
 

@@ -39,8 +39,9 @@ export async function loadCustomerView(store: EventStore, customerId: string, op
   const history = await loadCustomerHistory(store, customerId, options.timezone);
   if (!history) return undefined;
   const asOf = options.asOf ?? shopDate(new Date(), options.timezone);
-  // "As of D" sees the events dated on or before D; a customer who joined after D is not there yet.
-  if (history.registeredOn > asOf) return undefined;
+  // "As of D" sees the events dated on or before D; a customer who joined after D is not there yet
+  // (joined: registered, or a purchase or refund recorded for them, whichever is earlier).
+  if (history.joinedOn > asOf) return undefined;
   let state = initialCustomer();
   for (const recorded of history.events) {
     const event = recorded as unknown as CustomerEvent;

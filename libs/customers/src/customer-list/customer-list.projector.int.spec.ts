@@ -34,7 +34,7 @@ for (const database of testDatabases()) {
       await project(sql, projector, h.events.slice(0, 4));
       await project(sql, projector, h.events.slice(4));
 
-      const [c] = await rows(sql, 'SELECT customer_ref, name, province, city, tags, consent, registered_on::text AS registered_on, purchase_count, net_spend_minor::int AS net, first_purchase_at, last_purchase_at FROM rm_customers WHERE customer_id = $1', [id]);
+      const [c] = await rows(sql, 'SELECT customer_ref, name, province, city, tags, consent, registered_on::text AS registered_on, joined_on::text AS joined_on, purchase_count, net_spend_minor::int AS net, first_purchase_at, last_purchase_at FROM rm_customers WHERE customer_id = $1', [id]);
       expect(c).toEqual({
         customer_ref: 'P-1',
         name: 'Lin',
@@ -43,6 +43,7 @@ for (const database of testDatabases()) {
         tags: ['vip-candidate'],
         consent: { sms: true, email: false },
         registered_on: '2024-01-01',
+        joined_on: '2024-01-01',
         purchase_count: 2,
         net: 500_00,
         first_purchase_at: new Date('2024-02-01T10:00:00.000Z'),
@@ -58,6 +59,19 @@ for (const database of testDatabases()) {
       ]);
       expect(await rows(sql, 'SELECT contact_id, kind, channel, occurred_on::text AS on FROM rm_customer_contacts WHERE customer_id = $1', [id])).toEqual([
         { contact_id: 'K-1', kind: 'marketing', channel: 'sms', on: '2024-04-06' },
+      ]);
+    });
+
+    it('a customer registered after their recorded history joined on the date of its first purchase or refund', async () => {
+      const id = randomUUID();
+      const h = new History();
+      h.add(`customer-${id}`, 'CustomerRegistered', { customerId: id, profile: {} }, '2024-06-01T00:00:00.000Z');
+      h.add(`customer-${id}`, 'RefundRecorded', { customerId: id, refundId: 'R-OLD', amountMinor: 5_00, currency: 'CNY' }, '2023-03-01T00:00:00.000Z');
+      h.add(`customer-${id}`, 'PurchaseRecorded', { customerId: id, orderId: 'O-OLD', amountMinor: 10_00, currency: 'CNY', items: [] }, '2023-05-01T00:00:00.000Z');
+      await project(sql, projector, h.events.slice(0, 1));
+      await project(sql, projector, h.events.slice(1));
+      expect(await rows(sql, 'SELECT registered_on::text AS registered, joined_on::text AS joined FROM rm_customers WHERE customer_id = $1', [id])).toEqual([
+        { registered: '2024-06-01', joined: '2023-03-01' },
       ]);
     });
 

@@ -48,10 +48,16 @@ CREATE TABLE rm_customer_refunds (
 );`,
   },
   {
-    // Items (category sales) and contacts (wake-up and reactivation rates) are
-    // projected from now on: empty the read model so it replays from position 0.
+    // Items (category sales), contacts (wake-up and reactivation rates) and the
+    // joined date are projected from now on: empty the read model so it
+    // replays from position 0.
     id: '0006_customer_list_items_contacts',
     sql: `
+TRUNCATE rm_customers, rm_customer_purchases, rm_customer_refunds;
+DELETE FROM crm_projection_checkpoints WHERE name = 'customer-list';
+-- Known from the earlier of registration and the first purchase or refund
+-- (history recorded for a customer registered later).
+ALTER TABLE rm_customers ADD COLUMN joined_on date NOT NULL;
 ALTER TABLE rm_customer_purchases ADD COLUMN items jsonb NOT NULL DEFAULT '[]'::jsonb;
 CREATE INDEX rm_customer_purchases_on ON rm_customer_purchases (occurred_on);
 CREATE INDEX rm_customer_refunds_on ON rm_customer_refunds (occurred_on);
@@ -64,9 +70,7 @@ CREATE TABLE rm_customer_contacts (
   occurred_on date NOT NULL,
   PRIMARY KEY (customer_id, contact_id)
 );
-CREATE INDEX rm_customer_contacts_on ON rm_customer_contacts (occurred_on);
-TRUNCATE rm_customers, rm_customer_purchases, rm_customer_refunds;
-DELETE FROM crm_projection_checkpoints WHERE name = 'customer-list';`,
+CREATE INDEX rm_customer_contacts_on ON rm_customer_contacts (occurred_on);`,
   },
 ];
 
@@ -82,6 +86,7 @@ interface CustomerRow {
   consent: Record<string, boolean>;
   registered_at: string;
   registered_on: string;
+  joined_on: string;
   purchase_count: number;
   net_spend_minor: number;
   first_purchase_at: string | null;
@@ -98,13 +103,14 @@ const CUSTOMER_COLUMNS: Columns = {
   consent: 'jsonb',
   registered_at: 'timestamptz',
   registered_on: 'date',
+  joined_on: 'date',
   purchase_count: 'integer',
   net_spend_minor: 'bigint',
   first_purchase_at: 'timestamptz',
   last_purchase_at: 'timestamptz',
 };
 const UPSERT_CUSTOMER = `ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name, province = excluded.province, city = excluded.city, tags = excluded.tags,
-  consent = excluded.consent, purchase_count = excluded.purchase_count, net_spend_minor = excluded.net_spend_minor,
+  consent = excluded.consent, joined_on = excluded.joined_on, purchase_count = excluded.purchase_count, net_spend_minor = excluded.net_spend_minor,
   first_purchase_at = excluded.first_purchase_at, last_purchase_at = excluded.last_purchase_at`;
 const PURCHASE_COLUMNS: Columns = { customer_id: 'uuid', order_id: 'text', occurred_at: 'timestamptz', occurred_on: 'date', amount_minor: 'bigint', items: 'jsonb' };
 const REFUND_COLUMNS: Columns = { customer_id: 'uuid', refund_id: 'text', order_id: 'text', occurred_at: 'timestamptz', occurred_on: 'date', amount_minor: 'bigint' };
@@ -130,7 +136,7 @@ export class CustomerListProjector implements Projector {
     if (mine.length === 0) return;
     const ids = [...new Set(mine.map((e) => (e.data as { customerId: string }).customerId))];
     const loaded = await tx.query<Record<string, unknown>>(
-      `SELECT customer_id, customer_ref, name, province, city, tags, consent, registered_at, registered_on::text AS registered_on,
+      `SELECT customer_id, customer_ref, name, province, city, tags, consent, registered_at, registered_on::text AS registered_on, joined_on::text AS joined_on,
               purchase_count, net_spend_minor, first_purchase_at, last_purchase_at
          FROM rm_customers WHERE customer_id = ANY ($1::uuid[])`,
       [ids],
@@ -172,6 +178,7 @@ export class CustomerListProjector implements Projector {
             consent: {},
             registered_at: new Date(at).toISOString(),
             registered_on: on,
+            joined_on: on,
             purchase_count: 0,
             net_spend_minor: 0,
             first_purchase_at: null,
@@ -191,6 +198,7 @@ export class CustomerListProjector implements Projector {
         case 'PurchaseRecorded':
           purchases.push({ customer_id: id, order_id: event.data.orderId, occurred_at: at, occurred_on: on, amount_minor: event.data.amountMinor, items: event.data.items ?? [] });
           if (!row) break;
+          row.joined_on = on < row.joined_on ? on : row.joined_on;
           row.purchase_count += 1;
           row.net_spend_minor += event.data.amountMinor;
           row.first_purchase_at = earlier(row.first_purchase_at, at);
@@ -198,7 +206,10 @@ export class CustomerListProjector implements Projector {
           break;
         case 'RefundRecorded':
           refunds.push({ customer_id: id, refund_id: event.data.refundId, order_id: event.data.orderId ?? null, occurred_at: at, occurred_on: on, amount_minor: event.data.amountMinor });
-          if (row) row.net_spend_minor -= event.data.amountMinor;
+          if (row) {
+            row.net_spend_minor -= event.data.amountMinor;
+            row.joined_on = on < row.joined_on ? on : row.joined_on;
+          }
           break;
         case 'CustomerTagged':
           if (row) row.tags = [...row.tags.filter((t) => t !== event.data.tag), event.data.tag];

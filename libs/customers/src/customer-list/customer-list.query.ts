@@ -64,7 +64,7 @@ export async function listCustomers(sql: SqlClient, filter: CustomerListFilter, 
   for (;;) {
     const rows = await sql.query<Row>(
       `SELECT customer_id, customer_ref, name, province, city, tags FROM rm_customers
-        WHERE customer_id > $1 AND registered_on <= $2::date
+        WHERE customer_id > $1 AND joined_on <= $2::date
           AND ($3::text IS NULL OR tags @> ARRAY[$3::text])
           AND ($4::text IS NULL OR province = $4::text OR city = $4::text)
         ORDER BY customer_id LIMIT ${scanPage}`,
@@ -122,7 +122,7 @@ export async function scanCustomerFacts(sql: SqlClient, asOf: string, onBatch: (
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
     const rows = await sql.query<{ customer_id: string; customer_ref: string | null }>(
-      `SELECT customer_id, customer_ref FROM rm_customers WHERE customer_id > $1 AND registered_on <= $2::date ORDER BY customer_id LIMIT ${batchSize}`,
+      `SELECT customer_id, customer_ref FROM rm_customers WHERE customer_id > $1 AND joined_on <= $2::date ORDER BY customer_id LIMIT ${batchSize}`,
       [after, asOf],
     );
     if (rows.length === 0) return;
