@@ -159,7 +159,7 @@ async function partFloor(url: string) {
   }
   const rows = [...customers.values()].map(({ first, last, ...c }) => ({ ...c, first_purchase_at: first === null ? null : new Date(first).toISOString(), last_purchase_at: last === null ? null : new Date(last).toISOString() }));
   for (let i = 0; i < rows.length; i += BATCH) {
-    await insert(sql, 'rm_customers', 'customer_id uuid, customer_ref text, name text, province text, city text, tags text[], consent jsonb, registered_at timestamptz, registered_on date, joined_on date, purchase_count integer, net_spend_minor bigint, first_purchase_at timestamptz, last_purchase_at timestamptz', rows.slice(i, i + BATCH));
+    await insert(sql, 'rm_customers', 'customer_id uuid, customer_ref text, name text, province text, city text, tags text[], consent jsonb, registered_at timestamptz, registered_on date, purchase_count integer, net_spend_minor bigint, first_purchase_at timestamptz, last_purchase_at timestamptz, joined_on date', rows.slice(i, i + BATCH));
   }
   const complaintRows = [...complaints.values()];
   for (let i = 0; i < complaintRows.length; i += BATCH) {
