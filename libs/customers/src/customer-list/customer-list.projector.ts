@@ -76,7 +76,8 @@ CREATE INDEX rm_customer_contacts_on ON rm_customer_contacts (occurred_on);`,
 
 const occurredAt = (e: RecordedEvent) => String(e.metadata.occurredAt ?? e.recordedAt.toISOString());
 
-interface CustomerRow {
+/** A row of rm_customers, as the projector folds it (times as ISO strings). */
+export interface CustomerRow {
   customer_id: string;
   customer_ref: string | null;
   name: string | null;

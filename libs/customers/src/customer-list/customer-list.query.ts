@@ -7,6 +7,7 @@ import { Lifecycle, lifecycleAsOf } from '@crm/lifecycle';
 import { formatAmount, refused, UUID_PATTERN } from '@crm/shared';
 import { CustomerTierFacts, DatedAmount, RuleSchedule, tierOnFast } from '@crm/tiers';
 import { netSpendAsOf } from '../customer-view';
+import type { CustomerRow } from './customer-list.projector';
 
 export interface CustomerListFilter {
   asOf: string;
@@ -34,14 +35,7 @@ export interface CustomerListItem {
   lastPurchaseAt: string | null;
 }
 
-interface Row {
-  customer_id: string;
-  customer_ref: string | null;
-  name: string | null;
-  province: string | null;
-  city: string | null;
-  tags: string[];
-}
+type Row = Pick<CustomerRow, 'customer_id' | 'customer_ref' | 'name' | 'province' | 'city' | 'tags'>;
 
 const SCAN_PAGE = 500;
 
