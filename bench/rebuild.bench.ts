@@ -163,7 +163,7 @@ async function partFloor(url: string) {
   }
   const complaintRows = [...complaints.values()];
   for (let i = 0; i < complaintRows.length; i += BATCH) {
-    await insert(sql, 'rm_complaints', 'complaint_id uuid, customer_id uuid, subject text, channel text, priority text, status text, agent text, opened_at timestamptz, opened_on date, respond_by timestamptz, first_response_at timestamptz, resolved_at timestamptz, resolution text, compensation_minor bigint, times_resolved integer, reopen_count integer, escalations integer, version bigint', complaintRows.slice(i, i + BATCH));
+    await insert(sql, 'rm_complaints', 'complaint_id uuid, customer_id uuid, subject text, channel text, priority text, status text, agent text, opened_at timestamptz, opened_on date, respond_by timestamptz, first_response_at timestamptz, resolved_at timestamptz, resolution text, compensation_minor bigint, times_resolved integer, reopen_count integer, escalations integer, satisfaction smallint, rated_at timestamptz, version bigint', complaintRows.slice(i, i + BATCH));
   }
   const seconds = (Date.now() - started) / 1000;
   // The floor must have written what the rebuild wrote.

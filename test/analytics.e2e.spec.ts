@@ -111,7 +111,12 @@ for (const database of testDatabases()) {
       await http(app).post(`${API}/complaints/${c1}/respond`).set('X-Actor', 'wang').send({ message: 'on it' }).expect(200);
       await http(app).post(`${API}/complaints/${c1}/resolve`).send({ resolution: 'resent' }).expect(200);
       await http(app).post(`${API}/complaints/${c1}/reopen`).send({ reason: 'still late' }).expect(200);
-      const resolved = await http(app).post(`${API}/complaints/${c2}/resolve`).send({ resolution: 'refund' }).expect(200);
+      await http(app).post(`${API}/complaints/${c2}/resolve`).send({ resolution: 'refund' }).expect(200);
+      await http(app).post(`${API}/complaints/${c3}/rate`).send({ satisfaction: 5 }).expect(422); // not resolved yet
+      const resolved = await http(app).post(`${API}/complaints/${c2}/rate`).send({ satisfaction: 4, comment: 'fair' }).expect(200);
+      await http(app).post(`${API}/complaints/${c2}/rate`).send({ satisfaction: 5 }).expect(422); // rated once
+      for (const bad of [{ satisfaction: 0 }, { satisfaction: '5' }, { satisfaction: 4.5 }, {}, { satisfaction: 3, extra: 1 }]) await http(app).post(`${API}/complaints/${c2}/rate`).send(bad).expect(400);
+      expect((await http(app).get(`${API}/complaints/${c2}`).expect(200)).body).toMatchObject({ satisfaction: 4, satisfactionComment: 'fair' });
 
       const wang = await http(app).get(`${API}/complaints?agent=wang&waitFor=${resolved.body.position}`).expect(200);
       expect(wang.body.items.map((c: { id: string }) => c.id).sort()).toEqual([c1, c2].sort());
@@ -125,7 +130,7 @@ for (const database of testDatabases()) {
       expect(page2.body.nextCursor).toBeNull();
 
       const figures = await http(app).get(`${API}/metrics/service`).expect(200);
-      expect(figures.body.overall).toMatchObject({ complaints: 3, responded: 1, resolved: 1, breaches: 0, reopenRate: { numerator: 1, denominator: 2, rate: 0.5 } });
+      expect(figures.body.overall).toMatchObject({ complaints: 3, responded: 1, resolved: 1, breaches: 0, reopenRate: { numerator: 1, denominator: 2, rate: 0.5 }, satisfaction: { rated: 1, mean: 4 } });
       expect(figures.body.byAgent.map((a: { agent: string; complaints: number }) => [a.agent, a.complaints])).toEqual([
         ['wang', 2],
         ['zhao', 1],

@@ -104,3 +104,16 @@ describe('service as a tier privilege', () => {
       .then([{ type: 'ComplaintEscalated', data: { ...ids, priority: 'CRITICAL', previousPriority: 'NORMAL', respondBy: '2024-06-01T12:00:00.000Z' } }]);
   });
 });
+
+describe('the customer rates the handling', () => {
+  const rated = (satisfaction: number): ComplaintEvent => ({ type: 'ComplaintRated', data: { ...ids, satisfaction } });
+  const reopened: ComplaintEvent = { type: 'ComplaintReopened', data: { ...ids } };
+
+  it('a resolved complaint is rated 1-5 with a comment', () =>
+    given([opened(), resolved]).when({ type: 'RateComplaint', satisfaction: 4, comment: 'quick' }).then([{ type: 'ComplaintRated', data: { ...ids, satisfaction: 4, comment: 'quick' } }]));
+  it('an open complaint cannot be rated yet', () => given([opened()]).when({ type: 'RateComplaint', satisfaction: 5 }).thenRefused('ComplaintNotResolved', 'rule'));
+  it('a resolution is rated once', () => given([opened(), resolved, rated(2)]).when({ type: 'RateComplaint', satisfaction: 5 }).thenRefused('ComplaintAlreadyRated', 'rule'));
+  it('reopened and resolved again, it can be rated again', () =>
+    given([opened(), resolved, rated(2), reopened, resolved]).when({ type: 'RateComplaint', satisfaction: 5 }).then([rated(5)]));
+  it.each([0, 6, 2.5])('satisfaction %d is refused', (satisfaction) => given([opened(), resolved]).when({ type: 'RateComplaint', satisfaction }).thenRefused('InvalidSatisfaction'));
+});

@@ -22,7 +22,8 @@ export type ComplaintCommand =
   | { type: 'EscalateComplaint'; priority: Priority; occurredAt: Date }
   | { type: 'RespondToComplaint'; message: string; agent: string }
   | { type: 'ResolveComplaint'; resolution: string; compensationMinor?: number; currency?: string }
-  | { type: 'ReopenComplaint'; reason?: string };
+  | { type: 'ReopenComplaint'; reason?: string }
+  | { type: 'RateComplaint'; satisfaction: number; comment?: string };
 
 export function decide(command: ComplaintCommand, state: Complaint, policy: SlaPolicy, tierFactors: Readonly<Record<string, number>> = {}): ComplaintEvent[] {
   if (command.type === 'OpenComplaint') {
@@ -88,6 +89,11 @@ export function decide(command: ComplaintCommand, state: Complaint, policy: SlaP
     case 'ReopenComplaint':
       if (state.status !== 'resolved') throw refused('ComplaintNotResolved', 'only a resolved complaint can be reopened');
       return [{ type: 'ComplaintReopened', data: { ...ids, ...(command.reason ? { reason: command.reason } : {}) } }];
+    case 'RateComplaint':
+      if (state.status !== 'resolved') throw refused('ComplaintNotResolved', 'the customer rates the handling once the complaint is resolved');
+      if (state.rated) throw refused('ComplaintAlreadyRated', 'this resolution is rated already; a reopened and resolved complaint can be rated again');
+      if (!Number.isInteger(command.satisfaction) || command.satisfaction < 1 || command.satisfaction > 5) throw refused('InvalidSatisfaction', 'satisfaction is 1 to 5');
+      return [{ type: 'ComplaintRated', data: { ...ids, satisfaction: command.satisfaction, ...(command.comment ? { comment: command.comment } : {}) } }];
     default: {
       const unknown: never = command;
       return unknown;

@@ -21,6 +21,9 @@ export interface ComplaintView {
   resolvedAt: string | null;
   resolution: string | null;
   reopenCount: number;
+  /** The customer's last rating of the handling (1-5), with its comment. */
+  satisfaction: number | null;
+  satisfactionComment: string | null;
   /** The first response came after the deadline, or the deadline passed with none. */
   breached: boolean;
   version: number;
@@ -38,6 +41,8 @@ export async function loadComplaintView(store: EventStore, complaintId: string, 
   let firstResponseAt: string | null = null;
   let resolvedAt: string | null = null;
   let resolution: string | null = null;
+  let satisfaction: number | null = null;
+  let satisfactionComment: string | null = null;
   for (const recorded of events) {
     const event = recorded as unknown as ComplaintEvent;
     const at = String(recorded.metadata.occurredAt ?? recorded.recordedAt.toISOString());
@@ -55,6 +60,10 @@ export async function loadComplaintView(store: EventStore, complaintId: string, 
       resolution = event.data.resolution;
     }
     if (event.type === 'ComplaintReopened') resolvedAt = null;
+    if (event.type === 'ComplaintRated') {
+      satisfaction = event.data.satisfaction;
+      satisfactionComment = event.data.comment ?? null;
+    }
   }
   if (!state.opened || !state.complaintId || !state.customerId || !state.respondBy) return undefined;
   const deadline = new Date(state.respondBy).getTime();
@@ -75,6 +84,8 @@ export async function loadComplaintView(store: EventStore, complaintId: string, 
     resolvedAt,
     resolution,
     reopenCount: state.reopenCount,
+    satisfaction,
+    satisfactionComment,
     breached,
     version: events[events.length - 1].streamVersion,
   };

@@ -27,7 +27,8 @@ export type ComplaintEvent =
   | { type: 'ComplaintEscalated'; data: { complaintId: string; customerId: string; priority: Priority; previousPriority: Priority; respondBy: string } }
   | { type: 'ComplaintResponded'; data: { complaintId: string; customerId: string; message: string; agent: string; first: boolean } }
   | { type: 'ComplaintResolved'; data: { complaintId: string; customerId: string; resolution: string; compensationMinor?: number; currency?: string } }
-  | { type: 'ComplaintReopened'; data: { complaintId: string; customerId: string; reason?: string } };
+  | { type: 'ComplaintReopened'; data: { complaintId: string; customerId: string; reason?: string } }
+  | { type: 'ComplaintRated'; data: { complaintId: string; customerId: string; satisfaction: number; comment?: string } };
 
 export interface Complaint {
   opened: boolean;
@@ -41,9 +42,11 @@ export interface Complaint {
   slaFactor: number;
   responded: boolean;
   reopenCount: number;
+  /** The customer rated the handling since the last resolution. */
+  rated: boolean;
 }
 
-export const initialComplaint = (): Complaint => ({ opened: false, status: 'open', priority: 'NORMAL', slaFactor: 1, responded: false, reopenCount: 0 });
+export const initialComplaint = (): Complaint => ({ opened: false, status: 'open', priority: 'NORMAL', slaFactor: 1, responded: false, reopenCount: 0, rated: false });
 
 export function evolve(state: Complaint, event: ComplaintEvent): Complaint {
   switch (event.type) {
@@ -66,9 +69,11 @@ export function evolve(state: Complaint, event: ComplaintEvent): Complaint {
     case 'ComplaintResponded':
       return { ...state, responded: true };
     case 'ComplaintResolved':
-      return { ...state, status: 'resolved' };
+      return { ...state, status: 'resolved', rated: false };
     case 'ComplaintReopened':
       return { ...state, status: 'open', reopenCount: state.reopenCount + 1 };
+    case 'ComplaintRated':
+      return { ...state, rated: true };
     default: {
       const unknown: never = event;
       return unknown;

@@ -11,7 +11,7 @@ import { answerWrite, ApiRead, ApiWrite, APP_CONFIG, AppConfig, Ctx, nameUuid, n
 import { ComplaintCommand } from './business-logic';
 import { ExecuteComplaintCommand } from './complaint-commands';
 import { loadComplaintView } from './complaint-view';
-import { AssignComplaintDto, EscalateComplaintDto, OpenComplaintDto, ReopenComplaintDto, RespondComplaintDto, ResolveComplaintDto } from './complaints.dto';
+import { AssignComplaintDto, EscalateComplaintDto, OpenComplaintDto, RateComplaintDto, ReopenComplaintDto, RespondComplaintDto, ResolveComplaintDto } from './complaints.dto';
 
 const idPipe = new ParseUUIDPipe();
 
@@ -96,5 +96,13 @@ export class ComplaintsController {
   @ApiOkResponse({ type: WriteResultDto })
   reopen(@Param('id', idPipe) id: string, @Body() body: ReopenComplaintDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     return this.run(id, { type: 'ReopenComplaint', reason: body.reason }, ctx, res);
+  }
+
+  @Post(':id/rate')
+  @HttpCode(200)
+  @ApiWrite({ ifMatch: true })
+  @ApiOkResponse({ type: WriteResultDto, description: 'the customer\'s satisfaction (1-5) with the handling of a resolved complaint' })
+  rate(@Param('id', idPipe) id: string, @Body() body: RateComplaintDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+    return this.run(id, { type: 'RateComplaint', satisfaction: body.satisfaction, comment: body.comment }, ctx, res);
   }
 }

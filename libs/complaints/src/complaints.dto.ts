@@ -1,6 +1,6 @@
 // Request bodies of the complaint API.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { IsCleanText, IsCurrencyCode, IsDecimalAmount, IsKey } from '@crm/shared';
 import { PRIORITIES, Priority } from './complaint';
 
@@ -33,4 +33,9 @@ export class ResolveComplaintDto {
 
 export class ReopenComplaintDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @IsCleanText() @MaxLength(2000) reason?: string;
+}
+
+export class RateComplaintDto {
+  @ApiProperty({ example: 5, description: 'the customer\'s satisfaction with the handling, 1-5' }) @IsInt() @Min(1) @Max(5) satisfaction!: number;
+  @ApiPropertyOptional({ example: 'fast and friendly' }) @IsOptional() @IsString() @IsCleanText() @MaxLength(2000) comment?: string;
 }

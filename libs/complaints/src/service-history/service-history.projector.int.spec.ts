@@ -27,6 +27,7 @@ for (const database of testDatabases()) {
       h.add(s, 'ComplaintResolved', { complaintId: id, customerId, resolution: 'resent', compensationMinor: 20_00, currency: 'CNY' }, '2024-01-02T09:00:00.000Z');
       h.add(s, 'ComplaintReopened', { complaintId: id, customerId, reason: 'still late' }, '2024-01-03T09:00:00.000Z');
       h.add(s, 'ComplaintResolved', { complaintId: id, customerId, resolution: 'refunded', compensationMinor: 30_00, currency: 'CNY' }, '2024-01-04T09:00:00.000Z');
+      h.add(s, 'ComplaintRated', { complaintId: id, customerId, satisfaction: 4, comment: 'ok in the end' }, '2024-01-05T09:00:00.000Z');
       await project(sql, projector, h.events.slice(0, 3));
       await project(sql, projector, h.events.slice(3));
       // Applying the tail again changes nothing: updates are guarded by the stream version.
@@ -35,7 +36,7 @@ for (const database of testDatabases()) {
       const [row] = await rows(
         sql,
         `SELECT priority, status, agent, opened_on::text AS opened_on, respond_by, first_response_at, resolved_at, resolution, compensation_minor::int AS compensation,
-                times_resolved, reopen_count, escalations, version::int AS version FROM rm_complaints WHERE complaint_id = $1`,
+                times_resolved, reopen_count, escalations, satisfaction, version::int AS version FROM rm_complaints WHERE complaint_id = $1`,
         [id],
       );
       expect(row).toEqual({
@@ -51,7 +52,8 @@ for (const database of testDatabases()) {
         times_resolved: 2,
         reopen_count: 1,
         escalations: 1,
-        version: 8,
+        satisfaction: 4,
+        version: 9,
       });
 
       const list = await listComplaints(sql, { limit: 10, now: new Date('2024-02-01T00:00:00Z'), breached: true });
@@ -65,6 +67,7 @@ for (const database of testDatabases()) {
         resolveSeconds: { mean: 3 * 86_400, median: 3 * 86_400 },
         breaches: 1,
         reopenRate: { numerator: 1, denominator: 1, rate: 1 },
+        satisfaction: { rated: 1, mean: 4 },
       });
       expect(figures.byAgent.map((a) => a.agent)).toEqual(['zhao']);
     });

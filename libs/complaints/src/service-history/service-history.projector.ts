@@ -29,6 +29,8 @@ CREATE TABLE rm_complaints (
   times_resolved    integer NOT NULL DEFAULT 0,
   reopen_count      integer NOT NULL DEFAULT 0,
   escalations       integer NOT NULL DEFAULT 0,
+  satisfaction      smallint,
+  rated_at          timestamptz,
   version           bigint NOT NULL
 );
 CREATE INDEX rm_complaints_opened ON rm_complaints (opened_at DESC, complaint_id DESC);
@@ -84,6 +86,9 @@ export class ServiceHistoryProjector implements Projector {
           break;
         case 'ComplaintReopened':
           await update(`status = 'open', resolved_at = NULL, reopen_count = reopen_count + 1`, []);
+          break;
+        case 'ComplaintRated':
+          await update('satisfaction = $3, rated_at = $4', [event.data.satisfaction, at]);
           break;
         default: {
           const unknown: never = event;

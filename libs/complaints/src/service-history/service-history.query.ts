@@ -97,6 +97,8 @@ interface FigureRow {
   breaches: string | number;
   ever_resolved: string | number;
   reopened: string | number;
+  rated: string | number;
+  avg_satisfaction: string | number | null;
 }
 
 const n = (v: string | number | null) => (v === null ? null : Math.round(Number(v)));
@@ -118,7 +120,9 @@ export async function serviceFigures(sql: SqlClient, from: string, to: string, n
               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM resolved_at - opened_at)) FILTER (WHERE status = 'resolved') AS median_resolve_s,
               count(*) FILTER (WHERE ${BREACHED}) AS breaches,
               count(*) FILTER (WHERE times_resolved > 0) AS ever_resolved,
-              count(*) FILTER (WHERE reopen_count > 0) AS reopened
+              count(*) FILTER (WHERE reopen_count > 0) AS reopened,
+              count(satisfaction) AS rated,
+              round(avg(satisfaction), 2) AS avg_satisfaction
          FROM rm_complaints WHERE opened_on >= $2::date AND opened_on <= $3::date
         GROUP BY 1 ORDER BY 1`,
       [now.toISOString(), from, to],
@@ -130,6 +134,8 @@ export async function serviceFigures(sql: SqlClient, from: string, to: string, n
     resolved: Number(r.resolved),
     resolveSeconds: { mean: n(r.avg_resolve_s), median: n(r.median_resolve_s) },
     breaches: Number(r.breaches),
+    /** Mean of each complaint's last rating (1-5), 2 decimals; null when none is rated. */
+    satisfaction: { rated: Number(r.rated), mean: r.avg_satisfaction === null ? null : Number(r.avg_satisfaction) },
     reopenRate: {
       numerator: Number(r.reopened),
       denominator: Number(r.ever_resolved),
@@ -140,7 +146,7 @@ export async function serviceFigures(sql: SqlClient, from: string, to: string, n
   return {
     from,
     to,
-    overall: overall ? shape(overall) : shape({ key: 'all', complaints: 0, responded: 0, avg_first_response_s: null, median_first_response_s: null, resolved: 0, avg_resolve_s: null, median_resolve_s: null, breaches: 0, ever_resolved: 0, reopened: 0 }),
+    overall: overall ? shape(overall) : shape({ key: 'all', complaints: 0, responded: 0, avg_first_response_s: null, median_first_response_s: null, resolved: 0, avg_resolve_s: null, median_resolve_s: null, breaches: 0, ever_resolved: 0, reopened: 0, rated: 0, avg_satisfaction: null }),
     byAgent: (await figures('agent')).map((r) => ({ agent: r.key, ...shape(r) })),
     byPriority: (await figures('priority')).map((r) => ({ priority: r.key, ...shape(r) })),
   };
