@@ -2,6 +2,7 @@
 // The command line: `npm run cli -- <command>` or the installed `crm` bin.
 // It uses the same configuration (DATABASE_URL, DATA_DIR, ...) as the service.
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
 import { appliedMigrations, DataDirInUseError, migrate, openDatabase, SqlClient } from '@crm/database';
 import { AppConfig, ConfigError, loadConfig } from '@crm/shared';
 import { EventStore, openEventStore } from '@crm/event-store';
@@ -10,6 +11,7 @@ import { allMigrations } from '../../api/src/migrations';
 import { allProjectors } from '../../api/src/projectors';
 import { catchUp, exportCustomers, ExportUsageError, parseExportArgs } from './export-customers';
 import { parseReplayArgs, replayRules, ReplayUsageError } from './replay-rules';
+import { importHistory, ImportFileError } from './import-history';
 
 const USAGE = `usage: crm <command>
 
@@ -19,6 +21,10 @@ commands:
   rebuild [projection]
              rebuild read models from position 0 into fresh tables and swap them in
              (all, or the one named); on PostgreSQL the service keeps answering meanwhile
+  import <file.csv>
+             a shop's purchase and refund history (customer_ref,kind,order_id,refund_id,occurred_at,
+             amount,currency,channel,region,items); the file is checked first and nothing is written
+             if a row is bad; unknown customer refs are registered; importing it again changes nothing
   export customers [--as-of D] [--tier T] [--lifecycle L] [--tag T] [--region R] [--window 3|6|12] [--out file.csv]
              target lists as CSV (stdout unless --out), as of a date, with the list filters
   replay --rules <file.json> [--as-of D] [--effective-from D] [--movers N]
@@ -100,6 +106,19 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
       for (const result of results) console.log(JSON.stringify({ ...result, peakRssMiB }));
     });
   },
+  async import(args) {
+    if (args.length !== 1) throw new UsageError('usage: crm import <file.csv>');
+    const config = loadConfig();
+    if (!existsSync(args[0])) throw new UsageError(`no such file: ${args[0]}`);
+    await withStore(config, async (store) => {
+      const result = await importHistory(store, config, args[0]);
+      console.log(JSON.stringify(result, null, 2));
+      if (result.refused.length > 0) {
+        process.stderr.write(`crm: ${result.refused.length} customer(s) refused (their rows were not written; the others were)\n`);
+        process.exitCode = 1;
+      }
+    });
+  },
   async export(args) {
     const config = loadConfig();
     const options = parsed(() => parseExportArgs(args, config), ExportUsageError);
@@ -135,14 +154,15 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  // Leave only once stdout is written out (a pipe is written asynchronously); a command may set process.exitCode.
+  (code) => process.stdout.write('', () => process.exit(Number(process.exitCode ?? code))),
   (error: unknown) => {
     if (error instanceof UsageError) {
       console.error(`crm: ${error.message}`);
       process.exit(2);
     }
     if (error instanceof ConfigError) console.error(`crm: configuration error: ${error.message}`);
-    else if (error instanceof DataDirInUseError) console.error(`crm: ${error.message}`);
+    else if (error instanceof DataDirInUseError || error instanceof ImportFileError) console.error(`crm: ${error.message}`);
     else console.error(`crm: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   },

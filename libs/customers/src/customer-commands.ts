@@ -23,7 +23,7 @@ export class ExecuteCustomerCommand extends Command<CommandResult> {
 }
 
 /** Purchases and refunds are keyed by their external ids: the same order twice is one event. */
-function naturalEventId(event: CustomerEvent): string | undefined {
+export function naturalEventId(event: CustomerEvent): string | undefined {
   if (event.type === 'PurchaseRecorded') return nameUuid(`order:${event.data.orderId}`);
   if (event.type === 'RefundRecorded') return nameUuid(`refund:${event.data.refundId}`);
   return undefined;
