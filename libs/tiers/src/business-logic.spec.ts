@@ -22,6 +22,7 @@ describe('tier rule sets', () => {
     [{ tiers: [{ code: 'NORMAL', threshold: '0' }, { code: 'VIP', threshold: '500' }, { code: 'SUPREME', threshold: '500' }] }, 'rise strictly'],
     [{ tiers: [{ code: 'NORMAL', threshold: '0' }, { code: 'VIP', threshold: '5.001' }] }, 'decimal amounts'],
     [{ downgrade: { stepwise: true } }, 'retention period'],
+    [{ downgrade: { retentionMonths: 3, atAnniversary: true } }, 'not both'],
   ])('an unsound rule set %j is refused (%s)', (change, words) => {
     const error = given().when({ type: 'PublishTierRuleSet', ruleSet: { ...candidate, ...change } as TierRuleSet }).refusal('InvalidRuleSet', 'rule');
     expect(error.message).toContain(words);

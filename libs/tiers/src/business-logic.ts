@@ -31,7 +31,10 @@ export function ruleSetProblem(ruleSet: TierRuleSet, currency: string): string |
   for (let i = 1; i < thresholds.length; i++) {
     if (thresholds[i] <= thresholds[i - 1]) return 'thresholds must rise strictly from tier to tier';
   }
-  if (ruleSet.downgrade?.stepwise && !ruleSet.downgrade.retentionMonths) return 'stepwise downgrades need a retention period (one tier per period)';
+  if (ruleSet.downgrade?.atAnniversary && ruleSet.downgrade.retentionMonths) return 'choose a retention period or anniversaries for downgrades, not both';
+  if (ruleSet.downgrade?.stepwise && !ruleSet.downgrade.retentionMonths && !ruleSet.downgrade.atAnniversary) {
+    return 'stepwise downgrades need a retention period or anniversaries (one tier per period)';
+  }
   return undefined;
 }
 

@@ -106,3 +106,31 @@ describe('a rule set activated mid-history', () => {
     }
   });
 });
+
+describe('downgrades only at the tier\'s anniversary', () => {
+  const yearly = (stepwise = false): TierRuleSet => ({ ...DEFAULT_RULE_SET, id: 'yearly', downgrade: { atAnniversary: true, stepwise } });
+
+  it('a tier reached on a date is kept until that date next year, then follows the basis', () => {
+    const facts = { purchases: [buy('2024-03-10', 3000_00)], refunds: [refund('2024-05-01', 2600_00)] };
+    const schedule = from(yearly());
+    expect(tierOn(facts, schedule, '2025-03-09', 'CNY')).toMatchObject({ tier: 'VIP', basisTier: 'NORMAL', downgradeDue: '2025-03-10' });
+    expect(tierOn(facts, schedule, '2025-03-10', 'CNY')).toMatchObject({ tier: 'NORMAL', since: '2025-03-10' });
+    expect(tierHistory(facts, schedule, '2026-12-31', 'CNY').pop()).toMatchObject({ date: '2025-03-10', from: 'VIP', to: 'NORMAL', cause: { kind: 'time', reason: 'anniversary of reaching VIP (2024-03-10)' } });
+  });
+
+  it('a basis back up before the anniversary keeps the tier; an upgrade starts a new year', () => {
+    const facts = { purchases: [buy('2024-03-10', 3000_00), buy('2024-12-01', 6000_00)], refunds: [refund('2024-05-01', 2600_00)] };
+    // Below VIP from 2024-05-01, back to 6400 (VIP) on 2024-12-01: the anniversary finds nothing to do.
+    expect(tierHistory(facts, from(yearly()), '2026-12-31', 'CNY').map((c) => [c.date, c.to])).toEqual([['2024-03-10', 'VIP']]);
+  });
+
+  it('stepwise: one tier down per anniversary', () => {
+    const facts = { purchases: [buy('2024-02-29', 8000_00)], refunds: [refund('2024-03-01', 7900_00)] };
+    expect(tierHistory(facts, from(yearly(true)), '2027-12-31', 'CNY').map((c) => [c.date, c.to])).toEqual([
+      ['2024-02-29', 'SUPREME'],
+      ['2025-03-01', 'VIP'], // 2025-03-01 minus 12 months = 2024-03-01 >= 2024-02-29 (clamping)
+      ['2026-03-01', 'SENIOR'],
+      ['2027-03-01', 'NORMAL'],
+    ]);
+  });
+});

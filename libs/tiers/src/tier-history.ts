@@ -1,7 +1,7 @@
 // Tier over time under a schedule of rule sets: which rule set is in force on
 // a date, and every change of a customer's tier with its date, rule set and
 // cause. Pure, so a candidate rule set replays over real history unchanged.
-import { minusMonths, monthsAfter, parseAmount } from '@crm/shared';
+import { addDays, minusMonths, monthsAfter, parseAmount } from '@crm/shared';
 import { DEFAULT_RULE_SET, TierAnswer, TierFacts, tierAsOf, TierRuleSet } from './tier-rules';
 
 export interface ScheduledRuleSet {
@@ -52,7 +52,15 @@ export interface TierStanding extends TierAnswer {
 const retentionOf = (rs: TierRuleSet) => rs.downgrade?.retentionMonths ?? 0;
 
 /** True when a tier on a date depends only on the basis on that date (no retention anywhere in the schedule). */
-const memoryless = (schedule: RuleSchedule) => schedule.every((e) => retentionOf(e.ruleSet) === 0);
+const memoryless = (schedule: RuleSchedule) => schedule.every((e) => retentionOf(e.ruleSet) === 0 && !e.ruleSet.downgrade?.atAnniversary);
+
+/** The first anniversary (12, 24, ... months after `since`, clamping convention) on or after `date`. */
+export function nextAnniversary(since: string, date: string): string {
+  for (let years = 1; ; years++) {
+    const anniversary = monthsAfter(since, 12 * years);
+    if (anniversary >= date) return anniversary;
+  }
+}
 
 interface Walk {
   changes: TierChange[];
@@ -88,6 +96,7 @@ function walk(facts: TierFacts, schedule: RuleSchedule, until: string, currency:
   let held: string | null = null;
   let heldRuleSet: TierRuleSet | undefined;
   let belowSince: string | undefined;
+  let heldSince: string | undefined;
   let downgradeDue: string | null = null;
   while (queue.length > 0) {
     const date = queue.shift() as string;
@@ -100,11 +109,24 @@ function walk(facts: TierFacts, schedule: RuleSchedule, until: string, currency:
 
     let next: string = target;
     let viaRetention = false;
+    let viaAnniversary = false;
     downgradeDue = null;
     if (held !== null && codes.includes(held) && rank(target) < rank(held)) {
       const retention = retentionOf(rs);
       const step = rs.downgrade?.stepwise ? codes[rank(held) - 1] : target;
-      if (retention === 0) {
+      if (rs.downgrade?.atAnniversary) {
+        // Kept until the anniversary of the day it was reached, then re-evaluated there.
+        const due = nextAnniversary(heldSince as string, date);
+        if (date === due) {
+          next = step;
+          viaAnniversary = true;
+          if (rank(step) > rank(target)) enqueue(nextAnniversary(date, addDays(date, 1)));
+        } else {
+          next = held;
+          downgradeDue = due;
+          enqueue(due);
+        }
+      } else if (retention === 0) {
         next = step;
       } else {
         belowSince ??= date;
@@ -133,11 +155,16 @@ function walk(facts: TierFacts, schedule: RuleSchedule, until: string, currency:
         direction: directionOf(held, heldRuleSet, next, rs, currency),
         ruleSetId: rs.id,
         basisMinor: basis.basisMinor,
-        reason: viaRetention ? `${basis.reason}; the basis stayed below ${held} for the ${retentionOf(rs)}-month retention period` : basis.reason,
-        cause: causeOn(date, dated, entry, rs, viaRetention),
+        reason: viaRetention
+          ? `${basis.reason}; the basis stayed below ${held} for the ${retentionOf(rs)}-month retention period`
+          : viaAnniversary
+            ? `${basis.reason}; re-evaluated on the anniversary of reaching ${held}`
+            : basis.reason,
+        cause: viaAnniversary ? { kind: 'time', reason: `anniversary of reaching ${held} (${heldSince})` } : causeOn(date, dated, entry, rs, viaRetention),
       });
       held = next;
       heldRuleSet = rs;
+      heldSince = date;
     }
   }
   return { changes, held, downgradeDue };
@@ -185,7 +212,9 @@ export function tierOn(facts: TierFacts, schedule: RuleSchedule, asOf: string, c
     basisTier: basis.tier,
     since,
     downgradeDue: w.downgradeDue,
-    reason: `${basis.reason}; ${w.held} is kept until ${w.downgradeDue ?? 'the retention period ends'} (retention ${retentionOf(rs)} months)`,
+    reason: rs.downgrade?.atAnniversary
+      ? `${basis.reason}; ${w.held} is kept until the anniversary of reaching it, ${w.downgradeDue}`
+      : `${basis.reason}; ${w.held} is kept until ${w.downgradeDue ?? 'the retention period ends'} (retention ${retentionOf(rs)} months)`,
   };
 }
 

@@ -43,8 +43,14 @@ export class TierRuleSetsController {
       tiers: body.tiers.map((t) => ({ code: t.code, threshold: t.threshold, ...(t.minPurchases ? { minPurchases: t.minPurchases } : {}) })),
       basis: body.basis?.kind === 'rollingMonths' ? { kind: 'rollingMonths', months: body.basis.months as number } : { kind: 'lifetime' },
       refundsCount: body.refundsCount ?? true,
-      ...(body.downgrade?.retentionMonths || body.downgrade?.stepwise
-        ? { downgrade: { retentionMonths: body.downgrade.retentionMonths ?? 0, stepwise: body.downgrade.stepwise ?? false } }
+      ...(body.downgrade?.retentionMonths || body.downgrade?.stepwise || body.downgrade?.atAnniversary
+        ? {
+            downgrade: {
+              retentionMonths: body.downgrade.retentionMonths ?? 0,
+              ...(body.downgrade.atAnniversary ? { atAnniversary: true } : {}),
+              stepwise: body.downgrade.stepwise ?? false,
+            },
+          }
         : {}),
     };
     const result = await this.commands.execute(new ExecuteTierRuleSetCommand({ type: 'PublishTierRuleSet', ruleSet }, ctx));

@@ -20,7 +20,8 @@ export class BasisDto {
 export class DowngradeDto {
   @ApiPropertyOptional({ example: 3, description: 'months the basis must stay below a tier before the downgrade takes effect (0: at once)' })
   @IsOptional() @IsInt() @Min(0) @Max(60) retentionMonths?: number;
-  @ApiPropertyOptional({ description: 'one tier down per retention period' }) @IsOptional() @IsBoolean() stepwise?: boolean;
+  @ApiPropertyOptional({ description: 'keep a tier until the anniversary of reaching it; re-evaluate on each anniversary' }) @IsOptional() @IsBoolean() atAnniversary?: boolean;
+  @ApiPropertyOptional({ description: 'one tier down per retention period or anniversary' }) @IsOptional() @IsBoolean() stepwise?: boolean;
 }
 
 export class PublishTierRuleSetDto {

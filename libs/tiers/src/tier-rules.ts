@@ -24,9 +24,11 @@ export interface TierRuleSet {
    * How a customer whose basis falls below their tier moves down (default:
    * at once, to the tier the basis supports). With `retentionMonths` the
    * downgrade takes effect only after the basis has stayed below for that
-   * long; `stepwise` moves one tier at a time.
+   * long; with `atAnniversary` a tier is kept until the anniversary of the
+   * day it was reached and re-evaluated on each anniversary; `stepwise`
+   * moves one tier per period or anniversary.
    */
-  downgrade?: { retentionMonths?: number; stepwise?: boolean };
+  downgrade?: { retentionMonths?: number; atAnniversary?: boolean; stepwise?: boolean };
 }
 
 export const DEFAULT_RULE_SET: TierRuleSet = {
