@@ -5,12 +5,12 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { IsIn, IsOptional, Matches } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { EVENT_STORE, EventStore } from '@crm/event-store';
-import { lifecycleAsOf, lifecycleMoves, migrationDirection } from '@crm/lifecycle';
+import { lifecycleAsOf, lifecycleMoves } from '@crm/lifecycle';
 import { PROJECTION_RUNNER, ProjectionRunner, waitForPosition } from '@crm/projections';
-import { ApiRead, APP_CONFIG, AppConfig, formatAmount, IsCalendarDate, minusMonths, notFound, shopDate } from '@crm/shared';
+import { ApiRead, APP_CONFIG, AppConfig, formatAmount, IsCalendarDate, minusMonths, notFound, shopDate, IsPosition } from '@crm/shared';
 import { loadRuleSchedule, ruleSetOn, tierHistory, tierOn } from '@crm/tiers';
 import { rfmAsOf } from './analytics/rfm.query';
 import { CustomerHistory, loadCustomerHistory } from './customer-history';
@@ -18,7 +18,7 @@ import { CustomerHistory, loadCustomerHistory } from './customer-history';
 class StandingQuery {
   @IsOptional() @IsCalendarDate() asOf?: string;
   @IsOptional() @IsIn(['3', '6', '12']) window?: string;
-  @IsOptional() @Matches(/^\d{1,15}$/, { message: 'waitFor must be a global position' }) waitFor?: string;
+  @IsOptional() @IsPosition() waitFor?: string;
 }
 
 const idPipe = new ParseUUIDPipe({ version: undefined });
@@ -105,7 +105,7 @@ export class CustomerStandingController {
       lastPurchaseOn: dates.length > 0 ? dates.reduce((a, b) => (a > b ? a : b)) : null,
       since: moves.length > 0 ? moves[moves.length - 1].date : null,
       moves,
-      lastMoveDirection: moves.length > 0 ? migrationDirection(moves[moves.length - 1].from, status) : 'none',
+      lastMoveDirection: moves[moves.length - 1]?.direction ?? 'none',
     };
   }
 

@@ -128,13 +128,12 @@ export class ProjectionRunner {
       group.projectors = group.projectors.filter((p) => p !== projector);
       this.startGroup([projector], position);
     }
-    if (group.projectors.length === 0) {
-      this.groups = this.groups.filter((g) => g !== group);
-      this.retired.push(group.subscription);
-      void group.subscription.stop();
-    }
-    // The group's own checkpoint moves with the projectors that stayed; those that left continue elsewhere.
+    // The group's checkpoint moves on with the projectors that stayed; those that left continue elsewhere.
     if (group.projectors.length > 0) return;
+    // None stayed: retire the subscription without moving its checkpoint (stop() is awaited by runner.stop()).
+    this.groups = this.groups.filter((g) => g !== group);
+    this.retired.push(group.subscription);
+    void group.subscription.stop();
     throw new CheckpointMovedError(moved[0].projector.name, moved[0].position);
   }
 

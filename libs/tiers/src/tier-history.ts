@@ -202,7 +202,8 @@ export function tierHistory(facts: TierFacts, schedule: RuleSchedule, until: str
 export function tierOn(facts: TierFacts, schedule: RuleSchedule, asOf: string, currency: string): TierStanding {
   const rs = ruleSetOn(schedule, asOf).ruleSet;
   const basis = tierAsOf(facts, asOf, rs, currency);
-  if (memoryless(schedule) && basis.tier === null) return { ...basis, basisTier: null, since: null, downgradeDue: null };
+  // No purchase on or before asOf: nothing to walk.
+  if (basis.tier === null) return { ...basis, basisTier: null, since: null, downgradeDue: null };
   const w = walk(facts, schedule, asOf, currency);
   const since = w.changes.length > 0 ? w.changes[w.changes.length - 1].date : null;
   if (w.held === basis.tier) return { ...basis, basisTier: basis.tier, since, downgradeDue: null };
