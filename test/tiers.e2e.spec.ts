@@ -173,6 +173,8 @@ for (const database of testDatabases()) {
       }
       await http(app).get(`${API}/customers/not-a-uuid/tier`).expect(400);
       await http(app).get(`${API}/tier-rule-sets/Bad%20Id`).expect(400);
+      await http(app).get(`${API}/tier-rule-sets/never-published`).expect(404);
+      expect((await http(app).get(`${API}/tier-rule-sets/rolling-6m`).expect(200)).body).toMatchObject({ id: 'rolling-6m', status: 'in-force', activations: [{ effectiveFrom: '2024-05-01' }] });
     });
   });
 }

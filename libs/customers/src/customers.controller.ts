@@ -4,7 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { EVENT_STORE, EventStore } from '@crm/event-store';
-import { answerWrite, refused, ApiRead, ApiWrite, APP_CONFIG, AppConfig, Ctx, IsCalendarDate, IsCleanText, IsKey, nameUuid, shopDate, notFound, parseAmount, parseInstant, RequestContext, WriteResultDto } from '@crm/shared';
+import { answerWrite, refused, ApiRead, ApiWrite, APP_CONFIG, AppConfig, Ctx, IsCalendarDate, IsCleanText, IsKey, nameUuid, shopDate, notFound, parseAmount, parseInstant, RequestContext, WriteResultDto, IsPosition } from '@crm/shared';
 import { randomUUID } from 'node:crypto';
 import { CustomerCommand } from './business-logic';
 import { ExecuteCustomerCommand } from './customer-commands';
@@ -35,7 +35,7 @@ class ListQuery {
   @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor must be a cursor this API gave out' }) cursor?: string;
   @IsOptional() @Matches(/^([1-9]\d?|[1-4]\d\d|500)$/, { message: 'limit must be 1-500' }) limit?: string;
   @IsOptional() @IsIn(['3', '6', '12']) window?: string;
-  @IsOptional() @Matches(/^\d{1,15}$/, { message: 'waitFor must be a global position' }) waitFor?: string;
+  @IsOptional() @IsPosition() waitFor?: string;
 }
 
 class TagParam {

@@ -10,14 +10,14 @@ import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { loadCustomerHistory } from '@crm/customers';
 import { EVENT_STORE, EventStore } from '@crm/event-store';
 import { PROJECTION_RUNNER, ProjectionRunner, waitForPosition } from '@crm/projections';
-import { ApiRead, APP_CONFIG, AppConfig, refused, shopDate } from '@crm/shared';
+import { ApiRead, APP_CONFIG, AppConfig, refused, shopDate, IsPosition } from '@crm/shared';
 import { loadRuleSchedule } from '@crm/tiers';
 import { compareKeys, DerivedEntry, derivedChanges } from './derived-changes';
 
 class TimelineQuery {
   @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor must be a cursor this API gave out' }) cursor?: string;
   @IsOptional() @Matches(/^([1-9]\d{0,2}|1000)$/, { message: 'limit must be 1-1000' }) limit?: string;
-  @IsOptional() @Matches(/^\d{1,15}$/, { message: 'waitFor must be a global position' }) waitFor?: string;
+  @IsOptional() @IsPosition() waitFor?: string;
   @IsOptional() @IsIn(['true', 'false']) derived?: string;
 }
 

@@ -6,11 +6,9 @@ import type { Response } from 'express';
 import { IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { PROJECTION_RUNNER, ProjectionRunner, waitForPosition } from '@crm/projections';
-import { addDays, ApiRead, APP_CONFIG, AppConfig, IsCalendarDate, IsKey, refused, shopDate } from '@crm/shared';
+import { addDays, ApiRead, APP_CONFIG, AppConfig, IsCalendarDate, IsKey, refused, shopDate, IsPosition } from '@crm/shared';
 import { PRIORITIES } from '../complaint';
 import { listComplaints, serviceFigures } from './service-history.query';
-
-const WAIT_FOR = /^\d{1,15}$/;
 
 class ComplaintListQuery {
   @IsOptional() @IsIn(['open', 'resolved']) status?: 'open' | 'resolved';
@@ -20,13 +18,13 @@ class ComplaintListQuery {
   @IsOptional() @IsUUID() customerId?: string;
   @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,300}$/, { message: 'cursor must be a cursor this API gave out' }) cursor?: string;
   @IsOptional() @Matches(/^([1-9]\d?|[1-4]\d\d|500)$/, { message: 'limit must be 1-500' }) limit?: string;
-  @IsOptional() @Matches(WAIT_FOR, { message: 'waitFor must be a global position' }) waitFor?: string;
+  @IsOptional() @IsPosition() waitFor?: string;
 }
 
 class ServiceMetricsQuery {
   @IsOptional() @IsCalendarDate() from?: string;
   @IsOptional() @IsCalendarDate() to?: string;
-  @IsOptional() @Matches(WAIT_FOR, { message: 'waitFor must be a global position' }) waitFor?: string;
+  @IsOptional() @IsPosition() waitFor?: string;
 }
 
 @ApiTags('complaints')

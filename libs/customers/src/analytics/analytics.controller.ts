@@ -6,7 +6,7 @@ import { IsIn, IsOptional, Matches } from 'class-validator';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { EVENT_STORE, EventStore } from '@crm/event-store';
 import { PROJECTION_RUNNER, ProjectionRunner, waitForPosition } from '@crm/projections';
-import { ApiRead, APP_CONFIG, AppConfig, formatAmount, IsCalendarDate, shopDate } from '@crm/shared';
+import { ApiRead, APP_CONFIG, AppConfig, formatAmount, IsCalendarDate, shopDate, IsPosition } from '@crm/shared';
 import { loadRuleSchedule } from '@crm/tiers';
 import { rfmAsOf } from './rfm.query';
 import { stickiness } from './stickiness.query';
@@ -17,7 +17,7 @@ class SegmentsQuery {
   @IsOptional() @IsCalendarDate() asOf?: string;
   @IsOptional() @IsIn(RFM_SEGMENTS) segment?: string;
   @IsOptional() @Matches(/^([1-9]\d{0,2}|1000)$/, { message: 'limit must be 1-1000' }) limit?: string;
-  @IsOptional() @Matches(/^\d{1,15}$/, { message: 'waitFor must be a global position' }) waitFor?: string;
+  @IsOptional() @IsPosition() waitFor?: string;
 }
 
 class StickinessQuery {
@@ -25,7 +25,7 @@ class StickinessQuery {
   @IsOptional() @IsIn(['1', '3', '6', '12']) window?: string;
   @IsOptional() @Matches(/^([1-9]\d?|[1-2]\d\d|3[0-5]\d|36[0-5])$/, { message: 'retentionDays must be 1-365' }) retentionDays?: string;
   @IsOptional() @Matches(/^([1-9]\d?|[1-2]\d\d|3[0-5]\d|36[0-5])$/, { message: 'responseDays must be 1-365' }) responseDays?: string;
-  @IsOptional() @Matches(/^\d{1,15}$/, { message: 'waitFor must be a global position' }) waitFor?: string;
+  @IsOptional() @IsPosition() waitFor?: string;
 }
 
 @ApiTags('analytics')

@@ -84,3 +84,17 @@ export function IsKey(options?: ValidationOptions): PropertyDecorator {
     options,
   );
 }
+
+/** A global position a write answered (`?waitFor=`): digits only. */
+export function IsPosition(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isPosition',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && /^\d{1,15}$/.test(value),
+        defaultMessage: (args) => `${args?.property} must be a global position`,
+      },
+    },
+    options,
+  );
+}
