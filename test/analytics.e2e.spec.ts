@@ -92,10 +92,12 @@ for (const database of testDatabases()) {
     });
 
     it('wake-up rate: sleeping customers reached by a marketing contact who bought within the response days', async () => {
-      // D is SLEEPING on 2024-06-30 (last purchase 2023-09-10). C is LOST.
+      // D is SLEEPING on 2024-06-30 (last purchase 2023-09-10). C is LOST: only a yearly promotion may reach them.
       for (const ref of ['C', 'D']) await http(app).put(`${API}/customers/${ids[ref]}/consent`).send({ sms: true }).expect(200);
       await http(app).post(`${API}/customers/${ids.D}/contacts`).send({ kind: 'marketing', channel: 'sms', occurredAt: '2024-07-01T09:00:00Z' }).expect(201);
-      await http(app).post(`${API}/customers/${ids.C}/contacts`).send({ kind: 'marketing', channel: 'sms', occurredAt: '2024-07-01T09:00:00Z' }).expect(201);
+      const refused = await http(app).post(`${API}/customers/${ids.C}/contacts`).send({ kind: 'marketing', channel: 'sms', occurredAt: '2024-07-01T09:00:00Z' }).expect(422);
+      expect(refused.body).toMatchObject({ code: 'ContactPolicy', stage: 'LOST', cap: 0 });
+      await http(app).post(`${API}/customers/${ids.C}/contacts`).send({ kind: 'marketing', channel: 'sms', occurredAt: '2024-07-01T09:00:00Z', yearlyPromotion: true }).expect(201);
       await buy('D', 'D2', '80.00', '2024-07-15T10:00:00Z');
       const res = await http(app).get(`${API}/metrics/stickiness?asOf=2024-07-31&responseDays=30&waitFor=${last}`).expect(200);
       expect(res.body.wakeUp).toEqual({ status: 'SLEEPING', withinDays: 30, numerator: 1, denominator: 1, rate: 1 });

@@ -4,11 +4,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SqlClient } from '@crm/database';
-import { customerIdForRef } from '@crm/customers';
-import { SqlEventStore } from '@crm/event-store';
-import { loadConfig } from '@crm/shared';
+import { INestApplicationContext } from '@nestjs/common';
+import { SQL_CLIENT, SqlClient } from '@crm/database';
+import { customerIdForRef, CustomersService } from '@crm/customers';
+import { EVENT_STORE, EventStore } from '@crm/event-store';
+import { AppConfig, loadConfig } from '@crm/shared';
 import { testDatabases } from '../../../test/support/test-databases';
+import { openCliContext } from './cli-context';
 import { importHistory, ImportFileError, parseCsv, readImportFile } from './import-history';
 
 const config = loadConfig({ SHOP_TIMEZONE: 'Asia/Shanghai' });
@@ -64,13 +66,26 @@ describe('reading an import file', () => {
 for (const database of testDatabases()) {
   describe(`crm import on ${database.name}`, () => {
     let sql: SqlClient;
-    let store: SqlEventStore;
+    let store: EventStore;
+    let customers: CustomersService;
+    let app: INestApplicationContext;
     let dispose: () => Promise<void>;
+    let dbConfig: AppConfig;
     beforeAll(async () => {
-      ({ sql, dispose } = await database.open());
-      store = new SqlEventStore(sql);
+      const opened = await database.open();
+      dispose = opened.dispose;
+      await opened.sql.close();
+      // The CLI's own application context on this database: the API's command path.
+      dbConfig = loadConfig({ SHOP_TIMEZONE: 'Asia/Shanghai', LOG_LEVEL: 'error', DATABASE_URL: opened.url, DATA_DIR: opened.dataDir });
+      app = await openCliContext(dbConfig);
+      sql = app.get(SQL_CLIENT);
+      store = app.get(EVENT_STORE);
+      customers = app.get(CustomersService);
     });
-    afterAll(async () => dispose?.());
+    afterAll(async () => {
+      await app?.close();
+      await dispose?.();
+    });
     const count = async () => Number((await sql.query<{ n: string }>('SELECT count(*)::text AS n FROM crm_events'))[0].n);
 
     it('registers unknown refs, records purchases and refunds in business time, and a second import changes nothing', async () => {
@@ -81,27 +96,27 @@ for (const database of testDatabases()) {
         'IMP-2,purchase,IMP-O2,,2023-12-31T23:30:00+08:00,0.00,CNY,,,',
         'IMP-2,refund,,IMP-R2,2024-01-02T10:00:00+08:00,20.00,CNY,,,',
       ]);
-      const first = await importHistory(store, config, history);
+      const first = await importHistory(customers, dbConfig, history);
       expect(first).toEqual({ rows: 4, customers: 2, registered: 2, eventsWritten: 6, refused: [] });
       const events = await store.readStream(`customer-${customerIdForRef('IMP-1')}`);
-      expect(events.map((e) => [e.type, e.metadata.occurredAt, e.metadata.source])).toEqual([
+      expect(events.map((e) => [e.type, (e.data as { occurredAt: string }).occurredAt, e.metadata.source])).toEqual([
         ['CustomerRegistered', '2024-01-05T02:00:00.000Z', 'import'],
         ['PurchaseRecorded', '2024-01-05T02:00:00.000Z', 'import'],
         ['RefundRecorded', '2024-02-01T02:00:00.000Z', 'import'],
       ]);
       expect(events[0].data).toMatchObject({ customerRef: 'IMP-1', profile: { region: { province: '浙江' } } });
-      expect(events[1].data).toMatchObject({ amountMinor: 300_00, channel: 'tmall', items: [{ sku: 'DRESS-1', category: 'dresses', quantity: 2, unitPriceMinor: 150_00 }] });
+      expect(events[1].data).toMatchObject({ amountMinor: 300_00, channel: 'tmall', items: [{ sku: 'DRESS-1', category: 'dresses', quantity: 2, unitPriceScaled: 150_00_0000 }] });
 
       const before = await count();
-      expect(await importHistory(store, config, history)).toEqual({ rows: 4, customers: 2, registered: 0, eventsWritten: 0, refused: [] });
+      expect(await importHistory(customers, dbConfig, history)).toEqual({ rows: 4, customers: 2, registered: 0, eventsWritten: 0, refused: [] });
       expect(await count()).toBe(before);
     });
 
     it('a customer whose rows a rule refuses is reported with the line, and nothing of theirs is written; the others are', async () => {
       const before = await count();
       const result = await importHistory(
-        store,
-        config,
+        customers,
+        dbConfig,
         file([
           'IMP-3,purchase,IMP-O3,,2024-01-05T10:00:00+08:00,100.00,CNY,,,',
           'IMP-3,refund,IMP-O3,IMP-R3,2024-01-06T10:00:00+08:00,150.00,CNY,,,',
@@ -117,6 +132,23 @@ for (const database of testDatabases()) {
       expect(result.eventsWritten).toBe(2);
       expect(await count()).toBe(before + 2);
       expect(await store.readStream(`customer-${customerIdForRef('IMP-3')}`)).toEqual([]);
+    });
+
+    it('takes a real shop\'s rows: categories with punctuation and a wholesale unit price below a penny', async () => {
+      const result = await importHistory(
+        customers,
+        dbConfig,
+        file([
+          'UCI-17850,purchase,536365,,2010-12-01T08:26:00+00:00,15.30,CNY,,United Kingdom,"[{""sku"":""85123A"",""category"":""T-LIGHT & CANDLE"",""quantity"":6,""unitPrice"":""2.55""},{""sku"":""22633"",""category"":""CARD,"",""quantity"":1000,""unitPrice"":""0.001""},{""sku"":""84029E"",""category"":""BABY\'S"",""quantity"":1,""unitPrice"":""0.0000""}]"',
+        ]),
+      );
+      expect(result).toMatchObject({ rows: 1, registered: 1, refused: [] });
+      const [, purchase] = await store.readStream(`customer-${customerIdForRef('UCI-17850')}`);
+      expect((purchase.data as { items: unknown[] }).items).toEqual([
+        { sku: '85123A', category: 'T-LIGHT & CANDLE', quantity: 6, unitPriceScaled: 2_55_0000 },
+        { sku: '22633', category: 'CARD,', quantity: 1000, unitPriceScaled: 1000 },
+        { sku: '84029E', category: "BABY'S", quantity: 1, unitPriceScaled: 0 },
+      ]);
     });
   });
 }

@@ -1,34 +1,31 @@
 // `crm import <file.csv>`: a shop's purchase and refund history (DESIGN.md
 // "Import format"). The whole file is checked first: one bad row and nothing
-// is written. Then each customer's rows are decided by the customer decider
-// on their stream and appended at once; unknown refs are registered on the
-// fly. Purchases and refunds keep their natural event ids, so importing the
-// same file again changes nothing.
+// is written. Then each customer's rows go through the one command path
+// (CustomersService.importRows: the API's handler and decider), appended at
+// once; unknown refs are registered on the fly. Purchases and refunds keep
+// their natural event ids, so importing the same file again changes nothing.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { customerIdForRef, CustomerCommand, CustomerEvent, customerStream, decide, evolve, initialCustomer, naturalEventId } from '@crm/customers';
-import { DuplicateEventIdError, EventStore, NewEvent, WrongExpectedVersionError } from '@crm/event-store';
-import { AppConfig, DomainError, nameUuid, parseAmount, parseInstant } from '@crm/shared';
+import { CommandInBatchError, CustomersService, PurchaseInput, RefundInput } from '@crm/customers';
+import { AppConfig, DomainError, isKey, parseAmount, parseInstant, parseUnitPrice, RequestContext, textProblem } from '@crm/shared';
 
 export class ImportFileError extends Error {}
 
 export const IMPORT_COLUMNS = ['customer_ref', 'kind', 'order_id', 'refund_id', 'occurred_at', 'amount', 'currency', 'channel', 'region', 'items'] as const;
 const REQUIRED = ['customer_ref', 'kind', 'occurred_at', 'amount', 'currency'];
-const KEY = /^[\p{L}\p{N}][\p{L}\p{N}\-_.:/#@ ]{0,127}$/u;
-
 export interface ImportRow {
   line: number;
   customerRef: string;
-  kind: 'purchase' | 'refund';
-  orderId?: string;
-  refundId?: string;
   occurredAt: Date;
-  amountMinor: number;
-  currency: string;
-  channel?: string;
   region?: string;
-  items: Array<{ sku: string; category?: string; quantity: number; unitPriceMinor: number }>;
+  /** The row as the API takes it. */
+  input: { purchase: PurchaseInput } | { refund: RefundInput };
 }
+
+type Item = NonNullable<PurchaseInput['items']>[number];
+
+/** Free text of an item (sku, category): what the API accepts. */
+const textOk = (v: unknown, max: number) => typeof v === 'string' && v.trim() !== '' && v.length <= max && textProblem(v) === undefined;
 
 /** RFC 4180: quoted fields may hold commas, quotes ("") and line breaks. Returns rows with the line each starts on. */
 export function parseCsv(text: string): Array<{ line: number; fields: string[] }> {
@@ -70,7 +67,7 @@ export function parseCsv(text: string): Array<{ line: number; fields: string[] }
   return rows;
 }
 
-function parseItems(raw: string, currency: string): ImportRow['items'] {
+function parseItems(raw: string, currency: string): Item[] {
   if (raw.trim() === '') return [];
   let value: unknown;
   try {
@@ -81,11 +78,12 @@ function parseItems(raw: string, currency: string): ImportRow['items'] {
   if (!Array.isArray(value) || value.length > 500) throw new Error('items must be a JSON array of at most 500 items');
   return value.map((item: Record<string, unknown>, i) => {
     const { sku, category, quantity, unitPrice } = item ?? {};
-    if (typeof sku !== 'string' || !KEY.test(sku)) throw new Error(`items[${i}].sku must be a key such as "DRESS-1"`);
-    if (category !== undefined && (typeof category !== 'string' || !KEY.test(category))) throw new Error(`items[${i}].category must be a key`);
+    if (!textOk(sku, 128)) throw new Error(`items[${i}].sku must be 1-128 characters of text such as "DRESS-1"`);
+    if (category !== undefined && !textOk(category, 128)) throw new Error(`items[${i}].category must be 1-128 characters of text`);
     if (!Number.isInteger(quantity) || (quantity as number) < 1 || (quantity as number) > 100_000) throw new Error(`items[${i}].quantity must be a whole number 1-100000`);
     if (typeof unitPrice !== 'string') throw new Error(`items[${i}].unitPrice must be a decimal string such as "99.00"`);
-    return { sku, ...(category ? { category: category as string } : {}), quantity: quantity as number, unitPriceMinor: parseAmount(unitPrice, currency) };
+    parseUnitPrice(unitPrice, currency);
+    return { sku: sku as string, ...(category ? { category: category as string } : {}), quantity: quantity as number, unitPrice };
   });
 }
 
@@ -110,18 +108,19 @@ export function readImportFile(text: string, config: Pick<AppConfig, 'shopCurren
         return v === undefined || v.trim() === '' ? undefined : v.trim();
       };
       const customerRef = get('customer_ref') ?? '';
-      if (!KEY.test(customerRef)) throw new Error('customer_ref must be a key (letters, digits, - _ . : / # @)');
+      if (!isKey(customerRef)) throw new Error('customer_ref must be a key (letters, digits, - _ . : / # @)');
       const kind = get('kind');
       if (kind !== 'purchase' && kind !== 'refund') throw new Error('kind must be purchase or refund');
       const occurredAt = parseInstant(get('occurred_at') ?? '');
       if (!occurredAt) throw new Error('occurred_at must be an ISO 8601 date-time with an offset, e.g. 2024-05-31T10:00:00+08:00');
       const currency = get('currency') ?? '';
       if (currency !== config.shopCurrency) throw new Error(`currency must be the shop currency ${config.shopCurrency}`);
-      const amountMinor = parseAmount(get('amount') ?? '', currency);
+      const amount = get('amount') ?? '';
+      const amountMinor = parseAmount(amount, currency);
       const orderId = get('order_id');
       const refundId = get('refund_id');
       for (const [name, v] of [['order_id', orderId], ['refund_id', refundId], ['channel', get('channel')]] as const) {
-        if (v !== undefined && !KEY.test(v)) throw new Error(`${name} must be a key`);
+        if (v !== undefined && !isKey(v)) throw new Error(`${name} must be a key`);
       }
       if (kind === 'purchase' && !orderId) throw new Error('a purchase needs an order_id');
       if (kind === 'refund' && !refundId) throw new Error('a refund needs a refund_id');
@@ -130,8 +129,14 @@ export function readImportFile(text: string, config: Pick<AppConfig, 'shopCurren
       if (seen.has(id)) throw new Error(`${kind === 'purchase' ? 'order_id' : 'refund_id'} also on line ${seen.get(id)}`);
       seen.set(id, line);
       const region = get('region');
-      if (region !== undefined && (region.length > 50 || /[\u0000-\u001f]/.test(region))) throw new Error('region must be at most 50 printable characters');
-      rows.push({ line, customerRef, kind, orderId, refundId, occurredAt, amountMinor, currency, channel: get('channel'), region, items: parseItems(fields[names.indexOf('items')] ?? '', currency) });
+      if (region !== undefined && !textOk(region, 50)) throw new Error('region must be at most 50 characters of text');
+      const at = get('occurred_at') as string;
+      const channel = get('channel');
+      const input: ImportRow['input'] =
+        kind === 'purchase'
+          ? { purchase: { orderId: orderId as string, occurredAt: at, amount, currency, ...(channel ? { channel } : {}), items: parseItems(fields[names.indexOf('items')] ?? '', currency) } }
+          : { refund: { refundId: refundId as string, ...(orderId ? { orderId } : {}), occurredAt: at, amount, currency } };
+      rows.push({ line, customerRef, occurredAt, region, input });
     } catch (error) {
       problems.push(`line ${line}: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -151,63 +156,26 @@ export interface ImportResult {
   refused: Array<{ customerRef: string; line: number; code: string; message: string }>;
 }
 
-/** One customer's rows: one read, decisions in memory, one append (all of that customer's rows, or none). */
-async function importCustomer(store: EventStore, config: AppConfig, customerRef: string, rows: ImportRow[], source: string): Promise<{ events: number; registered: boolean }> {
-  const customerId = customerIdForRef(customerRef);
-  const streamId = customerStream(customerId);
-  const rules = { shopCurrency: config.shopCurrency, shopTimezone: config.shopTimezone, marketingCapPerMonth: config.marketingCapPerMonth };
-  // Purchases before refunds at the same instant, so a refund finds its order.
-  const ordered = [...rows].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || (a.kind === b.kind ? a.line - b.line : a.kind === 'purchase' ? -1 : 1));
-  for (let attempt = 1; ; attempt++) {
-    const history = await store.readStream(streamId);
-    let state = history.reduce((s, e) => evolve(s, e as unknown as CustomerEvent), initialCustomer());
-    const version = history.length > 0 ? history[history.length - 1].streamVersion : 0;
-    const events: NewEvent[] = [];
-    const registered = !state.registered;
-    const add = (command: CustomerCommand, at: Date, line: number) => {
-      let decided: CustomerEvent[];
-      try {
-        decided = decide(command, state, rules);
-      } catch (error) {
-        if (error instanceof DomainError) throw Object.assign(error, { line });
-        throw error;
-      }
-      for (const event of decided) {
-        state = evolve(state, event);
-        events.push({
-          id: naturalEventId(event) ?? nameUuid(`import:${event.type}:${customerRef}`),
-          type: event.type,
-          data: event.data,
-          metadata: { actor: 'import', correlationId: source, causationId: `${source}:${line}`, source: 'import', occurredAt: at.toISOString() },
-        });
-      }
-    };
-    if (!state.registered) {
-      const first = ordered[0];
-      const region = ordered.find((r) => r.region)?.region;
-      add({ type: 'RegisterCustomer', customerId, customerRef, profile: region ? { region: { province: region } } : {} }, first.occurredAt, first.line);
-    }
-    for (const r of ordered) {
-      add(
-        r.kind === 'purchase'
-          ? { type: 'RecordPurchase', orderId: r.orderId as string, amountMinor: r.amountMinor, currency: r.currency, channel: r.channel, items: r.items, occurredAt: r.occurredAt }
-          : { type: 'RecordRefund', refundId: r.refundId as string, orderId: r.orderId, amountMinor: r.amountMinor, currency: r.currency, occurredAt: r.occurredAt },
-        r.occurredAt,
-        r.line,
-      );
-    }
-    if (events.length === 0) return { events: 0, registered: false };
-    try {
-      await store.append(streamId, events, version === 0 ? 'noStream' : version);
-      return { events: events.length, registered };
-    } catch (error) {
-      if (error instanceof WrongExpectedVersionError && attempt < 5) continue;
-      throw error;
-    }
+/** Purchases before refunds at the same instant, so a refund finds its order. */
+const businessOrder = (a: ImportRow, b: ImportRow) =>
+  a.occurredAt.getTime() - b.occurredAt.getTime() || ('purchase' in a.input === 'purchase' in b.input ? a.line - b.line : 'purchase' in a.input ? -1 : 1);
+
+/** One customer's rows through the one command path: all of them, or none. */
+async function importCustomer(customers: CustomersService, customerRef: string, rows: ImportRow[], source: string): Promise<{ events: number; registered: boolean }> {
+  const ordered = [...rows].sort(businessOrder);
+  const region = ordered.find((r) => r.region)?.region;
+  const ctx: RequestContext = { actor: 'import', correlationId: source, causationId: `${source}:${customerRef}`, idempotencyKey: `${source}:${customerRef}` };
+  try {
+    const result = await customers.importRows(customerRef, ordered.map((r) => r.input), region ? { region: { province: region } } : {}, ctx);
+    return { events: result.unchanged ? 0 : result.eventIds.length, registered: !result.unchanged && result.eventTypes.includes('CustomerRegistered') };
+  } catch (error) {
+    // Command 0 is the registration; command i is row i - 1.
+    if (error instanceof CommandInBatchError) throw Object.assign(error.refusal, { line: ordered[Math.max(0, error.index - 1)].line });
+    throw error;
   }
 }
 
-export async function importHistory(store: EventStore, config: AppConfig, file: string, concurrency = 8): Promise<ImportResult> {
+export async function importHistory(customers: CustomersService, config: AppConfig, file: string, concurrency = 8): Promise<ImportResult> {
   const text = readFileSync(file, 'utf8');
   const rows = readImportFile(text, config);
   const source = `import-${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
@@ -220,13 +188,12 @@ export async function importHistory(store: EventStore, config: AppConfig, file: 
       for (let next = queue.shift(); next; next = queue.shift()) {
         const [customerRef, customerRows] = next;
         try {
-          const done = await importCustomer(store, config, customerRef, customerRows, source);
+          const done = await importCustomer(customers, customerRef, customerRows, source);
           result.eventsWritten += done.events;
           if (done.registered) result.registered++;
         } catch (error) {
           const line = (error as { line?: number }).line ?? customerRows[0].line;
           if (error instanceof DomainError) result.refused.push({ customerRef, line, code: error.code, message: error.message });
-          else if (error instanceof DuplicateEventIdError) result.refused.push({ customerRef, line, code: 'RecordedForAnotherCustomer', message: 'an order or refund id of this customer is already recorded for another customer' });
           else throw error;
         }
       }

@@ -12,6 +12,8 @@ import { allProjectors } from '../../api/src/projectors';
 import { catchUp, exportCustomers, ExportUsageError, parseExportArgs } from './export-customers';
 import { parseReplayArgs, replayRules, ReplayUsageError } from './replay-rules';
 import { importHistory, ImportFileError } from './import-history';
+import { openCliContext } from './cli-context';
+import { CustomersService } from '@crm/customers';
 
 const USAGE = `usage: crm <command>
 
@@ -64,7 +66,8 @@ function parsed<T>(parse: () => T, usageError: new (...a: never[]) => Error): T 
   }
 }
 
-const commands: Record<string, (args: string[]) => Promise<void>> = {
+type CommandFn = (args: string[]) => Promise<void>;
+const commands: Record<string, CommandFn> = Object.assign(Object.create(null) as Record<string, CommandFn>, {
   async migrate() {
     await withDatabase(async (sql) => {
       const applied = await migrate(sql, allMigrations);
@@ -110,14 +113,17 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     if (args.length !== 1) throw new UsageError('usage: crm import <file.csv>');
     const config = loadConfig();
     if (!existsSync(args[0])) throw new UsageError(`no such file: ${args[0]}`);
-    await withStore(config, async (store) => {
-      const result = await importHistory(store, config, args[0]);
+    const app = await openCliContext(config);
+    try {
+      const result = await importHistory(app.get(CustomersService), config, args[0]);
       console.log(JSON.stringify(result, null, 2));
       if (result.refused.length > 0) {
         process.stderr.write(`crm: ${result.refused.length} customer(s) refused (their rows were not written; the others were)\n`);
         process.exitCode = 1;
       }
-    });
+    } finally {
+      await app.close();
+    }
   },
   async export(args) {
     const config = loadConfig();
@@ -138,13 +144,14 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   async help() {
     console.log(USAGE);
   },
-};
+} satisfies Record<string, CommandFn>);
 
 class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
   const [name = 'help', ...args] = argv;
-  const command = commands[name];
+  // A null-prototype table: "constructor" or "__proto__" is an unknown command, not Object's.
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
     console.error(`crm: unknown command "${name}"\n\n${USAGE}`);
     return 2;

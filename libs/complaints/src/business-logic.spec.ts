@@ -37,12 +37,12 @@ describe('escalation', () => {
   it('raises the priority and brings the deadline forward', () =>
     given([opened('NORMAL', '2024-06-02T10:00:00.000Z')])
       .when({ type: 'EscalateComplaint', priority: 'CRITICAL', occurredAt: new Date('2024-06-01T12:00:00Z') })
-      .then([{ type: 'ComplaintEscalated', data: { ...ids, priority: 'CRITICAL', previousPriority: 'NORMAL', respondBy: '2024-06-01T14:00:00.000Z' } }]));
+      .then([{ type: 'ComplaintEscalated', data: { ...ids, priority: 'CRITICAL', previousPriority: 'NORMAL', respondBy: '2024-06-01T14:00:00.000Z', slaHours: 2 } }]));
 
   it('never moves a promised deadline later', () =>
     given([opened('URGENT', '2024-06-01T14:00:00.000Z')])
       .when({ type: 'EscalateComplaint', priority: 'CRITICAL', occurredAt: new Date('2024-06-01T13:30:00Z') })
-      .then([{ type: 'ComplaintEscalated', data: { ...ids, priority: 'CRITICAL', previousPriority: 'URGENT', respondBy: '2024-06-01T14:00:00.000Z' } }]));
+      .then([{ type: 'ComplaintEscalated', data: { ...ids, priority: 'CRITICAL', previousPriority: 'URGENT', respondBy: '2024-06-01T14:00:00.000Z', slaHours: 2 } }]));
 
   it.each(['NORMAL', 'FEEDBACK'] as const)('refuses to go from NORMAL to %s: priority only goes up', (priority) =>
     given([opened('NORMAL')]).when({ type: 'EscalateComplaint', priority, occurredAt: new Date() }).thenRefused('PriorityNotHigher', 'rule'));
@@ -62,6 +62,11 @@ describe('answering, resolving, reopening', () => {
       .when({ type: 'RespondToComplaint', message: 'again', agent: 'wang' })
       .then([{ type: 'ComplaintResponded', data: { ...ids, message: 'again', agent: 'wang', first: true } }]);
   });
+
+  it('compensation in another currency than the shop\'s is refused', () =>
+    deciderSpec(initialComplaint, evolve, (c: ComplaintCommand, st) => decide(c, st, policy, {}, { shopCurrency: 'CNY' }))([opened('NORMAL')])
+      .when({ type: 'ResolveComplaint', resolution: 'refunded', compensationMinor: 5_00, currency: 'USD' })
+      .thenRefused('CompensationCurrency', 'rule'));
 
   it('resolves with compensation, once', () => {
     given([opened()])
@@ -101,7 +106,7 @@ describe('service as a tier privilege', () => {
     const vipOpened: ComplaintEvent = { type: 'ComplaintOpened', data: { ...ids, subject: 'damaged', channel: 'wechat', priority: 'NORMAL', agent: 'wang', respondBy: '2024-06-01T22:00:00.000Z', slaHours: 12, customerTier: 'VIP', slaFactor: 0.5 } };
     byTier([vipOpened])
       .when({ type: 'EscalateComplaint', priority: 'CRITICAL', occurredAt: new Date('2024-06-01T11:00:00Z') })
-      .then([{ type: 'ComplaintEscalated', data: { ...ids, priority: 'CRITICAL', previousPriority: 'NORMAL', respondBy: '2024-06-01T12:00:00.000Z' } }]);
+      .then([{ type: 'ComplaintEscalated', data: { ...ids, priority: 'CRITICAL', previousPriority: 'NORMAL', respondBy: '2024-06-01T12:00:00.000Z', slaHours: 1 } }]);
   });
 });
 

@@ -25,7 +25,18 @@ export type ComplaintCommand =
   | { type: 'ReopenComplaint'; reason?: string }
   | { type: 'RateComplaint'; satisfaction: number; comment?: string };
 
-export function decide(command: ComplaintCommand, state: Complaint, policy: SlaPolicy, tierFactors: Readonly<Record<string, number>> = {}): ComplaintEvent[] {
+export interface ComplaintOptions {
+  /** Compensation is recorded in the shop's base currency only. */
+  shopCurrency?: string;
+}
+
+export function decide(
+  command: ComplaintCommand,
+  state: Complaint,
+  policy: SlaPolicy,
+  tierFactors: Readonly<Record<string, number>> = {},
+  options: ComplaintOptions = {},
+): ComplaintEvent[] {
   if (command.type === 'OpenComplaint') {
     if (state.opened) throw conflict('ComplaintAlreadyOpened', `complaint ${state.complaintId} is already open`, { complaintId: state.complaintId });
     const { occurredAt, customerTier, ...rest } = command;
@@ -67,8 +78,9 @@ export function decide(command: ComplaintCommand, state: Complaint, policy: SlaP
       const byNewPriority = respondBy(command.occurredAt, command.priority, policy, state.slaFactor);
       const current = state.respondBy ? new Date(state.respondBy) : byNewPriority;
       const deadline = byNewPriority < current ? byNewPriority : current;
+      const slaHours = slaHoursFor(command.priority, policy, state.slaFactor);
       return [
-        { type: 'ComplaintEscalated', data: { ...ids, priority: command.priority, previousPriority: state.priority, respondBy: deadline.toISOString() } },
+        { type: 'ComplaintEscalated', data: { ...ids, priority: command.priority, previousPriority: state.priority, respondBy: deadline.toISOString(), slaHours } },
       ];
     }
     case 'RespondToComplaint':
@@ -76,6 +88,9 @@ export function decide(command: ComplaintCommand, state: Complaint, policy: SlaP
       return [{ type: 'ComplaintResponded', data: { ...ids, message: command.message, agent: command.agent, first: !state.responded } }];
     case 'ResolveComplaint':
       if (state.status === 'resolved') throw refused('ComplaintAlreadyResolved', 'the complaint is already resolved');
+      if (command.compensationMinor !== undefined && options.shopCurrency !== undefined && command.currency !== options.shopCurrency) {
+        throw refused('CompensationCurrency', `compensation is recorded in the shop currency ${options.shopCurrency}, not ${command.currency}`);
+      }
       return [
         {
           type: 'ComplaintResolved',

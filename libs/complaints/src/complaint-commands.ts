@@ -3,7 +3,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { APP_CONFIG, AppConfig, eventMetadata, RequestContext, requestEventId } from '@crm/shared';
 import { CommandResult, EVENT_STORE, EventStore, handleCommand } from '@crm/event-store';
-import { Complaint, ComplaintEvent, evolve, initialComplaint } from './complaint';
+import { Complaint, ComplaintEvent, decodeComplaintEvent, evolve, initialComplaint } from './complaint';
 import { ComplaintCommand, decide } from './business-logic';
 import { SlaPolicy } from './sla-policy';
 
@@ -14,7 +14,6 @@ export class ExecuteComplaintCommand extends Command<CommandResult> {
     readonly complaintId: string,
     readonly command: ComplaintCommand,
     readonly context: RequestContext,
-    readonly occurredAt: Date,
   ) {
     super();
   }
@@ -27,17 +26,17 @@ export class ComplaintCommandHandler implements ICommandHandler<ExecuteComplaint
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  execute({ complaintId, command, context, occurredAt }: ExecuteComplaintCommand): Promise<CommandResult> {
+  execute({ complaintId, command, context }: ExecuteComplaintCommand): Promise<CommandResult> {
     const streamId = complaintStream(complaintId);
     const policy = this.config.slaHours as SlaPolicy;
     return handleCommand<Complaint, ComplaintEvent>(
       this.store,
       streamId,
-      { initialState: initialComplaint, evolve },
-      (state) => decide(command, state, policy, this.config.slaTierFactors),
+      { initialState: initialComplaint, evolve, decode: decodeComplaintEvent },
+      (state) => decide(command, state, policy, this.config.slaTierFactors, { shopCurrency: this.config.shopCurrency }),
       {
         ifMatch: context.ifMatch,
-        metadata: eventMetadata(context, 'api', occurredAt),
+        metadata: eventMetadata(context, 'api'),
         eventId: (_, i) => requestEventId(context, streamId, i),
       },
     );

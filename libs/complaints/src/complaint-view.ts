@@ -1,6 +1,6 @@
 // A complaint as its stream tells it, with its deadline and whether it was breached.
-import { EventStore } from '@crm/event-store';
-import { Complaint, ComplaintEvent, evolve, initialComplaint } from './complaint';
+import { businessTime, EventStore } from '@crm/event-store';
+import { Complaint, decodeComplaintEvent, evolve, initialComplaint } from './complaint';
 import { complaintStream } from './complaint-commands';
 
 export interface ComplaintView {
@@ -13,7 +13,7 @@ export interface ComplaintView {
   agent: string | null;
   openedAt: string;
   respondBy: string;
-  /** Respond-by hours given when it was opened (its priority then, after the customer's tier factor). */
+  /** Respond-by hours of its current priority, after the customer's tier factor (set at opening, and at each escalation). */
   slaHours: number;
   /** The customer's tier when it was opened, when that shortened the SLA. */
   customerTier: string | null;
@@ -44,8 +44,8 @@ export async function loadComplaintView(store: EventStore, complaintId: string, 
   let satisfaction: number | null = null;
   let satisfactionComment: string | null = null;
   for (const recorded of events) {
-    const event = recorded as unknown as ComplaintEvent;
-    const at = String(recorded.metadata.occurredAt ?? recorded.recordedAt.toISOString());
+    const event = decodeComplaintEvent(recorded);
+    const at = businessTime(recorded);
     state = evolve(state, event);
     if (event.type === 'ComplaintOpened') {
       subject = event.data.subject;
@@ -54,6 +54,7 @@ export async function loadComplaintView(store: EventStore, complaintId: string, 
       slaHours = event.data.slaHours;
       customerTier = event.data.customerTier ?? null;
     }
+    if (event.type === 'ComplaintEscalated' && event.data.slaHours !== undefined) slaHours = event.data.slaHours;
     if (event.type === 'ComplaintResponded' && firstResponseAt === null) firstResponseAt = at;
     if (event.type === 'ComplaintResolved') {
       resolvedAt = at;

@@ -1,5 +1,6 @@
 // The complaint stream: from opening to resolution, with the respond-by
 // deadline set by the SLA policy in force when it was opened or escalated.
+import type { RecordedEvent } from '@crm/event-store';
 
 export const PRIORITIES = ['FEEDBACK', 'NORMAL', 'URGENT', 'CRITICAL', 'RED_ALERT'] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -24,7 +25,11 @@ export type ComplaintEvent =
       };
     }
   | { type: 'ComplaintAssigned'; data: { complaintId: string; customerId: string; agent: string; previousAgent: string } }
-  | { type: 'ComplaintEscalated'; data: { complaintId: string; customerId: string; priority: Priority; previousPriority: Priority; respondBy: string } }
+  | {
+      type: 'ComplaintEscalated';
+      /** slaHours: the hours of the new priority (absent in events stored before it was recorded). */
+      data: { complaintId: string; customerId: string; priority: Priority; previousPriority: Priority; respondBy: string; slaHours?: number };
+    }
   | { type: 'ComplaintResponded'; data: { complaintId: string; customerId: string; message: string; agent: string; first: boolean } }
   | { type: 'ComplaintResolved'; data: { complaintId: string; customerId: string; resolution: string; compensationMinor?: number; currency?: string } }
   | { type: 'ComplaintReopened'; data: { complaintId: string; customerId: string; reason?: string } }
@@ -79,4 +84,20 @@ export function evolve(state: Complaint, event: ComplaintEvent): Complaint {
       return unknown;
     }
   }
+}
+
+const COMPLAINT_EVENT_TYPES: ReadonlySet<string> = new Set<ComplaintEvent['type']>([
+  'ComplaintOpened',
+  'ComplaintAssigned',
+  'ComplaintEscalated',
+  'ComplaintResponded',
+  'ComplaintResolved',
+  'ComplaintReopened',
+  'ComplaintRated',
+]);
+
+/** The seam from a stored event to a complaint event (no older shapes to upcast yet). */
+export function decodeComplaintEvent(recorded: Pick<RecordedEvent, 'type' | 'data'>): ComplaintEvent {
+  if (!COMPLAINT_EVENT_TYPES.has(recorded.type)) throw new Error(`not a complaint event: ${recorded.type}`);
+  return { type: recorded.type, data: recorded.data } as ComplaintEvent;
 }

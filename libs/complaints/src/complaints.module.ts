@@ -1,13 +1,16 @@
 // The complaint capability: its command handler and its REST faces (writes, service history).
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { CustomersModule } from '@crm/customers';
+import { ComplaintsService } from './complaints.service';
 import { ComplaintCommandHandler } from './complaint-commands';
 import { ComplaintsController } from './complaints.controller';
 import { ServiceHistoryController } from './service-history/service-history.controller';
 
 @Module({
-  imports: [CqrsModule],
+  imports: [CqrsModule, CustomersModule],
   controllers: [ServiceHistoryController, ComplaintsController],
-  providers: [ComplaintCommandHandler],
+  providers: [ComplaintCommandHandler, ComplaintsService],
+  exports: [ComplaintsService],
 })
 export class ComplaintsModule {}

@@ -2,23 +2,36 @@ import { deciderSpec } from '../../../test/support/decider-spec';
 import { CustomerCommand, CustomerRules, decide } from './business-logic';
 import { CustomerEvent, evolve, initialCustomer } from './customer';
 
-const rules: CustomerRules = { shopCurrency: 'CNY', shopTimezone: 'Asia/Shanghai', marketingCapPerMonth: 3 };
+const NOW = new Date('2024-07-01T00:00:00Z');
+const rules: CustomerRules = {
+  shopCurrency: 'CNY',
+  shopTimezone: 'Asia/Shanghai',
+  marketingCapsByStage: { ACTIVE: 3, SILENT: 3, SLEEPING: 1, LOST: 0 },
+  now: NOW,
+  clockSkewMs: 300_000,
+};
 const given = deciderSpec(initialCustomer, evolve, (c: CustomerCommand, s) => decide(c, s, rules));
 const id = 'c-1';
 
-const registered: CustomerEvent = { type: 'CustomerRegistered', data: { customerId: id, customerRef: 'C-1', profile: { name: 'Lin' } } };
-const purchased = (orderId: string, amountMinor: number): CustomerEvent => ({
+const PURCHASED_AT = '2024-05-31T02:00:00.000Z';
+const REFUNDED_AT = '2024-06-01T02:00:00.000Z';
+const registered: CustomerEvent = { type: 'CustomerRegistered', data: { customerId: id, customerRef: 'C-1', profile: { name: 'Lin' }, occurredAt: NOW.toISOString() } };
+const purchased = (orderId: string, amountMinor: number, occurredAt = PURCHASED_AT): CustomerEvent => ({
   type: 'PurchaseRecorded',
-  data: { customerId: id, orderId, amountMinor, currency: 'CNY', items: [] },
+  data: { customerId: id, orderId, amountMinor, currency: 'CNY', items: [], occurredAt },
 });
 const refunded = (refundId: string, amountMinor: number, orderId?: string): CustomerEvent => ({
   type: 'RefundRecorded',
-  data: { customerId: id, refundId, ...(orderId ? { orderId } : {}), amountMinor, currency: 'CNY' },
+  data: { customerId: id, refundId, ...(orderId ? { orderId } : {}), amountMinor, currency: 'CNY', occurredAt: REFUNDED_AT },
 });
 const consented: CustomerEvent = { type: 'ConsentChanged', data: { customerId: id, consent: { sms: true } } };
 const marketing = (month: string): CustomerEvent => ({
   type: 'ContactLogged',
-  data: { customerId: id, contactId: `m-${month}-${Math.random()}`, kind: 'marketing', channel: 'sms', month },
+  data: { customerId: id, contactId: `m-${month}-${Math.random()}`, kind: 'marketing', channel: 'sms', month, occurredAt: `${month}-01T02:00:00.000Z` },
+});
+const logged = (kind: 'care' | 'marketing', month: string, occurredAt: string, extra: object = {}): CustomerEvent => ({
+  type: 'ContactLogged',
+  data: { customerId: id, contactId: 'k-1', kind, channel: 'sms', month, ...extra, occurredAt: new Date(occurredAt).toISOString() },
 });
 const at = (iso: string) => new Date(iso);
 const purchase = (orderId: string, amountMinor: number, extra: Partial<Extract<CustomerCommand, { type: 'RecordPurchase' }>> = {}): CustomerCommand => ({
@@ -38,17 +51,24 @@ const refund = (refundId: string, amountMinor: number, orderId?: string): Custom
   currency: 'CNY',
   occurredAt: at('2024-06-01T10:00:00+08:00'),
 });
-const contact = (kind: 'care' | 'marketing', occurredAt: string, channel: 'sms' | 'email' = 'sms'): CustomerCommand => ({
+const contact = (kind: 'care' | 'marketing', occurredAt: string, channel: 'sms' | 'email' = 'sms', yearlyPromotion?: boolean): CustomerCommand => ({
   type: 'LogContact',
   contactId: 'k-1',
   kind,
   channel,
   occurredAt: at(occurredAt),
+  ...(yearlyPromotion ? { yearlyPromotion } : {}),
 });
 
 describe('registering a customer', () => {
   it('a new customer is registered with their ref and profile', () =>
     given([]).when({ type: 'RegisterCustomer', customerId: id, customerRef: 'C-1', profile: { name: 'Lin' } }).then([registered]));
+
+  it('an import registering a known customer again records nothing', () =>
+    given([registered]).when({ type: 'RegisterCustomer', customerId: id, profile: {}, ifNew: true }).thenNothing());
+
+  it('a registration dated in the future (beyond the clock skew) is refused as invalid', () =>
+    given([]).when({ type: 'RegisterCustomer', customerId: id, profile: {}, occurredAt: new Date(NOW.getTime() + 301_000) }).thenRefused('OccurredInFuture', 'invalid'));
 
   it('registering the same customer again is a conflict naming the existing id', () => {
     const error = given([registered]).when({ type: 'RegisterCustomer', customerId: id, profile: {} }).refusal('CustomerAlreadyRegistered', 'conflict');
@@ -71,15 +91,33 @@ describe('profile changes', () => {
 describe('purchases', () => {
   it('a purchase in the shop currency is recorded as is', () =>
     given([registered]).when(purchase('O-1', 600_00, { channel: 'tmall' })).then([
-      { type: 'PurchaseRecorded', data: { customerId: id, orderId: 'O-1', amountMinor: 600_00, currency: 'CNY', channel: 'tmall', items: [] } },
+      { type: 'PurchaseRecorded', data: { customerId: id, orderId: 'O-1', amountMinor: 600_00, currency: 'CNY', channel: 'tmall', items: [], occurredAt: PURCHASED_AT } },
     ]));
 
   it('a purchase of 0.00 is still a purchase', () =>
     given([registered]).when(purchase('O-0', 0)).then([
-      { type: 'PurchaseRecorded', data: { customerId: id, orderId: 'O-0', amountMinor: 0, currency: 'CNY', items: [] } },
+      { type: 'PurchaseRecorded', data: { customerId: id, orderId: 'O-0', amountMinor: 0, currency: 'CNY', items: [], occurredAt: PURCHASED_AT } },
     ]));
 
-  it('a second purchase with the same order id records nothing', () => given([registered, purchased('O-1', 600_00)]).when(purchase('O-1', 999)).thenNothing());
+  it('a second purchase with the same order id and amount records nothing', () => given([registered, purchased('O-1', 600_00)]).when(purchase('O-1', 600_00)).thenNothing());
+
+  it('the same order id with another amount is a conflict naming the recorded amount', () => {
+    const error = given([registered, purchased('O-1', 600_00)]).when(purchase('O-1', 999)).refusal('OrderIdInUse', 'conflict');
+    expect(error.message).toBe('order O-1 is recorded with amount 600.00 CNY, not 9.99 CNY');
+  });
+
+  it('a purchase dated in the future is refused; within the clock skew it is recorded', () => {
+    given([registered]).when(purchase('O-9', 1, { occurredAt: new Date(NOW.getTime() + 301_000) })).thenRefused('OccurredInFuture', 'invalid');
+    expect(decide(purchase('O-9', 1, { occurredAt: new Date(NOW.getTime() + 299_000) }), evolve(initialCustomer(), registered), rules)).toHaveLength(1);
+  });
+
+  it('item unit prices below the minor unit are kept exactly', () =>
+    given([registered]).when(purchase('O-W', 1_00, { items: [{ sku: '85123A', category: 'T-LIGHT & CANDLE', quantity: 1000, unitPriceScaled: 10 * 100 }] })).then([
+      {
+        type: 'PurchaseRecorded',
+        data: { customerId: id, orderId: 'O-W', amountMinor: 1_00, currency: 'CNY', items: [{ sku: '85123A', category: 'T-LIGHT & CANDLE', quantity: 1000, unitPriceScaled: 1000 }], occurredAt: PURCHASED_AT },
+      },
+    ]));
 
   it('a purchase in another currency without the base amount is refused', () =>
     given([registered]).when(purchase('O-2', 100_00, { currency: 'USD' })).thenRefused('BaseAmountRequired', 'rule'));
@@ -88,7 +126,7 @@ describe('purchases', () => {
     given([registered]).when(purchase('O-2', 100_00, { currency: 'USD', baseAmountMinor: 720_00 })).then([
       {
         type: 'PurchaseRecorded',
-        data: { customerId: id, orderId: 'O-2', amountMinor: 720_00, currency: 'CNY', originalAmountMinor: 100_00, originalCurrency: 'USD', items: [] },
+        data: { customerId: id, orderId: 'O-2', amountMinor: 720_00, currency: 'CNY', originalAmountMinor: 100_00, originalCurrency: 'USD', items: [], occurredAt: PURCHASED_AT },
       },
     ]));
 });
@@ -100,10 +138,19 @@ describe('refunds', () => {
   it('refunding exactly what is left of an order is allowed', () =>
     given([registered, purchased('O-1', 600_00), refunded('R-1', 200_00, 'O-1')]).when(refund('R-2', 400_00, 'O-1')).then([refunded('R-2', 400_00, 'O-1')]));
 
-  it('refunding more than what is left of an order is refused and says how much is left', () => {
+  it('refunding more than what is left of an order is refused and says how much is left, in the currency', () => {
     const error = given([registered, purchased('O-1', 600_00), refunded('R-1', 200_00, 'O-1')]).when(refund('R-2', 400_01, 'O-1')).refusal('RefundExceedsOrder', 'rule');
-    expect(error.details).toMatchObject({ leftMinor: 400_00, requestedMinor: 400_01 });
+    expect(error.message).toBe('a refund of 400.01 CNY exceeds the 400.00 CNY left of order O-1');
+    expect(error.details).toMatchObject({ left: '400.00', requested: '400.01', currency: 'CNY' });
   });
+
+  it('a refund of 0 is refused as invalid', () => given([registered, purchased('O-1', 600_00)]).when(refund('R-0', 0, 'O-1')).thenRefused('RefundNotPositive', 'invalid'));
+
+  it('the same refund id with another amount is a conflict', () =>
+    given([registered, purchased('O-1', 600_00), refunded('R-1', 200_00, 'O-1')]).when(refund('R-1', 100_00, 'O-1')).thenRefused('RefundIdInUse', 'conflict'));
+
+  it('an order id named "constructor" is an order like any other', () =>
+    given([registered]).when(refund('R-1', 100, 'constructor')).thenRefused('UnknownOrder', 'rule'));
 
   it('a refund of an order this customer does not have is refused', () =>
     given([registered]).when(refund('R-1', 100, 'O-404')).thenRefused('UnknownOrder', 'rule'));
@@ -131,7 +178,7 @@ describe('consent and tags', () => {
 describe('contacts', () => {
   it('a care contact needs no consent', () =>
     given([registered]).when(contact('care', '2024-06-01T10:00:00+08:00')).then([
-      { type: 'ContactLogged', data: { customerId: id, contactId: 'k-1', kind: 'care', channel: 'sms', month: '2024-06' } },
+      logged('care', '2024-06', '2024-06-01T10:00:00+08:00'),
     ]));
 
   it('a marketing contact without consent for its channel is refused', () =>
@@ -147,7 +194,7 @@ describe('contacts', () => {
   it('the month is the shop calendar month: 2024-06-30T20:00Z is July in Shanghai', () =>
     given([registered, consented, marketing('2024-06'), marketing('2024-06'), marketing('2024-06')])
       .when(contact('marketing', '2024-06-30T20:00:00Z'))
-      .then([{ type: 'ContactLogged', data: { customerId: id, contactId: 'k-1', kind: 'marketing', channel: 'sms', month: '2024-07' } }]));
+      .then([logged('marketing', '2024-07', '2024-06-30T20:00:00Z')]));
 
   it('care contacts do not count against the marketing cap', () =>
     given([
@@ -155,8 +202,35 @@ describe('contacts', () => {
       consented,
       marketing('2024-06'),
       marketing('2024-06'),
-      { type: 'ContactLogged', data: { customerId: id, contactId: 'c', kind: 'care', channel: 'sms', month: '2024-06' } },
+      { type: 'ContactLogged', data: { customerId: id, contactId: 'c', kind: 'care', channel: 'sms', month: '2024-06', occurredAt: '2024-06-02T02:00:00.000Z' } },
     ])
       .when(contact('marketing', '2024-06-15T10:00:00+08:00'))
-      .then([{ type: 'ContactLogged', data: { customerId: id, contactId: 'k-1', kind: 'marketing', channel: 'sms', month: '2024-06' } }]));
+      .then([logged('marketing', '2024-06', '2024-06-15T10:00:00+08:00')]));
+});
+
+describe('contact policy by lifecycle stage', () => {
+  // A purchase on 2023-05-31 (Shanghai): SILENT from 2023-09-01, SLEEPING from 2023-12-01, LOST from 2024-06-01.
+  const oldPurchase = purchased('O-OLD', 100_00, '2023-05-31T02:00:00.000Z');
+  const history = [registered, consented, oldPurchase];
+
+  it('a LOST customer gets no marketing: the refusal names the stage and the cap', () => {
+    const error = given(history).when(contact('marketing', '2024-06-10T10:00:00+08:00')).refusal('ContactPolicy', 'rule');
+    expect(error.message).toContain('the customer is LOST on 2024-06-10');
+    expect(error.details).toMatchObject({ stage: 'LOST', cap: 0, sent: 0 });
+  });
+
+  it('a LOST customer may get a contact of the big yearly promotions', () =>
+    given(history).when(contact('marketing', '2024-06-10T10:00:00+08:00', 'sms', true)).then([logged('marketing', '2024-06', '2024-06-10T10:00:00+08:00', { yearlyPromotion: true })]));
+
+  it('a SLEEPING customer gets one marketing contact a month', () => {
+    given(history).when(contact('marketing', '2024-01-10T10:00:00+08:00')).then([logged('marketing', '2024-01', '2024-01-10T10:00:00+08:00')]);
+    const error = given([...history, marketing('2024-01')]).when(contact('marketing', '2024-01-20T10:00:00+08:00')).refusal('MarketingCapReached', 'rule');
+    expect(error.details).toMatchObject({ stage: 'SLEEPING', cap: 1, sent: 1 });
+  });
+
+  it('a SILENT customer keeps the regular cap of 3', () =>
+    given([...history, marketing('2023-10'), marketing('2023-10')]).when(contact('marketing', '2023-10-20T10:00:00+08:00')).then([logged('marketing', '2023-10', '2023-10-20T10:00:00+08:00')]));
+
+  it('care contacts are not marketing: a LOST customer may get one', () =>
+    given(history).when(contact('care', '2024-06-10T10:00:00+08:00')).then([logged('care', '2024-06', '2024-06-10T10:00:00+08:00')]));
 });

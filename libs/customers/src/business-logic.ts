@@ -1,17 +1,37 @@
 // Decisions on the customer stream: pure functions of a command, the state
 // and the shop's rules. They answer events or throw a DomainError.
-import { DomainError, conflict, notFound, refused, shopMonth } from '@crm/shared';
+import { lifecycleAsOf, Lifecycle } from '@crm/lifecycle';
+import { conflict, DomainError, formatAmount, invalid, MarketingStage, notFound, refused, shopDate, shopMonth } from '@crm/shared';
 import { ConsentChannel, CONSENT_CHANNELS, ContactChannel, Customer, CustomerEvent, Profile, PurchaseItem } from './customer';
 
 export interface CustomerRules {
   shopCurrency: string;
   shopTimezone: string;
-  /** Marketing contacts allowed per customer per calendar month (default 3). */
-  marketingCapPerMonth: number;
+  /** Marketing contacts allowed per customer per calendar month, by lifecycle stage (DOMAIN.md contact policy). */
+  marketingCapsByStage: Readonly<Record<MarketingStage, number>>;
+  /** The clock: business times later than now + clockSkewMs are refused. */
+  now: Date;
+  clockSkewMs: number;
+}
+
+/** The lifecycle window the contact policy reads the stage with (DOMAIN.md default). */
+export const CONTACT_POLICY_WINDOW_MONTHS = 3;
+
+/** The contact policy's stage of a lifecycle status: the active ones (and prospects) are ACTIVE. */
+export function marketingStage(status: Lifecycle): MarketingStage {
+  return status === 'SILENT' || status === 'SLEEPING' || status === 'LOST' ? status : 'ACTIVE';
 }
 
 export type CustomerCommand =
-  | { type: 'RegisterCustomer'; customerId: string; customerRef?: string; profile: Profile }
+  | {
+      type: 'RegisterCustomer';
+      customerId: string;
+      customerRef?: string;
+      profile: Profile;
+      occurredAt?: Date;
+      /** An import registers unknown refs on the fly: a known customer is left as they are. */
+      ifNew?: boolean;
+    }
   | { type: 'UpdateProfile'; changes: Profile }
   | {
       type: 'RecordPurchase';
@@ -37,17 +57,33 @@ export type CustomerCommand =
   | { type: 'ChangeConsent'; consent: Partial<Record<ConsentChannel, boolean>> }
   | { type: 'TagCustomer'; tag: string }
   | { type: 'UntagCustomer'; tag: string }
-  | { type: 'LogContact'; contactId: string; kind: 'care' | 'marketing'; channel: ContactChannel; note?: string; occurredAt: Date };
+  | {
+      type: 'LogContact';
+      contactId: string;
+      kind: 'care' | 'marketing';
+      channel: ContactChannel;
+      note?: string;
+      occurredAt: Date;
+      /** Part of a big yearly promotion: the one marketing a LOST customer may get. */
+      yearlyPromotion?: boolean;
+    };
 
 export function decide(command: CustomerCommand, state: Customer, rules: CustomerRules): CustomerEvent[] {
+  if ('occurredAt' in command && command.occurredAt && command.occurredAt.getTime() > rules.now.getTime() + rules.clockSkewMs) {
+    throw invalid('OccurredInFuture', `occurredAt ${command.occurredAt.toISOString()} is in the future (now is ${rules.now.toISOString()})`, {
+      occurredAt: command.occurredAt.toISOString(),
+    });
+  }
   if (command.type === 'RegisterCustomer') {
+    if (state.registered && command.ifNew) return [];
     if (state.registered) {
       throw conflict('CustomerAlreadyRegistered', `customer ${state.customerId} is already registered`, {
         customerId: state.customerId,
         customerRef: state.customerRef,
       });
     }
-    return [{ type: 'CustomerRegistered', data: { customerId: command.customerId, customerRef: command.customerRef, profile: command.profile } }];
+    const occurredAt = (command.occurredAt ?? rules.now).toISOString();
+    return [{ type: 'CustomerRegistered', data: { customerId: command.customerId, customerRef: command.customerRef, profile: command.profile, occurredAt } }];
   }
   if (!state.registered || !state.customerId) throw notFound('CustomerNotFound', 'customer not found');
   const customerId = state.customerId;
@@ -58,8 +94,15 @@ export function decide(command: CustomerCommand, state: Customer, rules: Custome
       return Object.keys(changes).length === 0 ? [] : [{ type: 'CustomerProfileUpdated', data: { customerId, changes } }];
     }
     case 'RecordPurchase': {
-      if (state.orders[command.orderId]) return [];
       const base = inBaseCurrency(command.amountMinor, command.currency, command.baseAmountMinor, rules, 'purchase');
+      const recorded = state.orders.get(command.orderId);
+      if (recorded) {
+        if (recorded.amountMinor === base) return [];
+        throw conflict('OrderIdInUse', `order ${command.orderId} is recorded with amount ${money(recorded.amountMinor, rules)}, not ${money(base, rules)}`, {
+          orderId: command.orderId,
+          recordedAmount: formatAmount(recorded.amountMinor, rules.shopCurrency),
+        });
+      }
       return [
         {
           type: 'PurchaseRecorded',
@@ -71,22 +114,32 @@ export function decide(command: CustomerCommand, state: Customer, rules: Custome
             ...(command.currency !== rules.shopCurrency ? { originalAmountMinor: command.amountMinor, originalCurrency: command.currency } : {}),
             ...(command.channel ? { channel: command.channel } : {}),
             items: command.items,
+            occurredAt: command.occurredAt.toISOString(),
           },
         },
       ];
     }
     case 'RecordRefund': {
-      if (state.refunds[command.refundId]) return [];
+      if (command.amountMinor <= 0) throw invalid('RefundNotPositive', 'the amount of a refund must be above 0');
       const base = inBaseCurrency(command.amountMinor, command.currency, command.baseAmountMinor, rules, 'refund');
+      const recorded = state.refunds.get(command.refundId);
+      if (recorded) {
+        if (recorded.amountMinor === base && recorded.orderId === command.orderId) return [];
+        throw conflict('RefundIdInUse', `refund ${command.refundId} is recorded with amount ${money(recorded.amountMinor, rules)}${recorded.orderId ? ` on order ${recorded.orderId}` : ''}`, {
+          refundId: command.refundId,
+          recordedAmount: formatAmount(recorded.amountMinor, rules.shopCurrency),
+        });
+      }
       if (command.orderId !== undefined) {
-        const order = state.orders[command.orderId];
+        const order = state.orders.get(command.orderId);
         if (!order) throw refused('UnknownOrder', `order ${command.orderId} is not recorded for this customer`, { orderId: command.orderId });
         const left = order.amountMinor - order.refundedMinor;
         if (base > left) {
-          throw refused('RefundExceedsOrder', `refund of ${base} exceeds the ${left} left of order ${command.orderId}`, {
+          throw refused('RefundExceedsOrder', `a refund of ${money(base, rules)} exceeds the ${money(left, rules)} left of order ${command.orderId}`, {
             orderId: command.orderId,
-            leftMinor: left,
-            requestedMinor: base,
+            left: formatAmount(left, rules.shopCurrency),
+            requested: formatAmount(base, rules.shopCurrency),
+            currency: rules.shopCurrency,
           });
         }
       }
@@ -100,6 +153,7 @@ export function decide(command: CustomerCommand, state: Customer, rules: Custome
             amountMinor: base,
             currency: rules.shopCurrency,
             ...(command.reason ? { reason: command.reason } : {}),
+            occurredAt: command.occurredAt.toISOString(),
           },
         },
       ];
@@ -118,20 +172,7 @@ export function decide(command: CustomerCommand, state: Customer, rules: Custome
       return state.tags.includes(command.tag) ? [{ type: 'CustomerUntagged', data: { customerId, tag: command.tag } }] : [];
     case 'LogContact': {
       const month = shopMonth(command.occurredAt, rules.shopTimezone);
-      if (command.kind === 'marketing') {
-        const channel = command.channel as ConsentChannel;
-        if (!CONSENT_CHANNELS.includes(channel) || !state.consent[channel]) {
-          throw refused('ConsentMissing', `the customer has not consented to marketing by ${command.channel}`, { channel: command.channel });
-        }
-        const sent = state.marketingByMonth[month] ?? 0;
-        if (sent >= rules.marketingCapPerMonth) {
-          throw refused(
-            'MarketingCapReached',
-            `the customer already received ${sent} marketing contacts in ${month}; the cap is ${rules.marketingCapPerMonth} per month`,
-            { month, sent, cap: rules.marketingCapPerMonth },
-          );
-        }
-      }
+      if (command.kind === 'marketing') checkMarketing(command, state, rules, month);
       return [
         {
           type: 'ContactLogged',
@@ -142,6 +183,8 @@ export function decide(command: CustomerCommand, state: Customer, rules: Custome
             channel: command.channel,
             ...(command.note ? { note: command.note } : {}),
             month,
+            ...(command.kind === 'marketing' && command.yearlyPromotion ? { yearlyPromotion: true } : {}),
+            occurredAt: command.occurredAt.toISOString(),
           },
         },
       ];
@@ -158,6 +201,35 @@ export function sameAsEarlier(command: CustomerCommand): ((event: CustomerEvent)
   if (command.type === 'RecordPurchase') return (e) => e.type === 'PurchaseRecorded' && e.data.orderId === command.orderId;
   if (command.type === 'RecordRefund') return (e) => e.type === 'RefundRecorded' && e.data.refundId === command.refundId;
   return undefined;
+}
+
+const money = (minor: number, rules: CustomerRules) => `${formatAmount(minor, rules.shopCurrency)} ${rules.shopCurrency}`;
+
+/**
+ * DOMAIN.md contact policy: marketing needs consent for its channel and is
+ * capped per month by the customer's lifecycle stage on the contact's date;
+ * a LOST customer gets none, except the big yearly promotions.
+ */
+function checkMarketing(command: Extract<CustomerCommand, { type: 'LogContact' }>, state: Customer, rules: CustomerRules, month: string): void {
+  const channel = command.channel as ConsentChannel;
+  if (!CONSENT_CHANNELS.includes(channel) || !state.consent[channel]) {
+    throw refused('ConsentMissing', `the customer has not consented to marketing by ${command.channel}`, { channel: command.channel });
+  }
+  const on = shopDate(command.occurredAt, rules.shopTimezone);
+  const dates = state.purchaseTimes.map((t) => shopDate(new Date(t), rules.shopTimezone));
+  const stage = marketingStage(lifecycleAsOf(dates, on, CONTACT_POLICY_WINDOW_MONTHS));
+  if (stage === 'LOST' && command.yearlyPromotion) return;
+  const cap = rules.marketingCapsByStage[stage];
+  const sent = state.marketingByMonth.get(month) ?? 0;
+  if (sent >= cap) {
+    const why = stage === 'LOST' && cap === 0 ? 'a LOST customer gets no marketing except the yearly promotions (yearlyPromotion: true)' : `the cap for ${stage} customers is ${cap} a month`;
+    throw refused(cap === 0 ? 'ContactPolicy' : 'MarketingCapReached', `the customer is ${stage} on ${on} and received ${sent} marketing contacts in ${month}; ${why}`, {
+      stage,
+      month,
+      sent,
+      cap,
+    });
+  }
 }
 
 function inBaseCurrency(amountMinor: number, currency: string, baseAmountMinor: number | undefined, rules: CustomerRules, what: string): number {

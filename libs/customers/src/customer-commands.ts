@@ -1,24 +1,37 @@
 // The customer stream's command message and its one handler: the shared
 // load-decide-append shape with the customer decider and the shop's rules.
+// A message carries one command, or several for the same customer (an
+// import's rows), decided in order on the evolving state and appended at once.
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { APP_CONFIG, AppConfig, conflict, eventMetadata, nameUuid, RequestContext, requestEventId } from '@crm/shared';
+import { APP_CONFIG, AppConfig, conflict, DomainError, eventMetadata, nameUuid, RequestContext, requestEventId } from '@crm/shared';
 import { CommandResult, EVENT_STORE, EventStore, handleCommand } from '@crm/event-store';
-import { Customer, CustomerEvent, evolve, initialCustomer } from './customer';
-import { CustomerCommand, decide, sameAsEarlier } from './business-logic';
+import { Customer, CustomerEvent, decodeCustomerEvent, evolve, initialCustomer } from './customer';
+import { CustomerCommand, CustomerRules, decide, sameAsEarlier } from './business-logic';
 
 export const customerStream = (customerId: string) => `customer-${customerId}`;
 
 export class ExecuteCustomerCommand extends Command<CommandResult> {
+  readonly commands: readonly CustomerCommand[];
   constructor(
     readonly customerId: string,
-    readonly command: CustomerCommand,
+    command: CustomerCommand | readonly CustomerCommand[],
     readonly context: RequestContext,
-    /** Business time of what happened (metadata.occurredAt). */
-    readonly occurredAt: Date,
     readonly source: 'api' | 'import' | 'system' = 'api',
   ) {
     super();
+    this.commands = Array.isArray(command) ? command : [command as CustomerCommand];
+  }
+}
+
+/** A refusal of the i-th command of a batch: which one it was. */
+export class CommandInBatchError extends Error {
+  override readonly name = 'CommandInBatchError';
+  constructor(
+    readonly index: number,
+    readonly refusal: DomainError,
+  ) {
+    super(refusal.message);
   }
 }
 
@@ -29,6 +42,39 @@ export function naturalEventId(event: CustomerEvent): string | undefined {
   return undefined;
 }
 
+export function customerRules(config: AppConfig, now = new Date()): CustomerRules {
+  return {
+    shopCurrency: config.shopCurrency,
+    shopTimezone: config.shopTimezone,
+    marketingCapsByStage: config.marketingCapsByStage,
+    now,
+    clockSkewMs: config.clockSkewMs,
+  };
+}
+
+/** Decide each command on the state the ones before it left. */
+function decideAll(commands: readonly CustomerCommand[], state: Customer, rules: CustomerRules): CustomerEvent[] {
+  if (commands.length === 1) return decide(commands[0], state, rules);
+  const events: CustomerEvent[] = [];
+  commands.forEach((command, index) => {
+    try {
+      for (const event of decide(command, state, rules)) {
+        events.push(event);
+        state = evolve(state, event);
+      }
+    } catch (error) {
+      throw error instanceof DomainError ? new CommandInBatchError(index, error) : error;
+    }
+  });
+  return events;
+}
+
+function duplicateIdError(command: CustomerCommand): DomainError {
+  if (command.type === 'RecordPurchase') return conflict('OrderRecordedForAnotherCustomer', `order ${command.orderId} is already recorded for another customer`, { orderId: command.orderId });
+  if (command.type === 'RecordRefund') return conflict('RefundRecordedForAnotherCustomer', `refund ${command.refundId} is already recorded for another customer`, { refundId: command.refundId });
+  return conflict('EventIdInUse', 'these events were already recorded elsewhere');
+}
+
 @CommandHandler(ExecuteCustomerCommand)
 export class CustomerCommandHandler implements ICommandHandler<ExecuteCustomerCommand, CommandResult> {
   constructor(
@@ -36,29 +82,21 @@ export class CustomerCommandHandler implements ICommandHandler<ExecuteCustomerCo
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  execute({ customerId, command, context, occurredAt, source }: ExecuteCustomerCommand): Promise<CommandResult> {
+  execute({ customerId, commands, context, source }: ExecuteCustomerCommand): Promise<CommandResult> {
     const streamId = customerStream(customerId);
-    const rules = {
-      shopCurrency: this.config.shopCurrency,
-      shopTimezone: this.config.shopTimezone,
-      marketingCapPerMonth: this.config.marketingCapPerMonth,
-    };
+    const rules = customerRules(this.config);
+    const single = commands.length === 1 ? commands[0] : undefined;
     return handleCommand<Customer, CustomerEvent>(
       this.store,
       streamId,
-      { initialState: initialCustomer, evolve },
-      (state) => decide(command, state, rules),
+      { initialState: initialCustomer, evolve, decode: decodeCustomerEvent },
+      (state) => decideAll(commands, state, rules),
       {
         ifMatch: context.ifMatch,
-        metadata: eventMetadata(context, source, occurredAt),
+        metadata: eventMetadata(context, source),
         eventId: (event, i) => naturalEventId(event) ?? requestEventId(context, streamId, i),
-        sameAsEarlier: sameAsEarlier(command),
-        onDuplicateId: () =>
-          command.type === 'RecordPurchase'
-            ? conflict('OrderRecordedForAnotherCustomer', `order ${command.orderId} is already recorded for another customer`, { orderId: command.orderId })
-            : command.type === 'RecordRefund'
-              ? conflict('RefundRecordedForAnotherCustomer', `refund ${command.refundId} is already recorded for another customer`, { refundId: command.refundId })
-              : conflict('EventIdInUse', 'these events were already recorded elsewhere'),
+        sameAsEarlier: single ? sameAsEarlier(single) : undefined,
+        onDuplicateId: () => (single ? duplicateIdError(single) : conflict('RecordedForAnotherCustomer', 'an order or refund id of this customer is already recorded for another customer')),
       },
     );
   }

@@ -1,10 +1,10 @@
 // A customer's stream read once and sorted into the dated facts every as-of
 // answer is computed from (purchases, refunds, each with the event that
 // recorded it), beside the raw events for the fold.
-import { EventStore, RecordedEvent } from '@crm/event-store';
+import { businessTime, EventStore, RecordedEvent } from '@crm/event-store';
 import { shopDate } from '@crm/shared';
 import { DatedAmount, TierFacts } from '@crm/tiers';
-import { CustomerEvent } from './customer';
+import { decodeCustomerEvent } from './customer';
 import { customerStream } from './customer-commands';
 
 export interface CustomerHistory {
@@ -17,7 +17,6 @@ export interface CustomerHistory {
   facts: TierFacts & { purchases: Array<DatedAmount & { occurredAt: string }> };
 }
 
-export const occurredAtOf = (e: { metadata: { occurredAt?: unknown }; recordedAt: Date }) => String(e.metadata.occurredAt ?? e.recordedAt.toISOString());
 
 export async function loadCustomerHistory(store: EventStore, customerId: string, timezone: string): Promise<CustomerHistory | undefined> {
   const events = await store.readStream(customerStream(customerId));
@@ -26,14 +25,15 @@ export async function loadCustomerHistory(store: EventStore, customerId: string,
   const purchases: Array<DatedAmount & { occurredAt: string }> = [];
   const refunds: DatedAmount[] = [];
   for (const recorded of events) {
-    const event = recorded as unknown as CustomerEvent;
+    if (recorded.type !== 'PurchaseRecorded' && recorded.type !== 'RefundRecorded') continue;
+    const event = decodeCustomerEvent(recorded);
     if (event.type !== 'PurchaseRecorded' && event.type !== 'RefundRecorded') continue;
-    const occurredAt = occurredAtOf(recorded);
+    const occurredAt = event.data.occurredAt;
     const fact = { date: shopDate(new Date(occurredAt), timezone), amountMinor: event.data.amountMinor, eventId: recorded.id, position: recorded.position, occurredAt, type: recorded.type };
     (event.type === 'PurchaseRecorded' ? purchases : refunds).push(fact);
   }
   purchases.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
-  const registeredAt = occurredAtOf(first);
+  const registeredAt = businessTime(first);
   const registeredOn = shopDate(new Date(registeredAt), timezone);
   const joinedOn = [...purchases, ...refunds].reduce((min, f) => (f.date < min ? f.date : min), registeredOn);
   return { events, registeredAt, registeredOn, joinedOn, facts: { purchases, refunds } };

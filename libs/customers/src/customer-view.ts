@@ -1,12 +1,13 @@
 // A customer as their stream tells it, as of a date: spend, purchases, tier
 // (under the rule sets in force) and lifecycle come from the dated facts
 // through the same pure functions the read models use.
-import { EventStore } from '@crm/event-store';
+import type { EventStore } from '@crm/event-store';
 import { lifecycleAsOf, Lifecycle } from '@crm/lifecycle';
 import { formatAmount, shopDate } from '@crm/shared';
 import { RuleSchedule, tierOn } from '@crm/tiers';
-import { Customer, CustomerEvent, evolve, initialCustomer } from './customer';
-import { loadCustomerHistory, occurredAtOf } from './customer-history';
+import { businessTime } from '@crm/event-store';
+import { Customer, decodeCustomerEvent, evolve, initialCustomer } from './customer';
+import { loadCustomerHistory } from './customer-history';
 
 export interface CustomerView {
   id: string;
@@ -44,8 +45,8 @@ export async function loadCustomerView(store: EventStore, customerId: string, op
   if (history.joinedOn > asOf) return undefined;
   let state = initialCustomer();
   for (const recorded of history.events) {
-    const event = recorded as unknown as CustomerEvent;
-    if (shopDate(new Date(occurredAtOf(recorded)), options.timezone) <= asOf || event.type === 'CustomerRegistered') state = evolve(state, event);
+    const event = decodeCustomerEvent(recorded);
+    if (shopDate(new Date(businessTime(recorded)), options.timezone) <= asOf || event.type === 'CustomerRegistered') state = evolve(state, event);
   }
   if (!state.registered || !state.customerId) return undefined;
   const { facts } = history;

@@ -1,6 +1,10 @@
 // The customer stream: its events (what happened) and its state (what the
-// decisions need), folded by evolve. Business time (occurredAt) travels in
-// each event's metadata; amounts are minor units of the shop's base currency.
+// decisions need), folded by evolve. Business time (occurredAt, ISO 8601) is
+// event data; amounts are minor units of the shop's base currency. Stored
+// events reach the domain through decodeCustomerEvent, which upcasts the
+// older shapes.
+import { businessTime, RecordedEvent } from '@crm/event-store';
+import { shopDate, UNIT_PRICE_SCALE } from '@crm/shared';
 
 export const CONSENT_CHANNELS = ['sms', 'email', 'phone', 'wechat'] as const;
 export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
@@ -30,11 +34,12 @@ export interface PurchaseItem {
   sku: string;
   category?: string;
   quantity: number;
-  unitPriceMinor: number;
+  /** In 1/10,000 of the purchase currency's minor unit (UNIT_PRICE_SCALE): wholesale prices below a cent stay exact. */
+  unitPriceScaled: number;
 }
 
 export type CustomerEvent =
-  | { type: 'CustomerRegistered'; data: { customerId: string; customerRef?: string; profile: Profile } }
+  | { type: 'CustomerRegistered'; data: { customerId: string; customerRef?: string; profile: Profile; occurredAt: string } }
   | { type: 'CustomerProfileUpdated'; data: { customerId: string; changes: Profile } }
   | {
       type: 'PurchaseRecorded';
@@ -49,18 +54,30 @@ export type CustomerEvent =
         originalCurrency?: string;
         channel?: string;
         items: PurchaseItem[];
+        occurredAt: string;
       };
     }
   | {
       type: 'RefundRecorded';
-      data: { customerId: string; refundId: string; orderId?: string; amountMinor: number; currency: string; reason?: string };
+      data: { customerId: string; refundId: string; orderId?: string; amountMinor: number; currency: string; reason?: string; occurredAt: string };
     }
   | { type: 'ConsentChanged'; data: { customerId: string; consent: Partial<Record<ConsentChannel, boolean>> } }
   | { type: 'CustomerTagged'; data: { customerId: string; tag: string } }
   | { type: 'CustomerUntagged'; data: { customerId: string; tag: string } }
   | {
       type: 'ContactLogged';
-      data: { customerId: string; contactId: string; kind: 'care' | 'marketing'; channel: ContactChannel; note?: string; month: string };
+      data: {
+        customerId: string;
+        contactId: string;
+        kind: 'care' | 'marketing';
+        channel: ContactChannel;
+        note?: string;
+        /** Shop-calendar month of occurredAt ("YYYY-MM"): the month its cap counts in. */
+        month: string;
+        /** A contact of the big yearly promotions: the only marketing a LOST customer may get. */
+        yearlyPromotion?: boolean;
+        occurredAt: string;
+      };
     };
 
 export type CustomerEventType = CustomerEvent['type'];
@@ -72,11 +89,13 @@ export interface Customer {
   profile: Profile;
   consent: Record<ConsentChannel, boolean>;
   tags: string[];
-  /** Per order: amount and what refunds have taken from it. */
-  orders: Record<string, { amountMinor: number; refundedMinor: number }>;
-  refunds: Record<string, { amountMinor: number; orderId?: string }>;
+  /** Per order id: amount and what refunds have taken from it (Maps: ids are the caller's, "constructor" included). */
+  orders: ReadonlyMap<string, { amountMinor: number; refundedMinor: number }>;
+  refunds: ReadonlyMap<string, { amountMinor: number; orderId?: string }>;
+  /** Business times of the purchases (ISO), for the lifecycle stage the contact policy needs. */
+  purchaseTimes: readonly string[];
   /** Marketing contacts per shop-calendar month ("YYYY-MM"). */
-  marketingByMonth: Record<string, number>;
+  marketingByMonth: ReadonlyMap<string, number>;
 }
 
 export const initialCustomer = (): Customer => ({
@@ -84,10 +103,13 @@ export const initialCustomer = (): Customer => ({
   profile: {},
   consent: { sms: false, email: false, phone: false, wechat: false },
   tags: [],
-  orders: {},
-  refunds: {},
-  marketingByMonth: {},
+  orders: new Map(),
+  refunds: new Map(),
+  purchaseTimes: [],
+  marketingByMonth: new Map(),
 });
+
+const withEntry = <K, V>(map: ReadonlyMap<K, V>, key: K, value: V): ReadonlyMap<K, V> => new Map(map).set(key, value);
 
 export function evolve(state: Customer, event: CustomerEvent): Customer {
   switch (event.type) {
@@ -96,12 +118,16 @@ export function evolve(state: Customer, event: CustomerEvent): Customer {
     case 'CustomerProfileUpdated':
       return { ...state, profile: { ...state.profile, ...event.data.changes } };
     case 'PurchaseRecorded':
-      return { ...state, orders: { ...state.orders, [event.data.orderId]: { amountMinor: event.data.amountMinor, refundedMinor: 0 } } };
+      return {
+        ...state,
+        orders: withEntry(state.orders, event.data.orderId, { amountMinor: event.data.amountMinor, refundedMinor: 0 }),
+        purchaseTimes: [...state.purchaseTimes, event.data.occurredAt],
+      };
     case 'RefundRecorded': {
       const { orderId, refundId, amountMinor } = event.data;
-      const orders = { ...state.orders };
-      if (orderId && orders[orderId]) orders[orderId] = { ...orders[orderId], refundedMinor: orders[orderId].refundedMinor + amountMinor };
-      return { ...state, orders, refunds: { ...state.refunds, [refundId]: { amountMinor, orderId } } };
+      const order = orderId !== undefined ? state.orders.get(orderId) : undefined;
+      const orders = order && orderId !== undefined ? withEntry(state.orders, orderId, { ...order, refundedMinor: order.refundedMinor + amountMinor }) : state.orders;
+      return { ...state, orders, refunds: withEntry(state.refunds, refundId, { amountMinor, orderId }) };
     }
     case 'ConsentChanged':
       return { ...state, consent: { ...state.consent, ...event.data.consent } };
@@ -111,13 +137,44 @@ export function evolve(state: Customer, event: CustomerEvent): Customer {
       return { ...state, tags: state.tags.filter((t) => t !== event.data.tag) };
     case 'ContactLogged':
       if (event.data.kind !== 'marketing') return state;
-      return {
-        ...state,
-        marketingByMonth: { ...state.marketingByMonth, [event.data.month]: (state.marketingByMonth[event.data.month] ?? 0) + 1 },
-      };
+      return { ...state, marketingByMonth: withEntry(state.marketingByMonth, event.data.month, (state.marketingByMonth.get(event.data.month) ?? 0) + 1) };
     default: {
       const unknown: never = event;
       return unknown;
     }
   }
 }
+
+const CUSTOMER_EVENT_TYPES: ReadonlySet<string> = new Set<CustomerEventType>([
+  'CustomerRegistered',
+  'CustomerProfileUpdated',
+  'PurchaseRecorded',
+  'RefundRecorded',
+  'ConsentChanged',
+  'CustomerTagged',
+  'CustomerUntagged',
+  'ContactLogged',
+]);
+
+/**
+ * The one seam from a stored event to a customer event of today's shape.
+ * Upcasts what earlier versions stored: business time in the metadata (now
+ * `data.occurredAt`) and item prices in whole minor units (`unitPriceMinor`,
+ * now `unitPriceScaled`). Stored events are never rewritten.
+ */
+export function decodeCustomerEvent(recorded: Pick<RecordedEvent, 'type' | 'data' | 'metadata' | 'recordedAt'>): CustomerEvent {
+  if (!CUSTOMER_EVENT_TYPES.has(recorded.type)) throw new Error(`not a customer event: ${recorded.type}`);
+  const data = { ...(recorded.data as Record<string, unknown>) };
+  if (['CustomerRegistered', 'PurchaseRecorded', 'RefundRecorded', 'ContactLogged'].includes(recorded.type)) data.occurredAt = businessTime(recorded);
+  if (recorded.type === 'PurchaseRecorded' && Array.isArray(data.items)) data.items = data.items.map(upcastItem);
+  return { type: recorded.type, data } as CustomerEvent;
+}
+
+function upcastItem(item: Record<string, unknown>): PurchaseItem {
+  if (typeof item.unitPriceScaled === 'number') return item as unknown as PurchaseItem;
+  const { unitPriceMinor, ...rest } = item;
+  return { ...(rest as Omit<PurchaseItem, 'unitPriceScaled'>), unitPriceScaled: Number(unitPriceMinor ?? 0) * UNIT_PRICE_SCALE };
+}
+
+/** The shop-calendar date of a dated customer event. */
+export const eventDate = (occurredAt: string, timeZone: string) => shopDate(new Date(occurredAt), timeZone);

@@ -10,14 +10,18 @@ import { scanCustomerFacts } from './customer-list/customer-list.query';
 import { CustomerCommandHandler } from './customer-commands';
 import { CustomerStandingController } from './customer-standing.controller';
 import { CustomersController } from './customers.controller';
+import { CustomersService } from './customers.service';
+import { AnalyticsService } from './analytics/analytics.service';
 
 @Module({
   imports: [CqrsModule],
   controllers: [CustomersController, CustomerStandingController, AnalyticsController],
   providers: [
     CustomerCommandHandler,
+    CustomersService,
+    AnalyticsService,
     { provide: CUSTOMER_FACTS, inject: [SQL_CLIENT], useFactory: (sql: SqlClient): CustomerFactsSource => ({ scan: (asOf, onBatch) => scanCustomerFacts(sql, asOf, onBatch) }) },
   ],
-  exports: [CUSTOMER_FACTS],
+  exports: [CUSTOMER_FACTS, CustomersService, AnalyticsService],
 })
 export class CustomersModule {}

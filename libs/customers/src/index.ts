@@ -1,13 +1,20 @@
-export * from './customer';
-export * from './business-logic';
-export * from './customer-commands';
-export * from './customer-view';
-export * from './customers.controller';
-export * from './customers.module';
-export * from './customer-list/customer-list.projector';
-export * from './customer-list/customer-list.query';
-export * from './customer-history';
-export * from './customer-standing.controller';
-export * from './analytics/analytics.controller';
-export * from './analytics/rfm.query';
-export * from './analytics/stickiness.query';
+// The customer slice's public face: its events and decider, the commands and
+// application service every transport calls, the read models it publishes,
+// and the module.
+export { decodeCustomerEvent, evolve, initialCustomer, CONSENT_CHANNELS, CONTACT_CHANNELS } from './customer';
+export type { Customer, CustomerEvent, CustomerEventType, Profile, PurchaseItem, Region } from './customer';
+export { decide, marketingStage } from './business-logic';
+export type { CustomerCommand, CustomerRules } from './business-logic';
+export { CommandInBatchError, customerRules, customerStream, ExecuteCustomerCommand, naturalEventId } from './customer-commands';
+export { CustomersService, customerIdForRef } from './customers.service';
+export type { ContactInput, ListInput, PurchaseInput, RefundInput, RegisterInput } from './customers.service';
+export type { CustomerView } from './customer-view';
+export { loadCustomerHistory } from './customer-history';
+export type { CustomerHistory } from './customer-history';
+export { CustomerListProjector, customerListMigrations } from './customer-list/customer-list.projector';
+export { encodeCursor, listCustomers, scanCustomerFacts } from './customer-list/customer-list.query';
+export type { CustomerListItem } from './customer-list/customer-list.query';
+export { rfmAsOf } from './analytics/rfm.query';
+export { stickiness } from './analytics/stickiness.query';
+export { AnalyticsService, RFM_SEGMENTS } from './analytics/analytics.service';
+export { CustomersModule } from './customers.module';

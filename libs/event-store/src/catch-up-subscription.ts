@@ -11,14 +11,17 @@ export interface SubscriptionOptions {
   pollIntervalMs?: number;
   /** Called with each batch; the subscription's checkpoint moves to the batch's last position when it resolves. */
   handle: (events: RecordedEvent[], checkpoint: number, from: number) => Promise<void>;
-  /** Called when a batch fails; the subscription retries after the poll interval. */
-  onError?: (error: unknown) => void;
+  /** Called when a batch fails, with the number of failures in a row; the subscription retries with backoff. */
+  onError?: (error: unknown, failures: number) => void;
+  /** Longest wait between retries of a failing batch (doubling from the poll interval). Default 30 s. */
+  maxRetryDelayMs?: number;
 }
 
 export class CatchUpSubscription {
   private checkpointValue: number;
   private running = true;
   private wake: (() => void) | undefined;
+  private stopSleep: (() => void) | undefined;
   /** An append was announced while a batch was being read or handled: do not sleep after it. */
   private appendedMeanwhile = false;
   private readonly unlisten: () => void;
@@ -45,6 +48,7 @@ export class CatchUpSubscription {
   private async run(): Promise<void> {
     const batchSize = this.options.batchSize ?? 500;
     const pollMs = this.options.pollIntervalMs ?? 100;
+    let failures = 0;
     while (this.running) {
       let hasMore = false;
       let failed = false;
@@ -56,31 +60,39 @@ export class CatchUpSubscription {
           this.checkpointValue = page.checkpoint;
         }
         hasMore = page.hasMore;
+        failures = 0;
       } catch (error) {
         failed = true;
-        this.options.onError?.(error);
+        failures++;
+        this.options.onError?.(error, failures);
       }
+      // A failing batch is retried after a doubling delay, so a poisoned one does not spin.
+      const retryDelay = Math.min(this.options.maxRetryDelayMs ?? 30_000, pollMs * 2 ** Math.min(failures, 20));
       // Caught up: wait for an append (here) or the poll interval (other processes); a failure always waits.
-      if (this.running && (failed || (!hasMore && !this.appendedMeanwhile))) await this.sleep(pollMs);
+      if (this.running && failed) await this.sleep(retryDelay, false);
+      else if (this.running && !hasMore && !this.appendedMeanwhile) await this.sleep(pollMs);
     }
   }
 
-  private sleep(ms: number): Promise<void> {
+  /** @param wakeOnAppend false while backing off: new events do not cure a failing batch. */
+  private sleep(ms: number, wakeOnAppend = true): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         this.wake = undefined;
+        this.stopSleep = undefined;
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.wake = done;
+      this.stopSleep = done;
+      if (wakeOnAppend) this.wake = done;
     });
   }
 
   async stop(): Promise<void> {
     this.running = false;
     this.unlisten();
-    this.wake?.();
+    this.stopSleep?.();
     await this.loop;
   }
 }

@@ -12,6 +12,8 @@ export interface DomainEvent {
 export interface Decider<State, Event extends DomainEvent> {
   initialState: () => State;
   evolve: (state: State, event: Event) => State;
+  /** The typed seam from a stored event to a domain event of today's shape (upcasters live there). */
+  decode: (recorded: RecordedEvent) => Event;
 }
 
 export interface CommandOptions<Event extends DomainEvent> {
@@ -38,7 +40,11 @@ export interface CommandResult {
   unchanged: boolean;
 }
 
-/** Without If-Match a lost race is decided again on fresh state; a busy stream gets a few tries. */
+/**
+ * Without If-Match a lost race is decided again on fresh state; a busy stream
+ * gets a few tries. This is the one retry layer of a command: the store does
+ * not retry an append with an expected version.
+ */
 const MAX_ATTEMPTS = 10;
 
 export async function handleCommand<State, Event extends DomainEvent>(
@@ -48,6 +54,7 @@ export async function handleCommand<State, Event extends DomainEvent>(
   decide: (state: State) => Event[],
   options: CommandOptions<Event>,
 ): Promise<CommandResult> {
+  let replayedOnce = false;
   for (let attempt = 1; ; attempt++) {
     const history = await store.readStream(streamId);
     const version = history.length > 0 ? history[history.length - 1].streamVersion : 0;
@@ -57,11 +64,13 @@ export async function handleCommand<State, Event extends DomainEvent>(
         expectedVersion: options.ifMatch,
       });
     }
-    const state = history.reduce((s, e) => decider.evolve(s, e as unknown as Event), decider.initialState());
+    const decoded = history.map(decider.decode);
+    const state = decoded.reduce(decider.evolve, decider.initialState());
     const events = decide(state);
 
     if (events.length === 0) {
-      const earlier = options.sameAsEarlier ? history.find((e) => options.sameAsEarlier?.(e as unknown as Event)) : undefined;
+      const index = options.sameAsEarlier ? decoded.findIndex((e) => options.sameAsEarlier?.(e)) : -1;
+      const earlier = index >= 0 ? history[index] : undefined;
       const answer: RecordedEvent | undefined = earlier ?? history[history.length - 1];
       return {
         streamId,
@@ -76,6 +85,13 @@ export async function handleCommand<State, Event extends DomainEvent>(
     const toAppend: NewEvent[] = events.map((e, i) => ({ id: options.eventId(e, i), type: e.type, data: e.data, metadata: options.metadata }));
     try {
       const result = await store.append(streamId, toAppend, version === 0 ? 'noStream' : version);
+      // These event ids were stored by another request meanwhile (same natural key): decide again on what is
+      // stored now, so that only the writer whose events were stored hears "recorded".
+      // A second replay is this very request retried (ids from its Idempotency-Key): it is what was recorded.
+      if (result.replayed && !replayedOnce) {
+        replayedOnce = true;
+        continue;
+      }
       return {
         streamId,
         version: result.nextExpectedVersion,

@@ -9,6 +9,7 @@ export interface EventMetadata {
   correlationId?: string;
   causationId?: string;
   source?: 'api' | 'import' | 'system';
+  /** Only in events stored before business time moved into the data; read it with businessTime(). */
   occurredAt?: string;
   [key: string]: unknown;
 }
@@ -40,6 +41,8 @@ export interface AppendResult {
   positions: number[];
   /** Global position of the last appended event. */
   lastPosition: number;
+  /** True when every event id was already stored in this stream: nothing was written (an idempotent retry). */
+  replayed?: boolean;
 }
 
 export interface AppendRequest {
@@ -111,3 +114,16 @@ export class InvalidAppendError extends Error {
 }
 
 export const EVENT_STORE = Symbol('EVENT_STORE');
+
+/**
+ * When a stored event happened in the business (ISO 8601): its data's
+ * `occurredAt`; events of earlier versions kept it in the metadata; events
+ * without a business time of their own happened when they were recorded.
+ * The one place that knows all three.
+ */
+export function businessTime(event: Pick<RecordedEvent, 'data' | 'metadata' | 'recordedAt'>): string {
+  const fromData = (event.data as { occurredAt?: unknown } | null)?.occurredAt;
+  if (typeof fromData === 'string') return fromData;
+  const legacy = event.metadata.occurredAt;
+  return typeof legacy === 'string' ? legacy : event.recordedAt.toISOString();
+}

@@ -25,17 +25,42 @@ export class CheckpointMovedError extends Error {
   }
 }
 
+/** A projector's batch threw: which projector, so that it alone is held back. */
+export class ProjectorFailedError extends Error {
+  override readonly name = 'ProjectorFailedError';
+  constructor(
+    readonly projector: string,
+    readonly reason: unknown,
+  ) {
+    super(`${projector}: ${reason instanceof Error ? reason.message : String(reason)}`);
+  }
+}
+
+export interface ProjectionFailure {
+  /** The batch it cannot get past: events after this position. */
+  after: number;
+  error: string;
+  attempts: number;
+  since: string;
+}
+
 export interface ProjectionStatus {
   name: string;
   position: number;
   /** Events in the log after the checkpoint (0: caught up). */
   lag: number;
-  state: 'running' | 'stopped';
+  /** failed: its batch failed `failAfter` times in a row; it keeps retrying (backing off) and resumes when the cause is gone. */
+  state: 'running' | 'failed' | 'stopped';
+  failure?: ProjectionFailure;
 }
 
 export interface RunnerOptions {
   batchSize?: number;
   pollIntervalMs?: number;
+  /** Failures in a row after which a projector is shown as failed (default 5). */
+  failAfter?: number;
+  /** Longest wait between retries of a failing batch (default 30 s). */
+  maxRetryDelayMs?: number;
 }
 
 /** Told after each batch a projector committed (metrics, benchmarks). */
@@ -58,6 +83,7 @@ export class ProjectionRunner {
   private groups: Group[] = [];
   private readonly retired: CatchUpSubscription[] = [];
   private readonly listeners = new Set<BatchListener>();
+  private readonly failures = new Map<string, ProjectionFailure>();
   private readonly logger = new Logger('projections');
 
   constructor(
@@ -82,10 +108,36 @@ export class ProjectionRunner {
       after,
       batchSize: this.options.batchSize ?? 500,
       pollIntervalMs: this.options.pollIntervalMs ?? 50,
-      handle: (events, checkpoint, from) => this.applyBatch(group, events, checkpoint, from),
-      onError: (error) => error instanceof CheckpointMovedError || this.logger.error(`${projectors.map((p) => p.name).join(', ')}: ${error instanceof Error ? error.message : String(error)}`),
+      maxRetryDelayMs: this.options.maxRetryDelayMs,
+      handle: async (events, checkpoint, from) => {
+        await this.applyBatch(group, events, checkpoint, from);
+        for (const p of group.projectors) this.failures.delete(p.name);
+      },
+      onError: (error) => this.onBatchError(group, error),
     });
     this.groups.push(group);
+  }
+
+  /**
+   * A failing projector leaves its group at once (the others go on without
+   * it) and is retried on its own, backing off; after `failAfter` failures in
+   * a row it is shown as failed on /health, until a batch goes through.
+   */
+  private onBatchError(group: Group, error: unknown): void {
+    if (error instanceof CheckpointMovedError) return;
+    const culprit = error instanceof ProjectorFailedError ? group.projectors.find((p) => p.name === error.projector) : undefined;
+    const message = error instanceof Error ? error.message : String(error);
+    const names = culprit ? [culprit.name] : group.projectors.map((p) => p.name);
+    for (const name of names) {
+      const known = this.failures.get(name);
+      this.failures.set(name, { after: group.subscription.checkpoint, error: message, attempts: (known?.attempts ?? 0) + 1, since: known?.since ?? new Date().toISOString() });
+    }
+    const failed = (this.failures.get(names[0])?.attempts ?? 0) >= (this.options.failAfter ?? 5);
+    (failed ? this.logger.error : this.logger.warn).call(this.logger, `${names.join(', ')}: batch after position ${group.subscription.checkpoint} failed (${message}); retrying`);
+    if (culprit && group.projectors.length > 1) {
+      group.projectors = group.projectors.filter((p) => p !== culprit);
+      this.startGroup([culprit], group.subscription.checkpoint);
+    }
   }
 
   /**
@@ -108,7 +160,13 @@ export class ProjectionRunner {
       const stored = new Map(rows.map((r) => [r.name, Number(r.position)]));
       const away = group.projectors.filter((p) => (stored.get(p.name) ?? 0) !== from);
       const inStep = group.projectors.filter((p) => !away.includes(p));
-      for (const projector of inStep) await projector.apply(events, tx);
+      for (const projector of inStep) {
+        try {
+          await projector.apply(events, tx);
+        } catch (error) {
+          throw new ProjectorFailedError(projector.name, error);
+        }
+      }
       if (inStep.length > 0) {
         await tx.query(
           `INSERT INTO crm_projection_checkpoints (name, position) SELECT unnest($1::text[]), $2
@@ -161,7 +219,10 @@ export class ProjectionRunner {
       const position = await this.checkpointOf(projector.name);
       // Events past the checkpoint: an index range count, cheap when caught up.
       const [behind] = await this.sql.query<{ n: string | number }>('SELECT count(*) AS n FROM crm_events WHERE global_position > $1', [position]);
-      result.push({ name: projector.name, position, lag: Number(behind?.n ?? 0), state: this.liveCheckpoint(projector.name) !== undefined ? 'running' : 'stopped' });
+      const failure = this.failures.get(projector.name);
+      const failed = failure !== undefined && failure.attempts >= (this.options.failAfter ?? 5);
+      const state = this.liveCheckpoint(projector.name) === undefined ? 'stopped' : failed ? 'failed' : 'running';
+      result.push({ name: projector.name, position, lag: Number(behind?.n ?? 0), state, ...(failed ? { failure } : {}) });
     }
     return result;
   }

@@ -6,30 +6,37 @@ import { EVENT_STORE, EventStore } from '@crm/event-store';
 import { APP_CONFIG, AppConfig } from '@crm/shared';
 import { ProjectionRunner } from './projection-runner';
 import { Projector } from './projector';
+import { PROJECTION_RUNNER, WaitForProjections } from './wait-for';
 
-export const PROJECTION_RUNNER = Symbol('PROJECTION_RUNNER');
+const RUN_PROJECTIONS = Symbol('RUN_PROJECTIONS');
 
 @Global()
 @Module({})
 export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(@Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner) {}
+  constructor(
+    @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
+    @Inject(RUN_PROJECTIONS) private readonly run: boolean,
+  ) {}
 
-  static forRoot(projectors: (config: AppConfig) => Projector[]): DynamicModule {
+  /** @param run false in processes that only write (the CLI): the runner answers waits but projects nothing. */
+  static forRoot(projectors: (config: AppConfig) => Projector[], run = true): DynamicModule {
     return {
       module: ProjectionsModule,
       providers: [
+        { provide: RUN_PROJECTIONS, useValue: run },
         {
           provide: PROJECTION_RUNNER,
           inject: [EVENT_STORE, SQL_CLIENT, APP_CONFIG],
-          useFactory: (store: EventStore, sql: SqlClient, config: AppConfig) => new ProjectionRunner(store, sql, projectors(config)),
+          useFactory: (store: EventStore, sql: SqlClient, config: AppConfig) => new ProjectionRunner(store, sql, projectors(config), { failAfter: config.projectionFailAfter, maxRetryDelayMs: config.projectionRetryMaxMs }),
         },
+        WaitForProjections,
       ],
-      exports: [PROJECTION_RUNNER],
+      exports: [PROJECTION_RUNNER, WaitForProjections],
     };
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.runner.start();
+    if (this.run) await this.runner.start();
   }
 
   async onApplicationShutdown(): Promise<void> {

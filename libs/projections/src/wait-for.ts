@@ -1,12 +1,24 @@
 // ?waitFor=<position> on reads: wait (bounded) until the projections have
 // processed that write; if they have not by then, answer anyway and say so.
+import { Inject, Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { ProjectionRunner } from './projection-runner';
 
 export const WAIT_FOR_DEFAULT_MS = 5_000;
+export const PROJECTION_RUNNER = Symbol('PROJECTION_RUNNER');
 
 export async function waitForPosition(runner: ProjectionRunner, waitFor: string | undefined, res: Response): Promise<void> {
   if (waitFor === undefined) return;
   const reached = await runner.waitFor(Number(waitFor), WAIT_FOR_DEFAULT_MS);
   if (!reached) res.setHeader('X-Data-Stale', `projections have not reached position ${waitFor} within ${WAIT_FOR_DEFAULT_MS} ms`);
+}
+
+/** What a read endpoint injects to honour ?waitFor=. */
+@Injectable()
+export class WaitForProjections {
+  constructor(@Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner) {}
+
+  waitFor(position: string | undefined, res: Response): Promise<void> {
+    return waitForPosition(this.runner, position, res);
+  }
 }

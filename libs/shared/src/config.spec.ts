@@ -22,7 +22,12 @@ describe('configuration', () => {
       SLA_TIER_FACTORS: 'VIP=0.75,SUPREME=0.5,GOLD=1',
     });
     expect(config).toEqual({
-      marketingCapPerMonth: 5,
+      marketingCapsByStage: { ACTIVE: 5, SILENT: 5, SLEEPING: 1, LOST: 0 },
+      clockSkewMs: 300_000,
+      activationHorizonYears: 5,
+      idempotencyClaimTtlMs: 60_000,
+      projectionFailAfter: 5,
+      projectionRetryMaxMs: 30_000,
       slaHours: { FEEDBACK: 72, NORMAL: 24, URGENT: 3, CRITICAL: 2, RED_ALERT: 0.5 },
       slaTierFactors: { VIP: 0.75, SUPREME: 0.5, GOLD: 1 },
       port: 8080,
@@ -33,6 +38,11 @@ describe('configuration', () => {
       shopCurrency: 'EUR',
       logLevel: 'debug',
     });
+  });
+
+  it('takes the marketing caps per lifecycle stage, over DOMAIN.md\'s defaults', () => {
+    expect(loadConfig({}).marketingCapsByStage).toEqual({ ACTIVE: 3, SILENT: 3, SLEEPING: 1, LOST: 0 });
+    expect(loadConfig({ MARKETING_CAPS: 'SLEEPING=2, LOST=1' }).marketingCapsByStage).toEqual({ ACTIVE: 3, SILENT: 3, SLEEPING: 2, LOST: 1 });
   });
 
   it('treats empty values as unset', () => {
@@ -50,6 +60,10 @@ describe('configuration', () => {
     [{ SHOP_CURRENCY: 'XYZ' }, /SHOP_CURRENCY/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
     [{ MARKETING_CAP_PER_MONTH: '-1' }, /MARKETING_CAP_PER_MONTH/],
+    [{ MARKETING_CAPS: 'DORMANT=1' }, /MARKETING_CAPS must look like/],
+    [{ MARKETING_CAPS: 'LOST=-1' }, /MARKETING_CAPS/],
+    [{ CLOCK_SKEW_SECONDS: 'soon' }, /CLOCK_SKEW_SECONDS must be a whole number/],
+    [{ ACTIVATION_HORIZON_YEARS: '1000' }, /ACTIVATION_HORIZON_YEARS/],
     [{ SLA_HOURS: 'SOON=1' }, /SLA_HOURS must look like/],
     [{ SLA_HOURS: 'URGENT=0' }, /SLA_HOURS/],
     [{ SLA_TIER_FACTORS: 'VIP=2' }, /SLA_TIER_FACTORS must look like/],

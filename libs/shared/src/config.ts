@@ -13,13 +13,27 @@ export interface AppConfig {
   shopTimezone: string;
   shopCurrency: string;
   logLevel: LogLevel;
-  /** Marketing contacts allowed per customer per calendar month. */
-  marketingCapPerMonth: number;
   /** Respond-by hours per complaint priority, over DOMAIN.md's defaults. */
   slaHours: Record<string, number>;
   /** Respond-by hours are multiplied by these for customers of a tier (a tier privilege). */
   slaTierFactors: Record<string, number>;
+  /** How far in the future a business time (occurredAt) may lie: the callers' clocks are not ours. */
+  clockSkewMs: number;
+  /** How many years ahead a rule set may be activated. */
+  activationHorizonYears: number;
+  /** Marketing contacts per customer per calendar month by lifecycle stage (DOMAIN.md contact policy). */
+  marketingCapsByStage: Record<MarketingStage, number>;
+  /** An Idempotency-Key claim older than this with no answer is taken to be left by a crashed process. */
+  idempotencyClaimTtlMs: number;
+  /** Failures in a row after which a projection shows as failed (and readiness fails). */
+  projectionFailAfter: number;
+  /** Longest wait between retries of a failing projection batch. */
+  projectionRetryMaxMs: number;
 }
+
+export const MARKETING_STAGES = ['ACTIVE', 'SILENT', 'SLEEPING', 'LOST'] as const;
+export type MarketingStage = (typeof MARKETING_STAGES)[number];
+export const DEFAULT_MARKETING_CAPS: Readonly<Record<MarketingStage, number>> = { ACTIVE: 3, SILENT: 3, SLEEPING: 1, LOST: 0 };
 
 export const DEFAULT_SLA_HOURS: Readonly<Record<string, number>> = { FEEDBACK: 72, NORMAL: 24, URGENT: 4, CRITICAL: 2, RED_ALERT: 1 };
 
@@ -86,6 +100,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     slaTierFactors[key] = Number(factor);
   }
 
+  const whole = (key: string, fallback: string, max: number): number => {
+    const raw = value(key) ?? fallback;
+    if (!/^\d{1,7}$/.test(raw) || Number(raw) > max) throw new ConfigError(`${key} must be a whole number from 0 to ${max}, got "${raw}"`);
+    return Number(raw);
+  };
+  const marketingCapsByStage = { ...DEFAULT_MARKETING_CAPS, ...(value('MARKETING_CAP_PER_MONTH') !== undefined ? { ACTIVE: Number(cap), SILENT: Number(cap) } : {}) };
+  for (const part of (value('MARKETING_CAPS') ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [key, n] = part.split('=').map((p) => p.trim());
+    if (!(MARKETING_STAGES as readonly string[]).includes(key ?? '') || !/^\d{1,4}$/.test(n ?? '')) {
+      throw new ConfigError(`MARKETING_CAPS must look like "ACTIVE=3,SILENT=3,SLEEPING=1,LOST=0" with stages ${MARKETING_STAGES.join(', ')}, got "${part}"`);
+    }
+    marketingCapsByStage[key as MarketingStage] = Number(n);
+  }
   return {
     port: Number(port),
     dataDir: path.resolve(value('DATA_DIR') ?? './data'),
@@ -94,9 +121,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shopTimezone,
     shopCurrency,
     logLevel,
-    marketingCapPerMonth: Number(cap),
     slaHours,
     slaTierFactors,
+    clockSkewMs: whole('CLOCK_SKEW_SECONDS', '300', 86_400) * 1000,
+    activationHorizonYears: whole('ACTIVATION_HORIZON_YEARS', '5', 100),
+    marketingCapsByStage,
+    idempotencyClaimTtlMs: whole('IDEMPOTENCY_CLAIM_TTL_SECONDS', '60', 86_400) * 1000,
+    projectionFailAfter: Math.max(1, whole('PROJECTION_FAIL_AFTER', '5', 1000)),
+    projectionRetryMaxMs: Math.max(10, whole('PROJECTION_RETRY_MAX_MS', '30000', 3_600_000)),
   };
 }
 

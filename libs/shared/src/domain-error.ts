@@ -2,6 +2,7 @@
 // to its own codes in one place (REST: problem+json status; GraphQL: extensions.code).
 
 export type DomainErrorKind =
+  | 'invalid' // 400: the input is well-formed but not acceptable (a date too far ahead, a refund of 0)
   | 'not_found' // 404
   | 'conflict' // 409: already exists, used by another
   | 'stale' // 412: If-Match does not match the stream version
@@ -20,6 +21,7 @@ export class DomainError extends Error {
   }
 }
 
+export const invalid = (code: string, message: string, details?: Record<string, unknown>) => new DomainError('invalid', code, message, details);
 export const notFound = (code: string, message: string, details?: Record<string, unknown>) => new DomainError('not_found', code, message, details);
 export const conflict = (code: string, message: string, details?: Record<string, unknown>) => new DomainError('conflict', code, message, details);
 export const refused = (code: string, message: string, details?: Record<string, unknown>) => new DomainError('rule', code, message, details);

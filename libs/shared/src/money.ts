@@ -42,9 +42,31 @@ export function parseAmount(decimal: string, currency: string): number {
   return minor;
 }
 
-/** 12345 in CNY -> "123.45"; negative amounts keep their sign. */
-export function formatAmount(minor: number, currency: string): string {
+/** Unit prices are kept in 1/10,000 of the minor unit: wholesale prices below a cent stay exact. */
+export const UNIT_PRICE_SCALE = 10_000;
+const EXTRA_PRICE_DIGITS = 4;
+
+/** "0.001" in GBP -> 1000 (ten-thousandths of a penny): at most the currency's minor digits + 4 decimals. */
+export function parseUnitPrice(decimal: string, currency: string): number {
+  const digits = minorDigits(currency) + EXTRA_PRICE_DIGITS;
+  const match = /^(\d{1,12})(?:\.(\d+))?$/.exec(decimal);
+  if (!match || (match[2] ?? '').length > digits) {
+    throw new InvalidMoneyError(`unitPrice must be a decimal string with at most ${digits} decimals for ${currency}, got "${decimal}"`);
+  }
+  const scaled = Number(match[1]) * 10 ** digits + Number((match[2] ?? '').padEnd(digits, '0') || '0');
+  if (!Number.isSafeInteger(scaled)) throw new InvalidMoneyError(`unitPrice ${decimal} is too large`);
+  return scaled;
+}
+
+/** A scaled unit price as a decimal string without trailing zeros beyond the minor digits: 1000 GBP -> "0.001". */
+export function formatUnitPrice(scaled: number, currency: string): string {
+  const exact = formatAmount(scaled, currency, minorDigits(currency) + EXTRA_PRICE_DIGITS);
   const digits = minorDigits(currency);
+  return digits === 0 ? exact.replace(/\.?0+$/, '') : exact.replace(new RegExp(`(\\.\\d{${digits}}\\d*?)0+$`), '$1');
+}
+
+/** 12345 in CNY -> "123.45"; negative amounts keep their sign. */
+export function formatAmount(minor: number, currency: string, digits = minorDigits(currency)): string {
   const sign = minor < 0 ? '-' : '';
   const abs = String(Math.abs(minor));
   if (digits === 0) return sign + abs;

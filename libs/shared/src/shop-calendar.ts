@@ -13,8 +13,17 @@ export function shopMonth(instant: Date, timeZone: string): string {
   return shopDate(instant, timeZone).slice(0, 7);
 }
 
-/** Strict ISO 8601 instant with a time and an offset (Z or +hh:mm). */
+/** Dates at the edges lie in these years: the calendar arithmetic below is exact there. */
+export const FIRST_YEAR = 1900;
+export const LAST_YEAR = 9999;
+/** What a date past 9999-12-31 becomes: after every date, so never "on or before" an as-of date. */
+export const BEYOND_CALENDAR = '9999-99-99';
+
+const inYears = (y: number) => y >= FIRST_YEAR && y <= LAST_YEAR;
+
+/** Strict ISO 8601 instant with a time and an offset (Z or +hh:mm), in the years 1900-9999. */
 export function parseInstant(value: string): Date | undefined {
+  if (!inYears(Number(value.slice(0, 4)))) return undefined;
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return undefined;
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return undefined;
@@ -25,10 +34,11 @@ export function parseInstant(value: string): Date | undefined {
   return date;
 }
 
-/** Strict calendar date "YYYY-MM-DD". */
+/** Strict calendar date "YYYY-MM-DD" in the years 1900-9999. */
 export function isCalendarDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
   const [y, m, d] = value.split('-').map(Number);
+  if (!inYears(y)) return false;
   const date = new Date(Date.UTC(y, m - 1, d));
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
@@ -67,7 +77,8 @@ export function daysBetween(a: string, b: string): number {
 /** The date `days` days after (or before, when negative) a calendar date. */
 export function addDays(date: string, days: number): string {
   const [y, m, d] = parts(date);
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+  const result = new Date(Date.UTC(y, m - 1, d + days));
+  return result.getUTCFullYear() > LAST_YEAR ? BEYOND_CALENDAR : result.toISOString().slice(0, 10);
 }
 
 /**
@@ -80,6 +91,7 @@ export function monthsAfter(date: string, months: number): string {
   const index = y * 12 + (m - 1) + months;
   const year = Math.floor(index / 12);
   const month = (index % 12) + 1;
+  if (year > LAST_YEAR) return BEYOND_CALENDAR;
   let candidate = `${pad(year, 4)}-${pad(month)}-${pad(Math.min(d, daysInMonth(year, month)))}`;
   while (minusMonths(addDays(candidate, -1), months) >= date) candidate = addDays(candidate, -1);
   while (minusMonths(candidate, months) < date) candidate = addDays(candidate, 1);

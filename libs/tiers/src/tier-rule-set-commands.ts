@@ -3,11 +3,11 @@
 // and a tier answer must never lag an activation).
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { APP_CONFIG, AppConfig, eventMetadata, nameUuid, RequestContext, requestEventId } from '@crm/shared';
+import { APP_CONFIG, AppConfig, eventMetadata, nameUuid, RequestContext, requestEventId, shopDate } from '@crm/shared';
 import { CommandResult, EVENT_STORE, EventStore, handleCommand, RecordedEvent } from '@crm/event-store';
 import { decide, sameAsEarlier, TierRuleSetCommand } from './business-logic';
 import { DEFAULT_SCHEDULE, RuleSchedule, ScheduledRuleSet } from './tier-history';
-import { evolve, initialTierRuleSets, TIER_RULES_STREAM, TierRuleSetEvent, TierRuleSets } from './tier-rule-set';
+import { decodeTierRuleSetEvent, evolve, initialTierRuleSets, TIER_RULES_STREAM, TierRuleSetEvent, TierRuleSets } from './tier-rule-set';
 import { DEFAULT_RULE_SET, TierRuleSet } from './tier-rules';
 
 export class ExecuteTierRuleSetCommand extends Command<CommandResult> {
@@ -30,11 +30,11 @@ export class TierRuleSetCommandHandler implements ICommandHandler<ExecuteTierRul
     return handleCommand<TierRuleSets, TierRuleSetEvent>(
       this.store,
       TIER_RULES_STREAM,
-      { initialState: initialTierRuleSets, evolve },
-      (state) => decide(command, state, { shopCurrency: this.config.shopCurrency }),
+      { initialState: initialTierRuleSets, evolve, decode: decodeTierRuleSetEvent },
+      (state) => decide(command, state, { shopCurrency: this.config.shopCurrency, today: shopDate(new Date(), this.config.shopTimezone), horizonYears: this.config.activationHorizonYears }),
       {
         ifMatch: context.ifMatch,
-        metadata: eventMetadata(context, 'api', new Date()),
+        metadata: eventMetadata(context, 'api'),
         // A rule set id is published once: its event id is named by it.
         eventId: (event, i) => (event.type === 'TierRuleSetPublished' ? nameUuid(`tier-rule-set:${event.data.ruleSet.id}`) : requestEventId(context, TIER_RULES_STREAM, i)),
         sameAsEarlier: sameAsEarlier(command),
@@ -61,7 +61,7 @@ export function tierRuleSetsView(events: readonly RecordedEvent[]): TierRuleSets
   const published = new Map<string, PublishedRuleSet>([[DEFAULT_RULE_SET.id, { ruleSet: DEFAULT_RULE_SET, publishedAt: null, publishedBy: null, activations: [] }]]);
   const schedule: ScheduledRuleSet[] = [...DEFAULT_SCHEDULE];
   for (const recorded of events) {
-    const event = recorded as unknown as TierRuleSetEvent;
+    const event = decodeTierRuleSetEvent(recorded);
     const actor = typeof recorded.metadata.actor === 'string' ? recorded.metadata.actor : null;
     if (event.type === 'TierRuleSetPublished') {
       published.set(event.data.ruleSet.id, { ruleSet: event.data.ruleSet, publishedAt: recorded.recordedAt.toISOString(), publishedBy: actor, activations: [] });

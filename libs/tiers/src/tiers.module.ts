@@ -5,6 +5,7 @@ import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TierRuleSetCommandHandler } from './tier-rule-set-commands';
 import { TierRuleSetsController } from './tier-rule-sets.controller';
+import { TierRuleSetsService } from './tier-rule-sets.service';
 
 @Module({})
 export class TiersModule {
@@ -14,7 +15,8 @@ export class TiersModule {
       module: TiersModule,
       imports: [CqrsModule, factsFrom],
       controllers: [TierRuleSetsController],
-      providers: [TierRuleSetCommandHandler],
+      providers: [TierRuleSetCommandHandler, TierRuleSetsService],
+      exports: [TierRuleSetsService],
     };
   }
 }

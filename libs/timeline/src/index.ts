@@ -1,4 +1,4 @@
-export * from './timeline.projector';
-export * from './timeline.controller';
-export * from './timeline.module';
-export * from './derived-changes';
+// The timeline slice's public face: its projector (and migrations), the query, the module.
+export { TimelineProjector, timelineMigrations } from './timeline.projector';
+export { TimelineQuery } from './timeline-query/timeline.query';
+export { TimelineModule } from './timeline.module';

@@ -1,6 +1,8 @@
-// The timeline capability: its REST read (the projector is run by ProjectionsModule).
+// The timeline capability: its query and REST read (the projector is run by ProjectionsModule).
 import { Module } from '@nestjs/common';
+import { CustomersModule } from '@crm/customers';
+import { TimelineQuery } from './timeline-query/timeline.query';
 import { TimelineController } from './timeline.controller';
 
-@Module({ controllers: [TimelineController] })
+@Module({ imports: [CustomersModule], controllers: [TimelineController], providers: [TimelineQuery], exports: [TimelineQuery] })
 export class TimelineModule {}

@@ -2,7 +2,7 @@
 // complaints, with who, when it happened, when it was recorded and why
 // (correlation, causation). Rows are keyed by global position: immutable.
 import type { Migration, SqlExecutor } from '@crm/database';
-import type { RecordedEvent } from '@crm/event-store';
+import { businessTime, type RecordedEvent } from '@crm/event-store';
 import { Columns, insertRows, type Projector } from '@crm/projections';
 
 export const timelineMigrations: Migration[] = [
@@ -67,7 +67,7 @@ export class TimelineProjector implements Projector {
           stream_version: e.streamVersion,
           event_id: e.id,
           type: e.type,
-          occurred_at: String(m.occurredAt ?? e.recordedAt.toISOString()),
+          occurred_at: businessTime(e),
           recorded_at: e.recordedAt.toISOString(),
           actor: m.actor ?? null,
           correlation_id: m.correlationId ?? null,

@@ -1,17 +1,12 @@
-// JSON bodies: bounded size, strict JSON, no U+0000 anywhere, and parse
-// failures answered as problem+json (400, 413, 415) before any route runs.
+// JSON bodies: bounded size, strict JSON, bounded depth, storable text and
+// no prototype keys anywhere; failures answered as problem+json (400, 413,
+// 415) before any route runs.
 import type { INestApplication } from '@nestjs/common';
 import express, { NextFunction, Request, Response } from 'express';
 import { correlationIdOf, problem, sendProblem } from '@crm/shared';
+import { inspectBody } from './inspect-body';
 
 export const BODY_LIMIT = '64kb';
-
-function containsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (Array.isArray(value)) return value.some(containsNul);
-  if (value && typeof value === 'object') return Object.entries(value).some(([k, v]) => k.includes('\u0000') || containsNul(v));
-  return false;
-}
 
 export function useHttpBasics(app: INestApplication): void {
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -36,7 +31,8 @@ export function useHttpBasics(app: INestApplication): void {
     next(error);
   });
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.body !== undefined && containsNul(req.body)) return sendProblem(res, problem(400, 'InvalidText', 'text must not contain U+0000'));
+    const bad = inspectBody(req.query) ?? (req.body !== undefined ? inspectBody(req.body) : undefined);
+    if (bad) return sendProblem(res, problem(400, bad.code, bad.detail));
     if (['POST', 'PUT', 'PATCH'].includes(req.method) && req.body !== undefined && (typeof req.body !== 'object' || Array.isArray(req.body) || req.body === null)) {
       return sendProblem(res, problem(400, 'InvalidBody', 'the body must be a JSON object'));
     }

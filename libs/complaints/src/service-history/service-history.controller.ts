@@ -1,16 +1,15 @@
 // Service history reads: GET /complaints (filtered list, newest first) and
 // GET /metrics/service (quality figures per agent and priority).
-import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
-import { SQL_CLIENT, SqlClient } from '@crm/database';
-import { PROJECTION_RUNNER, ProjectionRunner, waitForPosition } from '@crm/projections';
-import { addDays, ApiRead, APP_CONFIG, AppConfig, IsCalendarDate, IsKey, refused, shopDate, IsPosition } from '@crm/shared';
+import { WaitForProjections } from '@crm/projections';
+import { ApiRead, IsCalendarDate, IsKey, ReadQuery } from '@crm/shared';
 import { PRIORITIES } from '../complaint';
-import { listComplaints, serviceFigures } from './service-history.query';
+import { ComplaintsService } from '../complaints.service';
 
-class ComplaintListQuery {
+class ComplaintListQuery extends ReadQuery {
   @IsOptional() @IsIn(['open', 'resolved']) status?: 'open' | 'resolved';
   @IsOptional() @IsIn(PRIORITIES) priority?: string;
   @IsOptional() @IsString() @IsKey() agent?: string;
@@ -18,22 +17,19 @@ class ComplaintListQuery {
   @IsOptional() @IsUUID() customerId?: string;
   @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,300}$/, { message: 'cursor must be a cursor this API gave out' }) cursor?: string;
   @IsOptional() @Matches(/^([1-9]\d?|[1-4]\d\d|500)$/, { message: 'limit must be 1-500' }) limit?: string;
-  @IsOptional() @IsPosition() waitFor?: string;
 }
 
-class ServiceMetricsQuery {
+class ServiceMetricsQuery extends ReadQuery {
   @IsOptional() @IsCalendarDate() from?: string;
   @IsOptional() @IsCalendarDate() to?: string;
-  @IsOptional() @IsPosition() waitFor?: string;
 }
 
 @ApiTags('complaints')
 @Controller()
 export class ServiceHistoryController {
   constructor(
-    @Inject(SQL_CLIENT) private readonly sql: SqlClient,
-    @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly complaints: ComplaintsService,
+    private readonly projections: WaitForProjections,
   ) {}
 
   @Get('complaints')
@@ -47,16 +43,15 @@ export class ServiceHistoryController {
   @ApiQuery({ name: 'limit', required: false, description: '1-500, default 50' })
   @ApiQuery({ name: 'waitFor', required: false, description: 'a write position to wait for (at most 5 s)' })
   async list(@Query() q: ComplaintListQuery, @Res({ passthrough: true }) res: Response) {
-    await waitForPosition(this.runner, q.waitFor, res);
-    return listComplaints(this.sql, {
+    await this.projections.waitFor(q.waitFor, res);
+    return this.complaints.list({
       status: q.status,
       priority: q.priority,
       agent: q.agent,
       breached: q.breached === undefined ? undefined : q.breached === 'true',
-      customerId: q.customerId?.toLowerCase(),
+      customerId: q.customerId,
       cursor: q.cursor,
       limit: Number(q.limit ?? 50),
-      now: new Date(),
     });
   }
 
@@ -65,10 +60,7 @@ export class ServiceHistoryController {
   @ApiQuery({ name: 'from', required: false, description: 'complaints opened on or after this date (default 30 days before to)' })
   @ApiQuery({ name: 'to', required: false, description: 'complaints opened on or before this date (default today)' })
   async metrics(@Query() q: ServiceMetricsQuery, @Res({ passthrough: true }) res: Response) {
-    await waitForPosition(this.runner, q.waitFor, res);
-    const to = q.to ?? shopDate(new Date(), this.config.shopTimezone);
-    const from = q.from ?? addDays(to, -29);
-    if (from > to) throw refused('InvalidPeriod', `from (${from}) is after to (${to})`);
-    return serviceFigures(this.sql, from, to, new Date());
+    await this.projections.waitFor(q.waitFor, res);
+    return this.complaints.figures(q.from, q.to);
   }
 }

@@ -2,10 +2,10 @@
 // first response, resolution and reopen count, for the complaint list and
 // the service quality figures (per agent, per priority).
 import type { Migration, SqlExecutor } from '@crm/database';
-import type { RecordedEvent } from '@crm/event-store';
+import { businessTime, type RecordedEvent } from '@crm/event-store';
 import type { Projector } from '@crm/projections';
 import { AppConfig, shopDate } from '@crm/shared';
-import { ComplaintEvent } from '../complaint';
+import { decodeComplaintEvent } from '../complaint';
 
 export const serviceHistoryMigrations: Migration[] = [
   {
@@ -40,7 +40,6 @@ CREATE INDEX rm_complaints_open_deadline ON rm_complaints (respond_by) WHERE fir
   },
 ];
 
-const occurredAt = (e: RecordedEvent) => String(e.metadata.occurredAt ?? e.recordedAt.toISOString());
 
 export class ServiceHistoryProjector implements Projector {
   readonly name = 'service-history';
@@ -51,8 +50,8 @@ export class ServiceHistoryProjector implements Projector {
   async apply(events: readonly RecordedEvent[], tx: SqlExecutor): Promise<void> {
     for (const recorded of events) {
       if (!recorded.streamId.startsWith('complaint-')) continue;
-      const event = recorded as unknown as ComplaintEvent;
-      const at = occurredAt(recorded);
+      const event = decodeComplaintEvent(recorded);
+      const at = businessTime(recorded);
       const id = event.data.complaintId;
       const v = recorded.streamVersion;
       // Every update is guarded by the stream version: applying an event twice changes nothing.

@@ -4,7 +4,7 @@
 // can be checked by hand.
 import type { SqlClient } from '@crm/database';
 import { lifecycleAsOf } from '@crm/lifecycle';
-import { addDays, formatAmount, minusMonths } from '@crm/shared';
+import { addDays, formatAmount, minusMonths, UNIT_PRICE_SCALE } from '@crm/shared';
 import { RuleSchedule, tierOnFast } from '@crm/tiers';
 import { scanCustomerFacts } from '../customer-list/customer-list.query';
 
@@ -148,10 +148,11 @@ async function salesComposition(sql: SqlClient, from: string, asOf: string): Pro
       WHERE p.occurred_on > $1::date AND p.occurred_on <= $2::date GROUP BY 1 ORDER BY 1`,
     [from, asOf],
   );
-  // Item lines (quantity x unit price); a purchase without items counts whole under "(no items)".
+  // Item lines (quantity x unit price, in 1/10,000 of the minor unit, rounded half away from zero to the minor unit once per
+  // category; rows projected before unitPriceScaled carry unitPriceMinor); a purchase without items counts whole under "(no items)".
   const categories = await sql.query<{ key: string; customers: string | number; s: string | number }>(
     `SELECT coalesce(i.value->>'category', '(uncategorized)') AS key, count(DISTINCT p.customer_id) AS customers,
-            sum((i.value->>'quantity')::bigint * (i.value->>'unitPriceMinor')::bigint) AS s
+            round(sum((i.value->>'quantity')::numeric * coalesce((i.value->>'unitPriceScaled')::numeric, (i.value->>'unitPriceMinor')::numeric * ${UNIT_PRICE_SCALE})) / ${UNIT_PRICE_SCALE}) AS s
        FROM rm_customer_purchases p CROSS JOIN LATERAL jsonb_array_elements(p.items) AS i(value)
       WHERE p.occurred_on > $1::date AND p.occurred_on <= $2::date GROUP BY 1
      UNION ALL

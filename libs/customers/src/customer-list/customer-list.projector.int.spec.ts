@@ -19,7 +19,7 @@ for (const database of testDatabases()) {
       const h = new History();
       h.add(s, 'CustomerRegistered', { customerId: id, customerRef: 'P-1', profile: { name: 'Lin', region: { province: '浙江', city: '杭州' } } }, '2024-01-01T00:00:00.000Z');
       h.add(s, 'CustomerProfileUpdated', { customerId: id, changes: { region: { city: '宁波' } } }, '2024-01-02T00:00:00.000Z');
-      h.add(s, 'PurchaseRecorded', { customerId: id, orderId: 'O-1', amountMinor: 600_00, currency: 'CNY', items: [{ sku: 'D', category: 'dresses', quantity: 1, unitPriceMinor: 600_00 }] }, '2024-03-31T16:30:00.000Z');
+      h.add(s, 'PurchaseRecorded', { customerId: id, orderId: 'O-1', amountMinor: 600_00, currency: 'CNY', items: [{ sku: 'D', category: 'dresses', quantity: 1, unitPriceScaled: 600_00_0000 }] }, '2024-03-31T16:30:00.000Z');
       h.add(s, 'PurchaseRecorded', { customerId: id, orderId: 'O-2', amountMinor: 0, currency: 'CNY', items: [] }, '2024-02-01T10:00:00.000Z');
       h.add(s, 'RefundRecorded', { customerId: id, refundId: 'R-1', orderId: 'O-1', amountMinor: 100_00, currency: 'CNY' }, '2024-04-02T10:00:00.000Z');
       h.add(s, 'CustomerTagged', { customerId: id, tag: 'south' }, '2024-04-03T10:00:00.000Z');
@@ -51,7 +51,7 @@ for (const database of testDatabases()) {
       });
       // The date of a fact is its occurredAt's date in the shop's zone (00:30 in Shanghai is April 1st).
       expect(await rows(sql, 'SELECT order_id, occurred_on::text AS on, amount_minor::int AS amount, items FROM rm_customer_purchases WHERE customer_id = $1 ORDER BY order_id', [id])).toEqual([
-        { order_id: 'O-1', on: '2024-04-01', amount: 600_00, items: [{ sku: 'D', category: 'dresses', quantity: 1, unitPriceMinor: 600_00 }] },
+        { order_id: 'O-1', on: '2024-04-01', amount: 600_00, items: [{ sku: 'D', category: 'dresses', quantity: 1, unitPriceScaled: 600_00_0000 }] },
         { order_id: 'O-2', on: '2024-02-01', amount: 0, items: [] },
       ]);
       expect(await rows(sql, 'SELECT refund_id, order_id, occurred_on::text AS on, amount_minor::int AS amount FROM rm_customer_refunds WHERE customer_id = $1', [id])).toEqual([

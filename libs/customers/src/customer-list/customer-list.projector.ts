@@ -2,10 +2,10 @@
 // consent, running totals) plus the dated purchase and refund facts that
 // as-of answers (tier, lifecycle, spend on a date) are computed from.
 import type { Migration, SqlExecutor } from '@crm/database';
-import type { RecordedEvent } from '@crm/event-store';
+import { businessTime, type RecordedEvent } from '@crm/event-store';
 import { Columns, insertRows, type Projector } from '@crm/projections';
 import { AppConfig, shopDate } from '@crm/shared';
-import { CustomerEvent } from '../customer';
+import { decodeCustomerEvent } from '../customer';
 
 export const customerListMigrations: Migration[] = [
   {
@@ -74,7 +74,6 @@ CREATE INDEX rm_customer_contacts_on ON rm_customer_contacts (occurred_on);`,
   },
 ];
 
-const occurredAt = (e: RecordedEvent) => String(e.metadata.occurredAt ?? e.recordedAt.toISOString());
 
 /** A row of rm_customers, as the projector folds it (times as ISO strings). */
 export interface CustomerRow {
@@ -159,8 +158,8 @@ export class CustomerListProjector implements Projector {
     const contacts: object[] = [];
 
     for (const recorded of mine) {
-      const event = recorded as unknown as CustomerEvent;
-      const at = occurredAt(recorded);
+      const event = decodeCustomerEvent(recorded);
+      const at = businessTime(recorded);
       const on = shopDate(new Date(at), this.config.shopTimezone);
       const id = event.data.customerId;
       const row = rows.get(id);

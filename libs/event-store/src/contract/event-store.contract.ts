@@ -146,9 +146,11 @@ export function eventStoreContract(name: string, open: () => Promise<StoreUnderT
         const events = [event(), event()];
         const first = await store.append(s, events, 'noStream');
         const retry = await store.append(s, events, 'noStream');
-        expect(retry).toEqual(first);
+        expect(retry).toMatchObject(first);
         const retryAny = await store.append(s, events, 'any');
-        expect(retryAny).toEqual(first);
+        expect(retryAny).toMatchObject(first);
+        // An adapter that can tell says that nothing was written (the command path decides again then).
+        if (store.adapter !== 'eventstoredb') expect([retry.replayed, retryAny.replayed, first.replayed]).toEqual([true, true, undefined]);
         expect(await store.readStream(s)).toHaveLength(2);
       });
 

@@ -15,7 +15,7 @@ export interface Problem {
   [extension: string]: unknown;
 }
 
-const STATUS_BY_KIND: Record<DomainErrorKind, number> = { not_found: 404, conflict: 409, stale: 412, rule: 422 };
+const STATUS_BY_KIND: Record<DomainErrorKind, number> = { invalid: 400, not_found: 404, conflict: 409, stale: 412, rule: 422 };
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
   404: 'Not Found',

@@ -53,8 +53,8 @@ export class InvalidHeaderError extends Error {
 export const Ctx = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestContext => requestContext(ctx.switchToHttp().getRequest<Request>()));
 
 /** The metadata every event of a request carries. */
-export function eventMetadata(ctx: RequestContext, source: 'api' | 'import' | 'system', occurredAt: Date) {
-  return { actor: ctx.actor, correlationId: ctx.correlationId, causationId: ctx.causationId, source, occurredAt: occurredAt.toISOString() };
+export function eventMetadata(ctx: RequestContext, source: 'api' | 'import' | 'system') {
+  return { actor: ctx.actor, correlationId: ctx.correlationId, causationId: ctx.causationId, source };
 }
 
 /** An event id for the i-th event a request writes to a stream: derived from the Idempotency-Key, so a retry writes nothing new. */

@@ -1,8 +1,10 @@
 // Field rules shared by the slices' request DTOs: strict ISO 8601 instants,
 // decimal money strings, currency codes, and text without control characters.
-import { ValidateBy, ValidationOptions } from 'class-validator';
+import { BadRequestException, PipeTransform } from '@nestjs/common';
+import { IsOptional, ValidateBy, ValidateIf, ValidationOptions } from 'class-validator';
 import { isCalendarDate, parseInstant } from '../shop-calendar';
 import { isCurrencyCode } from '../money';
+import { textProblem } from '../text';
 
 export function IsInstant(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
@@ -57,27 +59,52 @@ export function IsCurrencyCode(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
-/** Printable text: no control characters (U+0000 included) other than newline and tab. */
+/** Free text as shops write it (any punctuation or script): non-blank, no control characters other than newline and tab, well-formed Unicode. */
 export function IsCleanText(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
       name: 'isCleanText',
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value) && value.trim().length > 0,
-        defaultMessage: (args) => `${args?.property} must be non-blank text without control characters`,
+        validate: (value: unknown) => typeof value === 'string' && textProblem(value) === undefined && value.trim().length > 0,
+        defaultMessage: (args) => `${args?.property} must be non-blank text without control characters or lone surrogates`,
       },
     },
     options,
   );
 }
 
-/** A key-like value: letters, digits and - _ . : / # (order ids, SKUs, refs, tags). */
+/** A unit price: a decimal string; up to the currency's minor digits + 4 decimals, checked when it is parsed. */
+export function IsUnitPrice(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isUnitPrice',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && /^\d{1,12}(\.\d{1,7})?$/.test(value),
+        defaultMessage: (args) => `${args?.property} must be a decimal string such as "199.00" or "0.001" (no sign, at most the currency's decimals + 4)`,
+      },
+    },
+    options,
+  );
+}
+
+const KEY = /^[\p{L}\p{N}][\p{L}\p{N}\-_.:/#@ ]{0,127}$/u;
+export const isKey = (value: unknown): value is string => typeof value === 'string' && KEY.test(value) && !/\s$/.test(value);
+
+/** A path segment that must be a key (see IsKey); anything else is a 400 before the route runs. */
+export const keyPipe = (name: string): PipeTransform<string, string> => ({
+  transform(value: string) {
+    if (!isKey(value)) throw new BadRequestException([`${name} must be 1-128 letters, digits or - _ . : / # @ (no leading or trailing space)`]);
+    return value;
+  },
+});
+
+/** A key-like value: letters, digits and - _ . : / # (order ids, refs, tags). */
 export function IsKey(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
       name: 'isKey',
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && /^[\p{L}\p{N}][\p{L}\p{N}\-_.:/#@ ]{0,127}$/u.test(value) && !/\s$/.test(value),
+        validate: (value: unknown) => isKey(value),
         defaultMessage: (args) => `${args?.property} must be 1-128 letters, digits or - _ . : / # @ (no leading or trailing space)`,
       },
     },
@@ -97,4 +124,15 @@ export function IsPosition(options?: ValidationOptions): PropertyDecorator {
     },
     options,
   );
+}
+
+/**
+ * The field may be left out, but not sent as null: unlike @IsOptional, null
+ * is checked by the field's own rules (and refused by them).
+ */
+export const Omittable = (): PropertyDecorator => ValidateIf((_, value) => value !== undefined);
+
+/** The query every read accepts: ?waitFor=<position> a write answered. */
+export class ReadQuery {
+  @IsOptional() @IsPosition() waitFor?: string;
 }

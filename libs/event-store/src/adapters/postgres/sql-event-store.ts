@@ -81,6 +81,7 @@ export class SqlEventStore implements EventStore {
           nextExpectedVersion: Number(existing[existing.length - 1].stream_version),
           positions,
           lastPosition: positions[positions.length - 1],
+          replayed: true,
         };
       }
       const current = await this.streamVersion(streamId);

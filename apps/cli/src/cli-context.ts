@@ -1,0 +1,29 @@
+// The application layer for CLI commands that write: a Nest application
+// context (no HTTP) with the same modules and command handlers as the API,
+// and the projections not running (the service projects).
+import { INestApplicationContext, Module, DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { CustomersModule } from '@crm/customers';
+import { DatabaseModule } from '@crm/database';
+import { EventStoreModule } from '@crm/event-store';
+import { ProjectionsModule } from '@crm/projections';
+import { AppConfig, ConfigModule } from '@crm/shared';
+import { allMigrations } from '../../api/src/migrations';
+import { allProjectors } from '../../api/src/projectors';
+
+@Module({})
+class CliModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(allMigrations), EventStoreModule, CqrsModule.forRoot(), ProjectionsModule.forRoot(allProjectors, false), CustomersModule],
+    };
+  }
+}
+
+export async function openCliContext(config: AppConfig): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: ['error'], abortOnError: false });
+  await app.init();
+  return app;
+}

@@ -1,0 +1,97 @@
+// The complaint capability's application layer, called by every transport:
+// opening a complaint (the customer must be known; their tier today fixes
+// the SLA factor), its steps, and the service history reads.
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { CustomersService } from '@crm/customers';
+import { SQL_CLIENT, SqlClient } from '@crm/database';
+import { CommandResult, EVENT_STORE, EventStore } from '@crm/event-store';
+import { addDays, APP_CONFIG, AppConfig, nameUuid, notFound, parseAmount, refused, RequestContext, shopDate } from '@crm/shared';
+import { ComplaintCommand } from './business-logic';
+import { Priority } from './complaint';
+import { ExecuteComplaintCommand } from './complaint-commands';
+import { ComplaintView, loadComplaintView } from './complaint-view';
+import { ComplaintFilter, listComplaints, serviceFigures } from './service-history/service-history.query';
+
+export interface OpenComplaintInput {
+  customerId: string;
+  subject: string;
+  description?: string;
+  channel: string;
+  priority: Priority;
+  agent: string;
+}
+
+export interface ResolveInput {
+  resolution: string;
+  compensation?: string;
+  currency?: string;
+}
+
+@Injectable()
+export class ComplaintsService {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly customers: CustomersService,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private run(complaintId: string, command: ComplaintCommand, ctx: RequestContext): Promise<CommandResult> {
+    return this.commands.execute(new ExecuteComplaintCommand(complaintId, command, ctx));
+  }
+
+  async open(input: OpenComplaintInput, ctx: RequestContext): Promise<{ complaintId: string; result: CommandResult }> {
+    const customerId = input.customerId.toLowerCase();
+    const customer = await this.customers.tierToday(customerId);
+    if (!customer) throw refused('UnknownCustomer', `customer ${input.customerId} is not registered`, { customerId: input.customerId });
+    const complaintId = ctx.idempotencyKey ? nameUuid(`complaint:${ctx.idempotencyKey}`) : randomUUID();
+    const result = await this.run(complaintId, { type: 'OpenComplaint', complaintId, ...input, customerId, occurredAt: new Date(), customerTier: customer.tier }, ctx);
+    return { complaintId, result };
+  }
+
+  assign(complaintId: string, agent: string, ctx: RequestContext) {
+    return this.run(complaintId, { type: 'AssignComplaint', agent }, ctx);
+  }
+
+  escalate(complaintId: string, priority: Priority, ctx: RequestContext) {
+    return this.run(complaintId, { type: 'EscalateComplaint', priority, occurredAt: new Date() }, ctx);
+  }
+
+  respond(complaintId: string, message: string, ctx: RequestContext) {
+    return this.run(complaintId, { type: 'RespondToComplaint', message, agent: ctx.actor }, ctx);
+  }
+
+  resolve(complaintId: string, input: ResolveInput, ctx: RequestContext) {
+    const currency = input.currency ?? this.config.shopCurrency;
+    const compensationMinor = input.compensation !== undefined ? parseAmount(input.compensation, currency) : undefined;
+    return this.run(complaintId, { type: 'ResolveComplaint', resolution: input.resolution, compensationMinor, currency: compensationMinor !== undefined ? currency : undefined }, ctx);
+  }
+
+  reopen(complaintId: string, reason: string | undefined, ctx: RequestContext) {
+    return this.run(complaintId, { type: 'ReopenComplaint', reason }, ctx);
+  }
+
+  rate(complaintId: string, satisfaction: number, comment: string | undefined, ctx: RequestContext) {
+    return this.run(complaintId, { type: 'RateComplaint', satisfaction, comment }, ctx);
+  }
+
+  async get(complaintId: string): Promise<ComplaintView> {
+    const view = await loadComplaintView(this.store, complaintId);
+    if (!view) throw notFound('ComplaintNotFound', `complaint ${complaintId} not found`);
+    return view;
+  }
+
+  list(filter: Omit<ComplaintFilter, 'now'>) {
+    return listComplaints(this.sql, { ...filter, customerId: filter.customerId?.toLowerCase(), now: new Date() });
+  }
+
+  figures(from?: string, to?: string) {
+    const until = to ?? shopDate(new Date(), this.config.shopTimezone);
+    const since = from ?? addDays(until, -29);
+    if (since > until) throw refused('InvalidPeriod', `from (${since}) is after to (${until})`);
+    return serviceFigures(this.sql, since, until, new Date());
+  }
+}

@@ -1,0 +1,69 @@
+// Whole-base figures as of a date: RFM segments and stickiness metrics.
+import { Inject, Injectable } from '@nestjs/common';
+import { SQL_CLIENT, SqlClient } from '@crm/database';
+import { EVENT_STORE, EventStore } from '@crm/event-store';
+import { APP_CONFIG, AppConfig, formatAmount, shopDate } from '@crm/shared';
+import { loadRuleSchedule } from '@crm/tiers';
+import { rfmAsOf } from './rfm.query';
+import { stickiness } from './stickiness.query';
+
+export const RFM_SEGMENTS = ['CHAMPIONS', 'AT_RISK_VALUABLE', 'LOYAL', 'NEW_OR_PROMISING', 'LOST_LOW_VALUE', 'SLIPPING', 'NEEDS_ATTENTION'] as const;
+
+export interface StickinessInput {
+  asOf?: string;
+  windowMonths?: number;
+  retentionDays?: number;
+  responseDays?: number;
+}
+
+@Injectable()
+export class AnalyticsService {
+  constructor(
+    @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private today() {
+    return shopDate(new Date(), this.config.shopTimezone);
+  }
+
+  /** Customers and net spend per segment; with `segment`, its first `limit` members by net spend. */
+  async segments(asOf = this.today(), segment?: string, limit = 100) {
+    const scores = await rfmAsOf(this.sql, asOf);
+    const currency = this.config.shopCurrency;
+    const bySegment = new Map<string, { customers: number; netSpendMinor: number }>();
+    for (const s of scores) {
+      const e = bySegment.get(s.segment) ?? { customers: 0, netSpendMinor: 0 };
+      e.customers++;
+      e.netSpendMinor += s.monetaryMinor;
+      bySegment.set(s.segment, e);
+    }
+    const answer = {
+      asOf,
+      customers: scores.length,
+      segments: RFM_SEGMENTS.map((name) => {
+        const e = bySegment.get(name) ?? { customers: 0, netSpendMinor: 0 };
+        return { segment: name, customers: e.customers, netSpend: formatAmount(e.netSpendMinor, currency) };
+      }),
+    };
+    if (segment === undefined) return answer;
+    const members = scores
+      .filter((s) => s.segment === segment)
+      .sort((a, b) => b.monetaryMinor - a.monetaryMinor || a.customerId.localeCompare(b.customerId))
+      .slice(0, limit)
+      .map(({ monetaryMinor, ...s }) => ({ ...s, monetary: formatAmount(monetaryMinor, currency) }));
+    return { ...answer, segment, members };
+  }
+
+  async stickiness(input: StickinessInput) {
+    return stickiness(this.sql, {
+      asOf: input.asOf ?? this.today(),
+      windowMonths: input.windowMonths ?? 3,
+      retentionDays: input.retentionDays ?? 30,
+      responseDays: input.responseDays ?? 30,
+      currency: this.config.shopCurrency,
+      schedule: await loadRuleSchedule(this.store),
+    });
+  }
+}

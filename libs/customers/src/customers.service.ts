@@ -1,0 +1,290 @@
+// The customer capability's application layer: every transport (REST, the
+// CLI, GraphQL) calls these and nothing else. Input arrives as edge values
+// (decimal strings, ISO 8601 times); amounts are parsed, ids derived and the
+// one command path is taken here; the rules themselves are the decider's.
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { SQL_CLIENT, SqlClient } from '@crm/database';
+import { CommandResult, EVENT_STORE, EventStore } from '@crm/event-store';
+import { Lifecycle, lifecycleAsOf, lifecycleMoves } from '@crm/lifecycle';
+import { APP_CONFIG, AppConfig, formatAmount, invalid, minusMonths, nameUuid, notFound, parseAmount, parseInstant, parseUnitPrice, refused, RequestContext, shopDate } from '@crm/shared';
+import { loadRuleSchedule, loadTierRuleSets, ruleSetOn, tierHistory, tierOn } from '@crm/tiers';
+import { rfmAsOf } from './analytics/rfm.query';
+import { ConsentChannel, ContactChannel, Profile, PurchaseItem } from './customer';
+import { CustomerCommand } from './business-logic';
+import { ExecuteCustomerCommand } from './customer-commands';
+import { CustomerHistory, loadCustomerHistory } from './customer-history';
+import { CustomerView, loadCustomerView } from './customer-view';
+import { listCustomers } from './customer-list/customer-list.query';
+
+/** The customer id of an external ref: name-based, so a ref maps to one stream and registering it twice conflicts. */
+export const customerIdForRef = (customerRef: string) => nameUuid(`customer-ref:${customerRef}`);
+
+export interface RegisterInput extends Profile {
+  customerRef?: string;
+  occurredAt?: string;
+}
+
+export interface PurchaseInput {
+  orderId: string;
+  occurredAt: string;
+  amount: string;
+  currency: string;
+  baseAmount?: string;
+  channel?: string;
+  items?: Array<{ sku: string; category?: string; quantity: number; unitPrice: string }>;
+}
+
+export interface RefundInput {
+  refundId: string;
+  orderId?: string;
+  occurredAt: string;
+  amount: string;
+  currency: string;
+  baseAmount?: string;
+  reason?: string;
+}
+
+export interface ContactInput {
+  kind: 'care' | 'marketing';
+  channel: ContactChannel;
+  occurredAt: string;
+  note?: string;
+  yearlyPromotion?: boolean;
+}
+
+export interface ListInput {
+  asOf?: string;
+  tier?: string;
+  lifecycle?: Lifecycle;
+  tag?: string;
+  region?: string;
+  cursor?: string;
+  limit?: number;
+  windowMonths?: number;
+}
+
+export interface Written<T> {
+  ids: T;
+  result: CommandResult;
+}
+
+/** An ISO instant the DTO already checked; refused again here for callers that are not REST. */
+function instant(value: string, field: string): Date {
+  const parsed = parseInstant(value);
+  if (!parsed) throw invalid('InvalidTime', `${field} must be an ISO 8601 date-time with an offset, e.g. 2024-05-31T10:00:00+08:00`);
+  return parsed;
+}
+
+/** Profile fields without the undefined ones (what the events store). */
+function profileOf(input: Profile): Profile {
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as Profile;
+}
+
+@Injectable()
+export class CustomersService {
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+  ) {}
+
+  private run(customerId: string, command: CustomerCommand | CustomerCommand[], ctx: RequestContext, source: 'api' | 'import' = 'api'): Promise<CommandResult> {
+    return this.commands.execute(new ExecuteCustomerCommand(customerId, command, ctx, source));
+  }
+
+  private today(): string {
+    return shopDate(new Date(), this.config.shopTimezone);
+  }
+
+  async register(input: RegisterInput, ctx: RequestContext): Promise<Written<{ customerId: string; customerRef: string | null }>> {
+    const { customerRef, occurredAt, ...profile } = input;
+    const customerId = customerRef ? customerIdForRef(customerRef) : ctx.idempotencyKey ? nameUuid(`register:${ctx.idempotencyKey}`) : randomUUID();
+    const when = occurredAt !== undefined ? instant(occurredAt, 'occurredAt') : undefined;
+    const result = await this.run(customerId, { type: 'RegisterCustomer', customerId, customerRef, profile: profileOf(profile), occurredAt: when }, ctx);
+    return { ids: { customerId, customerRef: customerRef ?? null }, result };
+  }
+
+  async updateProfile(customerId: string, changes: Profile, ctx: RequestContext): Promise<Written<{ customerId: string }>> {
+    return { ids: { customerId }, result: await this.run(customerId, { type: 'UpdateProfile', changes: profileOf(changes) }, ctx) };
+  }
+
+  purchaseCommand(input: PurchaseInput): Extract<CustomerCommand, { type: 'RecordPurchase' }> {
+    return {
+      type: 'RecordPurchase',
+      orderId: input.orderId,
+      amountMinor: parseAmount(input.amount, input.currency),
+      currency: input.currency,
+      baseAmountMinor: input.baseAmount !== undefined ? parseAmount(input.baseAmount, this.config.shopCurrency) : undefined,
+      channel: input.channel,
+      items: (input.items ?? []).map(
+        (i): PurchaseItem => ({ sku: i.sku, ...(i.category ? { category: i.category } : {}), quantity: i.quantity, unitPriceScaled: parseUnitPrice(i.unitPrice, input.currency) }),
+      ),
+      occurredAt: instant(input.occurredAt, 'occurredAt'),
+    };
+  }
+
+  refundCommand(input: RefundInput): Extract<CustomerCommand, { type: 'RecordRefund' }> {
+    return {
+      type: 'RecordRefund',
+      refundId: input.refundId,
+      orderId: input.orderId,
+      amountMinor: parseAmount(input.amount, input.currency),
+      currency: input.currency,
+      baseAmountMinor: input.baseAmount !== undefined ? parseAmount(input.baseAmount, this.config.shopCurrency) : undefined,
+      reason: input.reason,
+      occurredAt: instant(input.occurredAt, 'occurredAt'),
+    };
+  }
+
+  async recordPurchase(customerId: string, input: PurchaseInput, ctx: RequestContext): Promise<Written<{ customerId: string; orderId: string }>> {
+    return { ids: { customerId, orderId: input.orderId }, result: await this.run(customerId, this.purchaseCommand(input), ctx) };
+  }
+
+  async recordRefund(customerId: string, input: RefundInput, ctx: RequestContext): Promise<Written<{ customerId: string; refundId: string }>> {
+    return { ids: { customerId, refundId: input.refundId }, result: await this.run(customerId, this.refundCommand(input), ctx) };
+  }
+
+  /**
+   * One customer's history rows of an import, through the same command path:
+   * registered on the fly when the ref is new, then each row decided in order,
+   * all appended at once or none.
+   */
+  async importRows(customerRef: string, rows: Array<{ purchase: PurchaseInput } | { refund: RefundInput }>, profile: Profile, ctx: RequestContext): Promise<CommandResult> {
+    const customerId = customerIdForRef(customerRef);
+    const commands: CustomerCommand[] = rows.map((r) => ('purchase' in r ? this.purchaseCommand(r.purchase) : this.refundCommand(r.refund)));
+    const first = commands.reduce<Date | undefined>((min, c) => ('occurredAt' in c && c.occurredAt && (!min || c.occurredAt < min) ? c.occurredAt : min), undefined);
+    return this.run(customerId, [{ type: 'RegisterCustomer', customerId, customerRef, profile, occurredAt: first, ifNew: true }, ...commands], ctx, 'import');
+  }
+
+  async tag(customerId: string, tag: string, ctx: RequestContext): Promise<Written<{ customerId: string; tag: string }>> {
+    return { ids: { customerId, tag }, result: await this.run(customerId, { type: 'TagCustomer', tag }, ctx) };
+  }
+
+  async untag(customerId: string, tag: string, ctx: RequestContext): Promise<Written<{ customerId: string; tag: string }>> {
+    return { ids: { customerId, tag }, result: await this.run(customerId, { type: 'UntagCustomer', tag }, ctx) };
+  }
+
+  async changeConsent(customerId: string, consent: Partial<Record<ConsentChannel, boolean>>, ctx: RequestContext): Promise<Written<{ customerId: string }>> {
+    const given = Object.fromEntries(Object.entries(consent).filter(([, v]) => v !== undefined));
+    return { ids: { customerId }, result: await this.run(customerId, { type: 'ChangeConsent', consent: given }, ctx) };
+  }
+
+  async logContact(customerId: string, input: ContactInput, ctx: RequestContext): Promise<Written<{ customerId: string; contactId: string }>> {
+    const contactId = ctx.idempotencyKey ? nameUuid(`contact:${ctx.idempotencyKey}`) : randomUUID();
+    const occurredAt = instant(input.occurredAt, 'occurredAt');
+    const command: CustomerCommand = { type: 'LogContact', contactId, kind: input.kind, channel: input.channel, note: input.note, occurredAt, yearlyPromotion: input.yearlyPromotion };
+    return { ids: { customerId, contactId }, result: await this.run(customerId, command, ctx) };
+  }
+
+  async view(customerId: string, asOf?: string, windowMonths?: number): Promise<CustomerView> {
+    const view = await loadCustomerView(this.store, customerId, {
+      currency: this.config.shopCurrency,
+      timezone: this.config.shopTimezone,
+      schedule: await loadRuleSchedule(this.store),
+      asOf,
+      windowMonths,
+    });
+    if (!view) throw notFound('CustomerNotFound', `customer ${customerId} not found${asOf ? ` as of ${asOf}` : ''}`);
+    return view;
+  }
+
+  viewByRef(customerRef: string, asOf?: string, windowMonths?: number): Promise<CustomerView> {
+    return this.view(customerIdForRef(customerRef), asOf, windowMonths);
+  }
+
+  async list(input: ListInput) {
+    const { ruleSets, schedule } = await loadTierRuleSets(this.store);
+    if (input.tier !== undefined && !ruleSets.some((r) => r.ruleSet.tiers.some((t) => t.code === input.tier))) {
+      throw refused('UnknownTier', `no published rule set has a tier ${input.tier}`, { tier: input.tier });
+    }
+    return listCustomers(
+      this.sql,
+      {
+        asOf: input.asOf ?? this.today(),
+        tier: input.tier,
+        lifecycle: input.lifecycle,
+        tag: input.tag,
+        region: input.region,
+        cursor: input.cursor,
+        limit: input.limit ?? 50,
+        windowMonths: input.windowMonths ?? 3,
+        schedule,
+      },
+      this.config.shopCurrency,
+    );
+  }
+
+  /** The customer's history, or 404 when they are unknown or joined after asOf. */
+  async history(customerId: string, asOf = this.today()): Promise<CustomerHistory> {
+    const history = await loadCustomerHistory(this.store, customerId, this.config.shopTimezone);
+    if (!history || history.joinedOn > asOf) throw notFound('CustomerNotFound', `customer ${customerId} not found${history ? ` as of ${asOf}` : ''}`);
+    return history;
+  }
+
+  /** The tier of a registered customer today, or undefined when the customer is unknown (complaints fix their SLA by it). */
+  async tierToday(customerId: string): Promise<{ tier: string | null } | undefined> {
+    const history = await loadCustomerHistory(this.store, customerId, this.config.shopTimezone);
+    if (!history) return undefined;
+    return { tier: tierOn(history.facts, await loadRuleSchedule(this.store), this.today(), this.config.shopCurrency).tier };
+  }
+
+  async tier(customerId: string, asOf = this.today()) {
+    const { facts } = await this.history(customerId, asOf);
+    const schedule = await loadRuleSchedule(this.store);
+    const currency = this.config.shopCurrency;
+    const t = tierOn(facts, schedule, asOf, currency);
+    return {
+      customerId,
+      asOf,
+      tier: t.tier,
+      basis: formatAmount(t.basisMinor, currency),
+      basisKind: ruleSetOn(schedule, asOf).ruleSet.basis,
+      basisTier: t.basisTier,
+      purchaseCount: t.purchaseCount,
+      ruleSetId: t.ruleSetId,
+      since: t.since,
+      downgradeDue: t.downgradeDue,
+      reason: t.reason,
+      currency,
+    };
+  }
+
+  async tierHistory(customerId: string, asOf = this.today()) {
+    const { facts } = await this.history(customerId, asOf);
+    const schedule = await loadRuleSchedule(this.store);
+    const currency = this.config.shopCurrency;
+    return { customerId, asOf, items: tierHistory(facts, schedule, asOf, currency).map(({ basisMinor, ...c }) => ({ ...c, basis: formatAmount(basisMinor, currency) })) };
+  }
+
+  async lifecycle(customerId: string, asOf = this.today(), windowMonths = 3) {
+    const { facts } = await this.history(customerId, asOf);
+    const dates = facts.purchases.map((p) => p.date).filter((d) => d <= asOf);
+    const windowStart = minusMonths(asOf, windowMonths);
+    const moves = lifecycleMoves(dates, asOf, windowMonths);
+    return {
+      customerId,
+      asOf,
+      windowMonths,
+      lifecycle: lifecycleAsOf(dates, asOf, windowMonths),
+      window: { after: windowStart, through: asOf },
+      purchasesInWindow: dates.filter((d) => d > windowStart).length,
+      firstPurchaseOn: dates.length > 0 ? dates.reduce((a, b) => (a < b ? a : b)) : null,
+      lastPurchaseOn: dates.length > 0 ? dates.reduce((a, b) => (a > b ? a : b)) : null,
+      since: moves.length > 0 ? moves[moves.length - 1].date : null,
+      moves,
+      lastMoveDirection: moves[moves.length - 1]?.direction ?? 'none',
+    };
+  }
+
+  async rfm(customerId: string, asOf = this.today()) {
+    await this.history(customerId, asOf);
+    const scores = await rfmAsOf(this.sql, asOf);
+    const mine = scores.find((s) => s.customerId === customerId);
+    if (!mine) return { customerId, asOf, scored: false, reason: `no purchase on or before ${asOf}`, population: scores.length };
+    const { monetaryMinor, ...rest } = mine;
+    return { ...rest, asOf, scored: true, monetary: formatAmount(monetaryMinor, this.config.shopCurrency), score: `${mine.r}${mine.f}${mine.m}`, population: scores.length };
+  }
+}

@@ -1,0 +1,22 @@
+// What text the product refuses, in one place: control characters (U+0000
+// included), lone UTF-16 surrogates (no store can keep them) and, for keys of
+// a JSON body, the names that reach an object's prototype. Everything else a
+// real shop writes - punctuation, any script, emoji - is accepted.
+
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Names that must never be used as keys of a plain object built from input. */
+export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+export function hasLoneSurrogate(text: string): boolean {
+  return LONE_SURROGATE.test(text);
+}
+
+/** Why a piece of free text cannot be stored, or undefined when it can. */
+export function textProblem(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'must not contain U+0000';
+  if (hasLoneSurrogate(text)) return 'must be well-formed Unicode (it contains a lone surrogate)';
+  if (CONTROL.test(text)) return 'must not contain control characters';
+  return undefined;
+}

@@ -1,0 +1,101 @@
+// A customer's timeline page: the stored events of the customer and their
+// complaints (read model rm_timeline), merged with the derived tier changes
+// and lifecycle moves, in the order things happened, keyset-paginated.
+import { Inject, Injectable } from '@nestjs/common';
+import { CustomersService } from '@crm/customers';
+import { SQL_CLIENT, SqlClient } from '@crm/database';
+import { EVENT_STORE, EventStore } from '@crm/event-store';
+import { APP_CONFIG, AppConfig, refused, shopDate } from '@crm/shared';
+import { loadRuleSchedule } from '@crm/tiers';
+import { compareKeys, DerivedEntry, derivedChanges } from '../derived-changes';
+
+interface TimelineRow {
+  position: string | number;
+  stream_id: string;
+  stream_version: string | number;
+  event_id: string;
+  type: string;
+  occurred_at: Date;
+  recorded_at: Date;
+  actor: string | null;
+  correlation_id: string | null;
+  causation_id: string | null;
+  source: string | null;
+  data: unknown;
+}
+
+type Key = [string, number, number];
+
+function decode(cursor: string): Key {
+  try {
+    const [at, position, seq = 0] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, number, number?];
+    if (typeof at === 'string' && !Number.isNaN(Date.parse(at)) && Number.isSafeInteger(position) && Number.isSafeInteger(seq)) return [new Date(at).toISOString(), position, seq];
+  } catch {
+    // fall through
+  }
+  throw refused('InvalidCursor', 'cursor is not one this API gave out');
+}
+
+const encode = (key: Key) => Buffer.from(JSON.stringify(key)).toString('base64url');
+
+const entryOf = (r: TimelineRow) => ({
+  position: Number(r.position),
+  type: r.type,
+  derived: false,
+  streamId: r.stream_id,
+  streamVersion: Number(r.stream_version),
+  eventId: r.event_id,
+  occurredAt: new Date(r.occurred_at).toISOString(),
+  recordedAt: new Date(r.recorded_at).toISOString(),
+  actor: r.actor,
+  correlationId: r.correlation_id,
+  causationId: r.causation_id,
+  source: r.source,
+  data: r.data,
+});
+
+export interface TimelinePageInput {
+  cursor?: string;
+  limit?: number;
+  derived?: boolean;
+}
+
+@Injectable()
+export class TimelineQuery {
+  constructor(
+    @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly customers: CustomersService,
+  ) {}
+
+  /** A page of the customer's timeline; 404 for a customer never registered. */
+  async page(customerId: string, input: TimelinePageInput = {}) {
+    const history = await this.customers.history(customerId, '9999-12-31');
+    const limit = input.limit ?? 100;
+    const after: Key = input.cursor ? decode(input.cursor) : ['0000-01-01T00:00:00.000Z', 0, 0];
+    const rows = await this.sql.query<TimelineRow>(
+      `SELECT position, stream_id, stream_version, event_id, type, occurred_at, recorded_at, actor, correlation_id, causation_id, source, data
+         FROM rm_timeline WHERE customer_id = $1 AND (occurred_at, position) > ($2::timestamptz, $3::bigint)
+        ORDER BY occurred_at, position LIMIT $4`,
+      [customerId, input.cursor ? after[0] : '-infinity', after[1], limit + 1],
+    );
+    const stored = rows.map((r) => ({ key: [new Date(r.occurred_at).toISOString(), Number(r.position), 0] as Key, entry: entryOf(r) as Record<string, unknown> }));
+    const today = shopDate(new Date(), this.config.shopTimezone);
+    const derived =
+      input.derived === false
+        ? []
+        : derivedChanges(history, await loadRuleSchedule(this.store), today, this.config.shopTimezone, this.config.shopCurrency).filter((d) => compareKeys(d.key, after) > 0);
+    // Merge two sorted lists; stored rows past the page's last one may be missing (LIMIT), so stop at limit.
+    const merged: Array<{ key: Key; entry: Record<string, unknown> | DerivedEntry['entry'] }> = [];
+    let i = 0;
+    let j = 0;
+    while (merged.length < limit + 1 && (i < stored.length || j < derived.length)) {
+      if (j >= derived.length || (i < stored.length && compareKeys(stored[i].key, derived[j].key) < 0)) merged.push(stored[i++]);
+      else merged.push(derived[j++]);
+    }
+    const page = merged.slice(0, limit);
+    const more = merged.length > limit;
+    return { items: page.map((p) => p.entry), nextCursor: more && page.length > 0 ? encode(page[page.length - 1].key) : null };
+  }
+}
