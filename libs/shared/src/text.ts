@@ -6,8 +6,13 @@
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** Names that must never be used as keys of a plain object built from input. */
-export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * Names that must never be keys of an object built from input: the
+ * prototype's own (__proto__, constructor, toString, hasOwnProperty, ...).
+ * Lookups keyed by them walk the prototype chain, and class-validator's
+ * unknown-field check takes them for known fields.
+ */
+export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
 export function hasLoneSurrogate(text: string): boolean {
   return LONE_SURROGATE.test(text);

@@ -1,15 +1,17 @@
 // Idempotency-Key on POST: the first answer to a key is stored with a hash of
 // the request; the same key with the same request replays it, with another
-// request answers 422. A key still being processed answers 409. Event ids are
-// also derived from the key, so even a crash between append and storing the
-// answer cannot record twice.
+// request answers 422. A key still being processed answers 409; a claim with
+// no answer older than IDEMPOTENCY_CLAIM_TTL_SECONDS was left by a process
+// that died, and the next retry takes it over. Event ids are also derived
+// from the key, so even a crash between append and storing the answer cannot
+// record twice.
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import type { Migration } from '@crm/database';
-import { DomainError, Problem, StoredProblem, toProblem } from '@crm/shared';
+import { APP_CONFIG, AppConfig, DomainError, Problem, StoredProblem, toProblem } from '@crm/shared';
 
 export const idempotencyMigrations: Migration[] = [
   {
@@ -31,7 +33,10 @@ const REPLAYED_HEADERS = ['etag', 'location', 'content-type'];
 
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(@Inject(SQL_CLIENT) private readonly sql: SqlClient) {}
+  constructor(
+    @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = context.switchToHttp().getRequest<Request>();
@@ -48,7 +53,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       'INSERT INTO crm_idempotency_keys (key, request_hash) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key',
       [key, hash],
     );
-    if (claimed.length === 0) return this.replay(key, hash, res);
+    if (claimed.length === 0 && !(await this.takeOverAbandoned(key, hash))) return this.replay(key, hash, res);
 
     try {
       const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
@@ -60,6 +65,16 @@ export class IdempotencyInterceptor implements NestInterceptor {
       else await this.remember(key, p.status, p, res);
       throw error;
     }
+  }
+
+  /** A claim without an answer past its TTL: its process died. Taken over atomically, so only one retry wins it. */
+  private async takeOverAbandoned(key: string, hash: string): Promise<boolean> {
+    const taken = await this.sql.query(
+      `UPDATE crm_idempotency_keys SET created_at = now(), request_hash = $2
+        WHERE key = $1 AND status IS NULL AND request_hash = $2 AND created_at < now() - make_interval(secs => $3::double precision) RETURNING key`,
+      [key, hash, this.config.idempotencyClaimTtlMs / 1000],
+    );
+    return taken.length > 0;
   }
 
   private async remember(key: string, status: number, body: unknown, res: Response): Promise<void> {
