@@ -16,7 +16,6 @@ import { loadConfig, shopDate } from '@crm/shared';
 import { DEFAULT_RULE_SET, loadRuleSchedule, TierSimulation } from '@crm/tiers';
 import { createApp } from '../apps/api/src/create-app';
 import { allMigrations } from '../apps/api/src/migrations';
-import { allProjectors } from '../apps/api/src/projectors';
 import { dropPgDatabase, freshPgDatabase, machine, percentile, ratio } from './bench-support';
 import { shopHistory } from './shop-history';
 
@@ -61,11 +60,24 @@ async function seed(url: string): Promise<{ events: number; customers: number; s
 /** Our rebuild: `crm rebuild` as users run it (compiled), every read model in one pass; it reports its own peak RSS. */
 function partRebuild(url: string) {
   const started = Date.now();
-  const result = spawnSync(process.execPath, ['dist/apps/cli/src/main.js', 'rebuild'], { env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const result = spawnSync(process.execPath, ['dist/apps/cli/src/main.js', 'rebuild'], {
+    env: { ...process.env, DATABASE_URL: url },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   if (result.status !== 0) throw new Error(`crm rebuild failed (${result.status})`);
   const seconds = (Date.now() - started) / 1000;
-  const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { projector: string; events: number; peakRssMiB: number });
-  return { events: lines[0].events, seconds: round(seconds), eventsPerSec: Math.round(lines[0].events / seconds), peakRssMiB: Math.max(...lines.map((l) => l.peakRssMiB)), projectors: lines.map((l) => l.projector) };
+  const lines = result.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { projector: string; events: number; peakRssMiB: number });
+  return {
+    events: lines[0].events,
+    seconds: round(seconds),
+    eventsPerSec: Math.round(lines[0].events / seconds),
+    peakRssMiB: Math.max(...lines.map((l) => l.peakRssMiB)),
+    projectors: lines.map((l) => l.projector),
+  };
 }
 
 /**
@@ -80,7 +92,10 @@ async function partFloor(url: string) {
   await sql.exec(`DROP SCHEMA IF EXISTS crm_floor CASCADE; CREATE SCHEMA crm_floor;`);
   for (const t of tables) await sql.exec(`CREATE TABLE crm_floor.${t} (LIKE public.${t} INCLUDING ALL);`);
   const started = Date.now();
-  const customers = new Map<string, Record<string, unknown> & { tags: string[]; consent: Record<string, boolean>; purchase_count: number; net_spend_minor: number; first: number | null; last: number | null }>();
+  const customers = new Map<
+    string,
+    Record<string, unknown> & { tags: string[]; consent: Record<string, boolean>; purchase_count: number; net_spend_minor: number; first: number | null; last: number | null }
+  >();
   const complaints = new Map<string, Record<string, unknown>>();
   const insert = async (tx: Pick<SqlClient, 'query'>, table: string, columns: string, rows: unknown[]) => {
     if (rows.length > 0) await tx.query(`INSERT INTO crm_floor.${table} SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(${columns})`, [JSON.stringify(rows)]);
@@ -98,11 +113,40 @@ async function partFloor(url: string) {
       const at = String(e.metadata.occurredAt);
       const on = shopDate(new Date(at), 'UTC');
       const m = e.metadata;
-      timeline.push({ position: e.position, customer_id: d.customerId, stream_id: e.streamId, stream_version: e.streamVersion, event_id: e.id, type: e.type, occurred_at: at, recorded_at: e.recordedAt.toISOString(), actor: m.actor ?? null, correlation_id: m.correlationId ?? null, causation_id: m.causationId ?? null, source: m.source ?? null, data: d });
+      timeline.push({
+        position: e.position,
+        customer_id: d.customerId,
+        stream_id: e.streamId,
+        stream_version: e.streamVersion,
+        event_id: e.id,
+        type: e.type,
+        occurred_at: at,
+        recorded_at: e.recordedAt.toISOString(),
+        actor: m.actor ?? null,
+        correlation_id: m.correlationId ?? null,
+        causation_id: m.causationId ?? null,
+        source: m.source ?? null,
+        data: d,
+      });
       const c = customers.get(d.customerId);
       switch (e.type) {
         case 'CustomerRegistered':
-          customers.set(d.customerId, { customer_id: d.customerId, customer_ref: d.customerRef, name: d.profile.name, province: d.profile.region?.province ?? null, city: d.profile.region?.city ?? null, tags: [], consent: {}, registered_at: at, registered_on: on, joined_on: on, purchase_count: 0, net_spend_minor: 0, first: null, last: null });
+          customers.set(d.customerId, {
+            customer_id: d.customerId,
+            customer_ref: d.customerRef,
+            name: d.profile.name,
+            province: d.profile.region?.province ?? null,
+            city: d.profile.region?.city ?? null,
+            tags: [],
+            consent: {},
+            registered_at: at,
+            registered_on: on,
+            joined_on: on,
+            purchase_count: 0,
+            net_spend_minor: 0,
+            first: null,
+            last: null,
+          });
           break;
         case 'PurchaseRecorded': {
           purchases.push({ customer_id: d.customerId, order_id: d.orderId, occurred_at: at, occurred_on: on, amount_minor: d.amountMinor, items: d.items });
@@ -132,7 +176,26 @@ async function partFloor(url: string) {
           contacts.push({ customer_id: d.customerId, contact_id: d.contactId, kind: d.kind, channel: d.channel, occurred_at: at, occurred_on: on });
           break;
         case 'ComplaintOpened':
-          complaints.set(d.complaintId, { complaint_id: d.complaintId, customer_id: d.customerId, subject: d.subject, channel: d.channel, priority: d.priority, status: 'open', agent: d.agent, opened_at: at, opened_on: on, respond_by: d.respondBy, first_response_at: null, resolved_at: null, resolution: null, compensation_minor: 0, times_resolved: 0, reopen_count: 0, escalations: 0, version: e.streamVersion });
+          complaints.set(d.complaintId, {
+            complaint_id: d.complaintId,
+            customer_id: d.customerId,
+            subject: d.subject,
+            channel: d.channel,
+            priority: d.priority,
+            status: 'open',
+            agent: d.agent,
+            opened_at: at,
+            opened_on: on,
+            respond_by: d.respondBy,
+            first_response_at: null,
+            resolved_at: null,
+            resolution: null,
+            compensation_minor: 0,
+            times_resolved: 0,
+            reopen_count: 0,
+            escalations: 0,
+            version: e.streamVersion,
+          });
           break;
         case 'ComplaintResponded': {
           const k = complaints.get(d.complaintId);
@@ -148,7 +211,12 @@ async function partFloor(url: string) {
     }
     await sql.transaction(async (tx) => {
       await tx.query('SET LOCAL synchronous_commit = off');
-      await insert(tx, 'rm_timeline', 'position bigint, customer_id uuid, stream_id text, stream_version bigint, event_id uuid, type text, occurred_at timestamptz, recorded_at timestamptz, actor text, correlation_id text, causation_id text, source text, data jsonb', timeline);
+      await insert(
+        tx,
+        'rm_timeline',
+        'position bigint, customer_id uuid, stream_id text, stream_version bigint, event_id uuid, type text, occurred_at timestamptz, recorded_at timestamptz, actor text, correlation_id text, causation_id text, source text, data jsonb',
+        timeline,
+      );
       await insert(tx, 'rm_customer_purchases', 'customer_id uuid, order_id text, occurred_at timestamptz, occurred_on date, amount_minor bigint, items jsonb', purchases);
       await insert(tx, 'rm_customer_refunds', 'customer_id uuid, refund_id text, order_id text, occurred_at timestamptz, occurred_on date, amount_minor bigint', refunds);
       await insert(tx, 'rm_customer_contacts', 'customer_id uuid, contact_id text, kind text, channel text, occurred_at timestamptz, occurred_on date', contacts);
@@ -157,13 +225,27 @@ async function partFloor(url: string) {
     after = page.checkpoint;
     if (!page.hasMore) break;
   }
-  const rows = [...customers.values()].map(({ first, last, ...c }) => ({ ...c, first_purchase_at: first === null ? null : new Date(first).toISOString(), last_purchase_at: last === null ? null : new Date(last).toISOString() }));
+  const rows = [...customers.values()].map(({ first, last, ...c }) => ({
+    ...c,
+    first_purchase_at: first === null ? null : new Date(first).toISOString(),
+    last_purchase_at: last === null ? null : new Date(last).toISOString(),
+  }));
   for (let i = 0; i < rows.length; i += BATCH) {
-    await insert(sql, 'rm_customers', 'customer_id uuid, customer_ref text, name text, province text, city text, tags text[], consent jsonb, registered_at timestamptz, registered_on date, purchase_count integer, net_spend_minor bigint, first_purchase_at timestamptz, last_purchase_at timestamptz, joined_on date', rows.slice(i, i + BATCH));
+    await insert(
+      sql,
+      'rm_customers',
+      'customer_id uuid, customer_ref text, name text, province text, city text, tags text[], consent jsonb, registered_at timestamptz, registered_on date, purchase_count integer, net_spend_minor bigint, first_purchase_at timestamptz, last_purchase_at timestamptz, joined_on date',
+      rows.slice(i, i + BATCH),
+    );
   }
   const complaintRows = [...complaints.values()];
   for (let i = 0; i < complaintRows.length; i += BATCH) {
-    await insert(sql, 'rm_complaints', 'complaint_id uuid, customer_id uuid, subject text, channel text, priority text, status text, agent text, opened_at timestamptz, opened_on date, respond_by timestamptz, first_response_at timestamptz, resolved_at timestamptz, resolution text, compensation_minor bigint, times_resolved integer, reopen_count integer, escalations integer, satisfaction smallint, rated_at timestamptz, version bigint', complaintRows.slice(i, i + BATCH));
+    await insert(
+      sql,
+      'rm_complaints',
+      'complaint_id uuid, customer_id uuid, subject text, channel text, priority text, status text, agent text, opened_at timestamptz, opened_on date, respond_by timestamptz, first_response_at timestamptz, resolved_at timestamptz, resolution text, compensation_minor bigint, times_resolved integer, reopen_count integer, escalations integer, satisfaction smallint, rated_at timestamptz, version bigint',
+      complaintRows.slice(i, i + BATCH),
+    );
   }
   const seconds = (Date.now() - started) / 1000;
   // The floor must have written what the rebuild wrote.
@@ -221,9 +303,13 @@ async function partLatency(url: string) {
     const res = await fetch(`${base}/customers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customerRef: `LAT-${randomUUID()}` }) });
     ids.push(((await res.json()) as { customerId: string }).customerId);
   }
-  const load = spawn(process.execPath, [...process.execArgv, __filename, '--part=load', `--base=${base}`, `--ids=${ids.join(',')}`, `--rate=${RATE}`, `--latencySeconds=${LATENCY_SECONDS}`], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const load = spawn(
+    process.execPath,
+    [...process.execArgv, __filename, '--part=load', `--base=${base}`, `--ids=${ids.join(',')}`, `--rate=${RATE}`, `--latencySeconds=${LATENCY_SECONDS}`],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let output = '';
   load.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => load.on('exit', resolve));
@@ -338,7 +424,7 @@ async function main() {
   if (part === 'queries') return partQueries(url);
 
   log('building the command line');
-  if (spawnSync('npm', ['run', '-s', 'build:cli'], { stdio: 'inherit' }).status !== 0) throw new Error('build failed');
+  if (spawnSync('node', ['scripts/ensure-build.js'], { stdio: 'inherit' }).status !== 0) throw new Error('build failed');
   const dbUrl = await freshPgDatabase(DB);
   log(`seeding ${EVENTS} events`);
   const seeded = await seed(dbUrl);

@@ -19,7 +19,12 @@ export function* shopHistory(customers: number, seed = 7): Generator<AppendReque
     const at = () => new Date(Date.UTC(2023, 0, 1) + day * 86_400_000 + Math.floor(rand() * 86_400_000)).toISOString();
     const meta = () => ({ actor: 'bench', correlationId: id(), source: 'import' as const, occurredAt: at() });
     const events: NewEvent[] = [
-      { id: id(), type: 'CustomerRegistered', data: { customerId, customerRef: `B-${c}`, profile: { name: `Customer ${c}`, region: { province: pick(PROVINCES), city: 'city' } } }, metadata: meta() },
+      {
+        id: id(),
+        type: 'CustomerRegistered',
+        data: { customerId, customerRef: `B-${c}`, profile: { name: `Customer ${c}`, region: { province: pick(PROVINCES), city: 'city' } } },
+        metadata: meta(),
+      },
     ];
     if (rand() < 0.3) events.push({ id: id(), type: 'CustomerProfileUpdated', data: { customerId, changes: { phone: '+8613800000000' } }, metadata: meta() });
     const purchases = 2 + Math.floor(rand() * 10);
@@ -30,14 +35,33 @@ export function* shopHistory(customers: number, seed = 7): Generator<AppendReque
       events.push({
         id: id(),
         type: 'PurchaseRecorded',
-        data: { customerId, orderId: `BO-${c}-${p}`, amountMinor: quantity * unitPriceMinor, currency: 'CNY', channel: 'tmall', items: [{ sku: `SKU-${Math.floor(rand() * 500)}`, category: pick(CATEGORIES), quantity, unitPriceMinor }] },
+        data: {
+          customerId,
+          orderId: `BO-${c}-${p}`,
+          amountMinor: quantity * unitPriceMinor,
+          currency: 'CNY',
+          channel: 'tmall',
+          items: [{ sku: `SKU-${Math.floor(rand() * 500)}`, category: pick(CATEGORIES), quantity, unitPriceMinor }],
+        },
         metadata: meta(),
       });
     }
-    if (rand() < 0.25) events.push({ id: id(), type: 'RefundRecorded', data: { customerId, refundId: `BR-${c}`, orderId: `BO-${c}-0`, amountMinor: 10_00, currency: 'CNY', reason: 'size' }, metadata: meta() });
+    if (rand() < 0.25)
+      events.push({
+        id: id(),
+        type: 'RefundRecorded',
+        data: { customerId, refundId: `BR-${c}`, orderId: `BO-${c}-0`, amountMinor: 10_00, currency: 'CNY', reason: 'size' },
+        metadata: meta(),
+      });
     if (rand() < 0.5) events.push({ id: id(), type: 'CustomerTagged', data: { customerId, tag: pick(['south', 'north', 'vip-candidate', 'gift-buyer']) }, metadata: meta() });
     if (rand() < 0.5) events.push({ id: id(), type: 'ConsentChanged', data: { customerId, consent: { sms: true, wechat: rand() < 0.5 } }, metadata: meta() });
-    if (rand() < 0.4) events.push({ id: id(), type: 'ContactLogged', data: { customerId, contactId: id(), kind: rand() < 0.5 ? 'care' : 'marketing', channel: 'sms', month: '2024-01' }, metadata: meta() });
+    if (rand() < 0.4)
+      events.push({
+        id: id(),
+        type: 'ContactLogged',
+        data: { customerId, contactId: id(), kind: rand() < 0.5 ? 'care' : 'marketing', channel: 'sms', month: '2024-01' },
+        metadata: meta(),
+      });
     yield { streamId: `customer-${customerId}`, expectedVersion: 'noStream', events };
 
     if (rand() < 0.15) {
@@ -45,7 +69,12 @@ export function* shopHistory(customers: number, seed = 7): Generator<AppendReque
       const opened = at();
       const respondBy = new Date(Date.parse(opened) + 24 * 3_600_000).toISOString();
       const complaint: NewEvent[] = [
-        { id: id(), type: 'ComplaintOpened', data: { complaintId, customerId, subject: 'late parcel', channel: 'phone', priority: 'NORMAL', agent: pick(['wang', 'zhao', 'li']), respondBy, slaHours: 24 }, metadata: { ...meta(), occurredAt: opened } },
+        {
+          id: id(),
+          type: 'ComplaintOpened',
+          data: { complaintId, customerId, subject: 'late parcel', channel: 'phone', priority: 'NORMAL', agent: pick(['wang', 'zhao', 'li']), respondBy, slaHours: 24 },
+          metadata: { ...meta(), occurredAt: opened },
+        },
         { id: id(), type: 'ComplaintResponded', data: { complaintId, customerId, message: 'sorry', agent: 'wang', first: true }, metadata: meta() },
         { id: id(), type: 'ComplaintResolved', data: { complaintId, customerId, resolution: 'resent' }, metadata: meta() },
       ];

@@ -5,7 +5,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { Client, Pool } from 'pg';
@@ -231,7 +230,14 @@ async function main() {
       const url = await freshPgDatabase(name);
       const sql = new PostgresClient(url, { max });
       await migrate(sql, eventStoreMigrations);
-      return { sql, url, done: async () => { await sql.close(); await dropPgDatabase(name); } };
+      return {
+        sql,
+        url,
+        done: async () => {
+          await sql.close();
+          await dropPgDatabase(name);
+        },
+      };
     };
     const version = await (async () => {
       const p = new Pool({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
@@ -251,7 +257,13 @@ async function main() {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bench-'));
       const sql = await PGliteClient.open(dir);
       await migrate(sql, eventStoreMigrations);
-      return { sql, done: async () => { await sql.close(); fs.rmSync(dir, { recursive: true, force: true }); } };
+      return {
+        sql,
+        done: async () => {
+          await sql.close();
+          fs.rmSync(dir, { recursive: true, force: true });
+        },
+      };
     };
     report.pglite = {
       note: 'one embedded connection: concurrent commands queue; Emmett is not run here (PostgreSQL only)',
@@ -260,7 +272,8 @@ async function main() {
     };
   }
 
-  const pg = report.postgres as undefined | { singleAppends: Record<string, { crmAppend: Throughput; ratios: Record<string, number> }>; bulk: { ratio: number }; readAll: { ratio: number } };
+  const pg = report.postgres as
+    undefined | { singleAppends: Record<string, { crmAppend: Throughput; ratios: Record<string, number> }>; bulk: { ratio: number }; readAll: { ratio: number } };
   if (pg?.singleAppends && pg.bulk) {
     const c8 = pg.singleAppends.concurrency8;
     report.targets = {

@@ -16,7 +16,10 @@ for (const database of testDatabases()) {
       return res.body.customerId as string;
     };
     const buy = async (ref: string, order: string, amount: string, at: string, items?: unknown[]) => {
-      const res = await http(app).post(`${API}/customers/${ids[ref]}/purchases`).send(purchaseBody(order, amount, { occurredAt: at, ...(items ? { items } : {}) })).expect(201);
+      const res = await http(app)
+        .post(`${API}/customers/${ids[ref]}/purchases`)
+        .send(purchaseBody(order, amount, { occurredAt: at, ...(items ? { items } : {}) }))
+        .expect(201);
       last = res.body.position;
     };
 
@@ -24,7 +27,10 @@ for (const database of testDatabases()) {
       app = await startTestApp(database);
       // As of 2024-06-30 with W = 3: period (2024-03-30, 2024-06-30] (months back, clamped).
       await customer('A');
-      await buy('A', 'A1', '100.00', '2024-04-01T10:00:00Z', [{ sku: 'S1', category: 'dresses', quantity: 2, unitPrice: '30.00' }, { sku: 'S2', category: 'shoes', quantity: 1, unitPrice: '40.00' }]);
+      await buy('A', 'A1', '100.00', '2024-04-01T10:00:00Z', [
+        { sku: 'S1', category: 'dresses', quantity: 2, unitPrice: '30.00' },
+        { sku: 'S2', category: 'shoes', quantity: 1, unitPrice: '40.00' },
+      ]);
       await buy('A', 'A2', '50.00', '2024-04-20T10:00:00Z');
       await customer('B', '广东');
       await buy('B', 'B1', '300.00', '2024-06-30T10:00:00Z');
@@ -33,7 +39,10 @@ for (const database of testDatabases()) {
       await customer('D');
       await buy('D', 'D1', '200.00', '2023-09-10T10:00:00Z');
       await customer('P'); // a prospect
-      const refund = await http(app).post(`${API}/customers/${ids.A}/refunds`).send({ refundId: 'A-R1', occurredAt: '2024-05-01T10:00:00Z', amount: '10.00', currency: 'CNY' }).expect(201);
+      const refund = await http(app)
+        .post(`${API}/customers/${ids.A}/refunds`)
+        .send({ refundId: 'A-R1', occurredAt: '2024-05-01T10:00:00Z', amount: '10.00', currency: 'CNY' })
+        .expect(201);
       last = refund.body.position;
     });
     afterAll(async () => app?.close());
@@ -117,7 +126,8 @@ for (const database of testDatabases()) {
       await http(app).post(`${API}/complaints/${c3}/rate`).send({ satisfaction: 5 }).expect(422); // not resolved yet
       const resolved = await http(app).post(`${API}/complaints/${c2}/rate`).send({ satisfaction: 4, comment: 'fair' }).expect(200);
       await http(app).post(`${API}/complaints/${c2}/rate`).send({ satisfaction: 5 }).expect(422); // rated once
-      for (const bad of [{ satisfaction: 0 }, { satisfaction: '5' }, { satisfaction: 4.5 }, {}, { satisfaction: 3, extra: 1 }]) await http(app).post(`${API}/complaints/${c2}/rate`).send(bad).expect(400);
+      for (const bad of [{ satisfaction: 0 }, { satisfaction: '5' }, { satisfaction: 4.5 }, {}, { satisfaction: 3, extra: 1 }])
+        await http(app).post(`${API}/complaints/${c2}/rate`).send(bad).expect(400);
       expect((await http(app).get(`${API}/complaints/${c2}`).expect(200)).body).toMatchObject({ satisfaction: 4, satisfactionComment: 'fair' });
 
       const wang = await http(app).get(`${API}/complaints?agent=wang&waitFor=${resolved.body.position}`).expect(200);
@@ -132,7 +142,14 @@ for (const database of testDatabases()) {
       expect(page2.body.nextCursor).toBeNull();
 
       const figures = await http(app).get(`${API}/metrics/service`).expect(200);
-      expect(figures.body.overall).toMatchObject({ complaints: 3, responded: 1, resolved: 1, breaches: 0, reopenRate: { numerator: 1, denominator: 2, rate: 0.5 }, satisfaction: { rated: 1, mean: 4 } });
+      expect(figures.body.overall).toMatchObject({
+        complaints: 3,
+        responded: 1,
+        resolved: 1,
+        breaches: 0,
+        reopenRate: { numerator: 1, denominator: 2, rate: 0.5 },
+        satisfaction: { rated: 1, mean: 4 },
+      });
       expect(figures.body.byAgent.map((a: { agent: string; complaints: number }) => [a.agent, a.complaints])).toEqual([
         ['wang', 2],
         ['zhao', 1],

@@ -15,7 +15,10 @@ for (const database of testDatabases()) {
     afterAll(async () => app?.close());
 
     const open = (priority = 'NORMAL') =>
-      http(app).post(`${API}/complaints`).set('X-Actor', 'agent.wang').send({ customerId, subject: 'parcel damaged', description: 'box crushed', channel: 'wechat', priority, agent: 'agent.wang' });
+      http(app)
+        .post(`${API}/complaints`)
+        .set('X-Actor', 'agent.wang')
+        .send({ customerId, subject: 'parcel damaged', description: 'box crushed', channel: 'wechat', priority, agent: 'agent.wang' });
 
     it('opens a complaint with the respond-by deadline of its priority (SLA_HOURS applies)', async () => {
       const before = Date.now();
@@ -30,7 +33,10 @@ for (const database of testDatabases()) {
 
     it('a VIP customer gets half the hours (a tier privilege, SLA_TIER_FACTORS), and the complaint says so', async () => {
       const vip = await register(app);
-      await http(app).post(`${API}/customers/${vip}/purchases`).send(purchaseBody(`VIP-${randomUUID()}`, '3000.00', { occurredAt: new Date(Date.now() - 86_400_000).toISOString() })).expect(201);
+      await http(app)
+        .post(`${API}/customers/${vip}/purchases`)
+        .send(purchaseBody(`VIP-${randomUUID()}`, '3000.00', { occurredAt: new Date(Date.now() - 86_400_000).toISOString() }))
+        .expect(201);
       const before = Date.now();
       const res = await http(app).post(`${API}/complaints`).send({ customerId: vip, subject: 'late', channel: 'phone', priority: 'URGENT', agent: 'agent.wang' }).expect(201);
       const got = (await http(app).get(`${API}/complaints/${res.body.complaintId}`).expect(200)).body;

@@ -20,8 +20,16 @@ for (const database of testDatabases()) {
       const id = await register(app);
       const amounts = Array.from({ length: 20 }, (_, i) => `${(i % 4) + 1}.00`);
       const server = app.app.getHttpServer();
-      const answers = await Promise.all(amounts.map((amount) => require('supertest')(server).post(`${API}/customers/${id}/purchases`).send(purchaseBody(`RACE-${round}`, amount))));
-      const [stored] = (await app.app.get(require('../libs/event-store/src').EVENT_STORE).readStream(`customer-${id}`)).filter((e: { type: string }) => e.type === 'PurchaseRecorded');
+      const answers = await Promise.all(
+        amounts.map((amount) =>
+          require('supertest')(server)
+            .post(`${API}/customers/${id}/purchases`)
+            .send(purchaseBody(`RACE-${round}`, amount)),
+        ),
+      );
+      const [stored] = (await app.app.get(require('../libs/event-store/src').EVENT_STORE).readStream(`customer-${id}`)).filter(
+        (e: { type: string }) => e.type === 'PurchaseRecorded',
+      );
       const recordedAmount = ((stored.data as { amountMinor: number }).amountMinor / 100).toFixed(2);
       const recorded = answers.filter((r: { status: number }) => r.status === 201);
       expect(recorded).toHaveLength(1);
@@ -37,7 +45,10 @@ for (const database of testDatabases()) {
     it('an Idempotency-Key left claimed by a killed process: 409 while the claim is fresh, then the retry goes through once', async () => {
       const id = await register(app);
       const body = purchaseBody('CRASH-1', '7.00');
-      const hash = require('node:crypto').createHash('sha256').update(`POST ${API}/customers/${id}/purchases\n${JSON.stringify(body)}`).digest('hex');
+      const hash = require('node:crypto')
+        .createHash('sha256')
+        .update(`POST ${API}/customers/${id}/purchases\n${JSON.stringify(body)}`)
+        .digest('hex');
       // What a process that claimed the key and was killed before answering leaves behind.
       await sql.query('INSERT INTO crm_idempotency_keys (key, request_hash) VALUES ($1, $2)', ['crash-key', hash]);
       const busy = await http(app).post(`${API}/customers/${id}/purchases`).set('Idempotency-Key', 'crash-key').send(body).expect(409);

@@ -13,7 +13,11 @@ for (const database of testDatabases()) {
     afterAll(async () => app?.close());
 
     it('registers a customer: 201 with id, version (ETag), position and Location', async () => {
-      const res = await http(app).post(`${API}/customers`).set('X-Actor', 'alice').send({ customerRef: 'R-reg', name: '林小姐', region: { province: '浙江', city: '杭州' } }).expect(201);
+      const res = await http(app)
+        .post(`${API}/customers`)
+        .set('X-Actor', 'alice')
+        .send({ customerRef: 'R-reg', name: '林小姐', region: { province: '浙江', city: '杭州' } })
+        .expect(201);
       expect(res.body).toMatchObject({ customerRef: 'R-reg', version: 1, unchanged: false });
       expect(res.body.position).toBeGreaterThan(0);
       expect(res.headers.etag).toBe('"1"');
@@ -25,7 +29,13 @@ for (const database of testDatabases()) {
     });
 
     it('records actor, correlation, causation, source and times on every event', async () => {
-      const res = await http(app).post(`${API}/customers`).set('X-Actor', 'bob').set('X-Correlation-Id', 'corr-42').set('Idempotency-Key', 'idem-meta').send({ name: 'Meta', occurredAt: '2023-01-15T08:00:00+08:00' }).expect(201);
+      const res = await http(app)
+        .post(`${API}/customers`)
+        .set('X-Actor', 'bob')
+        .set('X-Correlation-Id', 'corr-42')
+        .set('Idempotency-Key', 'idem-meta')
+        .send({ name: 'Meta', occurredAt: '2023-01-15T08:00:00+08:00' })
+        .expect(201);
       expect(res.headers['x-correlation-id']).toBe('corr-42');
       const store = app.app.get(require('../libs/event-store/src').EVENT_STORE);
       const [event] = await store.readStream(`customer-${res.body.customerId}`);
@@ -57,7 +67,12 @@ for (const database of testDatabases()) {
     it('concurrent writes with the same If-Match: one wins, the others answer 412', async () => {
       const id = await register(app);
       const results = await Promise.all(
-        Array.from({ length: 8 }, (_, i) => http(app).patch(`${API}/customers/${id}`).set('If-Match', '"1"').send({ nickname: `nick-${i}` })),
+        Array.from({ length: 8 }, (_, i) =>
+          http(app)
+            .patch(`${API}/customers/${id}`)
+            .set('If-Match', '"1"')
+            .send({ nickname: `nick-${i}` }),
+        ),
       );
       const statuses = results.map((r) => r.status).sort();
       expect(statuses.filter((s) => s === 200)).toHaveLength(1);
@@ -68,7 +83,13 @@ for (const database of testDatabases()) {
 
     it('concurrent purchases without If-Match all land, each once', async () => {
       const id = await register(app);
-      const results = await Promise.all(Array.from({ length: 6 }, (_, i) => http(app).post(`${API}/customers/${id}/purchases`).send(purchaseBody(`CP-${id}-${i}`, '10.00'))));
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          http(app)
+            .post(`${API}/customers/${id}/purchases`)
+            .send(purchaseBody(`CP-${id}-${i}`, '10.00')),
+        ),
+      );
       expect(results.map((r) => r.status)).toEqual(Array(6).fill(201));
       const got = await http(app).get(`${API}/customers/${id}`).expect(200);
       expect(got.body).toMatchObject({ purchaseCount: 6, netSpend: '60.00', version: 7 });
@@ -76,12 +97,21 @@ for (const database of testDatabases()) {
 
     it('records a purchase; the same order again records nothing and answers the first result', async () => {
       const id = await register(app);
-      const first = await http(app).post(`${API}/customers/${id}/purchases`).send(purchaseBody(`O-${id}`, '600.00', { channel: 'tmall', items: [{ sku: 'D1', category: 'dresses', quantity: 2, unitPrice: '300.00' }] })).expect(201);
+      const first = await http(app)
+        .post(`${API}/customers/${id}/purchases`)
+        .send(purchaseBody(`O-${id}`, '600.00', { channel: 'tmall', items: [{ sku: 'D1', category: 'dresses', quantity: 2, unitPrice: '300.00' }] }))
+        .expect(201);
       const before = await eventCount(app);
-      const again = await http(app).post(`${API}/customers/${id}/purchases`).send(purchaseBody(`O-${id}`, '600.00')).expect(200);
+      const again = await http(app)
+        .post(`${API}/customers/${id}/purchases`)
+        .send(purchaseBody(`O-${id}`, '600.00'))
+        .expect(200);
       expect(again.body).toMatchObject({ unchanged: true, position: first.body.position, eventIds: first.body.eventIds });
       // The same order id with another amount is not the same purchase.
-      const other = await http(app).post(`${API}/customers/${id}/purchases`).send(purchaseBody(`O-${id}`, '999.00')).expect(409);
+      const other = await http(app)
+        .post(`${API}/customers/${id}/purchases`)
+        .send(purchaseBody(`O-${id}`, '999.00'))
+        .expect(409);
       expect(other.body).toMatchObject({ code: 'OrderIdInUse', recordedAmount: '600.00' });
       expect(await eventCount(app)).toBe(before);
     });
@@ -89,27 +119,56 @@ for (const database of testDatabases()) {
     it('the same order id for another customer is a conflict', async () => {
       const a = await register(app);
       const b = await register(app);
-      await http(app).post(`${API}/customers/${a}/purchases`).send(purchaseBody(`SHARED-${a}`)).expect(201);
-      const res = await http(app).post(`${API}/customers/${b}/purchases`).send(purchaseBody(`SHARED-${a}`)).expect(409);
+      await http(app)
+        .post(`${API}/customers/${a}/purchases`)
+        .send(purchaseBody(`SHARED-${a}`))
+        .expect(201);
+      const res = await http(app)
+        .post(`${API}/customers/${b}/purchases`)
+        .send(purchaseBody(`SHARED-${a}`))
+        .expect(409);
       expect(res.body.code).toBe('OrderRecordedForAnotherCustomer');
     });
 
     it('a purchase in another currency needs the base amount (422), and counts it when given', async () => {
       const id = await register(app);
-      const refused = await http(app).post(`${API}/customers/${id}/purchases`).send(purchaseBody(`FX-${id}`, '100.00', { currency: 'USD' })).expect(422);
+      const refused = await http(app)
+        .post(`${API}/customers/${id}/purchases`)
+        .send(purchaseBody(`FX-${id}`, '100.00', { currency: 'USD' }))
+        .expect(422);
       expect(refused.body.code).toBe('BaseAmountRequired');
-      await http(app).post(`${API}/customers/${id}/purchases`).send(purchaseBody(`FX-${id}`, '100.00', { currency: 'USD', baseAmount: '720.00' })).expect(201);
+      await http(app)
+        .post(`${API}/customers/${id}/purchases`)
+        .send(purchaseBody(`FX-${id}`, '100.00', { currency: 'USD', baseAmount: '720.00' }))
+        .expect(201);
       const got = await http(app).get(`${API}/customers/${id}`).expect(200);
       expect(got.body.netSpend).toBe('720.00');
     });
 
     it('refunds lower net spend; more than what is left of the order is refused with 422', async () => {
       const id = await register(app);
-      await http(app).post(`${API}/customers/${id}/purchases`).send(purchaseBody(`RO-${id}`, '600.00')).expect(201);
-      await http(app).post(`${API}/customers/${id}/refunds`).send({ refundId: `RF1-${id}`, orderId: `RO-${id}`, occurredAt: '2024-06-01T10:00:00+08:00', amount: '200.00', currency: 'CNY', reason: 'too small' }).expect(201);
-      const tooMuch = await http(app).post(`${API}/customers/${id}/refunds`).send({ refundId: `RF2-${id}`, orderId: `RO-${id}`, occurredAt: '2024-06-01T10:00:00+08:00', amount: '400.01', currency: 'CNY' }).expect(422);
-      expect(tooMuch.body).toMatchObject({ code: 'RefundExceedsOrder', left: '400.00', requested: '400.01', detail: `a refund of 400.01 CNY exceeds the 400.00 CNY left of order RO-${id}` });
-      const again = await http(app).post(`${API}/customers/${id}/refunds`).send({ refundId: `RF1-${id}`, orderId: `RO-${id}`, occurredAt: '2024-06-01T10:00:00+08:00', amount: '200.00', currency: 'CNY' }).expect(200);
+      await http(app)
+        .post(`${API}/customers/${id}/purchases`)
+        .send(purchaseBody(`RO-${id}`, '600.00'))
+        .expect(201);
+      await http(app)
+        .post(`${API}/customers/${id}/refunds`)
+        .send({ refundId: `RF1-${id}`, orderId: `RO-${id}`, occurredAt: '2024-06-01T10:00:00+08:00', amount: '200.00', currency: 'CNY', reason: 'too small' })
+        .expect(201);
+      const tooMuch = await http(app)
+        .post(`${API}/customers/${id}/refunds`)
+        .send({ refundId: `RF2-${id}`, orderId: `RO-${id}`, occurredAt: '2024-06-01T10:00:00+08:00', amount: '400.01', currency: 'CNY' })
+        .expect(422);
+      expect(tooMuch.body).toMatchObject({
+        code: 'RefundExceedsOrder',
+        left: '400.00',
+        requested: '400.01',
+        detail: `a refund of 400.01 CNY exceeds the 400.00 CNY left of order RO-${id}`,
+      });
+      const again = await http(app)
+        .post(`${API}/customers/${id}/refunds`)
+        .send({ refundId: `RF1-${id}`, orderId: `RO-${id}`, occurredAt: '2024-06-01T10:00:00+08:00', amount: '200.00', currency: 'CNY' })
+        .expect(200);
       expect(again.body.unchanged).toBe(true);
       const got = await http(app).get(`${API}/customers/${id}`).expect(200);
       expect(got.body.netSpend).toBe('400.00');
@@ -124,7 +183,10 @@ for (const database of testDatabases()) {
       expect(noConsent.body.code).toBe('ConsentMissing');
       await http(app).put(`${API}/customers/${id}/consent`).send({ sms: true }).expect(200);
       for (let i = 0; i < 3; i++) {
-        await http(app).post(`${API}/customers/${id}/contacts`).send({ kind: 'marketing', channel: 'sms', occurredAt: `2024-06-0${i + 1}T10:00:00+08:00`, note: 'summer sale' }).expect(201);
+        await http(app)
+          .post(`${API}/customers/${id}/contacts`)
+          .send({ kind: 'marketing', channel: 'sms', occurredAt: `2024-06-0${i + 1}T10:00:00+08:00`, note: 'summer sale' })
+          .expect(201);
       }
       const fourth = await http(app).post(`${API}/customers/${id}/contacts`).send({ kind: 'marketing', channel: 'sms', occurredAt: '2024-06-20T10:00:00+08:00' }).expect(422);
       expect(fourth.body).toMatchObject({ code: 'MarketingCapReached', month: '2024-06', cap: 3 });
@@ -137,13 +199,25 @@ for (const database of testDatabases()) {
     it('an Idempotency-Key replays the first answer; the same key with another body answers 422', async () => {
       const id = await register(app);
       const key = `key-${randomUUID()}`;
-      const first = await http(app).post(`${API}/customers/${id}/contacts`).set('Idempotency-Key', key).send({ kind: 'care', channel: 'phone', occurredAt: '2024-06-01T10:00:00+08:00' }).expect(201);
+      const first = await http(app)
+        .post(`${API}/customers/${id}/contacts`)
+        .set('Idempotency-Key', key)
+        .send({ kind: 'care', channel: 'phone', occurredAt: '2024-06-01T10:00:00+08:00' })
+        .expect(201);
       const before = await eventCount(app);
-      const replay = await http(app).post(`${API}/customers/${id}/contacts`).set('Idempotency-Key', key).send({ kind: 'care', channel: 'phone', occurredAt: '2024-06-01T10:00:00+08:00' }).expect(201);
+      const replay = await http(app)
+        .post(`${API}/customers/${id}/contacts`)
+        .set('Idempotency-Key', key)
+        .send({ kind: 'care', channel: 'phone', occurredAt: '2024-06-01T10:00:00+08:00' })
+        .expect(201);
       expect(replay.body).toEqual(first.body);
       expect(replay.headers['idempotent-replayed']).toBe('true');
       expect(replay.headers.etag).toBe(first.headers.etag);
-      const other = await http(app).post(`${API}/customers/${id}/contacts`).set('Idempotency-Key', key).send({ kind: 'care', channel: 'sms', occurredAt: '2024-06-01T10:00:00+08:00' }).expect(422);
+      const other = await http(app)
+        .post(`${API}/customers/${id}/contacts`)
+        .set('Idempotency-Key', key)
+        .send({ kind: 'care', channel: 'sms', occurredAt: '2024-06-01T10:00:00+08:00' })
+        .expect(422);
       expect(other.body.code).toBe('IdempotencyKeyReused');
       expect(await eventCount(app)).toBe(before);
     });
@@ -160,9 +234,18 @@ for (const database of testDatabases()) {
 
     it('shows tier, lifecycle and spend as of any date', async () => {
       const id = await register(app, { occurredAt: '2023-12-01T09:00:00+08:00' });
-      await http(app).post(`${API}/customers/${id}/purchases`).send(purchaseBody(`T1-${id}`, '450.00', { occurredAt: '2024-01-10T10:00:00+08:00' })).expect(201);
-      await http(app).post(`${API}/customers/${id}/purchases`).send(purchaseBody(`T2-${id}`, '2600.00', { occurredAt: '2024-02-20T10:00:00+08:00' })).expect(201);
-      await http(app).post(`${API}/customers/${id}/refunds`).send({ refundId: `TR-${id}`, orderId: `T2-${id}`, occurredAt: '2024-03-05T10:00:00+08:00', amount: '100.00', currency: 'CNY' }).expect(201);
+      await http(app)
+        .post(`${API}/customers/${id}/purchases`)
+        .send(purchaseBody(`T1-${id}`, '450.00', { occurredAt: '2024-01-10T10:00:00+08:00' }))
+        .expect(201);
+      await http(app)
+        .post(`${API}/customers/${id}/purchases`)
+        .send(purchaseBody(`T2-${id}`, '2600.00', { occurredAt: '2024-02-20T10:00:00+08:00' }))
+        .expect(201);
+      await http(app)
+        .post(`${API}/customers/${id}/refunds`)
+        .send({ refundId: `TR-${id}`, orderId: `T2-${id}`, occurredAt: '2024-03-05T10:00:00+08:00', amount: '100.00', currency: 'CNY' })
+        .expect(201);
       const at = async (asOf: string) => (await http(app).get(`${API}/customers/${id}?asOf=${asOf}`).expect(200)).body;
       expect(await at('2023-12-31')).toMatchObject({ tier: null, lifecycle: 'PROSPECT', netSpend: '0.00', purchaseCount: 0 });
       expect(await at('2024-01-10')).toMatchObject({ tier: 'NORMAL', lifecycle: 'NEW_ONCE', netSpend: '450.00', purchaseCount: 1 });
@@ -193,7 +276,17 @@ for (const database of testDatabases()) {
       expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['201', '400', '404', '409', '412', '413', '422']));
       expect(post.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['Idempotency-Key', 'If-Match', 'X-Actor']));
       expect(doc.components.schemas.RecordPurchaseDto.required).toEqual(expect.arrayContaining(['orderId', 'occurredAt', 'amount', 'currency']));
-      for (const path of ['/api/v1/customers', '/api/v1/customers/{id}', '/api/v1/customers/{id}/refunds', '/api/v1/customers/{id}/tags', '/api/v1/customers/{id}/tags/{tag}', '/api/v1/customers/{id}/consent', '/api/v1/customers/{id}/contacts', '/api/v1/complaints', '/api/v1/complaints/{id}/escalate']) {
+      for (const path of [
+        '/api/v1/customers',
+        '/api/v1/customers/{id}',
+        '/api/v1/customers/{id}/refunds',
+        '/api/v1/customers/{id}/tags',
+        '/api/v1/customers/{id}/tags/{tag}',
+        '/api/v1/customers/{id}/consent',
+        '/api/v1/customers/{id}/contacts',
+        '/api/v1/complaints',
+        '/api/v1/complaints/{id}/escalate',
+      ]) {
         expect(doc.paths[path]).toBeDefined();
       }
     });

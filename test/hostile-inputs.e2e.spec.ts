@@ -24,21 +24,60 @@ interface Endpoint {
 
 const at = '2024-06-01T10:00:00+08:00';
 const endpoints: Endpoint[] = [
-  { name: 'register', method: 'post', path: () => `${API}/customers`, body: () => ({ name: 'Lin', region: { province: '浙江' } }), text: ['name', 'nickname', 'shippingAddress'], dates: ['occurredAt'] },
+  {
+    name: 'register',
+    method: 'post',
+    path: () => `${API}/customers`,
+    body: () => ({ name: 'Lin', region: { province: '浙江' } }),
+    text: ['name', 'nickname', 'shippingAddress'],
+    dates: ['occurredAt'],
+  },
   { name: 'update profile', method: 'patch', path: (i) => `${API}/customers/${i.customer}`, body: () => ({ name: 'Lin 2' }), text: ['name'] },
-  { name: 'purchase', method: 'post', path: (i) => `${API}/customers/${i.customer}/purchases`, body: () => purchaseBody('H-1', '10.00', { items: [{ sku: 'A', category: 'c', quantity: 1, unitPrice: '10.00' }] }), dates: ['occurredAt'] },
-  { name: 'refund', method: 'post', path: (i) => `${API}/customers/${i.customer}/refunds`, body: () => ({ refundId: 'HR-1', occurredAt: at, amount: '1.00', currency: 'CNY', reason: 'size' }), text: ['reason'], dates: ['occurredAt'] },
+  {
+    name: 'purchase',
+    method: 'post',
+    path: (i) => `${API}/customers/${i.customer}/purchases`,
+    body: () => purchaseBody('H-1', '10.00', { items: [{ sku: 'A', category: 'c', quantity: 1, unitPrice: '10.00' }] }),
+    dates: ['occurredAt'],
+  },
+  {
+    name: 'refund',
+    method: 'post',
+    path: (i) => `${API}/customers/${i.customer}/refunds`,
+    body: () => ({ refundId: 'HR-1', occurredAt: at, amount: '1.00', currency: 'CNY', reason: 'size' }),
+    text: ['reason'],
+    dates: ['occurredAt'],
+  },
   { name: 'tag', method: 'post', path: (i) => `${API}/customers/${i.customer}/tags`, body: () => ({ tag: 'south' }) },
   { name: 'consent', method: 'put', path: (i) => `${API}/customers/${i.customer}/consent`, body: () => ({ sms: true }) },
-  { name: 'contact', method: 'post', path: (i) => `${API}/customers/${i.customer}/contacts`, body: () => ({ kind: 'care', channel: 'phone', occurredAt: at, note: 'call' }), text: ['note'], dates: ['occurredAt'] },
-  { name: 'open complaint', method: 'post', path: () => `${API}/complaints`, body: (i) => ({ customerId: i.customer, subject: 's', description: 'd', channel: 'wechat', priority: 'NORMAL', agent: 'a' }), text: ['subject', 'description'] },
+  {
+    name: 'contact',
+    method: 'post',
+    path: (i) => `${API}/customers/${i.customer}/contacts`,
+    body: () => ({ kind: 'care', channel: 'phone', occurredAt: at, note: 'call' }),
+    text: ['note'],
+    dates: ['occurredAt'],
+  },
+  {
+    name: 'open complaint',
+    method: 'post',
+    path: () => `${API}/complaints`,
+    body: (i) => ({ customerId: i.customer, subject: 's', description: 'd', channel: 'wechat', priority: 'NORMAL', agent: 'a' }),
+    text: ['subject', 'description'],
+  },
   { name: 'assign', method: 'post', path: (i) => `${API}/complaints/${i.complaint}/assign`, body: () => ({ agent: 'b' }) },
   { name: 'escalate', method: 'post', path: (i) => `${API}/complaints/${i.complaint}/escalate`, body: () => ({ priority: 'URGENT' }) },
   { name: 'respond', method: 'post', path: (i) => `${API}/complaints/${i.complaint}/respond`, body: () => ({ message: 'm' }), text: ['message'] },
   { name: 'resolve', method: 'post', path: (i) => `${API}/complaints/${i.complaint}/resolve`, body: () => ({ resolution: 'r' }), text: ['resolution'] },
   { name: 'reopen', method: 'post', path: (i) => `${API}/complaints/${i.complaint}/reopen`, body: () => ({ reason: 'r' }), text: ['reason'] },
   { name: 'rate', method: 'post', path: (i) => `${API}/complaints/${i.complaint}/rate`, body: () => ({ satisfaction: 5, comment: 'c' }), text: ['comment'] },
-  { name: 'publish rule set', method: 'post', path: () => `${API}/tier-rule-sets`, body: () => ({ id: 'hostile', name: 'n', tiers: [{ code: 'NORMAL', threshold: '0' }] }), text: ['name'] },
+  {
+    name: 'publish rule set',
+    method: 'post',
+    path: () => `${API}/tier-rule-sets`,
+    body: () => ({ id: 'hostile', name: 'n', tiers: [{ code: 'NORMAL', threshold: '0' }] }),
+    text: ['name'],
+  },
   { name: 'simulate', method: 'post', path: () => `${API}/tier-rule-sets/default/simulations`, body: () => ({ asOf: '2024-06-01' }) },
   { name: 'activate', method: 'post', path: () => `${API}/tier-rule-sets/default/activate`, body: () => ({ effectiveFrom: '2024-06-01' }), dates: ['effectiveFrom'] },
 ];
@@ -98,14 +137,62 @@ const pathCases: Case[] = [
   { endpoint: 'register', name: 'region as an array', method: 'post', path: () => `${API}/customers`, body: () => ({ name: 'x', region: [] }) },
   { endpoint: 'register', name: 'region as null', method: 'post', path: () => `${API}/customers`, body: () => ({ name: 'x', region: null }) },
   { endpoint: 'consent', name: 'consent sms null', method: 'put', path: (i) => `${API}/customers/${i.customer}/consent`, body: () => ({ sms: null }) },
-  { endpoint: 'purchase', name: 'items as an object', method: 'post', path: (i) => `${API}/customers/${i.customer}/purchases`, body: () => purchaseBody('H-2', '1.00', { items: { sku: 'A' } }) },
-  { endpoint: 'purchase', name: 'an item null', method: 'post', path: (i) => `${API}/customers/${i.customer}/purchases`, body: () => purchaseBody('H-3', '1.00', { items: [null] }) },
-  { endpoint: 'purchase', name: 'a unit price with 7 decimals in CNY', method: 'post', path: (i) => `${API}/customers/${i.customer}/purchases`, body: () => purchaseBody('H-4', '1.00', { items: [{ sku: 'A', quantity: 1, unitPrice: '0.0000001' }] }) },
-  { endpoint: 'purchase', name: 'a category over 128 characters', method: 'post', path: (i) => `${API}/customers/${i.customer}/purchases`, body: () => purchaseBody('H-5', '1.00', { items: [{ sku: 'A', category: 'c'.repeat(129), quantity: 1, unitPrice: '1.00' }] }) },
-  { endpoint: 'publish rule set', name: 'basis as an array', method: 'post', path: () => `${API}/tier-rule-sets`, body: () => ({ id: 'h2', name: 'n', tiers: [{ code: 'NORMAL', threshold: '0' }], basis: [] }) },
-  { endpoint: 'publish rule set', name: 'a rolling basis without months', method: 'post', path: () => `${API}/tier-rule-sets`, body: () => ({ id: 'h3', name: 'n', tiers: [{ code: 'NORMAL', threshold: '0' }], basis: { kind: 'rollingMonths' } }) },
-  { endpoint: 'activate', name: 'effectiveFrom more than 5 years ahead', method: 'post', path: () => `${API}/tier-rule-sets/default/activate`, body: () => ({ effectiveFrom: `${new Date().getUTCFullYear() + 6}-01-01` }) },
-  { endpoint: 'purchase', name: 'occurredAt an hour from now', method: 'post', path: (i) => `${API}/customers/${i.customer}/purchases`, body: () => purchaseBody('H-6', '1.00', { occurredAt: new Date(Date.now() + 3_600_000).toISOString() }) },
+  {
+    endpoint: 'purchase',
+    name: 'items as an object',
+    method: 'post',
+    path: (i) => `${API}/customers/${i.customer}/purchases`,
+    body: () => purchaseBody('H-2', '1.00', { items: { sku: 'A' } }),
+  },
+  {
+    endpoint: 'purchase',
+    name: 'an item null',
+    method: 'post',
+    path: (i) => `${API}/customers/${i.customer}/purchases`,
+    body: () => purchaseBody('H-3', '1.00', { items: [null] }),
+  },
+  {
+    endpoint: 'purchase',
+    name: 'a unit price with 7 decimals in CNY',
+    method: 'post',
+    path: (i) => `${API}/customers/${i.customer}/purchases`,
+    body: () => purchaseBody('H-4', '1.00', { items: [{ sku: 'A', quantity: 1, unitPrice: '0.0000001' }] }),
+  },
+  {
+    endpoint: 'purchase',
+    name: 'a category over 128 characters',
+    method: 'post',
+    path: (i) => `${API}/customers/${i.customer}/purchases`,
+    body: () => purchaseBody('H-5', '1.00', { items: [{ sku: 'A', category: 'c'.repeat(129), quantity: 1, unitPrice: '1.00' }] }),
+  },
+  {
+    endpoint: 'publish rule set',
+    name: 'basis as an array',
+    method: 'post',
+    path: () => `${API}/tier-rule-sets`,
+    body: () => ({ id: 'h2', name: 'n', tiers: [{ code: 'NORMAL', threshold: '0' }], basis: [] }),
+  },
+  {
+    endpoint: 'publish rule set',
+    name: 'a rolling basis without months',
+    method: 'post',
+    path: () => `${API}/tier-rule-sets`,
+    body: () => ({ id: 'h3', name: 'n', tiers: [{ code: 'NORMAL', threshold: '0' }], basis: { kind: 'rollingMonths' } }),
+  },
+  {
+    endpoint: 'activate',
+    name: 'effectiveFrom more than 5 years ahead',
+    method: 'post',
+    path: () => `${API}/tier-rule-sets/default/activate`,
+    body: () => ({ effectiveFrom: `${new Date().getUTCFullYear() + 6}-01-01` }),
+  },
+  {
+    endpoint: 'purchase',
+    name: 'occurredAt an hour from now',
+    method: 'post',
+    path: (i) => `${API}/customers/${i.customer}/purchases`,
+    body: () => purchaseBody('H-6', '1.00', { occurredAt: new Date(Date.now() + 3_600_000).toISOString() }),
+  },
 ];
 
 const allCases = [...endpoints.flatMap(casesOf), ...pathCases];
@@ -141,13 +228,22 @@ for (const database of testDatabases()) {
       expect(await eventCount(app)).toBe(before);
     });
 
-    it('an unknown customer\'s timeline is 404', async () => {
+    it("an unknown customer's timeline is 404", async () => {
       const res = await http(app).get(`${API}/customers/00000000-0000-4000-8000-000000000000/timeline`).expect(404);
       expect(res.body.code).toBe('CustomerNotFound');
     });
 
     it('every read takes ?waitFor= a position, and refuses garbage', async () => {
-      for (const path of [`customers/${ids.customer}`, `customers/${ids.customer}/tier`, `customers/${ids.customer}/timeline`, `complaints/${ids.complaint}`, 'customers', 'complaints', 'tier-rule-sets', 'segments/rfm']) {
+      for (const path of [
+        `customers/${ids.customer}`,
+        `customers/${ids.customer}/tier`,
+        `customers/${ids.customer}/timeline`,
+        `complaints/${ids.complaint}`,
+        'customers',
+        'complaints',
+        'tier-rule-sets',
+        'segments/rfm',
+      ]) {
         await http(app).get(`${API}/${path}?waitFor=1`).expect(200);
         const bad = await http(app).get(`${API}/${path}?waitFor=abc`).expect(400);
         expect(bad.headers['content-type']).toContain('application/problem+json');
@@ -160,7 +256,17 @@ for (const database of testDatabases()) {
       // Data stored before dates were bounded: appended straight to the store.
       const store = app.app.get(require('../libs/event-store/src').EVENT_STORE);
       const id = await register(app, { customerRef: 'FAR-FUTURE' });
-      await store.append(`customer-${id}`, [{ id: '5f0e8f0e-0000-4000-8000-000000009999', type: 'PurchaseRecorded', data: { customerId: id, orderId: 'FAR', amountMinor: 100, currency: 'CNY', items: [], occurredAt: '9999-12-31T00:00:00.000Z' } }], 'any');
+      await store.append(
+        `customer-${id}`,
+        [
+          {
+            id: '5f0e8f0e-0000-4000-8000-000000009999',
+            type: 'PurchaseRecorded',
+            data: { customerId: id, orderId: 'FAR', amountMinor: 100, currency: 'CNY', items: [], occurredAt: '9999-12-31T00:00:00.000Z' },
+          },
+        ],
+        'any',
+      );
       const res = await http(app).get(`${API}/customers/${id}/lifecycle?asOf=9999-12-31`).expect(200);
       expect(res.body).toMatchObject({ lifecycle: 'NEW_ONCE', lastPurchaseOn: '9999-12-31' });
       await http(app).get(`${API}/customers/${id}/tier-history?asOf=9999-12-31`).expect(200);

@@ -31,10 +31,12 @@ function child(args: string[], env: Record<string, string>): { proc: ChildProces
   };
   proc.stdout?.on('data', watch);
   proc.stderr?.on('data', watch);
-  const exited = new Promise<void>((resolve) => proc.on('exit', () => {
-    markStarted();
-    resolve();
-  }));
+  const exited = new Promise<void>((resolve) =>
+    proc.on('exit', () => {
+      markStarted();
+      resolve();
+    }),
+  );
   return { proc, started, exited };
 }
 

@@ -16,9 +16,15 @@ for (const database of testDatabases()) {
       let last = 0;
       const ids: string[] = [];
       for (let i = 0; i < 7; i++) {
-        const reg = await http(app).post(`${API}/customers`).send({ customerRef: `L-${i}`, name: `C${i}`, region: { province: i % 2 ? '广东' : '浙江', city: i % 2 ? '广州' : '杭州' }, occurredAt: '2024-01-01T08:00:00+08:00' }).expect(201);
+        const reg = await http(app)
+          .post(`${API}/customers`)
+          .send({ customerRef: `L-${i}`, name: `C${i}`, region: { province: i % 2 ? '广东' : '浙江', city: i % 2 ? '广州' : '杭州' }, occurredAt: '2024-01-01T08:00:00+08:00' })
+          .expect(201);
         ids.push(reg.body.customerId);
-        const buy = await http(app).post(`${API}/customers/${reg.body.customerId}/purchases`).send(purchaseBody(`L-O-${i}`, `${(i + 1) * 300}.00`, { occurredAt: '2024-05-01T10:00:00+08:00' })).expect(201);
+        const buy = await http(app)
+          .post(`${API}/customers/${reg.body.customerId}/purchases`)
+          .send(purchaseBody(`L-O-${i}`, `${(i + 1) * 300}.00`, { occurredAt: '2024-05-01T10:00:00+08:00' }))
+          .expect(201);
         last = buy.body.position;
       }
       await http(app).post(`${API}/customers/${ids[0]}/tags`).send({ tag: 'south' }).expect(201);
@@ -50,7 +56,9 @@ for (const database of testDatabases()) {
       expect((await http(app).get(`${API}/customers?asOf=2024-05-31&tier=VIP`).expect(200)).body).toEqual({ items: [], nextCursor: null });
       const south = await http(app).get(`${API}/customers?asOf=2024-05-31&tag=south`).expect(200);
       expect(south.body.items).toHaveLength(2);
-      const guangdong = await http(app).get(`${API}/customers?asOf=2024-05-31&region=${encodeURIComponent('广州')}`).expect(200);
+      const guangdong = await http(app)
+        .get(`${API}/customers?asOf=2024-05-31&region=${encodeURIComponent('广州')}`)
+        .expect(200);
       expect(guangdong.body.items).toHaveLength(3);
       const before = await http(app).get(`${API}/customers?asOf=2023-12-31`).expect(200);
       expect(before.body.items).toHaveLength(0);
@@ -69,10 +77,23 @@ for (const database of testDatabases()) {
     });
 
     it('the timeline shows every event of the customer and their complaints, with who, when and why', async () => {
-      const reg = await http(app).post(`${API}/customers`).set('X-Actor', 'alice').set('X-Correlation-Id', 'tl-1').send({ customerRef: 'TL', occurredAt: '2024-01-01T08:00:00+08:00' }).expect(201);
+      const reg = await http(app)
+        .post(`${API}/customers`)
+        .set('X-Actor', 'alice')
+        .set('X-Correlation-Id', 'tl-1')
+        .send({ customerRef: 'TL', occurredAt: '2024-01-01T08:00:00+08:00' })
+        .expect(201);
       const id = reg.body.customerId;
-      await http(app).post(`${API}/customers/${id}/purchases`).set('X-Actor', 'shop').send(purchaseBody('TL-1', '100.00', { occurredAt: '2024-02-01T10:00:00+08:00' })).expect(201);
-      const complaint = await http(app).post(`${API}/complaints`).set('X-Actor', 'agent.wang').send({ customerId: id, subject: 'late', channel: 'phone', priority: 'NORMAL', agent: 'agent.wang' }).expect(201);
+      await http(app)
+        .post(`${API}/customers/${id}/purchases`)
+        .set('X-Actor', 'shop')
+        .send(purchaseBody('TL-1', '100.00', { occurredAt: '2024-02-01T10:00:00+08:00' }))
+        .expect(201);
+      const complaint = await http(app)
+        .post(`${API}/complaints`)
+        .set('X-Actor', 'agent.wang')
+        .send({ customerId: id, subject: 'late', channel: 'phone', priority: 'NORMAL', agent: 'agent.wang' })
+        .expect(201);
       const responded = await http(app).post(`${API}/complaints/${complaint.body.complaintId}/respond`).set('X-Actor', 'agent.wang').send({ message: 'sorry' }).expect(200);
 
       const first = await http(app).get(`${API}/customers/${id}/timeline?limit=2&derived=false&waitFor=${responded.body.position}`).expect(200);

@@ -26,10 +26,22 @@ for (const database of testDatabases()) {
       app = await startTestApp(database, { SHOP_TIMEZONE: 'Asia/Shanghai' });
       lin = (await http(app).post(`${API}/customers`).send({ customerRef: 'T-LIN', occurredAt: '2024-01-01T08:00:00+08:00' }).expect(201)).body.customerId;
       wu = (await http(app).post(`${API}/customers`).send({ customerRef: 'T-WU', occurredAt: '2024-01-01T08:00:00+08:00' }).expect(201)).body.customerId;
-      await http(app).post(`${API}/customers/${lin}/purchases`).send(purchaseBody('T-1', '600.00', { occurredAt: '2024-01-10T10:00:00+08:00' })).expect(201);
-      await http(app).post(`${API}/customers/${lin}/purchases`).send(purchaseBody('T-2', '2500.00', { occurredAt: '2024-03-10T10:00:00+08:00' })).expect(201);
-      await http(app).post(`${API}/customers/${lin}/refunds`).send({ refundId: 'T-R1', orderId: 'T-2', occurredAt: '2024-04-10T10:00:00+08:00', amount: '200.00', currency: 'CNY' }).expect(201);
-      await http(app).post(`${API}/customers/${wu}/purchases`).send(purchaseBody('T-3', '520.00', { occurredAt: '2024-05-01T10:00:00+08:00' })).expect(201);
+      await http(app)
+        .post(`${API}/customers/${lin}/purchases`)
+        .send(purchaseBody('T-1', '600.00', { occurredAt: '2024-01-10T10:00:00+08:00' }))
+        .expect(201);
+      await http(app)
+        .post(`${API}/customers/${lin}/purchases`)
+        .send(purchaseBody('T-2', '2500.00', { occurredAt: '2024-03-10T10:00:00+08:00' }))
+        .expect(201);
+      await http(app)
+        .post(`${API}/customers/${lin}/refunds`)
+        .send({ refundId: 'T-R1', orderId: 'T-2', occurredAt: '2024-04-10T10:00:00+08:00', amount: '200.00', currency: 'CNY' })
+        .expect(201);
+      await http(app)
+        .post(`${API}/customers/${wu}/purchases`)
+        .send(purchaseBody('T-3', '520.00', { occurredAt: '2024-05-01T10:00:00+08:00' }))
+        .expect(201);
     });
     afterAll(async () => app?.close());
 
@@ -45,14 +57,20 @@ for (const database of testDatabases()) {
 
     it('the shop time zone decides the date: 00:30 in Shanghai is the next day', async () => {
       const id = (await http(app).post(`${API}/customers`).send({ customerRef: 'T-TZ', occurredAt: '2024-01-01T08:00:00+08:00' }).expect(201)).body.customerId;
-      await http(app).post(`${API}/customers/${id}/purchases`).send(purchaseBody('T-TZ-1', '500.00', { occurredAt: '2024-03-31T16:30:00Z' })).expect(201);
+      await http(app)
+        .post(`${API}/customers/${id}/purchases`)
+        .send(purchaseBody('T-TZ-1', '500.00', { occurredAt: '2024-03-31T16:30:00Z' }))
+        .expect(201);
       expect((await http(app).get(`${API}/customers/${id}/tier?asOf=2024-03-31`).expect(200)).body.tier).toBeNull();
       expect((await http(app).get(`${API}/customers/${id}/tier?asOf=2024-04-01`).expect(200)).body.tier).toBe('SENIOR');
     });
 
     it('history recorded for a customer registered later counts from its first purchase (list, tier, simulation alike)', async () => {
       const late = (await http(app).post(`${API}/customers`).send({ customerRef: 'T-LATE' }).expect(201)).body.customerId; // registered today
-      const buy = await http(app).post(`${API}/customers/${late}/purchases`).send(purchaseBody('T-LATE-1', '800.00', { occurredAt: '2024-02-01T10:00:00+08:00' })).expect(201);
+      const buy = await http(app)
+        .post(`${API}/customers/${late}/purchases`)
+        .send(purchaseBody('T-LATE-1', '800.00', { occurredAt: '2024-02-01T10:00:00+08:00' }))
+        .expect(201);
       expect((await http(app).get(`${API}/customers/${late}/tier?asOf=2024-03-01`).expect(200)).body.tier).toBe('SENIOR');
       await http(app).get(`${API}/customers/${late}/tier?asOf=2024-01-31`).expect(404);
       const listed = await http(app).get(`${API}/customers?asOf=2024-03-01&tier=SENIOR&waitFor=${buy.body.position}`).expect(200);
@@ -60,7 +78,10 @@ for (const database of testDatabases()) {
       const lateOne = await http(app).get(`${API}/customers/${late}?asOf=2024-03-01`).expect(200);
       expect(lateOne.body).toMatchObject({ tier: 'SENIOR', netSpend: '800.00', purchaseCount: 1 });
       // Not part of the other tests' base: record its refund so that it is NORMAL from then on, outside their dates.
-      await http(app).post(`${API}/customers/${late}/refunds`).send({ refundId: 'T-LATE-R', occurredAt: '2024-02-02T10:00:00+08:00', amount: '800.00', currency: 'CNY' }).expect(201);
+      await http(app)
+        .post(`${API}/customers/${late}/refunds`)
+        .send({ refundId: 'T-LATE-R', occurredAt: '2024-02-02T10:00:00+08:00', amount: '800.00', currency: 'CNY' })
+        .expect(201);
     });
 
     it('tier history lists each change with the event that caused it', async () => {
@@ -79,10 +100,24 @@ for (const database of testDatabases()) {
       expect(first.headers.location).toBe('/api/v1/tier-rule-sets/rolling-6m');
       const again = await http(app).post(`${API}/tier-rule-sets`).send(rollingRules).expect(200);
       expect(again.body.unchanged).toBe(true);
-      await http(app).post(`${API}/tier-rule-sets`).send({ ...rollingRules, refundsCount: false }).expect(409);
+      await http(app)
+        .post(`${API}/tier-rule-sets`)
+        .send({ ...rollingRules, refundsCount: false })
+        .expect(409);
       const count = await eventCount(app);
       for (const [body, status] of [
-        [{ ...rollingRules, id: 'bad-order', tiers: [{ code: 'NORMAL', threshold: '0' }, { code: 'VIP', threshold: '500' }, { code: 'SENIOR', threshold: '400' }] }, 422],
+        [
+          {
+            ...rollingRules,
+            id: 'bad-order',
+            tiers: [
+              { code: 'NORMAL', threshold: '0' },
+              { code: 'VIP', threshold: '500' },
+              { code: 'SENIOR', threshold: '400' },
+            ],
+          },
+          422,
+        ],
         [{ ...rollingRules, id: 'no-floor', tiers: [{ code: 'VIP', threshold: '500' }] }, 422],
         [{ ...rollingRules, id: 'no-months', basis: { kind: 'rollingMonths' } }, 422],
         [{ ...rollingRules, id: 'Upper Case' }, 400],
@@ -132,7 +167,12 @@ for (const database of testDatabases()) {
 
       const history = await http(app).get(`${API}/customers/${lin}/tier-history?asOf=2024-12-31`).expect(200);
       const switched = history.body.items.find((c: { date: string }) => c.date === '2024-05-01');
-      expect(switched).toMatchObject({ from: 'SENIOR', to: 'VIP', ruleSetId: 'rolling-6m', cause: { kind: 'ruleSetActivated', ruleSetId: 'rolling-6m', position: activated.body.position } });
+      expect(switched).toMatchObject({
+        from: 'SENIOR',
+        to: 'VIP',
+        ruleSetId: 'rolling-6m',
+        cause: { kind: 'ruleSetActivated', ruleSetId: 'rolling-6m', position: activated.body.position },
+      });
 
       const list = await http(app).get(`${API}/tier-rule-sets`).expect(200);
       expect(list.body.schedule.map((s: { ruleSetId: string; effectiveFrom: string | null }) => [s.ruleSetId, s.effectiveFrom])).toEqual([
@@ -164,7 +204,7 @@ for (const database of testDatabases()) {
       expect(paged).toEqual(items.map((e) => `${e.type}@${(e as unknown as { occurredAt: string }).occurredAt}`));
     });
 
-    it('refuses bad reads of a customer\'s standing', async () => {
+    it("refuses bad reads of a customer's standing", async () => {
       await http(app).get(`${API}/customers/${lin}/tier?asOf=2023-12-31`).expect(404);
       await http(app).get(`${API}/customers/00000000-0000-4000-8000-000000000000/tier`).expect(404);
       for (const q of ['tier?asOf=2024-02-30', 'tier-history?asOf=x', 'lifecycle?window=5', 'rfm?asOf=2024-1-1', 'tier?extra=1']) {
@@ -174,7 +214,11 @@ for (const database of testDatabases()) {
       await http(app).get(`${API}/customers/not-a-uuid/tier`).expect(400);
       await http(app).get(`${API}/tier-rule-sets/Bad%20Id`).expect(400);
       await http(app).get(`${API}/tier-rule-sets/never-published`).expect(404);
-      expect((await http(app).get(`${API}/tier-rule-sets/rolling-6m`).expect(200)).body).toMatchObject({ id: 'rolling-6m', status: 'in-force', activations: [{ effectiveFrom: '2024-05-01' }] });
+      expect((await http(app).get(`${API}/tier-rule-sets/rolling-6m`).expect(200)).body).toMatchObject({
+        id: 'rolling-6m',
+        status: 'in-force',
+        activations: [{ effectiveFrom: '2024-05-01' }],
+      });
     });
   });
 }

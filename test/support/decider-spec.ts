@@ -2,11 +2,7 @@
 // these events, or this refusal. No I/O.
 import { DomainError } from '../../libs/shared/src/domain-error';
 
-export function deciderSpec<State, Event, Command>(
-  initialState: () => State,
-  evolve: (state: State, event: Event) => State,
-  decide: (command: Command, state: State) => Event[],
-) {
+export function deciderSpec<State, Event, Command>(initialState: () => State, evolve: (state: State, event: Event) => State, decide: (command: Command, state: State) => Event[]) {
   return (given: Event[] = []) => ({
     when: (command: Command) => {
       const run = () => decide(command, given.reduce(evolve, initialState()));

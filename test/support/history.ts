@@ -15,14 +15,30 @@ export function historyFor(customers: number, seed = 1): AppendRequest[] {
     const day = (n: number) => new Date(Date.UTC(2023, 0, 1) + n * 86_400_000 + Math.floor(rand() * 86_400_000)).toISOString();
     let d = Math.floor(rand() * 300);
     const events: AppendRequest['events'][number][] = [
-      { id: randomUUID(), type: 'CustomerRegistered', data: { customerId, customerRef: `H-${seed}-${c}`, profile: { name: `C${c}`, region: { province: rand() < 0.5 ? '浙江' : '广东', city: 'X' } } }, metadata: meta(day(d)) },
+      {
+        id: randomUUID(),
+        type: 'CustomerRegistered',
+        data: { customerId, customerRef: `H-${seed}-${c}`, profile: { name: `C${c}`, region: { province: rand() < 0.5 ? '浙江' : '广东', city: 'X' } } },
+        metadata: meta(day(d)),
+      },
     ];
     const purchases = 1 + Math.floor(rand() * 6);
     for (let p = 0; p < purchases; p++) {
       d += 1 + Math.floor(rand() * 60);
-      events.push({ id: randomUUID(), type: 'PurchaseRecorded', data: { customerId, orderId: `O-${seed}-${c}-${p}`, amountMinor: Math.floor(rand() * 200_000), currency: 'CNY', items: [] }, metadata: meta(day(d)) });
+      events.push({
+        id: randomUUID(),
+        type: 'PurchaseRecorded',
+        data: { customerId, orderId: `O-${seed}-${c}-${p}`, amountMinor: Math.floor(rand() * 200_000), currency: 'CNY', items: [] },
+        metadata: meta(day(d)),
+      });
     }
-    if (rand() < 0.3) events.push({ id: randomUUID(), type: 'RefundRecorded', data: { customerId, refundId: `R-${seed}-${c}`, orderId: `O-${seed}-${c}-0`, amountMinor: 100, currency: 'CNY' }, metadata: meta(day(d + 1)) });
+    if (rand() < 0.3)
+      events.push({
+        id: randomUUID(),
+        type: 'RefundRecorded',
+        data: { customerId, refundId: `R-${seed}-${c}`, orderId: `O-${seed}-${c}-0`, amountMinor: 100, currency: 'CNY' },
+        metadata: meta(day(d + 1)),
+      });
     if (rand() < 0.5) events.push({ id: randomUUID(), type: 'CustomerTagged', data: { customerId, tag: rand() < 0.5 ? 'south' : 'vip-candidate' }, metadata: meta(day(d + 2)) });
     if (rand() < 0.3) events.push({ id: randomUUID(), type: 'ConsentChanged', data: { customerId, consent: { sms: true } }, metadata: meta(day(d + 2)) });
     requests.push({ streamId: `customer-${customerId}`, expectedVersion: 'noStream', events });
@@ -31,7 +47,14 @@ export function historyFor(customers: number, seed = 1): AppendRequest[] {
       requests.push({
         streamId: `complaint-${complaintId}`,
         expectedVersion: 'noStream',
-        events: [{ id: randomUUID(), type: 'ComplaintOpened', data: { complaintId, customerId, subject: 's', channel: 'phone', priority: 'NORMAL', agent: 'a', respondBy: day(d + 4), slaHours: 24 }, metadata: meta(day(d + 3)) }],
+        events: [
+          {
+            id: randomUUID(),
+            type: 'ComplaintOpened',
+            data: { complaintId, customerId, subject: 's', channel: 'phone', priority: 'NORMAL', agent: 'a', respondBy: day(d + 4), slaHours: 24 },
+            metadata: meta(day(d + 3)),
+          },
+        ],
       });
     }
   }

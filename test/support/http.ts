@@ -17,7 +17,10 @@ export async function eventCount(running: RunningApp): Promise<number> {
 }
 
 export async function register(running: RunningApp, body: Record<string, unknown> = {}): Promise<string> {
-  const res = await http(running).post(`${API}/customers`).send({ name: 'Lin', ...body }).expect(201);
+  const res = await http(running)
+    .post(`${API}/customers`)
+    .send({ name: 'Lin', ...body })
+    .expect(201);
   return res.body.customerId as string;
 }
 

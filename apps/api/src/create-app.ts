@@ -6,10 +6,11 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig, nestLogLevels, ProblemFilter } from '@crm/shared';
 import { AppModule } from './app.module';
 import { useHttpBasics } from './http/body-parsing';
+import { StartLogger } from './start-logger';
 
 export async function createApp(config: AppConfig): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(config), {
-    logger: nestLogLevels(config.logLevel),
+    logger: new StartLogger({ logLevels: nestLogLevels(config.logLevel) }),
     abortOnError: false,
     bodyParser: false,
   });

@@ -26,7 +26,8 @@ async function main(): Promise<void> {
   }
   await app.listen(config.port);
   const storage = config.eventStoreConnectionString ? 'EventStoreDB' : config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`;
-  logger.log(`listening on http://localhost:${config.port} (events: ${storage})`);
+  const base = `http://localhost:${config.port}`;
+  logger.log(`listening on ${base} (events: ${storage}): health ${base}/health, REST ${base}/api/v1, OpenAPI ${base}/api/docs`);
 }
 
 main().catch((error: unknown) => {

@@ -26,10 +26,13 @@ for (const database of testDatabases()) {
     });
     afterAll(async () => dispose?.());
 
-    it('exports every customer as of a date, one CSV row each, with the list\'s fields; filters narrow it', async () => {
+    it("exports every customer as of a date, one CSV row each, with the list's fields; filters narrow it", async () => {
       const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'crm-export-')), 'all.csv');
       const count = await exportCustomers(store, sql, config, parseExportArgs(['customers', '--as-of', '2025-12-31', '--out', out], config));
-      const lines = fs.readFileSync(out, 'utf8').split('\r\n').filter((l) => l !== '');
+      const lines = fs
+        .readFileSync(out, 'utf8')
+        .split('\r\n')
+        .filter((l) => l !== '');
       expect(lines[0]).toBe('id,customer_ref,name,province,city,tags,tier,lifecycle,net_spend,purchase_count,first_purchase_at,last_purchase_at');
       expect(count).toBe(120);
       expect(lines).toHaveLength(121);
@@ -38,18 +41,33 @@ for (const database of testDatabases()) {
 
       const lost = path.join(path.dirname(out), 'lost.csv');
       const lostCount = await exportCustomers(store, sql, config, parseExportArgs(['customers', '--as-of', '2025-12-31', '--lifecycle', 'LOST', '--out', lost], config));
-      const lostLines = fs.readFileSync(lost, 'utf8').split('\r\n').filter((l) => l !== '').slice(1);
+      const lostLines = fs
+        .readFileSync(lost, 'utf8')
+        .split('\r\n')
+        .filter((l) => l !== '')
+        .slice(1);
       expect(lostLines).toHaveLength(lostCount);
       expect(lostLines.every((l) => l.split(',')[7] === 'LOST')).toBe(true);
     });
 
     it('replays a candidate rule set from a file over every customer, writing nothing', async () => {
       const [before] = await sql.query<{ n: string }>('SELECT count(*)::text AS n FROM crm_events');
-      const rules = JSON.stringify({ ...DEFAULT_RULE_SET, id: 'cheap', tiers: [{ code: 'NORMAL', threshold: '0' }, { code: 'VIP', threshold: '1' }] });
+      const rules = JSON.stringify({
+        ...DEFAULT_RULE_SET,
+        id: 'cheap',
+        tiers: [
+          { code: 'NORMAL', threshold: '0' },
+          { code: 'VIP', threshold: '1' },
+        ],
+      });
       const options = parseReplayArgs(['--rules', 'rules.json', '--as-of', '2025-12-31', '--movers', '5'], config, () => rules);
       const result = await replayRules(store, sql, config, options);
       expect(result.customers).toBe(120);
-      expect(Object.values(result.matrix).flatMap((to) => Object.values(to)).reduce((a, b) => a + b, 0)).toBe(120);
+      expect(
+        Object.values(result.matrix)
+          .flatMap((to) => Object.values(to))
+          .reduce((a, b) => a + b, 0),
+      ).toBe(120);
       expect(result.movers.length).toBeLessThanOrEqual(5);
       expect(result.upgraded + result.downgraded + result.across + result.unchanged).toBe(120);
       // SUPREME is not in the candidate: those customers move down to VIP; everyone else stays or moves up.

@@ -17,7 +17,14 @@ class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(allMigrations), EventStoreModule, CqrsModule.forRoot(), ProjectionsModule.forRoot(allProjectors, false), CustomersModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(allMigrations),
+        EventStoreModule,
+        CqrsModule.forRoot(),
+        ProjectionsModule.forRoot(allProjectors, false),
+        CustomersModule,
+      ],
     };
   }
 }

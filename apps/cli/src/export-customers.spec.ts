@@ -20,7 +20,15 @@ describe('the customer export', () => {
       out: 'x.csv',
       windowMonths: 3,
     });
-    for (const args of [['orders'], ['customers', '--as-of', '2024-02-30'], ['customers', '--tier', 'vip'], ['customers', '--lifecycle', 'ASLEEP'], ['customers', '--window', '4'], ['customers', '--color', 'red'], ['customers', '--tier']]) {
+    for (const args of [
+      ['orders'],
+      ['customers', '--as-of', '2024-02-30'],
+      ['customers', '--tier', 'vip'],
+      ['customers', '--lifecycle', 'ASLEEP'],
+      ['customers', '--window', '4'],
+      ['customers', '--color', 'red'],
+      ['customers', '--tier'],
+    ]) {
       expect(() => parseExportArgs(args, config)).toThrow(ExportUsageError);
     }
   });

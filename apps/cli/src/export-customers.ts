@@ -27,7 +27,8 @@ const FLAGS = ['--as-of', '--tier', '--lifecycle', '--tag', '--region', '--windo
 
 export function parseExportArgs(args: string[], config: AppConfig): ExportOptions {
   const [what, ...rest] = args;
-  if (what !== 'customers') throw new ExportUsageError('usage: crm export customers [--as-of D] [--tier T] [--lifecycle L] [--tag T] [--region R] [--window 3|6|12] [--out file.csv]');
+  if (what !== 'customers')
+    throw new ExportUsageError('usage: crm export customers [--as-of D] [--tier T] [--lifecycle L] [--tag T] [--region R] [--window 3|6|12] [--out file.csv]');
   const values: Record<string, string> = {};
   for (let i = 0; i < rest.length; i += 2) {
     const flag = rest[i];
@@ -41,7 +42,8 @@ export function parseExportArgs(args: string[], config: AppConfig): ExportOption
   const tier = values['--tier'];
   if (tier !== undefined && !/^[A-Z][A-Z0-9_]{0,31}$/.test(tier)) throw new ExportUsageError(`--tier must be a tier code such as VIP, got ${tier}`);
   const lifecycle = values['--lifecycle'];
-  if (lifecycle !== undefined && !(LIFECYCLE_STATUSES as readonly string[]).includes(lifecycle)) throw new ExportUsageError(`--lifecycle must be one of ${LIFECYCLE_STATUSES.join(', ')}`);
+  if (lifecycle !== undefined && !(LIFECYCLE_STATUSES as readonly string[]).includes(lifecycle))
+    throw new ExportUsageError(`--lifecycle must be one of ${LIFECYCLE_STATUSES.join(', ')}`);
   const window = values['--window'] ?? '3';
   if (!['3', '6', '12'].includes(window)) throw new ExportUsageError('--window must be 3, 6 or 12');
   return { asOf, tier, lifecycle: lifecycle as Lifecycle | undefined, tag: values['--tag'], region: values['--region'], windowMonths: Number(window), out: values['--out'] };
@@ -87,7 +89,7 @@ export async function exportCustomers(store: EventStore, sql: SqlClient, config:
   await catchUp(store, sql, config);
 
   const out: Writable = o.out ? createWriteStream(o.out) : process.stdout;
-  const write = (line: string) => new Promise<void>((resolve, reject) => (out.write(`${line}\r\n`, (e) => (e ? reject(e) : resolve()))));
+  const write = (line: string) => new Promise<void>((resolve, reject) => out.write(`${line}\r\n`, (e) => (e ? reject(e) : resolve())));
   await write(COLUMNS.join(','));
   const schedule = await loadRuleSchedule(store);
   let cursor: string | undefined;

@@ -134,7 +134,7 @@ for (const database of testDatabases()) {
       expect(await store.readStream(`customer-${customerIdForRef('IMP-3')}`)).toEqual([]);
     });
 
-    it('takes a real shop\'s rows: categories with punctuation and a wholesale unit price below a penny', async () => {
+    it("takes a real shop's rows: categories with punctuation and a wholesale unit price below a penny", async () => {
       const result = await importHistory(
         customers,
         dbConfig,

@@ -95,7 +95,9 @@ export function readImportFile(text: string, config: Pick<AppConfig, 'shopCurren
   const unknown = names.filter((n) => !(IMPORT_COLUMNS as readonly string[]).includes(n));
   const missing = REQUIRED.filter((n) => !names.includes(n));
   if (unknown.length > 0 || missing.length > 0) {
-    throw new ImportFileError(`line 1: the header must name columns of ${IMPORT_COLUMNS.join(',')}${missing.length ? `; missing ${missing.join(', ')}` : ''}${unknown.length ? `; unknown ${unknown.join(', ')}` : ''}`);
+    throw new ImportFileError(
+      `line 1: the header must name columns of ${IMPORT_COLUMNS.join(',')}${missing.length ? `; missing ${missing.join(', ')}` : ''}${unknown.length ? `; unknown ${unknown.join(', ')}` : ''}`,
+    );
   }
   const problems: string[] = [];
   const rows: ImportRow[] = [];
@@ -119,7 +121,11 @@ export function readImportFile(text: string, config: Pick<AppConfig, 'shopCurren
       const amountMinor = parseAmount(amount, currency);
       const orderId = get('order_id');
       const refundId = get('refund_id');
-      for (const [name, v] of [['order_id', orderId], ['refund_id', refundId], ['channel', get('channel')]] as const) {
+      for (const [name, v] of [
+        ['order_id', orderId],
+        ['refund_id', refundId],
+        ['channel', get('channel')],
+      ] as const) {
         if (v !== undefined && !isKey(v)) throw new Error(`${name} must be a key`);
       }
       if (kind === 'purchase' && !orderId) throw new Error('a purchase needs an order_id');
@@ -134,7 +140,16 @@ export function readImportFile(text: string, config: Pick<AppConfig, 'shopCurren
       const channel = get('channel');
       const input: ImportRow['input'] =
         kind === 'purchase'
-          ? { purchase: { orderId: orderId as string, occurredAt: at, amount, currency, ...(channel ? { channel } : {}), items: parseItems(fields[names.indexOf('items')] ?? '', currency) } }
+          ? {
+              purchase: {
+                orderId: orderId as string,
+                occurredAt: at,
+                amount,
+                currency,
+                ...(channel ? { channel } : {}),
+                items: parseItems(fields[names.indexOf('items')] ?? '', currency),
+              },
+            }
           : { refund: { refundId: refundId as string, ...(orderId ? { orderId } : {}), occurredAt: at, amount, currency } };
       rows.push({ line, customerRef, occurredAt, region, input });
     } catch (error) {
@@ -143,7 +158,9 @@ export function readImportFile(text: string, config: Pick<AppConfig, 'shopCurren
   }
   if (problems.length > 0) {
     const shown = problems.slice(0, 50);
-    throw new ImportFileError(`${problems.length} row(s) refused, nothing was imported:\n${shown.join('\n')}${problems.length > shown.length ? `\n... and ${problems.length - shown.length} more` : ''}`);
+    throw new ImportFileError(
+      `${problems.length} row(s) refused, nothing was imported:\n${shown.join('\n')}${problems.length > shown.length ? `\n... and ${problems.length - shown.length} more` : ''}`,
+    );
   }
   return rows;
 }
@@ -166,7 +183,12 @@ async function importCustomer(customers: CustomersService, customerRef: string, 
   const region = ordered.find((r) => r.region)?.region;
   const ctx: RequestContext = { actor: 'import', correlationId: source, causationId: `${source}:${customerRef}`, idempotencyKey: `${source}:${customerRef}` };
   try {
-    const result = await customers.importRows(customerRef, ordered.map((r) => r.input), region ? { region: { province: region } } : {}, ctx);
+    const result = await customers.importRows(
+      customerRef,
+      ordered.map((r) => r.input),
+      region ? { region: { province: region } } : {},
+      ctx,
+    );
     return { events: result.unchanged ? 0 : result.eventIds.length, registered: !result.unchanged && result.eventTypes.includes('CustomerRegistered') };
   } catch (error) {
     // Command 0 is the registration; command i is row i - 1.

@@ -80,9 +80,7 @@ const commands: Record<string, CommandFn> = Object.assign(Object.create(null) as
       const pending = allMigrations.map((m) => m.id).filter((id) => !applied.includes(id));
       let events: unknown = null;
       if (applied.includes('0001_event_store')) {
-        const [row] = await sql.query<{ count: string; last: string | null }>(
-          'SELECT count(*)::text AS count, max(global_position)::text AS last FROM crm_events',
-        );
+        const [row] = await sql.query<{ count: string; last: string | null }>('SELECT count(*)::text AS count, max(global_position)::text AS last FROM crm_events');
         events = { count: Number(row.count), lastPosition: row.last === null ? 0 : Number(row.last) };
       }
       const projections = applied.includes('0003_projection_checkpoints')

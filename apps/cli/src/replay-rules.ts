@@ -37,7 +37,10 @@ export function parseReplayArgs(args: string[], config: AppConfig, read: (file: 
   const problem = ruleSetProblem(ruleSet, config.shopCurrency);
   if (problem) throw new ReplayUsageError(`the rule set is not sound: ${problem}`);
   const asOf = values['--as-of'] ?? shopDate(new Date(), config.shopTimezone);
-  for (const [flag, date] of [['--as-of', asOf], ['--effective-from', values['--effective-from']]] as const) {
+  for (const [flag, date] of [
+    ['--as-of', asOf],
+    ['--effective-from', values['--effective-from']],
+  ] as const) {
     if (date !== undefined && !isCalendarDate(date)) throw new ReplayUsageError(`${flag} must be a calendar date YYYY-MM-DD, got ${date}`);
   }
   const movers = Number(values['--movers'] ?? 100);
@@ -48,18 +51,31 @@ export function parseReplayArgs(args: string[], config: AppConfig, read: (file: 
 /** The file holds the body of POST /tier-rule-sets (id optional here). */
 function asRuleSet(raw: unknown): TierRuleSet {
   const r = raw as Partial<TierRuleSet> & { basis?: { kind?: string; months?: number } };
-  if (typeof r !== 'object' || r === null || !Array.isArray(r.tiers)) throw new ReplayUsageError('the rules file must be a JSON object with "tiers": [{ "code", "threshold" }, ...]');
+  if (typeof r !== 'object' || r === null || !Array.isArray(r.tiers))
+    throw new ReplayUsageError('the rules file must be a JSON object with "tiers": [{ "code", "threshold" }, ...]');
   for (const t of r.tiers) {
     if (typeof t?.code !== 'string' || typeof t?.threshold !== 'string') throw new ReplayUsageError('each tier needs a "code" and a "threshold" decimal string');
   }
-  const basis = r.basis?.kind === 'rollingMonths' && Number.isInteger(r.basis.months) && (r.basis.months as number) > 0 ? { kind: 'rollingMonths' as const, months: r.basis.months as number } : { kind: 'lifetime' as const };
-  if (r.basis !== undefined && r.basis.kind !== 'lifetime' && basis.kind === 'lifetime') throw new ReplayUsageError('"basis" must be { "kind": "lifetime" } or { "kind": "rollingMonths", "months": N }');
-  return { id: typeof r.id === 'string' ? r.id : 'candidate', name: typeof r.name === 'string' ? r.name : 'candidate', tiers: r.tiers, basis, refundsCount: r.refundsCount ?? true, ...(r.downgrade ? { downgrade: r.downgrade } : {}) };
+  const basis =
+    r.basis?.kind === 'rollingMonths' && Number.isInteger(r.basis.months) && (r.basis.months as number) > 0
+      ? { kind: 'rollingMonths' as const, months: r.basis.months as number }
+      : { kind: 'lifetime' as const };
+  if (r.basis !== undefined && r.basis.kind !== 'lifetime' && basis.kind === 'lifetime')
+    throw new ReplayUsageError('"basis" must be { "kind": "lifetime" } or { "kind": "rollingMonths", "months": N }');
+  return {
+    id: typeof r.id === 'string' ? r.id : 'candidate',
+    name: typeof r.name === 'string' ? r.name : 'candidate',
+    tiers: r.tiers,
+    basis,
+    refundsCount: r.refundsCount ?? true,
+    ...(r.downgrade ? { downgrade: r.downgrade } : {}),
+  };
 }
 
 export async function replayRules(store: EventStore, sql: SqlClient, config: AppConfig, o: ReplayOptions) {
   const current = await loadRuleSchedule(store);
-  const candidate: RuleSchedule = o.effectiveFrom === undefined ? [{ ruleSet: o.ruleSet, effectiveFrom: '' }] : [...current, { ruleSet: o.ruleSet, effectiveFrom: o.effectiveFrom }];
+  const candidate: RuleSchedule =
+    o.effectiveFrom === undefined ? [{ ruleSet: o.ruleSet, effectiveFrom: '' }] : [...current, { ruleSet: o.ruleSet, effectiveFrom: o.effectiveFrom }];
   const simulation = new TierSimulation(current, candidate, o.asOf, config.shopCurrency, o.movers);
   await scanCustomerFacts(sql, o.asOf, (batch) => simulation.add(batch));
   return { ruleSetId: o.ruleSet.id, effectiveFrom: o.effectiveFrom ?? null, ...simulation.answer() };

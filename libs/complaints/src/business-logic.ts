@@ -79,9 +79,7 @@ export function decide(
       const current = state.respondBy ? new Date(state.respondBy) : byNewPriority;
       const deadline = byNewPriority < current ? byNewPriority : current;
       const slaHours = slaHoursFor(command.priority, policy, state.slaFactor);
-      return [
-        { type: 'ComplaintEscalated', data: { ...ids, priority: command.priority, previousPriority: state.priority, respondBy: deadline.toISOString(), slaHours } },
-      ];
+      return [{ type: 'ComplaintEscalated', data: { ...ids, priority: command.priority, previousPriority: state.priority, respondBy: deadline.toISOString(), slaHours } }];
     }
     case 'RespondToComplaint':
       if (state.status === 'resolved') throw refused('ComplaintResolved', 'a resolved complaint takes no answer until it is reopened');

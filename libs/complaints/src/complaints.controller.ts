@@ -78,7 +78,7 @@ export class ComplaintsController {
   @Post(':id/rate')
   @HttpCode(200)
   @ApiWrite({ ifMatch: true })
-  @ApiOkResponse({ type: WriteResultDto, description: 'the customer\'s satisfaction (1-5) with the handling of a resolved complaint' })
+  @ApiOkResponse({ type: WriteResultDto, description: "the customer's satisfaction (1-5) with the handling of a resolved complaint" })
   async rate(@Param('id', idPipe) id: string, @Body() body: RateComplaintDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     return answerWrite(res, await this.complaints.rate(id, body.satisfaction, body.comment, ctx), { complaintId: id });
   }

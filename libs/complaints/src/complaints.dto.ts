@@ -36,6 +36,6 @@ export class ReopenComplaintDto {
 }
 
 export class RateComplaintDto {
-  @ApiProperty({ example: 5, description: 'the customer\'s satisfaction with the handling, 1-5' }) @IsInt() @Min(1) @Max(5) satisfaction!: number;
+  @ApiProperty({ example: 5, description: "the customer's satisfaction with the handling, 1-5" }) @IsInt() @Min(1) @Max(5) satisfaction!: number;
   @ApiPropertyOptional({ example: 'fast and friendly' }) @Omittable() @IsString() @IsCleanText() @MaxLength(2000) comment?: string;
 }

@@ -67,7 +67,11 @@ export class ComplaintsService {
   resolve(complaintId: string, input: ResolveInput, ctx: RequestContext) {
     const currency = input.currency ?? this.config.shopCurrency;
     const compensationMinor = input.compensation !== undefined ? parseAmount(input.compensation, currency) : undefined;
-    return this.run(complaintId, { type: 'ResolveComplaint', resolution: input.resolution, compensationMinor, currency: compensationMinor !== undefined ? currency : undefined }, ctx);
+    return this.run(
+      complaintId,
+      { type: 'ResolveComplaint', resolution: input.resolution, compensationMinor, currency: compensationMinor !== undefined ? currency : undefined },
+      ctx,
+    );
   }
 
   reopen(complaintId: string, reason: string | undefined, ctx: RequestContext) {

@@ -125,10 +125,14 @@ export function decide(command: CustomerCommand, state: Customer, rules: Custome
       const recorded = state.refunds.get(command.refundId);
       if (recorded) {
         if (recorded.amountMinor === base && recorded.orderId === command.orderId) return [];
-        throw conflict('RefundIdInUse', `refund ${command.refundId} is recorded with amount ${money(recorded.amountMinor, rules)}${recorded.orderId ? ` on order ${recorded.orderId}` : ''}`, {
-          refundId: command.refundId,
-          recordedAmount: formatAmount(recorded.amountMinor, rules.shopCurrency),
-        });
+        throw conflict(
+          'RefundIdInUse',
+          `refund ${command.refundId} is recorded with amount ${money(recorded.amountMinor, rules)}${recorded.orderId ? ` on order ${recorded.orderId}` : ''}`,
+          {
+            refundId: command.refundId,
+            recordedAmount: formatAmount(recorded.amountMinor, rules.shopCurrency),
+          },
+        );
       }
       if (command.orderId !== undefined) {
         const order = state.orders.get(command.orderId);
@@ -222,7 +226,8 @@ function checkMarketing(command: Extract<CustomerCommand, { type: 'LogContact' }
   const cap = rules.marketingCapsByStage[stage];
   const sent = state.marketingByMonth.get(month) ?? 0;
   if (sent >= cap) {
-    const why = stage === 'LOST' && cap === 0 ? 'a LOST customer gets no marketing except the yearly promotions (yearlyPromotion: true)' : `the cap for ${stage} customers is ${cap} a month`;
+    const why =
+      stage === 'LOST' && cap === 0 ? 'a LOST customer gets no marketing except the yearly promotions (yearlyPromotion: true)' : `the cap for ${stage} customers is ${cap} a month`;
     throw refused(cap === 0 ? 'ContactPolicy' : 'MarketingCapReached', `the customer is ${stage} on ${on} and received ${sent} marketing contacts in ${month}; ${why}`, {
       stage,
       month,

@@ -70,8 +70,10 @@ function decideAll(commands: readonly CustomerCommand[], state: Customer, rules:
 }
 
 function duplicateIdError(command: CustomerCommand): DomainError {
-  if (command.type === 'RecordPurchase') return conflict('OrderRecordedForAnotherCustomer', `order ${command.orderId} is already recorded for another customer`, { orderId: command.orderId });
-  if (command.type === 'RecordRefund') return conflict('RefundRecordedForAnotherCustomer', `refund ${command.refundId} is already recorded for another customer`, { refundId: command.refundId });
+  if (command.type === 'RecordPurchase')
+    return conflict('OrderRecordedForAnotherCustomer', `order ${command.orderId} is already recorded for another customer`, { orderId: command.orderId });
+  if (command.type === 'RecordRefund')
+    return conflict('RefundRecordedForAnotherCustomer', `refund ${command.refundId} is already recorded for another customer`, { refundId: command.refundId });
   return conflict('EventIdInUse', 'these events were already recorded elsewhere');
 }
 
@@ -96,7 +98,8 @@ export class CustomerCommandHandler implements ICommandHandler<ExecuteCustomerCo
         metadata: eventMetadata(context, source),
         eventId: (event, i) => naturalEventId(event) ?? requestEventId(context, streamId, i),
         sameAsEarlier: single ? sameAsEarlier(single) : undefined,
-        onDuplicateId: () => (single ? duplicateIdError(single) : conflict('RecordedForAnotherCustomer', 'an order or refund id of this customer is already recorded for another customer')),
+        onDuplicateId: () =>
+          single ? duplicateIdError(single) : conflict('RecordedForAnotherCustomer', 'an order or refund id of this customer is already recorded for another customer'),
       },
     );
   }

@@ -17,7 +17,6 @@ export interface CustomerHistory {
   facts: TierFacts & { purchases: Array<DatedAmount & { occurredAt: string }> };
 }
 
-
 export async function loadCustomerHistory(store: EventStore, customerId: string, timezone: string): Promise<CustomerHistory | undefined> {
   const events = await store.readStream(customerStream(customerId));
   const first = events[0];
@@ -29,7 +28,14 @@ export async function loadCustomerHistory(store: EventStore, customerId: string,
     const event = decodeCustomerEvent(recorded);
     if (event.type !== 'PurchaseRecorded' && event.type !== 'RefundRecorded') continue;
     const occurredAt = event.data.occurredAt;
-    const fact = { date: shopDate(new Date(occurredAt), timezone), amountMinor: event.data.amountMinor, eventId: recorded.id, position: recorded.position, occurredAt, type: recorded.type };
+    const fact = {
+      date: shopDate(new Date(occurredAt), timezone),
+      amountMinor: event.data.amountMinor,
+      eventId: recorded.id,
+      position: recorded.position,
+      occurredAt,
+      type: recorded.type,
+    };
     (event.type === 'PurchaseRecorded' ? purchases : refunds).push(fact);
   }
   purchases.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));

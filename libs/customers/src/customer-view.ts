@@ -59,7 +59,11 @@ export async function loadCustomerView(store: EventStore, customerId: string, op
     tags: state.tags,
     consent: state.consent,
     tier: tier.tier,
-    lifecycle: lifecycleAsOf(facts.purchases.map((p) => p.date), asOf, options.windowMonths ?? 3),
+    lifecycle: lifecycleAsOf(
+      facts.purchases.map((p) => p.date),
+      asOf,
+      options.windowMonths ?? 3,
+    ),
     purchaseCount: seen.length,
     netSpend: formatAmount(netSpendAsOf(facts, asOf), options.currency),
     currency: options.currency,
@@ -72,7 +76,10 @@ export async function loadCustomerView(store: EventStore, customerId: string, op
 }
 
 /** DOMAIN.md net spend: purchases minus refunds dated on or before D (whatever the tier basis is). */
-export function netSpendAsOf(facts: { purchases: readonly { date: string; amountMinor: number }[]; refunds: readonly { date: string; amountMinor: number }[] }, asOf: string): number {
+export function netSpendAsOf(
+  facts: { purchases: readonly { date: string; amountMinor: number }[]; refunds: readonly { date: string; amountMinor: number }[] },
+  asOf: string,
+): number {
   const sum = (xs: readonly { date: string; amountMinor: number }[]) => xs.reduce((s, x) => (x.date <= asOf ? s + x.amountMinor : s), 0);
   return sum(facts.purchases) - sum(facts.refunds);
 }

@@ -98,7 +98,10 @@ export class CustomersController {
 
   @Post(':id/purchases')
   @ApiWrite({ ifMatch: true })
-  @ApiCreatedResponse({ type: WriteResultDto, description: 'recorded (200 with unchanged=true when the same order was recorded before; 409 when it was recorded with another amount)' })
+  @ApiCreatedResponse({
+    type: WriteResultDto,
+    description: 'recorded (200 with unchanged=true when the same order was recorded before; 409 when it was recorded with another amount)',
+  })
   async purchase(@Param('id', idPipe) id: string, @Body() body: RecordPurchaseDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     const { ids, result } = await this.customers.recordPurchase(id, body, ctx);
     res.status(result.unchanged ? 200 : 201);

@@ -2,19 +2,7 @@
 // are strict (no coercion), text is bounded and free of control characters.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsEmail,
-  IsIn,
-  IsInt,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested, IsObject } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, ValidateNested, IsObject } from 'class-validator';
 import { IsCalendarDate, IsCleanText, IsCurrencyCode, IsDecimalAmount, IsInstant, IsKey, IsUnitPrice, Omittable } from '@crm/shared';
 import { CONTACT_CHANNELS, GENDERS } from './customer';
 
@@ -27,7 +15,11 @@ export class ProfileDto {
   @ApiPropertyOptional({ example: '林小姐' }) @Omittable() @IsString() @IsCleanText() @MaxLength(100) name?: string;
   @ApiPropertyOptional({ enum: GENDERS }) @Omittable() @IsIn(GENDERS) gender?: (typeof GENDERS)[number];
   @ApiPropertyOptional({ example: '1990-04-12' }) @Omittable() @IsCalendarDate() birthDate?: string;
-  @ApiPropertyOptional({ example: '+8613800000000' }) @Omittable() @IsString() @Matches(/^\+?[0-9 ()-]{5,20}$/, { message: 'phone must be 5-20 digits, spaces, ( ) - with an optional leading +' }) phone?: string;
+  @ApiPropertyOptional({ example: '+8613800000000' })
+  @Omittable()
+  @IsString()
+  @Matches(/^\+?[0-9 ()-]{5,20}$/, { message: 'phone must be 5-20 digits, spaces, ( ) - with an optional leading +' })
+  phone?: string;
   @ApiPropertyOptional({ example: 'lin@example.com' }) @Omittable() @IsEmail() @MaxLength(254) email?: string;
   @ApiPropertyOptional({ type: RegionDto }) @Omittable() @IsObject() @ValidateNested() @Type(() => RegionDto) region?: RegionDto;
   @ApiPropertyOptional() @Omittable() @IsString() @IsCleanText() @MaxLength(300) shippingAddress?: string;
@@ -37,19 +29,31 @@ export class ProfileDto {
 }
 
 export class RegisterCustomerDto extends ProfileDto {
-  @ApiPropertyOptional({ description: 'the shop\'s own id for the customer; unique', example: 'C-10086' })
-  @Omittable() @IsString() @IsKey() customerRef?: string;
+  @ApiPropertyOptional({ description: "the shop's own id for the customer; unique", example: 'C-10086' })
+  @Omittable()
+  @IsString()
+  @IsKey()
+  customerRef?: string;
   @ApiPropertyOptional({ description: 'when the customer really joined (history import); default now' })
-  @Omittable() @IsInstant() occurredAt?: string;
+  @Omittable()
+  @IsInstant()
+  occurredAt?: string;
 }
 
 export class UpdateProfileDto extends ProfileDto {}
 
 export class PurchaseItemDto {
   @ApiProperty({ example: 'DRESS-001', description: 'any text up to 128 characters' }) @IsString() @IsCleanText() @MaxLength(128) sku!: string;
-  @ApiPropertyOptional({ example: 'T-LIGHT & CANDLE', description: 'any text up to 128 characters (punctuation welcome)' }) @Omittable() @IsString() @IsCleanText() @MaxLength(128) category?: string;
+  @ApiPropertyOptional({ example: 'T-LIGHT & CANDLE', description: 'any text up to 128 characters (punctuation welcome)' })
+  @Omittable()
+  @IsString()
+  @IsCleanText()
+  @MaxLength(128)
+  category?: string;
   @ApiProperty({ example: 1 }) @IsInt() @Min(1) @Max(100_000) quantity!: number;
-  @ApiProperty({ example: '0.001', description: 'decimal string in the purchase currency, up to its minor digits + 4 (wholesale prices below a cent)' }) @IsUnitPrice() unitPrice!: string;
+  @ApiProperty({ example: '0.001', description: 'decimal string in the purchase currency, up to its minor digits + 4 (wholesale prices below a cent)' })
+  @IsUnitPrice()
+  unitPrice!: string;
 }
 
 export class RecordPurchaseDto {
@@ -58,15 +62,26 @@ export class RecordPurchaseDto {
   @ApiProperty({ example: '398.00', description: 'decimal string; 0.00 is a purchase too' }) @IsDecimalAmount() amount!: string;
   @ApiProperty({ example: 'CNY' }) @IsCurrencyCode() currency!: string;
   @ApiPropertyOptional({ example: '398.00', description: 'the amount in the shop currency; required when currency differs' })
-  @Omittable() @IsDecimalAmount() baseAmount?: string;
+  @Omittable()
+  @IsDecimalAmount()
+  baseAmount?: string;
   @ApiPropertyOptional({ example: 'tmall' }) @Omittable() @IsString() @IsKey() channel?: string;
-  @ApiPropertyOptional({ type: [PurchaseItemDto] }) @Omittable() @IsArray() @ArrayMaxSize(200) @ValidateNested({ each: true }) @Type(() => PurchaseItemDto) items?: PurchaseItemDto[];
+  @ApiPropertyOptional({ type: [PurchaseItemDto] })
+  @Omittable()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => PurchaseItemDto)
+  items?: PurchaseItemDto[];
 }
 
 export class RecordRefundDto {
   @ApiProperty({ example: 'RF-1' }) @IsString() @IsKey() refundId!: string;
   @ApiPropertyOptional({ example: 'TB-20240531-0001', description: 'the order refunded; the refund is capped by what is left of it' })
-  @Omittable() @IsString() @IsKey() orderId?: string;
+  @Omittable()
+  @IsString()
+  @IsKey()
+  orderId?: string;
   @ApiProperty({ example: '2024-06-02T09:00:00+08:00' }) @IsInstant() occurredAt!: string;
   @ApiProperty({ example: '199.00' }) @IsDecimalAmount() amount!: string;
   @ApiProperty({ example: 'CNY' }) @IsCurrencyCode() currency!: string;

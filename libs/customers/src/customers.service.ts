@@ -8,7 +8,21 @@ import { randomUUID } from 'node:crypto';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { CommandResult, EVENT_STORE, EventStore } from '@crm/event-store';
 import { Lifecycle, lifecycleAsOf, lifecycleMoves } from '@crm/lifecycle';
-import { APP_CONFIG, AppConfig, formatAmount, invalid, minusMonths, nameUuid, notFound, parseAmount, parseInstant, parseUnitPrice, refused, RequestContext, shopDate } from '@crm/shared';
+import {
+  APP_CONFIG,
+  AppConfig,
+  formatAmount,
+  invalid,
+  minusMonths,
+  nameUuid,
+  notFound,
+  parseAmount,
+  parseInstant,
+  parseUnitPrice,
+  refused,
+  RequestContext,
+  shopDate,
+} from '@crm/shared';
 import { loadRuleSchedule, loadTierRuleSets, ruleSetOn, tierHistory, tierOn } from '@crm/tiers';
 import { rfmAsOf } from './analytics/rfm.query';
 import { ConsentChannel, ContactChannel, Profile, PurchaseItem } from './customer';
@@ -119,9 +133,12 @@ export class CustomersService {
       currency: input.currency,
       baseAmountMinor: input.baseAmount !== undefined ? parseAmount(input.baseAmount, this.config.shopCurrency) : undefined,
       channel: input.channel,
-      items: (input.items ?? []).map(
-        (i): PurchaseItem => ({ sku: i.sku, ...(i.category ? { category: i.category } : {}), quantity: i.quantity, unitPriceScaled: parseUnitPrice(i.unitPrice, input.currency) }),
-      ),
+      items: (input.items ?? []).map((i): PurchaseItem => ({
+        sku: i.sku,
+        ...(i.category ? { category: i.category } : {}),
+        quantity: i.quantity,
+        unitPriceScaled: parseUnitPrice(i.unitPrice, input.currency),
+      })),
       occurredAt: instant(input.occurredAt, 'occurredAt'),
     };
   }
@@ -175,7 +192,15 @@ export class CustomersService {
   async logContact(customerId: string, input: ContactInput, ctx: RequestContext): Promise<Written<{ customerId: string; contactId: string }>> {
     const contactId = ctx.idempotencyKey ? nameUuid(`contact:${ctx.idempotencyKey}`) : randomUUID();
     const occurredAt = instant(input.occurredAt, 'occurredAt');
-    const command: CustomerCommand = { type: 'LogContact', contactId, kind: input.kind, channel: input.channel, note: input.note, occurredAt, yearlyPromotion: input.yearlyPromotion };
+    const command: CustomerCommand = {
+      type: 'LogContact',
+      contactId,
+      kind: input.kind,
+      channel: input.channel,
+      note: input.note,
+      occurredAt,
+      yearlyPromotion: input.yearlyPromotion,
+    };
     return { ids: { customerId, contactId }, result: await this.run(customerId, command, ctx) };
   }
 

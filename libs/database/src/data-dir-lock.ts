@@ -22,9 +22,7 @@ export class DataDirLock {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const owner = Number(fs.readFileSync(file, 'utf8').trim());
         if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
-          throw new DataDirInUseError(
-            `data folder ${dataDir} is in use by process ${owner}; stop that process or set DATA_DIR to another folder`,
-          );
+          throw new DataDirInUseError(`data folder ${dataDir} is in use by process ${owner}; stop that process or set DATA_DIR to another folder`);
         }
         fs.rmSync(file, { force: true });
       }
@@ -42,9 +40,7 @@ export class DataDirLock {
       return;
     }
     if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
-      throw new DataDirInUseError(
-        `data folder ${dataDir} is in use by process ${owner}; stop that process or set DATA_DIR to another folder`,
-      );
+      throw new DataDirInUseError(`data folder ${dataDir} is in use by process ${owner}; stop that process or set DATA_DIR to another folder`);
     }
   }
 

@@ -17,9 +17,7 @@ export async function migrate(client: SqlClient, migrations: readonly Migration[
   if (new Set(sorted.map((m) => m.id)).size !== sorted.length) throw new Error('duplicate migration ids');
   await client.transaction(async (tx) => {
     await tx.query(LOCK);
-    await tx.query(
-      'CREATE TABLE IF NOT EXISTS crm_schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
-    );
+    await tx.query('CREATE TABLE IF NOT EXISTS crm_schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
   });
   const applied: string[] = [];
   for (const m of sorted) {

@@ -9,7 +9,11 @@ export class PGliteClient implements SqlClient {
   readonly kind = 'pglite' as const;
   private closed = false;
 
-  private constructor(readonly db: PGlite, private readonly dataDir: string | undefined, private readonly lock?: DataDirLock) {}
+  private constructor(
+    readonly db: PGlite,
+    private readonly dataDir: string | undefined,
+    private readonly lock?: DataDirLock,
+  ) {}
 
   /** Opens (creating on first use) the database under dataDir, or in memory when dataDir is undefined. */
   static async open(dataDir?: string): Promise<PGliteClient> {

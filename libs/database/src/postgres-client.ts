@@ -7,16 +7,17 @@ export class PostgresClient implements SqlClient {
   readonly kind = 'postgres' as const;
   readonly pool: Pool;
 
-  constructor(private readonly connectionString: string, options: PoolConfig = {}) {
+  constructor(
+    private readonly connectionString: string,
+    options: PoolConfig = {},
+  ) {
     this.pool = new Pool({ connectionString, max: 20, ...options });
     // An idle client that loses its connection must not crash the process.
     this.pool.on('error', () => undefined);
   }
 
   async query<R>(text: string, params?: unknown[], options?: QueryOptions): Promise<R[]> {
-    const result = options?.name
-      ? await this.pool.query({ name: options.name, text, values: params as unknown[] })
-      : await this.pool.query(text, params as unknown[]);
+    const result = options?.name ? await this.pool.query({ name: options.name, text, values: params as unknown[] }) : await this.pool.query(text, params as unknown[]);
     return result.rows as R[];
   }
 
@@ -30,10 +31,7 @@ export class PostgresClient implements SqlClient {
       await client.query('BEGIN');
       const result = await fn({
         query: async <R>(text: string, params?: unknown[], options?: QueryOptions) =>
-          (options?.name
-            ? await client.query({ name: options.name, text, values: params as unknown[] })
-            : await client.query(text, params as unknown[])
-          ).rows as R[],
+          (options?.name ? await client.query({ name: options.name, text, values: params as unknown[] }) : await client.query(text, params as unknown[])).rows as R[],
         exec: async (script: string) => {
           await client.query(script);
         },

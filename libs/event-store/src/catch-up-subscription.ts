@@ -27,7 +27,10 @@ export class CatchUpSubscription {
   private readonly unlisten: () => void;
   private readonly loop: Promise<void>;
 
-  constructor(private readonly store: EventStore, private readonly options: SubscriptionOptions) {
+  constructor(
+    private readonly store: EventStore,
+    private readonly options: SubscriptionOptions,
+  ) {
     this.checkpointValue = options.after;
     this.unlisten = store.onAppended(() => {
       if (this.wake) this.wake();

@@ -104,7 +104,10 @@ export class WrongExpectedVersionError extends Error {
 
 export class DuplicateEventIdError extends Error {
   override readonly name = 'DuplicateEventIdError';
-  constructor(readonly streamId: string, readonly eventIds: string[]) {
+  constructor(
+    readonly streamId: string,
+    readonly eventIds: string[],
+  ) {
     super(`event ids already used by other events: ${eventIds.join(', ')}`);
   }
 }

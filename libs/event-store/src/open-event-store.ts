@@ -7,7 +7,5 @@ import { SqlEventStore } from './adapters/postgres/sql-event-store';
 import { EventStore } from './event-store';
 
 export function openEventStore(config: Pick<AppConfig, 'eventStoreConnectionString'>, sql: SqlClient): EventStore {
-  return config.eventStoreConnectionString
-    ? new EventStoreDbEventStore(config.eventStoreConnectionString)
-    : new SqlEventStore(sql);
+  return config.eventStoreConnectionString ? new EventStoreDbEventStore(config.eventStoreConnectionString) : new SqlEventStore(sql);
 }

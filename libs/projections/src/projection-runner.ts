@@ -20,7 +20,10 @@ CREATE TABLE crm_projection_checkpoints (
 /** Thrown to make the subscription skip its own checkpoint update after a reset. */
 export class CheckpointMovedError extends Error {
   override readonly name = 'CheckpointMovedError';
-  constructor(readonly projector: string, readonly position: number) {
+  constructor(
+    readonly projector: string,
+    readonly position: number,
+  ) {
     super(`checkpoint of ${projector} moved to ${position}`);
   }
 }

@@ -27,7 +27,8 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
         {
           provide: PROJECTION_RUNNER,
           inject: [EVENT_STORE, SQL_CLIENT, APP_CONFIG],
-          useFactory: (store: EventStore, sql: SqlClient, config: AppConfig) => new ProjectionRunner(store, sql, projectors(config), { failAfter: config.projectionFailAfter, maxRetryDelayMs: config.projectionRetryMaxMs }),
+          useFactory: (store: EventStore, sql: SqlClient, config: AppConfig) =>
+            new ProjectionRunner(store, sql, projectors(config), { failAfter: config.projectionFailAfter, maxRetryDelayMs: config.projectionRetryMaxMs }),
         },
         WaitForProjections,
       ],

@@ -54,7 +54,11 @@ for (const database of testDatabases()) {
         const more = appendHistory(store, 100, 7);
         for (const projector of projectors) await rebuildProjection(store, sql, projector, { batchSize: 500 });
         await more;
-        await store.append(`customer-${randomUUID()}`, [{ id: randomUUID(), type: 'CustomerRegistered', data: { customerId: randomUUID(), profile: {} }, metadata: { occurredAt: '2024-01-01T00:00:00.000Z' } }], 'noStream');
+        await store.append(
+          `customer-${randomUUID()}`,
+          [{ id: randomUUID(), type: 'CustomerRegistered', data: { customerId: randomUUID(), profile: {} }, metadata: { occurredAt: '2024-01-01T00:00:00.000Z' } }],
+          'noStream',
+        );
         await caughtUp(runner, store, sql);
       } finally {
         await runner.stop();

@@ -83,7 +83,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!/^\d{1,4}$/.test(cap)) throw new ConfigError(`MARKETING_CAP_PER_MONTH must be a whole number >= 0, got "${cap}"`);
 
   const slaHours = { ...DEFAULT_SLA_HOURS };
-  for (const part of (value('SLA_HOURS') ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of (value('SLA_HOURS') ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [key, hours] = part.split('=').map((p) => p.trim());
     if (!(key in DEFAULT_SLA_HOURS) || !/^\d{1,5}(\.\d{1,2})?$/.test(hours ?? '') || Number(hours) <= 0) {
       throw new ConfigError(`SLA_HOURS must look like "URGENT=3,RED_ALERT=0.5" with priorities ${Object.keys(DEFAULT_SLA_HOURS).join(', ')}, got "${part}"`);
@@ -92,7 +95,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
 
   const slaTierFactors: Record<string, number> = {};
-  for (const part of (value('SLA_TIER_FACTORS') ?? 'VIP=0.5,SUPREME=0.5').split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of (value('SLA_TIER_FACTORS') ?? 'VIP=0.5,SUPREME=0.5')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [key, factor] = part.split('=').map((p) => p.trim());
     if (!/^[A-Z][A-Z0-9_]{0,31}$/.test(key ?? '') || !/^(0(\.\d{1,2})?|1(\.0{1,2})?)$/.test(factor ?? '') || Number(factor) <= 0) {
       throw new ConfigError(`SLA_TIER_FACTORS must look like "VIP=0.5,SUPREME=0.5" (tier code = factor above 0, at most 1), got "${part}"`);
@@ -106,7 +112,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     return Number(raw);
   };
   const marketingCapsByStage = { ...DEFAULT_MARKETING_CAPS, ...(value('MARKETING_CAP_PER_MONTH') !== undefined ? { ACTIVE: Number(cap), SILENT: Number(cap) } : {}) };
-  for (const part of (value('MARKETING_CAPS') ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of (value('MARKETING_CAPS') ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [key, n] = part.split('=').map((p) => p.trim());
     if (!(MARKETING_STAGES as readonly string[]).includes(key ?? '') || !/^\d{1,4}$/.test(n ?? '')) {
       throw new ConfigError(`MARKETING_CAPS must look like "ACTIVE=3,SILENT=3,SLEEPING=1,LOST=0" with stages ${MARKETING_STAGES.join(', ')}, got "${part}"`);

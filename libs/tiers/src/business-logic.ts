@@ -7,9 +7,7 @@ const addMonthsClamped = (date: string, months: number) => minusMonths(date, -mo
 import { TierRuleSetEvent, TierRuleSets } from './tier-rule-set';
 import { TierRuleSet } from './tier-rules';
 
-export type TierRuleSetCommand =
-  | { type: 'PublishTierRuleSet'; ruleSet: TierRuleSet }
-  | { type: 'ActivateTierRuleSet'; ruleSetId: string; effectiveFrom: string };
+export type TierRuleSetCommand = { type: 'PublishTierRuleSet'; ruleSet: TierRuleSet } | { type: 'ActivateTierRuleSet'; ruleSetId: string; effectiveFrom: string };
 
 export interface TierRulesContext {
   shopCurrency: string;
@@ -50,7 +48,12 @@ const canonical = (value: unknown): unknown =>
   Array.isArray(value)
     ? value.map(canonical)
     : value !== null && typeof value === 'object'
-      ? Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, canonical(v)]))
+      ? Object.fromEntries(
+          Object.entries(value as Record<string, unknown>)
+            .filter(([, v]) => v !== undefined)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([k, v]) => [k, canonical(v)]),
+        )
       : value;
 const sameRuleSet = (a: TierRuleSet, b: TierRuleSet) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 

@@ -10,7 +10,15 @@ const customer = (id: string, amounts: number[], refunds: number[] = []) => ({
 });
 
 describe('what-if simulation of a rule set', () => {
-  const stricter: TierRuleSet = { ...DEFAULT_RULE_SET, id: 'stricter', tiers: [{ code: 'NORMAL', threshold: '0' }, { code: 'SENIOR', threshold: '1000' }, { code: 'VIP', threshold: '3000' }] };
+  const stricter: TierRuleSet = {
+    ...DEFAULT_RULE_SET,
+    id: 'stricter',
+    tiers: [
+      { code: 'NORMAL', threshold: '0' },
+      { code: 'SENIOR', threshold: '1000' },
+      { code: 'VIP', threshold: '3000' },
+    ],
+  };
 
   it('tallies the migration matrix and lists the movers, up to the limit', () => {
     const sim = new TierSimulation(DEFAULT_SCHEDULE, [{ ruleSet: stricter, effectiveFrom: '' }], '2024-06-01', 'CNY', 1);

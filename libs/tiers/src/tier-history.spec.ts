@@ -2,7 +2,14 @@ import { DEFAULT_SCHEDULE, RuleSchedule, ruleSetOn, tierHistory, tierOn, tierOnF
 import { DEFAULT_RULE_SET, DatedAmount, TierRuleSet } from './tier-rules';
 
 let position = 0;
-const buy = (date: string, amountMinor: number): DatedAmount => ({ date, amountMinor, eventId: `e-${++position}`, position, type: 'PurchaseRecorded', occurredAt: `${date}T10:00:00.000Z` });
+const buy = (date: string, amountMinor: number): DatedAmount => ({
+  date,
+  amountMinor,
+  eventId: `e-${++position}`,
+  position,
+  type: 'PurchaseRecorded',
+  occurredAt: `${date}T10:00:00.000Z`,
+});
 const refund = (date: string, amountMinor: number): DatedAmount => ({ ...buy(date, amountMinor), type: 'RefundRecorded' });
 
 const rolling: TierRuleSet = {
@@ -79,8 +86,19 @@ describe('a retention period before downgrades', () => {
 });
 
 describe('a rule set activated mid-history', () => {
-  const cheaper: TierRuleSet = { ...DEFAULT_RULE_SET, id: 'cheaper', tiers: [{ code: 'NORMAL', threshold: '0' }, { code: 'SENIOR', threshold: '300' }, { code: 'VIP', threshold: '1000' }] };
-  const schedule: RuleSchedule = [...DEFAULT_SCHEDULE, { ruleSet: cheaper, effectiveFrom: '2024-06-01', activation: { eventId: 'act-1', position: 99, activatedAt: '2024-05-20T00:00:00Z' } }];
+  const cheaper: TierRuleSet = {
+    ...DEFAULT_RULE_SET,
+    id: 'cheaper',
+    tiers: [
+      { code: 'NORMAL', threshold: '0' },
+      { code: 'SENIOR', threshold: '300' },
+      { code: 'VIP', threshold: '1000' },
+    ],
+  };
+  const schedule: RuleSchedule = [
+    ...DEFAULT_SCHEDULE,
+    { ruleSet: cheaper, effectiveFrom: '2024-06-01', activation: { eventId: 'act-1', position: 99, activatedAt: '2024-05-20T00:00:00Z' } },
+  ];
   const facts = { purchases: [buy('2024-01-10', 400_00), buy('2024-02-10', 700_00)], refunds: [] };
 
   it('answers each date under the rule set in force that day, and the switch is a change caused by the activation', () => {
@@ -107,7 +125,7 @@ describe('a rule set activated mid-history', () => {
   });
 });
 
-describe('downgrades only at the tier\'s anniversary', () => {
+describe("downgrades only at the tier's anniversary", () => {
   const yearly = (stepwise = false): TierRuleSet => ({ ...DEFAULT_RULE_SET, id: 'yearly', downgrade: { atAnniversary: true, stepwise } });
 
   it('a tier reached on a date is kept until that date next year, then follows the basis', () => {
@@ -115,7 +133,12 @@ describe('downgrades only at the tier\'s anniversary', () => {
     const schedule = from(yearly());
     expect(tierOn(facts, schedule, '2025-03-09', 'CNY')).toMatchObject({ tier: 'VIP', basisTier: 'NORMAL', downgradeDue: '2025-03-10' });
     expect(tierOn(facts, schedule, '2025-03-10', 'CNY')).toMatchObject({ tier: 'NORMAL', since: '2025-03-10' });
-    expect(tierHistory(facts, schedule, '2026-12-31', 'CNY').pop()).toMatchObject({ date: '2025-03-10', from: 'VIP', to: 'NORMAL', cause: { kind: 'time', reason: 'anniversary of reaching VIP (2024-03-10)' } });
+    expect(tierHistory(facts, schedule, '2026-12-31', 'CNY').pop()).toMatchObject({
+      date: '2025-03-10',
+      from: 'VIP',
+      to: 'NORMAL',
+      cause: { kind: 'time', reason: 'anniversary of reaching VIP (2024-03-10)' },
+    });
   });
 
   it('a basis back up before the anniversary keeps the tier; an upgrade starts a new year', () => {

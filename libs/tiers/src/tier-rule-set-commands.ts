@@ -31,7 +31,8 @@ export class TierRuleSetCommandHandler implements ICommandHandler<ExecuteTierRul
       this.store,
       TIER_RULES_STREAM,
       { initialState: initialTierRuleSets, evolve, decode: decodeTierRuleSetEvent },
-      (state) => decide(command, state, { shopCurrency: this.config.shopCurrency, today: shopDate(new Date(), this.config.shopTimezone), horizonYears: this.config.activationHorizonYears }),
+      (state) =>
+        decide(command, state, { shopCurrency: this.config.shopCurrency, today: shopDate(new Date(), this.config.shopTimezone), horizonYears: this.config.activationHorizonYears }),
       {
         ifMatch: context.ifMatch,
         metadata: eventMetadata(context, 'api'),

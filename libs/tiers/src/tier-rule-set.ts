@@ -8,8 +8,7 @@ import { DEFAULT_RULE_SET, TierRuleSet } from './tier-rules';
 export const TIER_RULES_STREAM = 'tier-rule-sets';
 
 export type TierRuleSetEvent =
-  | { type: 'TierRuleSetPublished'; data: { ruleSet: TierRuleSet } }
-  | { type: 'TierRuleSetActivated'; data: { ruleSetId: string; effectiveFrom: string } };
+  { type: 'TierRuleSetPublished'; data: { ruleSet: TierRuleSet } } | { type: 'TierRuleSetActivated'; data: { ruleSetId: string; effectiveFrom: string } };
 
 export interface TierRuleSets {
   /** Published rule sets by id; the built-in default is always there. A Map: ids come from callers ("constructor" too). */

@@ -19,14 +19,20 @@ export class BasisDto {
 
 export class DowngradeDto {
   @ApiPropertyOptional({ example: 3, description: 'months the basis must stay below a tier before the downgrade takes effect (0: at once)' })
-  @Omittable() @IsInt() @Min(0) @Max(60) retentionMonths?: number;
+  @Omittable()
+  @IsInt()
+  @Min(0)
+  @Max(60)
+  retentionMonths?: number;
   @ApiPropertyOptional({ description: 'keep a tier until the anniversary of reaching it; re-evaluate on each anniversary' }) @Omittable() @IsBoolean() atAnniversary?: boolean;
   @ApiPropertyOptional({ description: 'one tier down per retention period or anniversary' }) @Omittable() @IsBoolean() stepwise?: boolean;
 }
 
 export class PublishTierRuleSetDto {
   @ApiProperty({ example: 'rolling-12m-2027', description: 'lower case letters, digits . _ -; published once, never changed' })
-  @IsString() @Matches(RULE_SET_ID, { message: 'id must be 1-64 lower case letters, digits, . _ - (e.g. rolling-12m-2027)' }) id!: string;
+  @IsString()
+  @Matches(RULE_SET_ID, { message: 'id must be 1-64 lower case letters, digits, . _ - (e.g. rolling-12m-2027)' })
+  id!: string;
   @ApiProperty({ example: 'Rolling 12 months, VIP keeps tier 3 months' }) @IsString() @IsCleanText() @MaxLength(200) name!: string;
   @ApiProperty({ type: [TierRuleDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => TierRuleDto) tiers!: TierRuleDto[];
   @ApiPropertyOptional({ type: BasisDto, description: 'default lifetime' }) @Omittable() @IsObject() @ValidateNested() @Type(() => BasisDto) basis?: BasisDto;
@@ -36,7 +42,9 @@ export class PublishTierRuleSetDto {
 
 export class ActivateTierRuleSetDto {
   @ApiPropertyOptional({ example: '2027-01-01', description: 'first calendar date it is in force (shop time zone); default today' })
-  @Omittable() @IsCalendarDate() effectiveFrom?: string;
+  @Omittable()
+  @IsCalendarDate()
+  effectiveFrom?: string;
 }
 
 export class SimulateTierRuleSetDto {
@@ -45,7 +53,13 @@ export class SimulateTierRuleSetDto {
     example: '2026-07-01',
     description: 'simulate activating it on this date after the rule sets in force; default: as if it had been in force from the beginning',
   })
-  @Omittable() @IsCalendarDate() effectiveFrom?: string;
+  @Omittable()
+  @IsCalendarDate()
+  effectiveFrom?: string;
   @ApiPropertyOptional({ example: 100, description: 'movers listed (0-10000, default 100); the counts cover everyone' })
-  @Omittable() @IsInt() @Min(0) @Max(10_000) moversLimit?: number;
+  @Omittable()
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  moversLimit?: number;
 }

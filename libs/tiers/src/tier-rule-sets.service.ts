@@ -42,7 +42,12 @@ export function ruleSetOf(input: PublishInput): TierRuleSet {
 }
 
 const scheduleOut = (schedule: RuleSchedule) =>
-  schedule.map((s) => ({ ruleSetId: s.ruleSet.id, effectiveFrom: s.effectiveFrom === '' ? null : s.effectiveFrom, activatedAt: s.activation?.activatedAt ?? null, position: s.activation?.position ?? null }));
+  schedule.map((s) => ({
+    ruleSetId: s.ruleSet.id,
+    effectiveFrom: s.effectiveFrom === '' ? null : s.effectiveFrom,
+    activatedAt: s.activation?.activatedAt ?? null,
+    position: s.activation?.position ?? null,
+  }));
 
 @Injectable()
 export class TierRuleSetsService {
@@ -96,10 +101,14 @@ export class TierRuleSetsService {
     const asOf = input.asOf ?? this.today();
     const last = view.schedule[view.schedule.length - 1];
     if (input.effectiveFrom !== undefined) {
-      checkActivationDate(input.effectiveFrom, last.activation ? { effectiveFrom: last.effectiveFrom, ruleSetId: last.ruleSet.id } : undefined, { shopCurrency: this.config.shopCurrency });
+      checkActivationDate(input.effectiveFrom, last.activation ? { effectiveFrom: last.effectiveFrom, ruleSetId: last.ruleSet.id } : undefined, {
+        shopCurrency: this.config.shopCurrency,
+      });
     }
     const whatIf: RuleSchedule =
-      input.effectiveFrom === undefined ? [{ ruleSet: candidate.ruleSet, effectiveFrom: '' }] : [...view.schedule, { ruleSet: candidate.ruleSet, effectiveFrom: input.effectiveFrom }];
+      input.effectiveFrom === undefined
+        ? [{ ruleSet: candidate.ruleSet, effectiveFrom: '' }]
+        : [...view.schedule, { ruleSet: candidate.ruleSet, effectiveFrom: input.effectiveFrom }];
     const simulation = new TierSimulation(view.schedule, whatIf, asOf, this.config.shopCurrency, input.moversLimit ?? 100);
     await this.facts.scan(asOf, (batch) => simulation.add(batch));
     const answer = simulation.answer();

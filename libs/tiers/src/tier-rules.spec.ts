@@ -12,7 +12,8 @@ describe('tier as of a date (default rule set)', () => {
     [3000_00, 'VIP'],
     [8000_00, 'SUPREME'],
   ])('lifetime net spend %d reaches %s (thresholds are inclusive, to the cent)', (minor, tier) =>
-    expect(tierAsOf(facts([p('2024-01-01', minor)]), '2024-05-31', DEFAULT_RULE_SET, 'CNY').tier).toBe(tier));
+    expect(tierAsOf(facts([p('2024-01-01', minor)]), '2024-05-31', DEFAULT_RULE_SET, 'CNY').tier).toBe(tier),
+  );
 
   it('a prospect has no tier; a purchase of 0.00 makes NORMAL', () => {
     expect(tierAsOf(facts([]), '2024-05-31', DEFAULT_RULE_SET, 'CNY')).toMatchObject({ tier: null, reason: 'no purchase on or before 2024-05-31' });
@@ -51,8 +52,7 @@ describe('tier rule set variants', () => {
     expect(tierAsOf(facts([p('2024-01-01', 4000_00), p('2024-02-01', 500_00), p('2024-03-01', 500_00)]), '2024-05-31', counted, 'CNY').tier).toBe('VIP');
   });
 
-  it('a rule set can ignore refunds', () =>
-    expect(tierAsOf(facts([p('2024-01-01', 600_00)], [p('2024-03-01', 200_00)]), '2024-05-31', noRefunds, 'CNY').tier).toBe('SENIOR'));
+  it('a rule set can ignore refunds', () => expect(tierAsOf(facts([p('2024-01-01', 600_00)], [p('2024-03-01', 200_00)]), '2024-05-31', noRefunds, 'CNY').tier).toBe('SENIOR'));
 
   it('thresholds follow the currency minor digits (JPY has none)', () =>
     expect(tierAsOf(facts([p('2024-01-01', 500)]), '2024-05-31', DEFAULT_RULE_SET, 'JPY').tier).toBe('SENIOR'));

@@ -32,11 +32,22 @@ export function derivedChanges(history: CustomerHistory, schedule: RuleSchedule,
     const { basisMinor, ...rest } = change;
     out.push({
       key: [at, position, 1],
-      entry: { position: null, type: 'TierChanged', derived: true, occurredAt: at, actor: 'system', causationId: byEvent?.eventId ?? null, data: { ...rest, basis: formatAmount(basisMinor, currency) } },
+      entry: {
+        position: null,
+        type: 'TierChanged',
+        derived: true,
+        occurredAt: at,
+        actor: 'system',
+        causationId: byEvent?.eventId ?? null,
+        data: { ...rest, basis: formatAmount(basisMinor, currency) },
+      },
     });
   }
   const purchases = history.facts.purchases;
-  for (const move of lifecycleMoves(purchases.map((p) => p.date), today)) {
+  for (const move of lifecycleMoves(
+    purchases.map((p) => p.date),
+    today,
+  )) {
     const cause = move.cause === 'purchase' ? purchases.filter((p) => p.date === move.date).pop() : undefined;
     const at = cause?.occurredAt ? new Date(cause.occurredAt).toISOString() : dayStart(move.date);
     out.push({

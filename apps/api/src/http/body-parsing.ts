@@ -16,7 +16,7 @@ export function useHttpBasics(app: INestApplication): void {
     next();
   });
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const hasBody = req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0' || req.headers['transfer-encoding'] !== undefined;
+    const hasBody = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
     if (hasBody && ['POST', 'PUT', 'PATCH'].includes(req.method) && !req.is('application/json') && !req.is('application/*+json')) {
       return sendProblem(res, problem(415, 'UnsupportedMediaType', 'send the body as application/json'));
     }

@@ -48,11 +48,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   private async handle(key: string, req: Request, res: Response, next: CallHandler): Promise<unknown> {
     if (!KEY.test(key)) throw new DomainError('rule', 'InvalidIdempotencyKey', 'Idempotency-Key must be 1-200 printable ASCII characters');
-    const hash = createHash('sha256').update(`${req.method} ${req.path}\n${JSON.stringify(req.body ?? null)}`).digest('hex');
-    const claimed = await this.sql.query(
-      'INSERT INTO crm_idempotency_keys (key, request_hash) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key',
-      [key, hash],
-    );
+    const hash = createHash('sha256')
+      .update(`${req.method} ${req.path}\n${JSON.stringify(req.body ?? null)}`)
+      .digest('hex');
+    const claimed = await this.sql.query('INSERT INTO crm_idempotency_keys (key, request_hash) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key', [key, hash]);
     if (claimed.length === 0 && !(await this.takeOverAbandoned(key, hash))) return this.replay(key, hash, res);
 
     try {

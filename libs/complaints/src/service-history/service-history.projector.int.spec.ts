@@ -19,8 +19,18 @@ for (const database of testDatabases()) {
       const customerId = randomUUID();
       const s = `complaint-${id}`;
       const h = new History();
-      h.add(s, 'ComplaintOpened', { complaintId: id, customerId, subject: 'late', channel: 'phone', priority: 'NORMAL', agent: 'wang', respondBy: '2024-01-02T09:00:00.000Z', slaHours: 24 }, '2024-01-01T09:00:00.000Z');
-      h.add(s, 'ComplaintEscalated', { complaintId: id, customerId, priority: 'URGENT', previousPriority: 'NORMAL', respondBy: '2024-01-01T14:00:00.000Z' }, '2024-01-01T10:00:00.000Z');
+      h.add(
+        s,
+        'ComplaintOpened',
+        { complaintId: id, customerId, subject: 'late', channel: 'phone', priority: 'NORMAL', agent: 'wang', respondBy: '2024-01-02T09:00:00.000Z', slaHours: 24 },
+        '2024-01-01T09:00:00.000Z',
+      );
+      h.add(
+        s,
+        'ComplaintEscalated',
+        { complaintId: id, customerId, priority: 'URGENT', previousPriority: 'NORMAL', respondBy: '2024-01-01T14:00:00.000Z' },
+        '2024-01-01T10:00:00.000Z',
+      );
       h.add(s, 'ComplaintAssigned', { complaintId: id, customerId, agent: 'zhao', previousAgent: 'wang' }, '2024-01-01T10:30:00.000Z');
       h.add(s, 'ComplaintResponded', { complaintId: id, customerId, message: 'on it', agent: 'zhao', first: true }, '2024-01-01T15:00:00.000Z');
       h.add(s, 'ComplaintResponded', { complaintId: id, customerId, message: 'again', agent: 'zhao', first: false }, '2024-01-01T16:00:00.000Z');

@@ -40,7 +40,6 @@ CREATE INDEX rm_complaints_open_deadline ON rm_complaints (respond_by) WHERE fir
   },
 ];
 
-
 export class ServiceHistoryProjector implements Projector {
   readonly name = 'service-history';
   readonly tables = ['rm_complaints'];
@@ -55,8 +54,7 @@ export class ServiceHistoryProjector implements Projector {
       const id = event.data.complaintId;
       const v = recorded.streamVersion;
       // Every update is guarded by the stream version: applying an event twice changes nothing.
-      const update = (set: string, params: unknown[]) =>
-        tx.query(`UPDATE rm_complaints SET ${set}, version = $2 WHERE complaint_id = $1 AND version < $2`, [id, v, ...params]);
+      const update = (set: string, params: unknown[]) => tx.query(`UPDATE rm_complaints SET ${set}, version = $2 WHERE complaint_id = $1 AND version < $2`, [id, v, ...params]);
       switch (event.type) {
         case 'ComplaintOpened': {
           const d = event.data;

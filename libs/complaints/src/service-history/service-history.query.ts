@@ -146,7 +146,23 @@ export async function serviceFigures(sql: SqlClient, from: string, to: string, n
   return {
     from,
     to,
-    overall: overall ? shape(overall) : shape({ key: 'all', complaints: 0, responded: 0, avg_first_response_s: null, median_first_response_s: null, resolved: 0, avg_resolve_s: null, median_resolve_s: null, breaches: 0, ever_resolved: 0, reopened: 0, rated: 0, avg_satisfaction: null }),
+    overall: overall
+      ? shape(overall)
+      : shape({
+          key: 'all',
+          complaints: 0,
+          responded: 0,
+          avg_first_response_s: null,
+          median_first_response_s: null,
+          resolved: 0,
+          avg_resolve_s: null,
+          median_resolve_s: null,
+          breaches: 0,
+          ever_resolved: 0,
+          reopened: 0,
+          rated: 0,
+          avg_satisfaction: null,
+        }),
     byAgent: (await figures('agent')).map((r) => ({ agent: r.key, ...shape(r) })),
     byPriority: (await figures('priority')).map((r) => ({ priority: r.key, ...shape(r) })),
   };

@@ -12,6 +12,11 @@ export async function rfmAsOf(sql: SqlClient, asOf: string): Promise<RfmScore[]>
        FROM p LEFT JOIN r USING (customer_id) ORDER BY p.customer_id`,
     [asOf],
   );
-  const facts: RfmFacts[] = rows.map((r) => ({ customerId: r.customer_id, lastPurchaseDate: String(r.last_on).slice(0, 10), purchaseCount: Number(r.f), netSpendMinor: Number(r.m) }));
+  const facts: RfmFacts[] = rows.map((r) => ({
+    customerId: r.customer_id,
+    lastPurchaseDate: String(r.last_on).slice(0, 10),
+    purchaseCount: Number(r.f),
+    netSpendMinor: Number(r.m),
+  }));
   return rfmScores(facts, asOf);
 }

@@ -15,7 +15,11 @@ export interface Rate {
   rate: number | null;
 }
 
-const rate = (numerator: number, denominator: number): Rate => ({ numerator, denominator, rate: denominator === 0 ? null : Math.round((numerator / denominator) * 10_000) / 10_000 });
+const rate = (numerator: number, denominator: number): Rate => ({
+  numerator,
+  denominator,
+  rate: denominator === 0 ? null : Math.round((numerator / denominator) * 10_000) / 10_000,
+});
 
 /** Integer division of minor units rounded half away from zero (money never goes through floats). */
 export function divideMinor(total: number, by: number): number {
@@ -57,7 +61,10 @@ export async function stickiness(sql: SqlClient, o: StickinessOptions) {
       byTier.set(tier, t);
     }
   });
-  const [refunds] = await sql.query<{ s: string | number | null }>('SELECT sum(amount_minor) AS s FROM rm_customer_refunds WHERE occurred_on > $1::date AND occurred_on <= $2::date', [from, o.asOf]);
+  const [refunds] = await sql.query<{ s: string | number | null }>(
+    'SELECT sum(amount_minor) AS s FROM rm_customer_refunds WHERE occurred_on > $1::date AND occurred_on <= $2::date',
+    [from, o.asOf],
+  );
   const refundedMinor = Number(refunds?.s ?? 0);
   const netSpendMinor = sales - refundedMinor;
 
@@ -125,7 +132,11 @@ async function contactResponses(sql: SqlClient, from: string, o: StickinessOptio
       const on = String(c.occurred_on).slice(0, 10);
       const bought = byCustomer.get(c.customer_id) ?? [];
       // The status the contact found: purchases before it, as of its date.
-      const status = lifecycleAsOf(bought.filter((p) => p.at < at).map((p) => p.on), on, o.windowMonths);
+      const status = lifecycleAsOf(
+        bought.filter((p) => p.at < at).map((p) => p.on),
+        on,
+        o.windowMonths,
+      );
       if (status !== 'SLEEPING' && status !== 'LOST') continue;
       targeted[status].add(c.customer_id);
       const until = addDays(on, o.responseDays);

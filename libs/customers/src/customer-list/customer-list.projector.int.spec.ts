@@ -19,7 +19,12 @@ for (const database of testDatabases()) {
       const h = new History();
       h.add(s, 'CustomerRegistered', { customerId: id, customerRef: 'P-1', profile: { name: 'Lin', region: { province: '浙江', city: '杭州' } } }, '2024-01-01T00:00:00.000Z');
       h.add(s, 'CustomerProfileUpdated', { customerId: id, changes: { region: { city: '宁波' } } }, '2024-01-02T00:00:00.000Z');
-      h.add(s, 'PurchaseRecorded', { customerId: id, orderId: 'O-1', amountMinor: 600_00, currency: 'CNY', items: [{ sku: 'D', category: 'dresses', quantity: 1, unitPriceScaled: 600_00_0000 }] }, '2024-03-31T16:30:00.000Z');
+      h.add(
+        s,
+        'PurchaseRecorded',
+        { customerId: id, orderId: 'O-1', amountMinor: 600_00, currency: 'CNY', items: [{ sku: 'D', category: 'dresses', quantity: 1, unitPriceScaled: 600_00_0000 }] },
+        '2024-03-31T16:30:00.000Z',
+      );
       h.add(s, 'PurchaseRecorded', { customerId: id, orderId: 'O-2', amountMinor: 0, currency: 'CNY', items: [] }, '2024-02-01T10:00:00.000Z');
       h.add(s, 'RefundRecorded', { customerId: id, refundId: 'R-1', orderId: 'O-1', amountMinor: 100_00, currency: 'CNY' }, '2024-04-02T10:00:00.000Z');
       h.add(s, 'CustomerTagged', { customerId: id, tag: 'south' }, '2024-04-03T10:00:00.000Z');
@@ -34,7 +39,11 @@ for (const database of testDatabases()) {
       await project(sql, projector, h.events.slice(0, 4));
       await project(sql, projector, h.events.slice(4));
 
-      const [c] = await rows(sql, 'SELECT customer_ref, name, province, city, tags, consent, registered_on::text AS registered_on, joined_on::text AS joined_on, purchase_count, net_spend_minor::int AS net, first_purchase_at, last_purchase_at FROM rm_customers WHERE customer_id = $1', [id]);
+      const [c] = await rows(
+        sql,
+        'SELECT customer_ref, name, province, city, tags, consent, registered_on::text AS registered_on, joined_on::text AS joined_on, purchase_count, net_spend_minor::int AS net, first_purchase_at, last_purchase_at FROM rm_customers WHERE customer_id = $1',
+        [id],
+      );
       expect(c).toEqual({
         customer_ref: 'P-1',
         name: 'Lin',
@@ -50,7 +59,9 @@ for (const database of testDatabases()) {
         last_purchase_at: new Date('2024-03-31T16:30:00.000Z'),
       });
       // The date of a fact is its occurredAt's date in the shop's zone (00:30 in Shanghai is April 1st).
-      expect(await rows(sql, 'SELECT order_id, occurred_on::text AS on, amount_minor::int AS amount, items FROM rm_customer_purchases WHERE customer_id = $1 ORDER BY order_id', [id])).toEqual([
+      expect(
+        await rows(sql, 'SELECT order_id, occurred_on::text AS on, amount_minor::int AS amount, items FROM rm_customer_purchases WHERE customer_id = $1 ORDER BY order_id', [id]),
+      ).toEqual([
         { order_id: 'O-1', on: '2024-04-01', amount: 600_00, items: [{ sku: 'D', category: 'dresses', quantity: 1, unitPriceScaled: 600_00_0000 }] },
         { order_id: 'O-2', on: '2024-02-01', amount: 0, items: [] },
       ]);

@@ -74,7 +74,6 @@ CREATE INDEX rm_customer_contacts_on ON rm_customer_contacts (occurred_on);`,
   },
 ];
 
-
 /** A row of rm_customers, as the projector folds it (times as ISO strings). */
 export interface CustomerRow {
   customer_id: string;
@@ -205,7 +204,14 @@ export class CustomerListProjector implements Projector {
           row.last_purchase_at = later(row.last_purchase_at, at);
           break;
         case 'RefundRecorded':
-          refunds.push({ customer_id: id, refund_id: event.data.refundId, order_id: event.data.orderId ?? null, occurred_at: at, occurred_on: on, amount_minor: event.data.amountMinor });
+          refunds.push({
+            customer_id: id,
+            refund_id: event.data.refundId,
+            order_id: event.data.orderId ?? null,
+            occurred_at: at,
+            occurred_on: on,
+            amount_minor: event.data.amountMinor,
+          });
           if (row) {
             row.net_spend_minor -= event.data.amountMinor;
             row.joined_on = on < row.joined_on ? on : row.joined_on;
@@ -230,7 +236,13 @@ export class CustomerListProjector implements Projector {
       }
     }
 
-    await insertRows(tx, 'rm_customers', CUSTOMER_COLUMNS, [...touched].map((id) => rows.get(id) as CustomerRow), UPSERT_CUSTOMER);
+    await insertRows(
+      tx,
+      'rm_customers',
+      CUSTOMER_COLUMNS,
+      [...touched].map((id) => rows.get(id) as CustomerRow),
+      UPSERT_CUSTOMER,
+    );
     await insertRows(tx, 'rm_customer_purchases', PURCHASE_COLUMNS, purchases);
     await insertRows(tx, 'rm_customer_refunds', REFUND_COLUMNS, refunds);
     await insertRows(tx, 'rm_customer_contacts', CONTACT_COLUMNS, contacts);

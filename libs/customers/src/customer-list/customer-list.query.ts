@@ -83,7 +83,11 @@ export async function listCustomers(sql: SqlClient, filter: CustomerListFilter, 
       after = row.customer_id;
       const facts = byCustomer.get(row.customer_id) ?? { purchases: [], refunds: [] };
       const tier = tierOnFast(facts, filter.schedule, filter.asOf, currency);
-      const lifecycle = lifecycleAsOf(facts.purchases.map((p) => p.date), filter.asOf, filter.windowMonths);
+      const lifecycle = lifecycleAsOf(
+        facts.purchases.map((p) => p.date),
+        filter.asOf,
+        filter.windowMonths,
+      );
       if (filter.tier !== undefined && tier.tier !== filter.tier) continue;
       if (filter.lifecycle !== undefined && lifecycle !== filter.lifecycle) continue;
       items.push({

@@ -2,14 +2,7 @@
 // *.int.spec.ts calls eventStoreContract with a factory for a fresh store.
 import { randomUUID } from 'node:crypto';
 import { CatchUpSubscription } from '../catch-up-subscription';
-import {
-  DuplicateEventIdError,
-  EventStore,
-  InvalidAppendError,
-  NewEvent,
-  RecordedEvent,
-  WrongExpectedVersionError,
-} from '../event-store';
+import { DuplicateEventIdError, EventStore, InvalidAppendError, NewEvent, RecordedEvent, WrongExpectedVersionError } from '../event-store';
 
 export interface ContractOptions {
   /** appendMany is one transaction (not on EventStoreDB). */
@@ -182,9 +175,7 @@ export function eventStoreContract(name: string, open: () => Promise<StoreUnderT
         const s = stream();
         const results = await Promise.allSettled(Array.from({ length: 32 }, () => store.append(s, [event()], 'noStream')));
         const ok = results.filter((r) => r.status === 'fulfilled');
-        const conflicts = results.filter(
-          (r) => r.status === 'rejected' && r.reason instanceof WrongExpectedVersionError,
-        );
+        const conflicts = results.filter((r) => r.status === 'rejected' && r.reason instanceof WrongExpectedVersionError);
         expect(ok).toHaveLength(1);
         expect(conflicts).toHaveLength(31);
         expect(await store.readStream(s)).toHaveLength(1);
@@ -233,7 +224,11 @@ export function eventStoreContract(name: string, open: () => Promise<StoreUnderT
       let s: string;
       beforeAll(async () => {
         s = stream();
-        await store.append(s, Array.from({ length: 10 }, (_, i) => event('Numbered', { i })), 'noStream');
+        await store.append(
+          s,
+          Array.from({ length: 10 }, (_, i) => event('Numbered', { i })),
+          'noStream',
+        );
       });
 
       it('reads forwards from a version with a limit', async () => {
@@ -276,7 +271,10 @@ export function eventStoreContract(name: string, open: () => Promise<StoreUnderT
           checkpoint = page.checkpoint;
           if (!page.hasMore) break;
         }
-        const ours = pages.flat().filter((e) => e.streamId === a || e.streamId === b).map((e) => e.position);
+        const ours = pages
+          .flat()
+          .filter((e) => e.streamId === a || e.streamId === b)
+          .map((e) => e.position);
         expect(ours).toEqual(appended);
         expect(pages.slice(0, -1).every((p) => p.length === 4)).toBe(true);
         const all = pages.flat().map((e) => e.position);

@@ -1,6 +1,6 @@
 // Every error leaves the REST API as RFC 9457 problem+json, mapped here and
 // nowhere else. Unknown errors become a 500 without internals.
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError, DomainErrorKind } from '../domain-error';
 import { InvalidMoneyError } from '../money';

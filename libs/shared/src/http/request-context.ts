@@ -5,6 +5,7 @@ import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../domain-error';
 import { nameUuid } from '../ids';
+import { textProblem } from '../text';
 
 export interface RequestContext {
   actor: string;
@@ -24,7 +25,7 @@ export function correlationIdOf(req: Request): string {
 
 export function requestContext(req: Request): RequestContext {
   const actor = req.header('x-actor')?.trim() || 'anonymous';
-  if (actor.length > 200 || /[\u0000-\u001f]/.test(actor)) {
+  if (actor.length > 200 || textProblem(actor) !== undefined || /[\r\n\t]/.test(actor)) {
     throw new DomainError('rule', 'InvalidActor', 'X-Actor must be at most 200 printable characters');
   }
   const key = req.header('idempotency-key');

@@ -13,8 +13,7 @@ import { databaseUrl, testDatabases } from '../../../../../test/support/test-dat
 const postgres = testDatabases().find((d) => d.name === 'postgres');
 const describeOnPostgres = postgres && databaseUrl() ? describe : describe.skip;
 
-const batch = (stream: string) =>
-  JSON.stringify([{ s: stream, e: null, ev: [{ id: randomUUID(), type: 'Late', data: {}, metadata: {} }] }]);
+const batch = (stream: string) => JSON.stringify([{ s: stream, e: null, ev: [{ id: randomUUID(), type: 'Late', data: {}, metadata: {} }] }]);
 
 describeOnPostgres('gap safety on PostgreSQL', () => {
   let store: SqlEventStore;

@@ -74,7 +74,10 @@ export class SqlEventStore implements EventStore {
       );
       if (existing.length > 0) {
         if (existing.length !== ids.length || existing.some((r) => r.stream_id !== streamId)) {
-          throw new DuplicateEventIdError(streamId, existing.map((r) => r.event_id));
+          throw new DuplicateEventIdError(
+            streamId,
+            existing.map((r) => r.event_id),
+          );
         }
         const positions = existing.map((r) => Number(r.global_position));
         return {
@@ -93,10 +96,7 @@ export class SqlEventStore implements EventStore {
   }
 
   private async streamVersion(streamId: string): Promise<number> {
-    const [row] = await this.sql.query<{ v: string | number | null }>(
-      'SELECT max(stream_version) AS v FROM crm_events WHERE stream_id = $1',
-      [streamId],
-    );
+    const [row] = await this.sql.query<{ v: string | number | null }>('SELECT max(stream_version) AS v FROM crm_events WHERE stream_id = $1', [streamId]);
     return Number(row?.v ?? 0);
   }
 
@@ -111,10 +111,7 @@ export class SqlEventStore implements EventStore {
     );
     for (let attempt = 0; ; attempt++) {
       try {
-        const rows = await this.sql.query<{ r: Array<{ s: string; v: number; p: number[] }> | string }>(
-          'SELECT crm_append($1::jsonb) AS r',
-          [batch],
-        );
+        const rows = await this.sql.query<{ r: Array<{ s: string; v: number; p: number[] }> | string }>('SELECT crm_append($1::jsonb) AS r', [batch]);
         const raw = rows[0].r;
         const answer = typeof raw === 'string' ? (JSON.parse(raw) as Array<{ s: string; v: number; p: number[] }>) : raw;
         const byStream = new Map(answer.map((a) => [a.s, a]));
