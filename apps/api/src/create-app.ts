@@ -3,7 +3,8 @@
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { AppConfig, nestLogLevels, ProblemFilter } from '@crm/shared';
+import { AppConfig, nestLogLevels } from '@crm/shared';
+import { ProblemFilter } from '@crm/shared/http';
 import { AppModule } from './app.module';
 import { useHttpBasics } from './http/body-parsing';
 import { StartLogger } from './start-logger';

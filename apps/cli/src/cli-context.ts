@@ -8,7 +8,8 @@ import { CustomersModule } from '@crm/customers';
 import { DatabaseModule } from '@crm/database';
 import { EventStoreModule } from '@crm/event-store';
 import { ProjectionsModule } from '@crm/projections';
-import { AppConfig, ConfigModule } from '@crm/shared';
+import { AppConfig } from '@crm/shared';
+import { ConfigModule } from '@crm/shared/http';
 import { allMigrations } from '../../api/src/migrations';
 import { allProjectors } from '../../api/src/projectors';
 

@@ -2,7 +2,8 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { answerWrite, ApiRead, ApiWrite, Ctx, ReadQuery, RequestContext, WriteResultDto } from '@crm/shared';
+import { RequestContext } from '@crm/shared';
+import { answerWrite, ApiRead, ApiWrite, Ctx, ReadQuery, WriteResultDto } from '@crm/shared/http';
 import { WaitForProjections } from '@crm/projections';
 import { ComplaintsService } from './complaints.service';
 import { AssignComplaintDto, EscalateComplaintDto, OpenComplaintDto, RateComplaintDto, ReopenComplaintDto, RespondComplaintDto, ResolveComplaintDto } from './complaints.dto';

@@ -1,7 +1,7 @@
 // Request bodies of the complaint API.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
-import { IsCleanText, IsCurrencyCode, IsDecimalAmount, IsKey, Omittable } from '@crm/shared';
+import { IsCleanText, IsCurrencyCode, IsDecimalAmount, IsKey, Omittable } from '@crm/shared/http';
 import { PRIORITIES, Priority } from './complaint';
 
 export class OpenComplaintDto {

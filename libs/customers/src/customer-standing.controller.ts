@@ -6,7 +6,7 @@ import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { IsIn, IsOptional } from 'class-validator';
 import { WaitForProjections } from '@crm/projections';
-import { ApiRead, IsCalendarDate, ReadQuery } from '@crm/shared';
+import { ApiRead, IsCalendarDate, ReadQuery } from '@crm/shared/http';
 import { CustomersService } from './customers.service';
 
 class StandingQuery extends ReadQuery {

@@ -3,7 +3,7 @@
 // event data; amounts are minor units of the shop's base currency. Stored
 // events reach the domain through decodeCustomerEvent, which upcasts the
 // older shapes.
-import { businessTime, RecordedEvent } from '@crm/event-store';
+import { businessTime, type RecordedEvent } from '@crm/event-store/event-store';
 import { shopDate, UNIT_PRICE_SCALE } from '@crm/shared';
 
 export const CONSENT_CHANNELS = ['sms', 'email', 'phone', 'wechat'] as const;

@@ -5,7 +5,8 @@ import type { Response } from 'express';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { Lifecycle, LIFECYCLE_STATUSES } from '@crm/lifecycle';
 import { WaitForProjections } from '@crm/projections';
-import { answerWrite, ApiRead, ApiWrite, Ctx, IsCalendarDate, IsCleanText, IsKey, keyPipe, ReadQuery, RequestContext, WriteResultDto } from '@crm/shared';
+import { RequestContext } from '@crm/shared';
+import { answerWrite, ApiRead, ApiWrite, Ctx, IsCalendarDate, IsCleanText, IsKey, keyPipe, ReadQuery, WriteResultDto } from '@crm/shared/http';
 import { CustomersService } from './customers.service';
 import { ConsentDto, LogContactDto, RecordPurchaseDto, RecordRefundDto, RegisterCustomerDto, TagDto, UpdateProfileDto } from './customers.dto';
 

@@ -3,7 +3,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, ValidateNested, IsObject } from 'class-validator';
-import { IsCalendarDate, IsCleanText, IsCurrencyCode, IsDecimalAmount, IsInstant, IsKey, IsUnitPrice, Omittable } from '@crm/shared';
+import { IsCalendarDate, IsCleanText, IsCurrencyCode, IsDecimalAmount, IsInstant, IsKey, IsUnitPrice, Omittable } from '@crm/shared/http';
 import { CONTACT_CHANNELS, GENDERS } from './customer';
 
 export class RegionDto {

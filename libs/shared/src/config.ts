@@ -37,6 +37,9 @@ export const DEFAULT_MARKETING_CAPS: Readonly<Record<MarketingStage, number>> = 
 
 export const DEFAULT_SLA_HOURS: Readonly<Record<string, number>> = { FEEDBACK: 72, NORMAL: 24, URGENT: 4, CRITICAL: 2, RED_ALERT: 1 };
 
+/** The injection token of the validated AppConfig. */
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }

@@ -1,8 +1,10 @@
+// The pure part of the shared library: configuration, money, the shop
+// calendar, errors, ids, text rules, the request context. Nothing here loads
+// Nest; the HTTP and Nest pieces are in '@crm/shared/http'.
 export * from './config';
-export * from './config.module';
 export * from './money';
 export * from './shop-calendar';
 export * from './domain-error';
 export * from './ids';
 export * from './text';
-export * from './http';
+export * from './request-context';

@@ -26,3 +26,7 @@ export function textProblem(text: string): string | undefined {
   if (CONTROL.test(text)) return 'must not contain control characters';
   return undefined;
 }
+
+const KEY = /^[\p{L}\p{N}][\p{L}\p{N}\-_.:/#@ ]{0,127}$/u;
+/** A key-like value (order ids, refs, tags): 1-128 letters, digits and - _ . : / # @ or spaces inside. */
+export const isKey = (value: unknown): value is string => typeof value === 'string' && KEY.test(value) && !/\s$/.test(value);

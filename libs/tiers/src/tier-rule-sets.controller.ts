@@ -3,7 +3,8 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestj
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Matches } from 'class-validator';
-import { answerWrite, ApiRead, ApiWrite, Ctx, ReadQuery, RequestContext, WriteResultDto } from '@crm/shared';
+import { RequestContext } from '@crm/shared';
+import { answerWrite, ApiRead, ApiWrite, Ctx, ReadQuery, WriteResultDto } from '@crm/shared/http';
 import { ActivateTierRuleSetDto, PublishTierRuleSetDto, RULE_SET_ID, SimulateTierRuleSetDto } from './tier-rule-sets.dto';
 import { TierRuleSetsService } from './tier-rule-sets.service';
 

@@ -2,7 +2,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, ValidateNested, IsObject } from 'class-validator';
-import { IsCalendarDate, IsCleanText, IsDecimalAmount, Omittable } from '@crm/shared';
+import { IsCalendarDate, IsCleanText, IsDecimalAmount, Omittable } from '@crm/shared/http';
 
 export const RULE_SET_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 

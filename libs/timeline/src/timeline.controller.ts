@@ -5,7 +5,7 @@ import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { WaitForProjections } from '@crm/projections';
-import { ApiRead, ReadQuery } from '@crm/shared';
+import { ApiRead, ReadQuery } from '@crm/shared/http';
 import { TimelineQuery } from './timeline-query/timeline.query';
 
 class TimelineParams extends ReadQuery {

@@ -3,7 +3,7 @@
 // 415) before any route runs.
 import type { INestApplication } from '@nestjs/common';
 import express, { NextFunction, Request, Response } from 'express';
-import { correlationIdOf, problem, sendProblem } from '@crm/shared';
+import { correlationIdOf, problem, sendProblem } from '@crm/shared/http';
 import { inspectBody } from './inspect-body';
 
 export const BODY_LIMIT = '64kb';

@@ -11,7 +11,8 @@ import { createHash } from 'node:crypto';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import type { Migration } from '@crm/database';
-import { APP_CONFIG, AppConfig, DomainError, Problem, StoredProblem, toProblem } from '@crm/shared';
+import { APP_CONFIG, AppConfig, DomainError } from '@crm/shared';
+import { Problem, StoredProblem, toProblem } from '@crm/shared/http';
 
 export const idempotencyMigrations: Migration[] = [
   {

@@ -5,7 +5,7 @@ import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 import { WaitForProjections } from '@crm/projections';
-import { ApiRead, IsCalendarDate, IsKey, ReadQuery } from '@crm/shared';
+import { ApiRead, IsCalendarDate, IsKey, ReadQuery } from '@crm/shared/http';
 import { PRIORITIES } from '../complaint';
 import { ComplaintsService } from '../complaints.service';
 

@@ -4,7 +4,7 @@ import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { WaitForProjections } from '@crm/projections';
-import { ApiRead, IsCalendarDate, ReadQuery } from '@crm/shared';
+import { ApiRead, IsCalendarDate, ReadQuery } from '@crm/shared/http';
 import { AnalyticsService, RFM_SEGMENTS } from './analytics.service';
 
 class SegmentsQuery extends ReadQuery {

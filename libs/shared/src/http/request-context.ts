@@ -4,17 +4,8 @@ import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../domain-error';
-import { nameUuid } from '../ids';
+import { RequestContext } from '../request-context';
 import { textProblem } from '../text';
-
-export interface RequestContext {
-  actor: string;
-  correlationId: string;
-  /** The request that caused the events: the idempotency key when given, else a fresh id. */
-  causationId: string;
-  idempotencyKey?: string;
-  ifMatch?: number;
-}
 
 const TOKEN = /^[\x21-\x7e]{1,200}$/;
 
@@ -52,13 +43,3 @@ export class InvalidHeaderError extends Error {
 }
 
 export const Ctx = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestContext => requestContext(ctx.switchToHttp().getRequest<Request>()));
-
-/** The metadata every event of a request carries. */
-export function eventMetadata(ctx: RequestContext, source: 'api' | 'import' | 'system') {
-  return { actor: ctx.actor, correlationId: ctx.correlationId, causationId: ctx.causationId, source };
-}
-
-/** An event id for the i-th event a request writes to a stream: derived from the Idempotency-Key, so a retry writes nothing new. */
-export function requestEventId(ctx: RequestContext, streamId: string, index: number): string {
-  return ctx.idempotencyKey ? nameUuid(`request:${ctx.idempotencyKey}:${streamId}:${index}`) : randomUUID();
-}

@@ -4,7 +4,7 @@ import { BadRequestException, PipeTransform } from '@nestjs/common';
 import { IsOptional, ValidateBy, ValidateIf, ValidationOptions } from 'class-validator';
 import { isCalendarDate, parseInstant } from '../shop-calendar';
 import { isCurrencyCode } from '../money';
-import { textProblem } from '../text';
+import { isKey, textProblem } from '../text';
 
 export function IsInstant(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
@@ -86,9 +86,6 @@ export function IsUnitPrice(options?: ValidationOptions): PropertyDecorator {
     options,
   );
 }
-
-const KEY = /^[\p{L}\p{N}][\p{L}\p{N}\-_.:/#@ ]{0,127}$/u;
-export const isKey = (value: unknown): value is string => typeof value === 'string' && KEY.test(value) && !/\s$/.test(value);
 
 /** A path segment that must be a key (see IsKey); anything else is a 400 before the route runs. */
 export const keyPipe = (name: string): PipeTransform<string, string> => ({

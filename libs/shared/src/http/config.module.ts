@@ -1,8 +1,6 @@
 // Provides the validated AppConfig to every module that asks for it.
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { AppConfig, loadConfig } from './config';
-
-export const APP_CONFIG = Symbol('APP_CONFIG');
+import { APP_CONFIG, AppConfig, loadConfig } from '../config';
 
 @Global()
 @Module({})
