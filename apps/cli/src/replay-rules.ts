@@ -6,7 +6,9 @@ import type { SqlClient } from '@crm/database';
 import { scanCustomerFacts } from '@crm/customers';
 import type { EventStore } from '@crm/event-store';
 import { AppConfig, isCalendarDate, shopDate } from '@crm/shared';
-import { loadRuleSchedule, ruleSetProblem, RuleSchedule, TierRuleSet, TierSimulation } from '@crm/tiers';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { PublishTierRuleSetDto, ruleSetOf, ruleSetProblem, simulateRuleSet, TierRuleSet } from '@crm/tiers';
 
 export class ReplayUsageError extends Error {}
 
@@ -48,35 +50,21 @@ export function parseReplayArgs(args: string[], config: AppConfig, read: (file: 
   return { ruleSet, asOf, effectiveFrom: values['--effective-from'], movers };
 }
 
-/** The file holds the body of POST /tier-rule-sets (id optional here). */
+/** The file holds the body of POST /tier-rule-sets (id and name optional here), checked by the same DTO as REST. */
 function asRuleSet(raw: unknown): TierRuleSet {
-  const r = raw as Partial<TierRuleSet> & { basis?: { kind?: string; months?: number } };
-  if (typeof r !== 'object' || r === null || !Array.isArray(r.tiers))
-    throw new ReplayUsageError('the rules file must be a JSON object with "tiers": [{ "code", "threshold" }, ...]');
-  for (const t of r.tiers) {
-    if (typeof t?.code !== 'string' || typeof t?.threshold !== 'string') throw new ReplayUsageError('each tier needs a "code" and a "threshold" decimal string');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ReplayUsageError('the rules file must be a JSON object with "tiers": [{ "code", "threshold" }, ...]');
+  const body = plainToInstance(PublishTierRuleSetDto, { id: 'candidate', name: 'candidate', ...raw });
+  const errors = validateSync(body, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+  if (errors.length > 0) {
+    const messages = errors.flatMap(function flat(e): string[] {
+      return [...Object.values(e.constraints ?? {}), ...(e.children ?? []).flatMap(flat)];
+    });
+    throw new ReplayUsageError(`the rules file is not a rule set: ${messages.join('; ')}`);
   }
-  const basis =
-    r.basis?.kind === 'rollingMonths' && Number.isInteger(r.basis.months) && (r.basis.months as number) > 0
-      ? { kind: 'rollingMonths' as const, months: r.basis.months as number }
-      : { kind: 'lifetime' as const };
-  if (r.basis !== undefined && r.basis.kind !== 'lifetime' && basis.kind === 'lifetime')
-    throw new ReplayUsageError('"basis" must be { "kind": "lifetime" } or { "kind": "rollingMonths", "months": N }');
-  return {
-    id: typeof r.id === 'string' ? r.id : 'candidate',
-    name: typeof r.name === 'string' ? r.name : 'candidate',
-    tiers: r.tiers,
-    basis,
-    refundsCount: r.refundsCount ?? true,
-    ...(r.downgrade ? { downgrade: r.downgrade } : {}),
-  };
+  return ruleSetOf(body);
 }
 
 export async function replayRules(store: EventStore, sql: SqlClient, config: AppConfig, o: ReplayOptions) {
-  const current = await loadRuleSchedule(store);
-  const candidate: RuleSchedule =
-    o.effectiveFrom === undefined ? [{ ruleSet: o.ruleSet, effectiveFrom: '' }] : [...current, { ruleSet: o.ruleSet, effectiveFrom: o.effectiveFrom }];
-  const simulation = new TierSimulation(current, candidate, o.asOf, config.shopCurrency, o.movers);
-  await scanCustomerFacts(sql, o.asOf, (batch) => simulation.add(batch));
-  return { ruleSetId: o.ruleSet.id, effectiveFrom: o.effectiveFrom ?? null, ...simulation.answer() };
+  const facts = { scan: (asOf: string, onBatch: Parameters<typeof scanCustomerFacts>[2]) => scanCustomerFacts(sql, asOf, onBatch) };
+  return simulateRuleSet(store, facts, config, o.ruleSet, { asOf: o.asOf, effectiveFrom: o.effectiveFrom, moversLimit: o.movers });
 }

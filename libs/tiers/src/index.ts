@@ -1,8 +1,18 @@
-export * from './tier-rules';
-export * from './tier-history';
-export * from './tier-rule-set';
-export * from './business-logic';
-export * from './tier-rule-set-commands';
-export * from './simulation';
-export * from './tier-rule-sets.service';
-export * from './tiers.module';
+// The tier slice's public face: rule sets and their events, tier as of a date
+// and its history (pure), the what-if simulation, the application service
+// and the module.
+export { DEFAULT_RULE_SET, tierAsOf } from './tier-rules';
+export type { DatedAmount, TierAnswer, TierFacts, TierRule, TierRuleSet } from './tier-rules';
+export { DEFAULT_SCHEDULE, ruleSetOn, tierHistory, tierOn, tierOnFast } from './tier-history';
+export type { RuleSchedule, ScheduledRuleSet, TierChange, TierStanding } from './tier-history';
+export { decodeTierRuleSetEvent, TIER_RULES_STREAM } from './tier-rule-set';
+export type { TierRuleSetEvent } from './tier-rule-set';
+export { checkActivationDate, decide, ruleSetProblem } from './business-logic';
+export type { TierRuleSetCommand } from './business-logic';
+export { ExecuteTierRuleSetCommand, loadRuleSchedule, loadTierRuleSets } from './tier-rule-set-commands';
+export { CUSTOMER_FACTS, TierSimulation } from './simulation';
+export type { CustomerFactsSource, CustomerTierFacts, SimulationResult } from './simulation';
+export { ruleSetOf, simulateRuleSet, TierRuleSetsService } from './tier-rule-sets.service';
+export type { PublishInput, SimulateInput } from './tier-rule-sets.service';
+export { PublishTierRuleSetDto } from './tier-rule-sets.dto';
+export { TiersModule } from './tiers.module';

@@ -96,30 +96,35 @@ export class TierRuleSetsService {
     const view = await loadTierRuleSets(this.store);
     const candidate = view.ruleSets.find((r) => r.ruleSet.id === ruleSetId);
     if (!candidate) throw notFound('RuleSetNotFound', `rule set ${ruleSetId} is not published`, { ruleSetId });
-    const problem = ruleSetProblem(candidate.ruleSet, this.config.shopCurrency);
-    if (problem) throw refused('InvalidRuleSet', problem);
-    const asOf = input.asOf ?? this.today();
-    const last = view.schedule[view.schedule.length - 1];
-    if (input.effectiveFrom !== undefined) {
-      checkActivationDate(input.effectiveFrom, last.activation ? { effectiveFrom: last.effectiveFrom, ruleSetId: last.ruleSet.id } : undefined, {
-        shopCurrency: this.config.shopCurrency,
-      });
-    }
-    const whatIf: RuleSchedule =
-      input.effectiveFrom === undefined
-        ? [{ ruleSet: candidate.ruleSet, effectiveFrom: '' }]
-        : [...view.schedule, { ruleSet: candidate.ruleSet, effectiveFrom: input.effectiveFrom }];
-    const simulation = new TierSimulation(view.schedule, whatIf, asOf, this.config.shopCurrency, input.moversLimit ?? 100);
-    await this.facts.scan(asOf, (batch) => simulation.add(batch));
-    const answer = simulation.answer();
-    return {
-      ruleSetId,
-      comparedWith: 'the rule sets in force',
-      effectiveFrom: input.effectiveFrom ?? null,
-      ...answer,
-      movers: answer.movers.map(({ basisMinor, ...m }) => ({ ...m, basis: formatAmount(basisMinor, this.config.shopCurrency) })),
-    };
+    return simulateRuleSet(this.store, this.facts, this.config, candidate.ruleSet, input);
   }
+}
+
+/**
+ * The what-if replay of a candidate rule set over every customer's history,
+ * against the schedule in force: for a published rule set (REST, GraphQL)
+ * and for one read from a file (`crm replay`). Writes nothing.
+ */
+export async function simulateRuleSet(store: EventStore, facts: CustomerFactsSource, config: Pick<AppConfig, 'shopCurrency' | 'shopTimezone'>, ruleSet: TierRuleSet, input: SimulateInput) {
+  const problem = ruleSetProblem(ruleSet, config.shopCurrency);
+  if (problem) throw refused('InvalidRuleSet', problem);
+  const { schedule } = await loadTierRuleSets(store);
+  const asOf = input.asOf ?? shopDate(new Date(), config.shopTimezone);
+  const last = schedule[schedule.length - 1];
+  if (input.effectiveFrom !== undefined) {
+    checkActivationDate(input.effectiveFrom, last.activation ? { effectiveFrom: last.effectiveFrom, ruleSetId: last.ruleSet.id } : undefined, { shopCurrency: config.shopCurrency });
+  }
+  const whatIf: RuleSchedule = input.effectiveFrom === undefined ? [{ ruleSet, effectiveFrom: '' }] : [...schedule, { ruleSet, effectiveFrom: input.effectiveFrom }];
+  const simulation = new TierSimulation(schedule, whatIf, asOf, config.shopCurrency, input.moversLimit ?? 100);
+  await facts.scan(asOf, (batch) => simulation.add(batch));
+  const answer = simulation.answer();
+  return {
+    ruleSetId: ruleSet.id,
+    comparedWith: 'the rule sets in force',
+    effectiveFrom: input.effectiveFrom ?? null,
+    ...answer,
+    movers: answer.movers.map(({ basisMinor, ...m }) => ({ ...m, basis: formatAmount(basisMinor, config.shopCurrency) })),
+  };
 }
 
 function describe(entry: PublishedRuleSet, schedule: RuleSchedule, today: string) {

@@ -32,7 +32,7 @@ describe('tier as of a date (default rule set)', () => {
   it('explains the answer', () => {
     const answer = tierAsOf(facts([p('2024-01-01', 3000_00)]), '2024-05-31', DEFAULT_RULE_SET, 'CNY');
     expect(answer).toMatchObject({ tier: 'VIP', ruleSetId: 'default', purchaseCount: 1 });
-    expect(answer.reason).toContain('reaches VIP (threshold 3000)');
+    expect(answer.reason).toMatch(/^lifetime net spend of \d+\.\d{2} CNY with \d+ purchases? reaches VIP \(threshold 3000\.00 CNY\)$/);
   });
 });
 

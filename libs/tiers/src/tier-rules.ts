@@ -1,7 +1,7 @@
 // Member tiers as of a date under a rule set: a pure function of the dated
 // purchase and refund facts (DOMAIN.md "Member tiers", "Exact conventions").
 // Rule sets are data, so a candidate can be replayed over the same history.
-import { minusMonths, parseAmount } from '@crm/shared';
+import { formatAmount, minusMonths, parseAmount } from '@crm/shared';
 
 export interface TierRule {
   code: string;
@@ -90,6 +90,6 @@ export function tierAsOf(facts: TierFacts, asOf: string, ruleSet: TierRuleSet, c
     basisMinor,
     purchaseCount,
     ruleSetId: ruleSet.id,
-    reason: `${basisText} ${basisMinor} minor units with ${purchaseCount} purchases reaches ${reached.code} (threshold ${reached.threshold})`,
+    reason: `${basisText} of ${formatAmount(basisMinor, currency)} ${currency} with ${purchaseCount} purchase${purchaseCount === 1 ? '' : 's'} reaches ${reached.code} (threshold ${formatAmount(parseAmount(reached.threshold, currency), currency)} ${currency})`,
   };
 }
