@@ -28,6 +28,31 @@ for (const database of testDatabases()) {
       await http(app).get(`${API}/customers/by-ref/R-reg`).expect(200);
     });
 
+    it("takes a real shop's purchase: categories with punctuation and a wholesale unit price below the minor unit, summed exactly", async () => {
+      const id = await register(app, { name: "O'Brien & Sons, Ltd." });
+      const items = [
+        { sku: '85123A', category: 'T-LIGHT & CANDLE', quantity: 6, unitPrice: '2.55' },
+        { sku: '22633', category: 'CARD,', quantity: 1000, unitPrice: '0.001' },
+        { sku: '84029E', category: "BABY'S", quantity: 3, unitPrice: '0.3333' },
+      ];
+      const res = await http(app)
+        .post(`${API}/customers/${id}/purchases`)
+        .send({ orderId: `UCI-${id}`, occurredAt: '2024-06-10T08:26:00Z', amount: '17.30', currency: 'CNY', items })
+        .expect(201);
+      const store = app.app.get(require('../libs/event-store/src').EVENT_STORE);
+      const [, purchase] = await store.readStream(`customer-${id}`);
+      expect(purchase.data.items.map((i: { unitPriceScaled: number }) => i.unitPriceScaled)).toEqual([2_55_0000, 1000, 33_3300]);
+      const figures = await http(app).get(`${API}/metrics/stickiness?asOf=2024-06-30&window=1&waitFor=${res.body.position}`).expect(200);
+      // 6 x 2.55 = 15.30; 1000 x 0.001 = 1.00; 3 x 0.3333 = 0.9999 -> 1.00 (rounded once, to the minor unit).
+      expect(figures.body.composition.byCategory).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ category: 'T-LIGHT & CANDLE', sales: '15.30' }),
+          expect.objectContaining({ category: 'CARD,', sales: '1.00' }),
+          expect.objectContaining({ category: "BABY'S", sales: '1.00' }),
+        ]),
+      );
+    });
+
     it('records actor, correlation, causation, source and times on every event', async () => {
       const res = await http(app)
         .post(`${API}/customers`)

@@ -52,7 +52,8 @@ export function parseReplayArgs(args: string[], config: AppConfig, read: (file: 
 
 /** The file holds the body of POST /tier-rule-sets (id and name optional here), checked by the same DTO as REST. */
 function asRuleSet(raw: unknown): TierRuleSet {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ReplayUsageError('the rules file must be a JSON object with "tiers": [{ "code", "threshold" }, ...]');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new ReplayUsageError('the rules file must be a JSON object with "tiers": [{ "code", "threshold" }, ...]');
   const body = plainToInstance(PublishTierRuleSetDto, { id: 'candidate', name: 'candidate', ...raw });
   const errors = validateSync(body, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
   if (errors.length > 0) {

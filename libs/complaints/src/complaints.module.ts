@@ -1,5 +1,6 @@
 // The complaint capability: its command handler and its REST faces (writes, service history).
 import { Module } from '@nestjs/common';
+import { EventStoreModule } from '@crm/event-store';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CustomersModule } from '@crm/customers';
 import { ComplaintsService } from './complaints.service';
@@ -8,7 +9,7 @@ import { ComplaintsController } from './complaints.controller';
 import { ServiceHistoryController } from './service-history/service-history.controller';
 
 @Module({
-  imports: [CqrsModule, CustomersModule],
+  imports: [CqrsModule, EventStoreModule, CustomersModule],
   controllers: [ServiceHistoryController, ComplaintsController],
   providers: [ComplaintCommandHandler, ComplaintsService],
   exports: [ComplaintsService],

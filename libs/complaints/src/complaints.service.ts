@@ -9,19 +9,13 @@ import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { CommandResult, EVENT_STORE, EventStore } from '@crm/event-store';
 import { addDays, APP_CONFIG, AppConfig, nameUuid, notFound, parseAmount, refused, RequestContext, shopDate } from '@crm/shared';
 import { ComplaintCommand } from './business-logic';
-import { Priority } from './complaint';
+import type { Priority } from './complaint';
 import { ExecuteComplaintCommand } from './complaint-commands';
 import { ComplaintView, loadComplaintView } from './complaint-view';
 import { ComplaintFilter, listComplaints, serviceFigures } from './service-history/service-history.query';
 
-export interface OpenComplaintInput {
-  customerId: string;
-  subject: string;
-  description?: string;
-  channel: string;
-  priority: Priority;
-  agent: string;
-}
+/** What a caller says to open a complaint; the id, the time and the customer's tier are the service's. */
+export type OpenComplaintInput = Omit<Extract<ComplaintCommand, { type: 'OpenComplaint' }>, 'type' | 'complaintId' | 'occurredAt' | 'customerTier'>;
 
 export interface ResolveInput {
   resolution: string;

@@ -2,6 +2,7 @@
 // where a customer stands, whole-base analytics), and the customers' dated
 // facts for what-if tier simulations.
 import { Module } from '@nestjs/common';
+import { EventStoreModule } from '@crm/event-store';
 import { CqrsModule } from '@nestjs/cqrs';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { CUSTOMER_FACTS, CustomerFactsSource } from '@crm/tiers';
@@ -14,7 +15,7 @@ import { CustomersService } from './customers.service';
 import { AnalyticsService } from './analytics/analytics.service';
 
 @Module({
-  imports: [CqrsModule],
+  imports: [CqrsModule, EventStoreModule],
   controllers: [CustomersController, CustomerStandingController, AnalyticsController],
   providers: [
     CustomerCommandHandler,

@@ -1,12 +1,12 @@
-// Provides the EventStore port to the slices; which adapter is behind it is
-// decided by configuration alone.
-import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+// Provides the EventStore port to the slices that import it (one instance:
+// Nest shares a static module); which adapter is behind it is decided by
+// configuration alone.
+import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { APP_CONFIG, AppConfig } from '@crm/shared';
 import { EVENT_STORE, EventStore } from './event-store';
 import { openEventStore } from './open-event-store';
 
-@Global()
 @Module({
   providers: [
     {

@@ -2,7 +2,7 @@
 // before storage closes. Reads use it to wait for a position (?waitFor=).
 import { DynamicModule, Global, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
-import { EVENT_STORE, EventStore } from '@crm/event-store';
+import { EVENT_STORE, EventStore, EventStoreModule } from '@crm/event-store';
 import { APP_CONFIG, AppConfig } from '@crm/shared';
 import { ProjectionRunner } from './projection-runner';
 import { Projector } from './projector';
@@ -22,6 +22,7 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
   static forRoot(projectors: (config: AppConfig) => Projector[], run = true): DynamicModule {
     return {
       module: ProjectionsModule,
+      imports: [EventStoreModule],
       providers: [
         { provide: RUN_PROJECTIONS, useValue: run },
         {

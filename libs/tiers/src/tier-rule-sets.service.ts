@@ -105,14 +105,22 @@ export class TierRuleSetsService {
  * against the schedule in force: for a published rule set (REST, GraphQL)
  * and for one read from a file (`crm replay`). Writes nothing.
  */
-export async function simulateRuleSet(store: EventStore, facts: CustomerFactsSource, config: Pick<AppConfig, 'shopCurrency' | 'shopTimezone'>, ruleSet: TierRuleSet, input: SimulateInput) {
+export async function simulateRuleSet(
+  store: EventStore,
+  facts: CustomerFactsSource,
+  config: Pick<AppConfig, 'shopCurrency' | 'shopTimezone'>,
+  ruleSet: TierRuleSet,
+  input: SimulateInput,
+) {
   const problem = ruleSetProblem(ruleSet, config.shopCurrency);
   if (problem) throw refused('InvalidRuleSet', problem);
   const { schedule } = await loadTierRuleSets(store);
   const asOf = input.asOf ?? shopDate(new Date(), config.shopTimezone);
   const last = schedule[schedule.length - 1];
   if (input.effectiveFrom !== undefined) {
-    checkActivationDate(input.effectiveFrom, last.activation ? { effectiveFrom: last.effectiveFrom, ruleSetId: last.ruleSet.id } : undefined, { shopCurrency: config.shopCurrency });
+    checkActivationDate(input.effectiveFrom, last.activation ? { effectiveFrom: last.effectiveFrom, ruleSetId: last.ruleSet.id } : undefined, {
+      shopCurrency: config.shopCurrency,
+    });
   }
   const whatIf: RuleSchedule = input.effectiveFrom === undefined ? [{ ruleSet, effectiveFrom: '' }] : [...schedule, { ruleSet, effectiveFrom: input.effectiveFrom }];
   const simulation = new TierSimulation(schedule, whatIf, asOf, config.shopCurrency, input.moversLimit ?? 100);

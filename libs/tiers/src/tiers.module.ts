@@ -3,6 +3,7 @@
 // from a module the application passes in, so this slice imports no other.
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { EventStoreModule } from '@crm/event-store';
 import { TierRuleSetCommandHandler } from './tier-rule-set-commands';
 import { TierRuleSetsController } from './tier-rule-sets.controller';
 import { TierRuleSetsService } from './tier-rule-sets.service';
@@ -13,7 +14,7 @@ export class TiersModule {
   static forRoot(factsFrom: NonNullable<ModuleMetadata['imports']>[number]): DynamicModule {
     return {
       module: TiersModule,
-      imports: [CqrsModule, factsFrom],
+      imports: [CqrsModule, EventStoreModule, factsFrom],
       controllers: [TierRuleSetsController],
       providers: [TierRuleSetCommandHandler, TierRuleSetsService],
       exports: [TierRuleSetsService],

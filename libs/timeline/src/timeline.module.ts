@@ -1,8 +1,9 @@
 // The timeline capability: its query and REST read (the projector is run by ProjectionsModule).
 import { Module } from '@nestjs/common';
+import { EventStoreModule } from '@crm/event-store';
 import { CustomersModule } from '@crm/customers';
 import { TimelineQuery } from './timeline-query/timeline.query';
 import { TimelineController } from './timeline.controller';
 
-@Module({ imports: [CustomersModule], controllers: [TimelineController], providers: [TimelineQuery], exports: [TimelineQuery] })
+@Module({ imports: [EventStoreModule, CustomersModule], controllers: [TimelineController], providers: [TimelineQuery], exports: [TimelineQuery] })
 export class TimelineModule {}
