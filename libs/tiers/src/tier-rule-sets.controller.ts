@@ -1,6 +1,7 @@
 // The tier rule set REST API: validate, call TierRuleSetsService, map the answer.
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { WaitForProjections } from '@crm/projections';
 import type { Response } from 'express';
 import { Matches } from 'class-validator';
 import { RequestContext } from '@crm/shared';
@@ -15,7 +16,10 @@ class RuleSetParam {
 @ApiTags('tier rule sets')
 @Controller('tier-rule-sets')
 export class TierRuleSetsController {
-  constructor(private readonly ruleSets: TierRuleSetsService) {}
+  constructor(
+    private readonly ruleSets: TierRuleSetsService,
+    private readonly projections: WaitForProjections,
+  ) {}
 
   @Post()
   @ApiWrite()
@@ -45,7 +49,9 @@ export class TierRuleSetsController {
   @HttpCode(200)
   @ApiWrite()
   @ApiOkResponse({ description: 'the migration matrix (from -> to -> customers) and the movers; nothing is written' })
-  simulate(@Param() params: RuleSetParam, @Body() body: SimulateTierRuleSetDto) {
+  @ApiQuery({ name: 'waitFor', required: false, description: 'a write position to wait for (at most 5 s): the simulation reads the customer read model' })
+  async simulate(@Param() params: RuleSetParam, @Body() body: SimulateTierRuleSetDto, @Query() query: ReadQuery, @Res({ passthrough: true }) res: Response) {
+    await this.projections.waitFor(query.waitFor, res);
     return this.ruleSets.simulate(params.id, body);
   }
 
