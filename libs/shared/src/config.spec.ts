@@ -66,6 +66,7 @@ describe('configuration', () => {
     [{ ACTIVATION_HORIZON_YEARS: '1000' }, /ACTIVATION_HORIZON_YEARS/],
     [{ SLA_HOURS: 'SOON=1' }, /SLA_HOURS must look like/],
     [{ SLA_HOURS: 'URGENT=0' }, /SLA_HOURS/],
+    [{ SLA_HOURS: 'constructor=1' }, /SLA_HOURS must look like/],
     [{ SLA_TIER_FACTORS: 'VIP=2' }, /SLA_TIER_FACTORS must look like/],
     [{ SLA_TIER_FACTORS: 'vip=0.5' }, /SLA_TIER_FACTORS/],
     [{ SLA_TIER_FACTORS: 'VIP=0' }, /SLA_TIER_FACTORS/],

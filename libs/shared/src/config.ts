@@ -91,7 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     .map((p) => p.trim())
     .filter(Boolean)) {
     const [key, hours] = part.split('=').map((p) => p.trim());
-    if (!(key in DEFAULT_SLA_HOURS) || !/^\d{1,5}(\.\d{1,2})?$/.test(hours ?? '') || Number(hours) <= 0) {
+    if (!Object.hasOwn(DEFAULT_SLA_HOURS, key ?? '') || !/^\d{1,5}(\.\d{1,2})?$/.test(hours ?? '') || Number(hours) <= 0) {
       throw new ConfigError(`SLA_HOURS must look like "URGENT=3,RED_ALERT=0.5" with priorities ${Object.keys(DEFAULT_SLA_HOURS).join(', ')}, got "${part}"`);
     }
     slaHours[key] = Number(hours);
