@@ -2,7 +2,7 @@
 // service figures over HTTP, each checked against figures worked out by hand.
 import { testDatabases } from './support/test-databases';
 import { RunningApp, startTestApp } from './support/test-app';
-import { API, http, purchaseBody } from './support/http';
+import { API, http, purchaseBody, as } from './support/http';
 
 for (const database of testDatabases()) {
   describe(`analytics on ${database.name}`, () => {
@@ -114,12 +114,12 @@ for (const database of testDatabases()) {
     });
 
     it('lists complaints with filters and a cursor; service figures per agent and priority', async () => {
-      const open = (agent: string, priority: string) =>
-        http(app).post(`${API}/complaints`).set('X-Actor', agent).send({ customerId: ids.A, subject: 'late parcel', channel: 'phone', priority, agent }).expect(201);
+      const open = async (agent: string, priority: string) =>
+        (await as(app, agent, 'manager')).post(`${API}/complaints`).send({ customerId: ids.A, subject: 'late parcel', channel: 'phone', priority, agent }).expect(201);
       const c1 = (await open('wang', 'URGENT')).body.complaintId;
       const c2 = (await open('wang', 'NORMAL')).body.complaintId;
       const c3 = (await open('zhao', 'NORMAL')).body.complaintId;
-      await http(app).post(`${API}/complaints/${c1}/respond`).set('X-Actor', 'wang').send({ message: 'on it' }).expect(200);
+      await (await as(app, 'wang', 'manager')).post(`${API}/complaints/${c1}/respond`).send({ message: 'on it' }).expect(200);
       await http(app).post(`${API}/complaints/${c1}/resolve`).send({ resolution: 'resent' }).expect(200);
       await http(app).post(`${API}/complaints/${c1}/reopen`).send({ reason: 'still late' }).expect(200);
       await http(app).post(`${API}/complaints/${c2}/resolve`).send({ resolution: 'refund' }).expect(200);

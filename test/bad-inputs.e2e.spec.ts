@@ -82,15 +82,6 @@ const badInputs: BadInput[] = [
     code: 'InvalidIdempotencyKey',
   },
   {
-    name: 'X-Actor too long',
-    method: 'post',
-    path: ({ customer }) => `${API}/customers/${customer}/tags`,
-    body: { tag: 'x' },
-    headers: { 'X-Actor': 'a'.repeat(201) },
-    status: 422,
-    code: 'InvalidActor',
-  },
-  {
     name: 'complaint priority unknown',
     method: 'post',
     path: complaints,

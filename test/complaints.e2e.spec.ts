@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { testDatabases } from './support/test-databases';
 import { RunningApp, startTestApp } from './support/test-app';
-import { API, eventCount, http, purchaseBody, register } from './support/http';
+import { API, eventCount, http, purchaseBody, register, as } from './support/http';
 
 for (const database of testDatabases()) {
   describe(`complaint API on ${database.name}`, () => {
@@ -17,7 +17,6 @@ for (const database of testDatabases()) {
     const open = (priority = 'NORMAL') =>
       http(app)
         .post(`${API}/complaints`)
-        .set('X-Actor', 'agent.wang')
         .send({ customerId, subject: 'parcel damaged', description: 'box crushed', channel: 'wechat', priority, agent: 'agent.wang' });
 
     it('opens a complaint with the respond-by deadline of its priority (SLA_HOURS applies)', async () => {
@@ -53,7 +52,7 @@ for (const database of testDatabases()) {
       await http(app).post(`${API}/complaints/${id}/assign`).send({ agent: 'agent.li' }).expect(200);
       const esc = await http(app).post(`${API}/complaints/${id}/escalate`).send({ priority: 'CRITICAL' }).expect(200);
       expect(esc.headers.etag).toBe('"3"');
-      await http(app).post(`${API}/complaints/${id}/respond`).set('X-Actor', 'agent.li').send({ message: 'replacement on its way' }).expect(200);
+      await (await as(app, 'agent.li', 'manager')).post(`${API}/complaints/${id}/respond`).send({ message: 'replacement on its way' }).expect(200);
       await http(app).post(`${API}/complaints/${id}/resolve`).send({ resolution: 'replaced', compensation: '20.00' }).expect(200);
       const late = await http(app).post(`${API}/complaints/${id}/respond`).send({ message: 'one more thing' }).expect(422);
       expect(late.body.code).toBe('ComplaintResolved');

@@ -24,6 +24,7 @@ for (const database of testDatabases()) {
         amounts.map((amount) =>
           require('supertest')(server)
             .post(`${API}/customers/${id}/purchases`)
+            .set('Authorization', `Bearer ${app.token}`)
             .send(purchaseBody(`RACE-${round}`, amount)),
         ),
       );

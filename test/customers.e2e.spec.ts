@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { testDatabases } from './support/test-databases';
 import { RunningApp, startTestApp } from './support/test-app';
-import { API, eventCount, http, purchaseBody, register } from './support/http';
+import { API, eventCount, http, purchaseBody, register, as } from './support/http';
 
 for (const database of testDatabases()) {
   describe(`customer API on ${database.name}`, () => {
@@ -13,9 +13,9 @@ for (const database of testDatabases()) {
     afterAll(async () => app?.close());
 
     it('registers a customer: 201 with id, version (ETag), position and Location', async () => {
-      const res = await http(app)
+      const res = await (await as(app, 'alice', 'manager'))
         .post(`${API}/customers`)
-        .set('X-Actor', 'alice')
+        
         .send({ customerRef: 'R-reg', name: '林小姐', region: { province: '浙江', city: '杭州' } })
         .expect(201);
       expect(res.body).toMatchObject({ customerRef: 'R-reg', version: 1, unchanged: false });
@@ -54,9 +54,9 @@ for (const database of testDatabases()) {
     });
 
     it('records actor, correlation, causation, source and times on every event', async () => {
-      const res = await http(app)
+      const res = await (await as(app, 'bob', 'manager'))
         .post(`${API}/customers`)
-        .set('X-Actor', 'bob')
+        
         .set('X-Correlation-Id', 'corr-42')
         .set('Idempotency-Key', 'idem-meta')
         .send({ name: 'Meta', occurredAt: '2023-01-15T08:00:00+08:00' })
@@ -299,7 +299,7 @@ for (const database of testDatabases()) {
       const doc = (await http(app).get('/api/docs-json').expect(200)).body;
       const post = doc.paths['/api/v1/customers/{id}/purchases'].post;
       expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['201', '400', '404', '409', '412', '413', '422']));
-      expect(post.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['Idempotency-Key', 'If-Match', 'X-Actor']));
+      expect(post.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['Idempotency-Key', 'If-Match']));
       expect(doc.components.schemas.RecordPurchaseDto.required).toEqual(expect.arrayContaining(['orderId', 'occurredAt', 'amount', 'currency']));
       for (const path of [
         '/api/v1/customers',

@@ -63,14 +63,24 @@ describe('the service process on the embedded database', () => {
 
   it.each(['SIGTERM', 'SIGINT'] as const)('serves /health, refuses a second process, and closes cleanly on %s', async (signal) => {
     const port = await freePort();
+    let accessToken = '';
     const first = start({ PORT: String(port), DATA_DIR: dataDir });
     try {
       const health = await waitForHealth(port, first);
       expect(health).toMatchObject({ status: 'ok', adapter: 'pglite' });
 
-      const res = await fetch(`http://127.0.0.1:${port}/api/v1/customers`, {
+      // The first start made an admin and printed its password (also kept in the data folder).
+      const password = fs.readFileSync(path.join(dataDir, 'initial-admin-password'), 'utf8').trim();
+      const signIn = await fetch(`http://127.0.0.1:${port}/api/v1/auth/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password }),
+      });
+      expect(signIn.status).toBe(200);
+      accessToken = ((await signIn.json()) as { accessToken: string }).accessToken;
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/customers`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
         body: JSON.stringify({ customerRef: `P-${signal}`, name: 'Kept' }),
       });
       expect(res.status).toBe(201);
@@ -89,7 +99,8 @@ describe('the service process on the embedded database', () => {
     const again = start({ PORT: String(port), DATA_DIR: dataDir });
     try {
       await waitForHealth(port, again);
-      const got = await fetch(`http://127.0.0.1:${port}/api/v1/customers/by-ref/P-${signal}`);
+      // The token made before the restart still works: the signing secret is kept in the data folder.
+      const got = await fetch(`http://127.0.0.1:${port}/api/v1/customers/by-ref/P-${signal}`, { headers: { authorization: `Bearer ${accessToken}` } });
       expect(got.status).toBe(200);
     } finally {
       again.child.kill('SIGTERM');

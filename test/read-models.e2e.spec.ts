@@ -2,7 +2,7 @@
 // log, read with ?waitFor=<position> (read-your-writes).
 import { testDatabases } from './support/test-databases';
 import { RunningApp, startTestApp } from './support/test-app';
-import { API, http, purchaseBody } from './support/http';
+import { API, http, purchaseBody, as } from './support/http';
 
 for (const database of testDatabases()) {
   describe(`read models on ${database.name}`, () => {
@@ -77,24 +77,24 @@ for (const database of testDatabases()) {
     });
 
     it('the timeline shows every event of the customer and their complaints, with who, when and why', async () => {
-      const reg = await http(app)
+      const reg = await (await as(app, 'alice', 'manager'))
         .post(`${API}/customers`)
-        .set('X-Actor', 'alice')
+        
         .set('X-Correlation-Id', 'tl-1')
         .send({ customerRef: 'TL', occurredAt: '2024-01-01T08:00:00+08:00' })
         .expect(201);
       const id = reg.body.customerId;
-      await http(app)
+      await (await as(app, 'shop', 'manager'))
         .post(`${API}/customers/${id}/purchases`)
-        .set('X-Actor', 'shop')
+        
         .send(purchaseBody('TL-1', '100.00', { occurredAt: '2024-02-01T10:00:00+08:00' }))
         .expect(201);
-      const complaint = await http(app)
+      const complaint = await (await as(app, 'agent.wang', 'manager'))
         .post(`${API}/complaints`)
-        .set('X-Actor', 'agent.wang')
+        
         .send({ customerId: id, subject: 'late', channel: 'phone', priority: 'NORMAL', agent: 'agent.wang' })
         .expect(201);
-      const responded = await http(app).post(`${API}/complaints/${complaint.body.complaintId}/respond`).set('X-Actor', 'agent.wang').send({ message: 'sorry' }).expect(200);
+      const responded = await (await as(app, 'agent.wang', 'manager')).post(`${API}/complaints/${complaint.body.complaintId}/respond`).send({ message: 'sorry' }).expect(200);
 
       const first = await http(app).get(`${API}/customers/${id}/timeline?limit=2&derived=false&waitFor=${responded.body.position}`).expect(200);
       expect(first.body.items.map((e: { type: string }) => e.type)).toEqual(['CustomerRegistered', 'PurchaseRecorded']);

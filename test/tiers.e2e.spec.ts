@@ -4,7 +4,7 @@
 import { SQL_CLIENT } from '../libs/database/src';
 import { testDatabases } from './support/test-databases';
 import { RunningApp, startTestApp } from './support/test-app';
-import { API, eventCount, http, purchaseBody } from './support/http';
+import { API, eventCount, http, purchaseBody, as } from './support/http';
 
 const rollingRules = {
   id: 'rolling-6m',
@@ -96,7 +96,7 @@ for (const database of testDatabases()) {
     });
 
     it('publishes a rule set as a draft: republishing the same is a no-op, other rules under its id conflict, unsound ones are refused', async () => {
-      const first = await http(app).post(`${API}/tier-rule-sets`).set('X-Actor', 'manager.li').send(rollingRules).expect(201);
+      const first = await (await as(app, 'manager.li', 'manager')).post(`${API}/tier-rule-sets`).send(rollingRules).expect(201);
       expect(first.body).toMatchObject({ ruleSetId: 'rolling-6m', unchanged: false });
       expect(first.headers.location).toBe('/api/v1/tier-rule-sets/rolling-6m');
       const again = await http(app).post(`${API}/tier-rule-sets`).send(rollingRules).expect(200);

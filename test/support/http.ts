@@ -2,10 +2,22 @@
 import request from 'supertest';
 import { RunningApp } from './test-app';
 import { SQL_CLIENT, SqlClient } from '../../libs/database/src';
+import type { Role } from '../../libs/shared/src';
 
 export const API = '/api/v1';
 
+/** Requests as the test admin. */
 export function http(running: RunningApp) {
+  return request.agent(running.app.getHttpServer()).set('Authorization', `Bearer ${running.token}`);
+}
+
+/** Requests as another account (created on first use; an agent unless said otherwise). */
+export async function as(running: RunningApp, username: string, role: Role = 'agent') {
+  return request.agent(running.app.getHttpServer()).set('Authorization', `Bearer ${await running.tokenFor(username, role)}`);
+}
+
+/** Requests without credentials. */
+export function anonymous(running: RunningApp) {
   return request(running.app.getHttpServer());
 }
 

@@ -1,6 +1,8 @@
 // Wiring of the API process: configuration, storage, and the slices.
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { AccountsModule, AuthenticationGuard, RateLimitGuard, rateLimits, UNAUTHENTICATED_PRINCIPAL } from '@crm/accounts';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ComplaintsModule } from '@crm/complaints';
 import { CustomersModule } from '@crm/customers';
@@ -9,7 +11,7 @@ import { TiersModule } from '@crm/tiers';
 import { TimelineModule } from '@crm/timeline';
 import { DatabaseModule } from '@crm/database';
 import { EventStoreModule } from '@crm/event-store';
-import { AppConfig } from '@crm/shared';
+import { AppConfig, Principal } from '@crm/shared';
 import { ConfigModule } from '@crm/shared/http';
 import { HealthController } from './health/health.controller';
 import { IdempotencyInterceptor } from './http/idempotency';
@@ -18,7 +20,8 @@ import { allProjectors } from './projectors';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** `benchmarkPrincipal`: only for the benchmark that measures what authentication costs (never from configuration). */
+  static forRoot(config: AppConfig, benchmarkPrincipal?: Principal): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -31,9 +34,17 @@ export class AppModule {
         TiersModule.forRoot(CustomersModule),
         ComplaintsModule,
         TimelineModule,
+        AccountsModule,
+        ThrottlerModule.forRoot(rateLimits(config)),
       ],
       controllers: [HealthController],
-      providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
+      providers: [
+        // In this order: who is asking, then how often they may ask, then the request runs.
+        { provide: APP_GUARD, useClass: AuthenticationGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        ...(benchmarkPrincipal ? [{ provide: UNAUTHENTICATED_PRINCIPAL, useValue: benchmarkPrincipal }] : []),
+      ],
     };
   }
 }

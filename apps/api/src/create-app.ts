@@ -3,14 +3,16 @@
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { AppConfig, nestLogLevels } from '@crm/shared';
+import { AppConfig, nestLogLevels, Principal } from '@crm/shared';
 import { ProblemFilter } from '@crm/shared/http';
+import { withLocalSecrets } from '@crm/database';
 import { AppModule } from './app.module';
 import { useHttpBasics } from './http/body-parsing';
 import { StartLogger } from './start-logger';
 
-export async function createApp(config: AppConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config), {
+export async function createApp(config: AppConfig, options: { benchmarkPrincipal?: Principal } = {}): Promise<INestApplication> {
+  config = withLocalSecrets(config);
+  const app = await NestFactory.create(AppModule.forRoot(config, options.benchmarkPrincipal), {
     logger: new StartLogger({ logLevels: nestLogLevels(config.logLevel) }),
     abortOnError: false,
     bodyParser: false,
@@ -34,6 +36,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
       .setTitle('CRM engine')
       .setDescription('Event-sourced customer relationships: customers, purchases, refunds, complaints. Errors are application/problem+json (RFC 9457).')
       .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'an access token from POST /api/v1/auth/token, or an API key' })
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });

@@ -1,10 +1,11 @@
 // Every slice's migrations, applied on start and by `crm migrate`.
 import type { Migration } from '@crm/database';
 import { serviceHistoryMigrations } from '@crm/complaints';
-import { customerListMigrations } from '@crm/customers';
+import { customerKeyMigrations, customerListMigrations } from '@crm/customers';
 import { eventStoreMigrations } from '@crm/event-store';
 import { projectionMigrations } from '@crm/projections';
 import { timelineMigrations } from '@crm/timeline';
+import { accountMigrations } from '@crm/accounts';
 import { idempotencyMigrations } from './http/idempotency';
 
 export const allMigrations: Migration[] = [
@@ -14,4 +15,6 @@ export const allMigrations: Migration[] = [
   ...customerListMigrations,
   ...timelineMigrations,
   ...serviceHistoryMigrations,
+  ...accountMigrations,
+  ...customerKeyMigrations,
 ];

@@ -5,7 +5,7 @@ import { INestApplicationContext, Module, DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CustomersModule } from '@crm/customers';
-import { DatabaseModule } from '@crm/database';
+import { DatabaseModule, withLocalSecrets } from '@crm/database';
 import { EventStoreModule } from '@crm/event-store';
 import { ProjectionsModule } from '@crm/projections';
 import { AppConfig } from '@crm/shared';
@@ -31,7 +31,7 @@ class CliModule {
 }
 
 export async function openCliContext(config: AppConfig): Promise<INestApplicationContext> {
-  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: ['error'], abortOnError: false });
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(withLocalSecrets(config)), { logger: ['error'], abortOnError: false });
   await app.init();
   return app;
 }

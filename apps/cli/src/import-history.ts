@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CommandInBatchError, CustomersService, PurchaseInput, RefundInput } from '@crm/customers';
-import { AppConfig, DomainError, isKey, parseAmount, parseInstant, parseUnitPrice, RequestContext, textProblem } from '@crm/shared';
+import { actorOf, AppConfig, DomainError, isKey, operatorPrincipal, parseAmount, parseInstant, parseUnitPrice, RequestContext, textProblem } from '@crm/shared';
 
 export class ImportFileError extends Error {}
 
@@ -181,7 +181,8 @@ const businessOrder = (a: ImportRow, b: ImportRow) =>
 async function importCustomer(customers: CustomersService, customerRef: string, rows: ImportRow[], source: string): Promise<{ events: number; registered: boolean }> {
   const ordered = [...rows].sort(businessOrder);
   const region = ordered.find((r) => r.region)?.region;
-  const ctx: RequestContext = { actor: 'import', correlationId: source, causationId: `${source}:${customerRef}`, idempotencyKey: `${source}:${customerRef}` };
+  const principal = operatorPrincipal();
+  const ctx: RequestContext = { principal, actor: actorOf(principal), correlationId: source, causationId: `${source}:${customerRef}`, idempotencyKey: `${source}:${customerRef}` };
   try {
     const result = await customers.importRows(
       customerRef,

@@ -3,7 +3,7 @@
 // It uses the same configuration (DATABASE_URL, DATA_DIR, ...) as the service.
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
-import { appliedMigrations, DataDirInUseError, migrate, openDatabase, SqlClient } from '@crm/database';
+import { appliedMigrations, DataDirInUseError, migrate, openDatabase, SqlClient, withLocalSecrets } from '@crm/database';
 import { AppConfig, ConfigError, loadConfig } from '@crm/shared';
 import { EventStore, openEventStore } from '@crm/event-store';
 import { rebuildProjections } from '@crm/projections';
@@ -35,7 +35,7 @@ commands:
   help       show this text`;
 
 async function withDatabase<T>(fn: (sql: SqlClient) => Promise<T>): Promise<T> {
-  const sql = await openDatabase(loadConfig());
+  const sql = await openDatabase(cliConfig());
   try {
     return await fn(sql);
   } finally {
@@ -90,7 +90,7 @@ const commands: Record<string, CommandFn> = Object.assign(Object.create(null) as
     });
   },
   async rebuild(args) {
-    const config = loadConfig();
+    const config = cliConfig();
     const projectors = allProjectors(config);
     const wanted = args[0] ? projectors.filter((p) => p.name === args[0]) : projectors;
     if (wanted.length === 0) {
@@ -109,7 +109,7 @@ const commands: Record<string, CommandFn> = Object.assign(Object.create(null) as
   },
   async import(args) {
     if (args.length !== 1) throw new UsageError('usage: crm import <file.csv>');
-    const config = loadConfig();
+    const config = cliConfig();
     if (!existsSync(args[0])) throw new UsageError(`no such file: ${args[0]}`);
     const app = await openCliContext(config);
     try {
@@ -124,7 +124,7 @@ const commands: Record<string, CommandFn> = Object.assign(Object.create(null) as
     }
   },
   async export(args) {
-    const config = loadConfig();
+    const config = cliConfig();
     const options = parsed(() => parseExportArgs(args, config), ExportUsageError);
     await withStore(config, async (store, sql) => {
       const count = await exportCustomers(store, sql, config, options);
@@ -132,7 +132,7 @@ const commands: Record<string, CommandFn> = Object.assign(Object.create(null) as
     });
   },
   async replay(args) {
-    const config = loadConfig();
+    const config = cliConfig();
     const options = parsed(() => parseReplayArgs(args, config), ReplayUsageError);
     await withStore(config, async (store, sql) => {
       await catchUp(store, sql, config);
@@ -145,6 +145,11 @@ const commands: Record<string, CommandFn> = Object.assign(Object.create(null) as
 } satisfies Record<string, CommandFn>);
 
 class UsageError extends Error {}
+
+/** The service's configuration, with the same local secrets in development (a rebuild opens sealed names with them). */
+function cliConfig(): AppConfig {
+  return withLocalSecrets(loadConfig());
+}
 
 async function main(argv: string[]): Promise<number> {
   const [name = 'help', ...args] = argv;

@@ -29,9 +29,9 @@ export class ComplaintsController {
 
   @Get(':id')
   @ApiRead()
-  async get(@Param('id', idPipe) id: string, @Query() query: ReadQuery, @Res({ passthrough: true }) res: Response) {
+  async get(@Param('id', idPipe) id: string, @Query() query: ReadQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     await this.projections.waitFor(query.waitFor, res);
-    const view = await this.complaints.get(id);
+    const view = await this.complaints.get(ctx, id);
     res.setHeader('ETag', `"${view.version}"`);
     return view;
   }

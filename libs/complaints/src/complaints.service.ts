@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { CustomersService } from '@crm/customers';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { CommandResult, EVENT_STORE, EventStore } from '@crm/event-store';
-import { addDays, APP_CONFIG, AppConfig, nameUuid, notFound, parseAmount, refused, RequestContext, shopDate } from '@crm/shared';
+import { addDays, allow, APP_CONFIG, AppConfig, can, forbidden, nameUuid, notFound, Operation, parseAmount, refused, RequestContext, shopDate } from '@crm/shared';
 import { ComplaintCommand } from './business-logic';
 import type { Priority } from './complaint';
 import { ExecuteComplaintCommand } from './complaint-commands';
@@ -37,7 +37,20 @@ export class ComplaintsService {
     return this.commands.execute(new ExecuteComplaintCommand(complaintId, command, ctx));
   }
 
+  /**
+   * An agent reads and handles the complaints assigned to them; a manager,
+   * an admin and a key granted complaints.readAll, every complaint.
+   */
+  private async allowOn(ctx: RequestContext, operation: Operation, complaintId: string): Promise<ComplaintView | undefined> {
+    allow(ctx, operation);
+    if (can(ctx.principal, 'complaints.readAll')) return undefined;
+    const view = await loadComplaintView(this.store, complaintId);
+    if (view && view.agent !== ctx.actor) throw forbidden(operation, `complaint ${complaintId} is assigned to another agent`);
+    return view;
+  }
+
   async open(input: OpenComplaintInput, ctx: RequestContext): Promise<{ complaintId: string; result: CommandResult }> {
+    allow(ctx, 'complaints.open');
     const customerId = input.customerId.toLowerCase();
     const customer = await this.customers.tierToday(customerId);
     if (!customer) throw refused('UnknownCustomer', `customer ${input.customerId} is not registered`, { customerId: input.customerId });
@@ -46,19 +59,23 @@ export class ComplaintsService {
     return { complaintId, result };
   }
 
-  assign(complaintId: string, agent: string, ctx: RequestContext) {
+  async assign(complaintId: string, agent: string, ctx: RequestContext) {
+    await this.allowOn(ctx, 'complaints.handle', complaintId);
     return this.run(complaintId, { type: 'AssignComplaint', agent }, ctx);
   }
 
-  escalate(complaintId: string, priority: Priority, ctx: RequestContext) {
+  async escalate(complaintId: string, priority: Priority, ctx: RequestContext) {
+    await this.allowOn(ctx, 'complaints.handle', complaintId);
     return this.run(complaintId, { type: 'EscalateComplaint', priority, occurredAt: new Date() }, ctx);
   }
 
-  respond(complaintId: string, message: string, ctx: RequestContext) {
+  async respond(complaintId: string, message: string, ctx: RequestContext) {
+    await this.allowOn(ctx, 'complaints.handle', complaintId);
     return this.run(complaintId, { type: 'RespondToComplaint', message, agent: ctx.actor }, ctx);
   }
 
-  resolve(complaintId: string, input: ResolveInput, ctx: RequestContext) {
+  async resolve(complaintId: string, input: ResolveInput, ctx: RequestContext) {
+    await this.allowOn(ctx, 'complaints.handle', complaintId);
     const currency = input.currency ?? this.config.shopCurrency;
     const compensationMinor = input.compensation !== undefined ? parseAmount(input.compensation, currency) : undefined;
     return this.run(
@@ -68,25 +85,34 @@ export class ComplaintsService {
     );
   }
 
-  reopen(complaintId: string, reason: string | undefined, ctx: RequestContext) {
+  async reopen(complaintId: string, reason: string | undefined, ctx: RequestContext) {
+    await this.allowOn(ctx, 'complaints.handle', complaintId);
     return this.run(complaintId, { type: 'ReopenComplaint', reason }, ctx);
   }
 
-  rate(complaintId: string, satisfaction: number, comment: string | undefined, ctx: RequestContext) {
+  async rate(complaintId: string, satisfaction: number, comment: string | undefined, ctx: RequestContext) {
+    await this.allowOn(ctx, 'complaints.handle', complaintId);
     return this.run(complaintId, { type: 'RateComplaint', satisfaction, comment }, ctx);
   }
 
-  async get(complaintId: string): Promise<ComplaintView> {
-    const view = await loadComplaintView(this.store, complaintId);
+  async get(ctx: RequestContext, complaintId: string): Promise<ComplaintView> {
+    const checked = await this.allowOn(ctx, 'complaints.read', complaintId);
+    const view = checked ?? (await loadComplaintView(this.store, complaintId));
     if (!view) throw notFound('ComplaintNotFound', `complaint ${complaintId} not found`);
     return view;
   }
 
-  list(filter: Omit<ComplaintFilter, 'now'>) {
+  list(ctx: RequestContext, filter: Omit<ComplaintFilter, 'now'>) {
+    allow(ctx, 'complaints.read');
+    if (!can(ctx.principal, 'complaints.readAll')) {
+      if (filter.agent !== undefined && filter.agent !== ctx.actor) throw forbidden('complaints.readAll', "an agent lists only the complaints assigned to them");
+      filter = { ...filter, agent: ctx.actor };
+    }
     return listComplaints(this.sql, { ...filter, customerId: filter.customerId?.toLowerCase(), now: new Date() });
   }
 
-  figures(from?: string, to?: string) {
+  figures(ctx: RequestContext, from?: string, to?: string) {
+    allow(ctx, 'metrics.read');
     const until = to ?? shopDate(new Date(), this.config.shopTimezone);
     const since = from ?? addDays(until, -29);
     if (since > until) throw refused('InvalidPeriod', `from (${since}) is after to (${until})`);

@@ -3,6 +3,7 @@
 import { lifecycleAsOf, Lifecycle } from '@crm/lifecycle';
 import { conflict, DomainError, formatAmount, invalid, MarketingStage, notFound, refused, shopDate, shopMonth } from '@crm/shared';
 import { ConsentChannel, CONSENT_CHANNELS, ContactChannel, Customer, CustomerEvent, Profile, PurchaseItem } from './customer';
+import { hasPersonalData } from './privacy/personal-data';
 
 export interface CustomerRules {
   shopCurrency: string;
@@ -66,7 +67,8 @@ export type CustomerCommand =
       occurredAt: Date;
       /** Part of a big yearly promotion: the one marketing a LOST customer may get. */
       yearlyPromotion?: boolean;
-    };
+    }
+  | { type: 'EraseCustomer' };
 
 export function decide(command: CustomerCommand, state: Customer, rules: CustomerRules): CustomerEvent[] {
   if ('occurredAt' in command && command.occurredAt && command.occurredAt.getTime() > rules.now.getTime() + rules.clockSkewMs) {
@@ -89,7 +91,12 @@ export function decide(command: CustomerCommand, state: Customer, rules: Custome
   const customerId = state.customerId;
 
   switch (command.type) {
+    case 'EraseCustomer':
+      return state.erased ? [] : [{ type: 'CustomerErased', data: { customerId } }];
     case 'UpdateProfile': {
+      if (state.erased && hasPersonalData(command.changes)) {
+        throw refused('PersonalDataErased', `customer ${customerId}'s personal data was erased: no personal field is stored for them again`, { customerId });
+      }
       const changes = changedFields(state.profile, command.changes);
       return Object.keys(changes).length === 0 ? [] : [{ type: 'CustomerProfileUpdated', data: { customerId, changes } }];
     }

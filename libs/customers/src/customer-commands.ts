@@ -4,9 +4,11 @@
 // import's rows), decided in order on the evolving state and appended at once.
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { APP_CONFIG, AppConfig, conflict, DomainError, eventMetadata, nameUuid, RequestContext, requestEventId } from '@crm/shared';
+import { APP_CONFIG, AppConfig, conflict, DomainError, eventMetadata, nameUuid, refused, RequestContext, requestEventId } from '@crm/shared';
 import { CommandResult, EVENT_STORE, EventStore, handleCommand } from '@crm/event-store';
-import { Customer, CustomerEvent, decodeCustomerEvent, evolve, initialCustomer } from './customer';
+import { Customer, CustomerEvent, decodeCustomerEvent, encodeCustomerEvent, evolve, initialCustomer } from './customer';
+import { CustomerKeys } from './privacy/customer-keys';
+import { hasPersonalData } from './privacy/personal-data';
 import { CustomerCommand, CustomerRules, decide, sameAsEarlier } from './business-logic';
 
 export const customerStream = (customerId: string) => `customer-${customerId}`;
@@ -52,6 +54,10 @@ export function customerRules(config: AppConfig, now = new Date()): CustomerRule
   };
 }
 
+function writesPersonalData(command: CustomerCommand): boolean {
+  return (command.type === 'RegisterCustomer' && hasPersonalData(command.profile)) || (command.type === 'UpdateProfile' && hasPersonalData(command.changes));
+}
+
 /** Decide each command on the state the ones before it left. */
 function decideAll(commands: readonly CustomerCommand[], state: Customer, rules: CustomerRules): CustomerEvent[] {
   if (commands.length === 1) return decide(commands[0], state, rules);
@@ -82,21 +88,28 @@ export class CustomerCommandHandler implements ICommandHandler<ExecuteCustomerCo
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly keys: CustomerKeys,
   ) {}
 
-  execute({ customerId, commands, context, source }: ExecuteCustomerCommand): Promise<CommandResult> {
+  async execute({ customerId, commands, context, source }: ExecuteCustomerCommand): Promise<CommandResult> {
     const streamId = customerStream(customerId);
     const rules = customerRules(this.config);
     const single = commands.length === 1 ? commands[0] : undefined;
+    // The customer's data key: made when personal data is first written, read to open what is stored.
+    const key = commands.some(writesPersonalData) ? await this.keys.getOrCreate(customerId) : await this.keys.get(customerId);
+    if (key === 'erased' && commands.some(writesPersonalData) && !commands.some((c) => c.type === 'RegisterCustomer')) {
+      throw refused('PersonalDataErased', `customer ${customerId}'s personal data was erased: no personal field is stored for them again`, { customerId });
+    }
     return handleCommand<Customer, CustomerEvent>(
       this.store,
       streamId,
-      { initialState: initialCustomer, evolve, decode: decodeCustomerEvent },
+      { initialState: initialCustomer, evolve, decode: (recorded) => decodeCustomerEvent(recorded, key) },
       (state) => decideAll(commands, state, rules),
       {
         ifMatch: context.ifMatch,
         metadata: eventMetadata(context, source),
         eventId: (event, i) => naturalEventId(event) ?? requestEventId(context, streamId, i),
+        encode: (event) => encodeCustomerEvent(event, key),
         sameAsEarlier: single ? sameAsEarlier(single) : undefined,
         onDuplicateId: () =>
           single ? duplicateIdError(single) : conflict('RecordedForAnotherCustomer', 'an order or refund id of this customer is already recorded for another customer'),

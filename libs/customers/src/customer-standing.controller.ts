@@ -6,7 +6,8 @@ import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { IsIn, IsOptional } from 'class-validator';
 import { WaitForProjections } from '@crm/projections';
-import { ApiRead, IsCalendarDate, ReadQuery } from '@crm/shared/http';
+import { RequestContext } from '@crm/shared';
+import { ApiRead, Ctx, IsCalendarDate, ReadQuery } from '@crm/shared/http';
 import { CustomersService } from './customers.service';
 
 class StandingQuery extends ReadQuery {
@@ -27,34 +28,34 @@ export class CustomerStandingController {
   @Get(':id/tier')
   @ApiRead()
   @ApiQuery({ name: 'asOf', required: false, description: 'calendar date in the shop time zone (default today)' })
-  async tier(@Param('id', idPipe) id: string, @Query() query: StandingQuery, @Res({ passthrough: true }) res: Response) {
+  async tier(@Param('id', idPipe) id: string, @Query() query: StandingQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     await this.projections.waitFor(query.waitFor, res);
-    return this.customers.tier(id, query.asOf);
+    return this.customers.tier(ctx, id, query.asOf);
   }
 
   @Get(':id/tier-history')
   @ApiRead()
   @ApiQuery({ name: 'asOf', required: false, description: 'changes up to this date (default today)' })
-  async tierHistory(@Param('id', idPipe) id: string, @Query() query: StandingQuery, @Res({ passthrough: true }) res: Response) {
+  async tierHistory(@Param('id', idPipe) id: string, @Query() query: StandingQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     await this.projections.waitFor(query.waitFor, res);
-    return this.customers.tierHistory(id, query.asOf);
+    return this.customers.tierHistory(ctx, id, query.asOf);
   }
 
   @Get(':id/lifecycle')
   @ApiRead()
   @ApiQuery({ name: 'asOf', required: false, description: 'calendar date in the shop time zone (default today)' })
   @ApiQuery({ name: 'window', required: false, description: 'window W in months: 3 (default), 6 or 12' })
-  async lifecycle(@Param('id', idPipe) id: string, @Query() query: StandingQuery, @Res({ passthrough: true }) res: Response) {
+  async lifecycle(@Param('id', idPipe) id: string, @Query() query: StandingQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     await this.projections.waitFor(query.waitFor, res);
-    return this.customers.lifecycle(id, query.asOf, query.window !== undefined ? Number(query.window) : undefined);
+    return this.customers.lifecycle(ctx, id, query.asOf, query.window !== undefined ? Number(query.window) : undefined);
   }
 
   @Get(':id/rfm')
   @ApiRead()
   @ApiQuery({ name: 'asOf', required: false, description: 'calendar date in the shop time zone (default today)' })
   @ApiQuery({ name: 'waitFor', required: false, description: 'a write position to wait for (at most 5 s)' })
-  async rfm(@Param('id', idPipe) id: string, @Query() query: StandingQuery, @Res({ passthrough: true }) res: Response) {
+  async rfm(@Param('id', idPipe) id: string, @Query() query: StandingQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     await this.projections.waitFor(query.waitFor, res);
-    return this.customers.rfm(id, query.asOf);
+    return this.customers.rfm(ctx, id, query.asOf);
   }
 }

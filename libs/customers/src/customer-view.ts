@@ -8,11 +8,14 @@ import { RuleSchedule, tierOn } from '@crm/tiers';
 import { businessTime } from '@crm/event-store';
 import { Customer, decodeCustomerEvent, evolve, initialCustomer } from './customer';
 import { loadCustomerHistory } from './customer-history';
+import type { DataKey } from './privacy/personal-data';
 
 export interface CustomerView {
   id: string;
   customerRef: string | null;
   profile: Customer['profile'];
+  /** The personal fields were erased on request: the profile holds none of them. */
+  personalDataErased: boolean;
   tags: string[];
   consent: Customer['consent'];
   tier: string | null;
@@ -34,6 +37,8 @@ export interface ViewOptions {
   /** Calendar date in the shop's zone; default today. */
   asOf?: string;
   windowMonths?: number;
+  /** The customer's data key, to open their personal fields. */
+  key?: DataKey;
 }
 
 export async function loadCustomerView(store: EventStore, customerId: string, options: ViewOptions): Promise<CustomerView | undefined> {
@@ -45,7 +50,7 @@ export async function loadCustomerView(store: EventStore, customerId: string, op
   if (history.joinedOn > asOf) return undefined;
   let state = initialCustomer();
   for (const recorded of history.events) {
-    const event = decodeCustomerEvent(recorded);
+    const event = decodeCustomerEvent(recorded, options.key);
     if (shopDate(new Date(businessTime(recorded)), options.timezone) <= asOf || event.type === 'CustomerRegistered') state = evolve(state, event);
   }
   if (!state.registered || !state.customerId) return undefined;
@@ -56,6 +61,7 @@ export async function loadCustomerView(store: EventStore, customerId: string, op
     id: state.customerId,
     customerRef: state.customerRef ?? null,
     profile: state.profile,
+    personalDataErased: state.erased || options.key === 'erased',
     tags: state.tags,
     consent: state.consent,
     tier: tier.tier,

@@ -5,6 +5,7 @@
 // older shapes.
 import { businessTime, type RecordedEvent } from '@crm/event-store/event-store';
 import { shopDate, UNIT_PRICE_SCALE } from '@crm/shared';
+import { DataKey, openProfile, PERSONAL_FIELDS, sealProfile, SealedProfile } from './privacy/personal-data';
 
 export const CONSENT_CHANNELS = ['sms', 'email', 'phone', 'wechat'] as const;
 export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
@@ -78,12 +79,16 @@ export type CustomerEvent =
         yearlyPromotion?: boolean;
         occurredAt: string;
       };
-    };
+    }
+  /** The customer's personal data was erased (their data key destroyed); the history stays. */
+  | { type: 'CustomerErased'; data: { customerId: string } };
 
 export type CustomerEventType = CustomerEvent['type'];
 
 export interface Customer {
   registered: boolean;
+  /** Personal data erased: no personal field can be written again. */
+  erased: boolean;
   customerId?: string;
   customerRef?: string;
   profile: Profile;
@@ -100,6 +105,7 @@ export interface Customer {
 
 export const initialCustomer = (): Customer => ({
   registered: false,
+  erased: false,
   profile: {},
   consent: { sms: false, email: false, phone: false, wechat: false },
   tags: [],
@@ -138,6 +144,11 @@ export function evolve(state: Customer, event: CustomerEvent): Customer {
     case 'ContactLogged':
       if (event.data.kind !== 'marketing') return state;
       return { ...state, marketingByMonth: withEntry(state.marketingByMonth, event.data.month, (state.marketingByMonth.get(event.data.month) ?? 0) + 1) };
+    case 'CustomerErased': {
+      const profile: Record<string, unknown> = { ...state.profile };
+      for (const field of PERSONAL_FIELDS) delete profile[field];
+      return { ...state, erased: true, profile };
+    }
     default: {
       const unknown: never = event;
       return unknown;
@@ -154,6 +165,7 @@ const CUSTOMER_EVENT_TYPES: ReadonlySet<string> = new Set<CustomerEventType>([
   'CustomerTagged',
   'CustomerUntagged',
   'ContactLogged',
+  'CustomerErased',
 ]);
 
 /**
@@ -162,9 +174,13 @@ const CUSTOMER_EVENT_TYPES: ReadonlySet<string> = new Set<CustomerEventType>([
  * `data.occurredAt`) and item prices in whole minor units (`unitPriceMinor`,
  * now `unitPriceScaled`). Stored events are never rewritten.
  */
-export function decodeCustomerEvent(recorded: Pick<RecordedEvent, 'type' | 'data' | 'metadata' | 'recordedAt'>): CustomerEvent {
+export function decodeCustomerEvent(recorded: Pick<RecordedEvent, 'type' | 'data' | 'metadata' | 'recordedAt'>, key?: DataKey): CustomerEvent {
   if (!CUSTOMER_EVENT_TYPES.has(recorded.type)) throw new Error(`not a customer event: ${recorded.type}`);
   const data = { ...(recorded.data as Record<string, unknown>) };
+  // Personal fields are sealed with the customer's key: opened with it, left out without it (erased).
+  const customerId = String(data.customerId);
+  if (recorded.type === 'CustomerRegistered' && data.profile) data.profile = openProfile(data.profile as SealedProfile, key, customerId).profile;
+  if (recorded.type === 'CustomerProfileUpdated' && data.changes) data.changes = openProfile(data.changes as SealedProfile, key, customerId).profile;
   if (['CustomerRegistered', 'PurchaseRecorded', 'RefundRecorded', 'ContactLogged'].includes(recorded.type)) data.occurredAt = businessTime(recorded);
   if (recorded.type === 'PurchaseRecorded' && Array.isArray(data.items)) data.items = data.items.map(upcastItem);
   return { type: recorded.type, data } as CustomerEvent;
@@ -174,6 +190,17 @@ function upcastItem(item: Record<string, unknown>): PurchaseItem {
   if (typeof item.unitPriceScaled === 'number') return item as unknown as PurchaseItem;
   const { unitPriceMinor, ...rest } = item;
   return { ...(rest as Omit<PurchaseItem, 'unitPriceScaled'>), unitPriceScaled: Number(unitPriceMinor ?? 0) * UNIT_PRICE_SCALE };
+}
+
+/** A customer event as it is stored: its personal fields sealed with the customer's key. */
+export function encodeCustomerEvent(event: CustomerEvent, key: DataKey | undefined): unknown {
+  if (event.type !== 'CustomerRegistered' && event.type !== 'CustomerProfileUpdated') return event.data;
+  const profile = event.type === 'CustomerRegistered' ? event.data.profile : event.data.changes;
+  const personal = PERSONAL_FIELDS.some((f) => profile[f] !== undefined);
+  if (!personal) return event.data;
+  if (key === undefined || key === 'erased') throw new Error(`no data key to seal customer ${event.data.customerId}'s personal data`);
+  const sealed = sealProfile(profile, key, event.data.customerId);
+  return event.type === 'CustomerRegistered' ? { ...event.data, profile: sealed } : { ...event.data, changes: sealed };
 }
 
 /** The shop-calendar date of a dated customer event. */

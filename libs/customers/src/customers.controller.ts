@@ -53,10 +53,10 @@ export class CustomersController {
   @ApiQuery({ name: 'limit', required: false, description: '1-500, default 50' })
   @ApiQuery({ name: 'window', required: false, description: 'lifecycle window in months: 3, 6 or 12' })
   @ApiQuery({ name: 'waitFor', required: false, description: 'a write position to wait for (at most 5 s)' })
-  async list(@Query() query: ListQuery, @Res({ passthrough: true }) res: Response) {
+  async list(@Query() query: ListQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     await this.projections.waitFor(query.waitFor, res);
     const { limit, window, waitFor: _, ...filters } = query;
-    return this.customers.list({ ...filters, limit: optionalNumber(limit), windowMonths: optionalNumber(window) });
+    return this.customers.list(ctx, { ...filters, limit: optionalNumber(limit), windowMonths: optionalNumber(window) });
   }
 
   @Post()
@@ -71,9 +71,9 @@ export class CustomersController {
   @Get('by-ref/:customerRef')
   @ApiRead()
   @ApiQuery({ name: 'asOf', required: false, description: 'calendar date YYYY-MM-DD in the shop time zone' })
-  async byRef(@Param() params: CustomerRefParam, @Query() query: AsOfQuery, @Res({ passthrough: true }) res: Response) {
+  async byRef(@Param() params: CustomerRefParam, @Query() query: AsOfQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     await this.projections.waitFor(query.waitFor, res);
-    const view = await this.customers.viewByRef(params.customerRef, query.asOf, optionalNumber(query.window));
+    const view = await this.customers.viewByRef(ctx, params.customerRef, query.asOf, optionalNumber(query.window));
     res.setHeader('ETag', `"${view.version}"`);
     return view;
   }
@@ -82,9 +82,9 @@ export class CustomersController {
   @ApiRead()
   @ApiQuery({ name: 'asOf', required: false, description: 'calendar date YYYY-MM-DD in the shop time zone' })
   @ApiQuery({ name: 'waitFor', required: false, description: 'a write position to wait for (at most 5 s)' })
-  async get(@Param('id', idPipe) id: string, @Query() query: AsOfQuery, @Res({ passthrough: true }) res: Response) {
+  async get(@Param('id', idPipe) id: string, @Query() query: AsOfQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     await this.projections.waitFor(query.waitFor, res);
-    const view = await this.customers.view(id, query.asOf, optionalNumber(query.window));
+    const view = await this.customers.view(ctx, id, query.asOf, optionalNumber(query.window));
     res.setHeader('ETag', `"${view.version}"`);
     return view;
   }
@@ -141,6 +141,15 @@ export class CustomersController {
   @ApiOkResponse({ type: WriteResultDto })
   async consent(@Param('id', idPipe) id: string, @Body() body: ConsentDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     const { ids, result } = await this.customers.changeConsent(id, body, ctx);
+    return answerWrite(res, result, ids);
+  }
+
+  @Post(':id/erasure')
+  @HttpCode(200)
+  @ApiWrite()
+  @ApiOkResponse({ type: WriteResultDto, description: "erases the customer's personal data (admin): the data key is destroyed, read models drop the fields; the history stays" })
+  async erase(@Param('id', idPipe) id: string, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+    const { ids, result } = await this.customers.erase(id, ctx);
     return answerWrite(res, result, ids);
   }
 

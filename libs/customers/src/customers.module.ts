@@ -12,6 +12,7 @@ import { CustomerCommandHandler } from './customer-commands';
 import { CustomerStandingController } from './customer-standing.controller';
 import { CustomersController } from './customers.controller';
 import { CustomersService } from './customers.service';
+import { CustomerKeys } from './privacy/customer-keys';
 import { AnalyticsService } from './analytics/analytics.service';
 
 @Module({
@@ -21,8 +22,9 @@ import { AnalyticsService } from './analytics/analytics.service';
     CustomerCommandHandler,
     CustomersService,
     AnalyticsService,
+    CustomerKeys,
     { provide: CUSTOMER_FACTS, inject: [SQL_CLIENT], useFactory: (sql: SqlClient): CustomerFactsSource => ({ scan: (asOf, onBatch) => scanCustomerFacts(sql, asOf, onBatch) }) },
   ],
-  exports: [CUSTOMER_FACTS, CustomersService, AnalyticsService],
+  exports: [CUSTOMER_FACTS, CustomersService, AnalyticsService, CustomerKeys],
 })
 export class CustomersModule {}

@@ -9,6 +9,7 @@ import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { CommandResult, EVENT_STORE, EventStore } from '@crm/event-store';
 import { Lifecycle, lifecycleAsOf, lifecycleMoves } from '@crm/lifecycle';
 import {
+  allow,
   APP_CONFIG,
   AppConfig,
   formatAmount,
@@ -31,6 +32,7 @@ import { ExecuteCustomerCommand } from './customer-commands';
 import { CustomerHistory, loadCustomerHistory } from './customer-history';
 import { CustomerView, loadCustomerView } from './customer-view';
 import { listCustomers } from './customer-list/customer-list.query';
+import { CustomerKeys } from './privacy/customer-keys';
 
 /** The customer id of an external ref: name-based, so a ref maps to one stream and registering it twice conflicts. */
 export const customerIdForRef = (customerRef: string) => nameUuid(`customer-ref:${customerRef}`);
@@ -103,6 +105,7 @@ export class CustomersService {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+    private readonly keys: CustomerKeys,
   ) {}
 
   private run(customerId: string, command: CustomerCommand | CustomerCommand[], ctx: RequestContext, source: 'api' | 'import' = 'api'): Promise<CommandResult> {
@@ -114,6 +117,7 @@ export class CustomersService {
   }
 
   async register(input: RegisterInput, ctx: RequestContext): Promise<Written<{ customerId: string; customerRef: string | null }>> {
+    allow(ctx, 'customers.register');
     const { customerRef, occurredAt, ...profile } = input;
     const customerId = customerRef ? customerIdForRef(customerRef) : ctx.idempotencyKey ? nameUuid(`register:${ctx.idempotencyKey}`) : randomUUID();
     const when = occurredAt !== undefined ? instant(occurredAt, 'occurredAt') : undefined;
@@ -122,6 +126,7 @@ export class CustomersService {
   }
 
   async updateProfile(customerId: string, changes: Profile, ctx: RequestContext): Promise<Written<{ customerId: string }>> {
+    allow(ctx, 'customers.update');
     return { ids: { customerId }, result: await this.run(customerId, { type: 'UpdateProfile', changes: profileOf(changes) }, ctx) };
   }
 
@@ -157,10 +162,12 @@ export class CustomersService {
   }
 
   async recordPurchase(customerId: string, input: PurchaseInput, ctx: RequestContext): Promise<Written<{ customerId: string; orderId: string }>> {
+    allow(ctx, 'purchases.record');
     return { ids: { customerId, orderId: input.orderId }, result: await this.run(customerId, this.purchaseCommand(input), ctx) };
   }
 
   async recordRefund(customerId: string, input: RefundInput, ctx: RequestContext): Promise<Written<{ customerId: string; refundId: string }>> {
+    allow(ctx, 'refunds.record');
     return { ids: { customerId, refundId: input.refundId }, result: await this.run(customerId, this.refundCommand(input), ctx) };
   }
 
@@ -170,6 +177,7 @@ export class CustomersService {
    * all appended at once or none.
    */
   async importRows(customerRef: string, rows: Array<{ purchase: PurchaseInput } | { refund: RefundInput }>, profile: Profile, ctx: RequestContext): Promise<CommandResult> {
+    allow(ctx, 'imports.run');
     const customerId = customerIdForRef(customerRef);
     const commands: CustomerCommand[] = rows.map((r) => ('purchase' in r ? this.purchaseCommand(r.purchase) : this.refundCommand(r.refund)));
     const first = commands.reduce<Date | undefined>((min, c) => ('occurredAt' in c && c.occurredAt && (!min || c.occurredAt < min) ? c.occurredAt : min), undefined);
@@ -177,19 +185,23 @@ export class CustomersService {
   }
 
   async tag(customerId: string, tag: string, ctx: RequestContext): Promise<Written<{ customerId: string; tag: string }>> {
+    allow(ctx, 'customers.update');
     return { ids: { customerId, tag }, result: await this.run(customerId, { type: 'TagCustomer', tag }, ctx) };
   }
 
   async untag(customerId: string, tag: string, ctx: RequestContext): Promise<Written<{ customerId: string; tag: string }>> {
+    allow(ctx, 'customers.update');
     return { ids: { customerId, tag }, result: await this.run(customerId, { type: 'UntagCustomer', tag }, ctx) };
   }
 
   async changeConsent(customerId: string, consent: Partial<Record<ConsentChannel, boolean>>, ctx: RequestContext): Promise<Written<{ customerId: string }>> {
+    allow(ctx, 'customers.update');
     const given = Object.fromEntries(Object.entries(consent).filter(([, v]) => v !== undefined));
     return { ids: { customerId }, result: await this.run(customerId, { type: 'ChangeConsent', consent: given }, ctx) };
   }
 
   async logContact(customerId: string, input: ContactInput, ctx: RequestContext): Promise<Written<{ customerId: string; contactId: string }>> {
+    allow(ctx, 'contacts.log');
     const contactId = ctx.idempotencyKey ? nameUuid(`contact:${ctx.idempotencyKey}`) : randomUUID();
     const occurredAt = instant(input.occurredAt, 'occurredAt');
     const command: CustomerCommand = {
@@ -204,23 +216,45 @@ export class CustomersService {
     return { ids: { customerId, contactId }, result: await this.run(customerId, command, ctx) };
   }
 
-  async view(customerId: string, asOf?: string, windowMonths?: number): Promise<CustomerView> {
+  /**
+   * Erasure on request: the customer's data key is destroyed first (every
+   * sealed copy of their personal fields becomes unreadable at once), then
+   * CustomerErased is recorded, and the read models drop what they held.
+   * Purchases, tiers, lifecycle, RFM and metrics are untouched. Repeating it
+   * records nothing.
+   */
+  async erase(customerId: string, ctx: RequestContext): Promise<Written<{ customerId: string }>> {
+    allow(ctx, 'privacy.erase');
+    if (!(await loadCustomerHistory(this.store, customerId, this.config.shopTimezone))) throw notFound('CustomerNotFound', `customer ${customerId} not found`);
+    await this.keys.erase(customerId);
+    return { ids: { customerId }, result: await this.run(customerId, { type: 'EraseCustomer' }, ctx) };
+  }
+
+  /** The customer's key, for the slices that show their stored events (the timeline, the data export). */
+  dataKey(customerId: string) {
+    return this.keys.get(customerId);
+  }
+
+  async view(ctx: RequestContext, customerId: string, asOf?: string, windowMonths?: number): Promise<CustomerView> {
+    allow(ctx, 'customers.read');
     const view = await loadCustomerView(this.store, customerId, {
       currency: this.config.shopCurrency,
       timezone: this.config.shopTimezone,
       schedule: await loadRuleSchedule(this.store),
       asOf,
       windowMonths,
+      key: await this.keys.get(customerId),
     });
     if (!view) throw notFound('CustomerNotFound', `customer ${customerId} not found${asOf ? ` as of ${asOf}` : ''}`);
     return view;
   }
 
-  viewByRef(customerRef: string, asOf?: string, windowMonths?: number): Promise<CustomerView> {
-    return this.view(customerIdForRef(customerRef), asOf, windowMonths);
+  viewByRef(ctx: RequestContext, customerRef: string, asOf?: string, windowMonths?: number): Promise<CustomerView> {
+    return this.view(ctx, customerIdForRef(customerRef), asOf, windowMonths);
   }
 
-  async list(input: ListInput) {
+  async list(ctx: RequestContext, input: ListInput) {
+    allow(ctx, 'customers.read');
     const { ruleSets, schedule } = await loadTierRuleSets(this.store);
     if (input.tier !== undefined && !ruleSets.some((r) => r.ruleSet.tiers.some((t) => t.code === input.tier))) {
       throw refused('UnknownTier', `no published rule set has a tier ${input.tier}`, { tier: input.tier });
@@ -256,7 +290,8 @@ export class CustomersService {
     return { tier: tierOn(history.facts, await loadRuleSchedule(this.store), this.today(), this.config.shopCurrency).tier };
   }
 
-  async tier(customerId: string, asOf = this.today()) {
+  async tier(ctx: RequestContext, customerId: string, asOf = this.today()) {
+    allow(ctx, 'customers.read');
     const { facts } = await this.history(customerId, asOf);
     const schedule = await loadRuleSchedule(this.store);
     const currency = this.config.shopCurrency;
@@ -277,14 +312,16 @@ export class CustomersService {
     };
   }
 
-  async tierHistory(customerId: string, asOf = this.today()) {
+  async tierHistory(ctx: RequestContext, customerId: string, asOf = this.today()) {
+    allow(ctx, 'customers.read');
     const { facts } = await this.history(customerId, asOf);
     const schedule = await loadRuleSchedule(this.store);
     const currency = this.config.shopCurrency;
     return { customerId, asOf, items: tierHistory(facts, schedule, asOf, currency).map(({ basisMinor, ...c }) => ({ ...c, basis: formatAmount(basisMinor, currency) })) };
   }
 
-  async lifecycle(customerId: string, asOf = this.today(), windowMonths = 3) {
+  async lifecycle(ctx: RequestContext, customerId: string, asOf = this.today(), windowMonths = 3) {
+    allow(ctx, 'customers.read');
     const { facts } = await this.history(customerId, asOf);
     const dates = facts.purchases.map((p) => p.date).filter((d) => d <= asOf);
     const windowStart = minusMonths(asOf, windowMonths);
@@ -304,7 +341,8 @@ export class CustomersService {
     };
   }
 
-  async rfm(customerId: string, asOf = this.today()) {
+  async rfm(ctx: RequestContext, customerId: string, asOf = this.today()) {
+    allow(ctx, 'customers.read');
     await this.history(customerId, asOf);
     const scores = await rfmAsOf(this.sql, asOf);
     const mine = scores.find((s) => s.customerId === customerId);

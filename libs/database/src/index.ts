@@ -5,3 +5,4 @@ export * from './data-dir-lock';
 export * from './migrator';
 export * from './open-database';
 export * from './database.module';
+export * from './local-secret';

@@ -24,6 +24,8 @@ export interface CommandOptions<Event extends DomainEvent> {
   eventId: (event: Event, index: number) => string;
   /** When the decision is "nothing to do" because an earlier event already did it: that event. */
   sameAsEarlier?: (event: Event) => boolean;
+  /** The stored form of an event's data (e.g. personal fields sealed); default: the data as decided. */
+  encode?: (event: Event) => unknown;
   /** What a DuplicateEventIdError means for this command (e.g. "order recorded for another customer"). */
   onDuplicateId?: () => DomainError;
 }
@@ -82,7 +84,7 @@ export async function handleCommand<State, Event extends DomainEvent>(
       };
     }
 
-    const toAppend: NewEvent[] = events.map((e, i) => ({ id: options.eventId(e, i), type: e.type, data: e.data, metadata: options.metadata }));
+    const toAppend: NewEvent[] = events.map((e, i) => ({ id: options.eventId(e, i), type: e.type, data: options.encode ? options.encode(e) : e.data, metadata: options.metadata }));
     try {
       const result = await store.append(streamId, toAppend, version === 0 ? 'noStream' : version);
       // These event ids were stored by another request meanwhile (same natural key): decide again on what is

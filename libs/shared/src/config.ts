@@ -29,6 +29,17 @@ export interface AppConfig {
   projectionFailAfter: number;
   /** Longest wait between retries of a failing projection batch. */
   projectionRetryMaxMs: number;
+  /** NODE_ENV=production: secrets must be configured, nothing is generated. */
+  production: boolean;
+  /** HMAC secret of access tokens; in development a generated one is kept in DATA_DIR when unset. */
+  authJwtSecret?: string;
+  authTokenTtlSeconds: number;
+  /** Wraps the per-customer data keys (32 bytes); in development a generated one is kept in DATA_DIR when unset. */
+  masterKey?: Buffer;
+  /** Requests a minute per principal (or per address when not signed in). */
+  rateLimitPerMinute: number;
+  /** Token requests a minute per address (password guessing). */
+  authRateLimitPerMinute: number;
 }
 
 export const MARKETING_STAGES = ['ACTIVE', 'SILENT', 'SLEEPING', 'LOST'] as const;
@@ -125,6 +136,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     }
     marketingCapsByStage[key as MarketingStage] = Number(n);
   }
+  const production = value('NODE_ENV') === 'production';
+  const authJwtSecret = value('AUTH_JWT_SECRET');
+  if (authJwtSecret !== undefined && Buffer.byteLength(authJwtSecret) < 32) throw new ConfigError('AUTH_JWT_SECRET must be at least 32 characters (e.g. openssl rand -base64 48)');
+  if (production && authJwtSecret === undefined) throw new ConfigError('AUTH_JWT_SECRET is required when NODE_ENV=production (e.g. openssl rand -base64 48)');
+  const rawMasterKey = value('CRM_MASTER_KEY');
+  const masterKey = rawMasterKey !== undefined ? Buffer.from(rawMasterKey, 'base64') : undefined;
+  if (rawMasterKey !== undefined && (!/^[A-Za-z0-9+/]{43}=$/.test(rawMasterKey) || masterKey?.length !== 32)) {
+    throw new ConfigError('CRM_MASTER_KEY must be 32 bytes in base64 (e.g. openssl rand -base64 32)');
+  }
+  if (production && masterKey === undefined) throw new ConfigError('CRM_MASTER_KEY is required when NODE_ENV=production (e.g. openssl rand -base64 32)');
   return {
     port: Number(port),
     dataDir: path.resolve(value('DATA_DIR') ?? './data'),
@@ -141,6 +162,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     idempotencyClaimTtlMs: whole('IDEMPOTENCY_CLAIM_TTL_SECONDS', '60', 86_400) * 1000,
     projectionFailAfter: Math.max(1, whole('PROJECTION_FAIL_AFTER', '5', 1000)),
     projectionRetryMaxMs: Math.max(10, whole('PROJECTION_RETRY_MAX_MS', '30000', 3_600_000)),
+    production,
+    authJwtSecret,
+    authTokenTtlSeconds: Math.max(60, whole('AUTH_TOKEN_TTL_SECONDS', '3600', 604_800)),
+    masterKey,
+    rateLimitPerMinute: Math.max(1, whole('RATE_LIMIT_PER_MINUTE', '1200', 1_000_000)),
+    authRateLimitPerMinute: Math.max(1, whole('AUTH_RATE_LIMIT_PER_MINUTE', '10', 1_000_000)),
   };
 }
 

@@ -6,7 +6,10 @@ export type DomainErrorKind =
   | 'not_found' // 404
   | 'conflict' // 409: already exists, used by another
   | 'stale' // 412: If-Match does not match the stream version
-  | 'rule'; // 422: refused by a business rule
+  | 'rule' // 422: refused by a business rule
+  | 'unauthenticated' // 401: no or bad credentials
+  | 'forbidden' // 403: the principal may not do this
+  | 'rate_limited'; // 429
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

@@ -8,3 +8,4 @@ export * from './domain-error';
 export * from './ids';
 export * from './text';
 export * from './request-context';
+export * from './access';

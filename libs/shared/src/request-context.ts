@@ -1,9 +1,14 @@
 // Who is asking and under which correlation, as the application layer sees
 // it (every transport fills it in), and the metadata and event ids it gives.
 import { randomUUID } from 'node:crypto';
+import { actorOf, Operation, Principal } from './access';
+import { authorize } from './access';
 import { nameUuid } from './ids';
 
 export interface RequestContext {
+  /** Who is asking, authenticated by the transport (never a header they chose). */
+  principal: Principal;
+  /** The principal's name on events and the timeline. */
   actor: string;
   correlationId: string;
   /** The request that caused the events: the idempotency key when given, else a fresh id. */
@@ -20,4 +25,15 @@ export function eventMetadata(ctx: RequestContext, source: 'api' | 'import' | 's
 /** An event id for the i-th event a request writes to a stream: derived from the Idempotency-Key, so a retry writes nothing new. */
 export function requestEventId(ctx: RequestContext, streamId: string, index: number): string {
   return ctx.idempotencyKey ? nameUuid(`request:${ctx.idempotencyKey}:${streamId}:${index}`) : randomUUID();
+}
+
+/** A context for a principal outside a request (the CLI, tests, start-up tasks). */
+export function contextFor(principal: Principal, extra: Partial<Omit<RequestContext, 'principal' | 'actor'>> = {}): RequestContext {
+  const id = randomUUID();
+  return { principal, actor: actorOf(principal), correlationId: id, causationId: id, ...extra };
+}
+
+/** The application layer's check: 401 without a principal, 403 when the matrix says no. */
+export function allow(ctx: Pick<RequestContext, 'principal'> | undefined, operation: Operation): void {
+  authorize(ctx?.principal, operation);
 }

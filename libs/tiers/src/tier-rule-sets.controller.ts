@@ -33,16 +33,16 @@ export class TierRuleSetsController {
   @Get()
   @ApiRead()
   @ApiOkResponse({ description: 'published rule sets with their activations, the schedule, and the one in force today' })
-  async list(@Query() _query: ReadQuery, @Res({ passthrough: true }) res: Response) {
-    const { version, ...view } = await this.ruleSets.list();
+  async list(@Query() _query: ReadQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+    const { version, ...view } = await this.ruleSets.list(ctx);
     res.setHeader('ETag', `"${version}"`);
     return view;
   }
 
   @Get(':id')
   @ApiRead()
-  get(@Param() params: RuleSetParam, @Query() _query: ReadQuery) {
-    return this.ruleSets.get(params.id);
+  get(@Param() params: RuleSetParam, @Query() _query: ReadQuery, @Ctx() ctx: RequestContext) {
+    return this.ruleSets.get(ctx, params.id);
   }
 
   @Post(':id/simulations')
@@ -50,9 +50,9 @@ export class TierRuleSetsController {
   @ApiWrite()
   @ApiOkResponse({ description: 'the migration matrix (from -> to -> customers) and the movers; nothing is written' })
   @ApiQuery({ name: 'waitFor', required: false, description: 'a write position to wait for (at most 5 s): the simulation reads the customer read model' })
-  async simulate(@Param() params: RuleSetParam, @Body() body: SimulateTierRuleSetDto, @Query() query: ReadQuery, @Res({ passthrough: true }) res: Response) {
+  async simulate(@Param() params: RuleSetParam, @Body() body: SimulateTierRuleSetDto, @Query() query: ReadQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     await this.projections.waitFor(query.waitFor, res);
-    return this.ruleSets.simulate(params.id, body);
+    return this.ruleSets.simulate(ctx, params.id, body);
   }
 
   @Post(':id/activate')

@@ -4,7 +4,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CommandResult, EVENT_STORE, EventStore } from '@crm/event-store';
-import { APP_CONFIG, AppConfig, formatAmount, notFound, refused, RequestContext, shopDate } from '@crm/shared';
+import { allow, APP_CONFIG, AppConfig, formatAmount, notFound, refused, RequestContext, shopDate } from '@crm/shared';
 import { checkActivationDate, ruleSetProblem } from './business-logic';
 import { CUSTOMER_FACTS, CustomerFactsSource, TierSimulation } from './simulation';
 import { ExecuteTierRuleSetCommand, loadTierRuleSets, PublishedRuleSet } from './tier-rule-set-commands';
@@ -63,18 +63,21 @@ export class TierRuleSetsService {
   }
 
   async publish(input: PublishInput, ctx: RequestContext): Promise<{ ruleSetId: string; result: CommandResult }> {
+    allow(ctx, 'ruleSets.publish');
     const ruleSet = ruleSetOf(input);
     const result = await this.commands.execute(new ExecuteTierRuleSetCommand({ type: 'PublishTierRuleSet', ruleSet }, ctx));
     return { ruleSetId: ruleSet.id, result };
   }
 
   async activate(ruleSetId: string, effectiveFrom: string | undefined, ctx: RequestContext): Promise<{ ruleSetId: string; effectiveFrom: string; result: CommandResult }> {
+    allow(ctx, 'ruleSets.activate');
     const from = effectiveFrom ?? this.today();
     const result = await this.commands.execute(new ExecuteTierRuleSetCommand({ type: 'ActivateTierRuleSet', ruleSetId, effectiveFrom: from }, ctx));
     return { ruleSetId, effectiveFrom: from, result };
   }
 
-  async list() {
+  async list(ctx: RequestContext) {
+    allow(ctx, 'ruleSets.read');
     const view = await loadTierRuleSets(this.store);
     const today = this.today();
     return {
@@ -85,14 +88,16 @@ export class TierRuleSetsService {
     };
   }
 
-  async get(ruleSetId: string) {
+  async get(ctx: RequestContext, ruleSetId: string) {
+    allow(ctx, 'ruleSets.read');
     const view = await loadTierRuleSets(this.store);
     const found = view.ruleSets.find((r) => r.ruleSet.id === ruleSetId);
     if (!found) throw notFound('RuleSetNotFound', `rule set ${ruleSetId} is not published`, { ruleSetId });
     return describe(found, view.schedule, this.today());
   }
 
-  async simulate(ruleSetId: string, input: SimulateInput) {
+  async simulate(ctx: RequestContext, ruleSetId: string, input: SimulateInput) {
+    allow(ctx, 'ruleSets.simulate');
     const view = await loadTierRuleSets(this.store);
     const candidate = view.ruleSets.find((r) => r.ruleSet.id === ruleSetId);
     if (!candidate) throw notFound('RuleSetNotFound', `rule set ${ruleSetId} is not published`, { ruleSetId });

@@ -1,11 +1,12 @@
 // GET /customers/{id}/timeline: the audit record over REST; ?waitFor=<position>
 // waits for the projection. The page itself is TimelineQuery's.
 import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
-import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { WaitForProjections } from '@crm/projections';
-import { ApiRead, ReadQuery } from '@crm/shared/http';
+import { RequestContext } from '@crm/shared';
+import { ApiRead, Ctx, ReadQuery } from '@crm/shared/http';
 import { TimelineQuery } from './timeline-query/timeline.query';
 
 class TimelineParams extends ReadQuery {
@@ -22,14 +23,23 @@ export class TimelineController {
     private readonly projections: WaitForProjections,
   ) {}
 
+  @Get(':id/export')
+  @ApiRead()
+  @ApiOkResponse({ description: 'everything held about the customer (access requests, admin): the customer and every stored event, personal fields opened' })
+  async export(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: ReadQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+    await this.projections.waitFor(query.waitFor, res);
+    res.setHeader('Content-Disposition', `attachment; filename="customer-${id}.json"`);
+    return this.timeline.exportCustomer(ctx, id);
+  }
+
   @Get(':id/timeline')
   @ApiRead()
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false, description: '1-1000, default 100' })
   @ApiQuery({ name: 'derived', required: false, description: 'include derived tier changes and lifecycle moves (default true)' })
   @ApiQuery({ name: 'waitFor', required: false, description: 'a write position to wait for (at most 5 s)' })
-  async page(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: TimelineParams, @Res({ passthrough: true }) res: Response) {
+  async page(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: TimelineParams, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     await this.projections.waitFor(query.waitFor, res);
-    return this.timeline.page(id, { cursor: query.cursor, limit: query.limit !== undefined ? Number(query.limit) : undefined, derived: query.derived !== 'false' });
+    return this.timeline.page(ctx, id, { cursor: query.cursor, limit: query.limit !== undefined ? Number(query.limit) : undefined, derived: query.derived !== 'false' });
   }
 }

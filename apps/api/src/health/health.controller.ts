@@ -5,7 +5,9 @@ import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { EVENT_STORE, EventStore } from '@crm/event-store';
 import { PROJECTION_RUNNER, ProjectionRunner } from '@crm/projections';
+import { Public } from '@crm/accounts';
 
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -5,7 +5,8 @@ import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 import { WaitForProjections } from '@crm/projections';
-import { ApiRead, IsCalendarDate, IsKey, ReadQuery } from '@crm/shared/http';
+import { RequestContext } from '@crm/shared';
+import { ApiRead, Ctx, IsCalendarDate, IsKey, ReadQuery } from '@crm/shared/http';
 import { PRIORITIES } from '../complaint';
 import { ComplaintsService } from '../complaints.service';
 
@@ -42,9 +43,9 @@ export class ServiceHistoryController {
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false, description: '1-500, default 50' })
   @ApiQuery({ name: 'waitFor', required: false, description: 'a write position to wait for (at most 5 s)' })
-  async list(@Query() q: ComplaintListQuery, @Res({ passthrough: true }) res: Response) {
+  async list(@Query() q: ComplaintListQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     await this.projections.waitFor(q.waitFor, res);
-    return this.complaints.list({
+    return this.complaints.list(ctx, {
       status: q.status,
       priority: q.priority,
       agent: q.agent,
@@ -59,8 +60,8 @@ export class ServiceHistoryController {
   @ApiRead()
   @ApiQuery({ name: 'from', required: false, description: 'complaints opened on or after this date (default 30 days before to)' })
   @ApiQuery({ name: 'to', required: false, description: 'complaints opened on or before this date (default today)' })
-  async metrics(@Query() q: ServiceMetricsQuery, @Res({ passthrough: true }) res: Response) {
+  async metrics(@Query() q: ServiceMetricsQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     await this.projections.waitFor(q.waitFor, res);
-    return this.complaints.figures(q.from, q.to);
+    return this.complaints.figures(ctx, q.from, q.to);
   }
 }

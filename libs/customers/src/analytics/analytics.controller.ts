@@ -4,7 +4,8 @@ import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { WaitForProjections } from '@crm/projections';
-import { ApiRead, IsCalendarDate, ReadQuery } from '@crm/shared/http';
+import { RequestContext } from '@crm/shared';
+import { ApiRead, Ctx, IsCalendarDate, ReadQuery } from '@crm/shared/http';
 import { AnalyticsService, RFM_SEGMENTS } from './analytics.service';
 
 class SegmentsQuery extends ReadQuery {
@@ -37,9 +38,9 @@ export class AnalyticsController {
   @ApiQuery({ name: 'asOf', required: false })
   @ApiQuery({ name: 'segment', required: false, enum: RFM_SEGMENTS, description: 'list the members of one segment (first `limit`, by net spend)' })
   @ApiQuery({ name: 'limit', required: false })
-  async segments(@Query() query: SegmentsQuery, @Res({ passthrough: true }) res: Response) {
+  async segments(@Query() query: SegmentsQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     await this.projections.waitFor(query.waitFor, res);
-    return this.analytics.segments(query.asOf, query.segment, optionalNumber(query.limit));
+    return this.analytics.segments(ctx, query.asOf, query.segment, optionalNumber(query.limit));
   }
 
   @Get('metrics/stickiness')
@@ -48,9 +49,9 @@ export class AnalyticsController {
   @ApiQuery({ name: 'window', required: false, description: 'period in months back from asOf: 1, 3 (default), 6, 12' })
   @ApiQuery({ name: 'retentionDays', required: false, description: 'N of "bought again within N days" (default 30)' })
   @ApiQuery({ name: 'responseDays', required: false, description: 'days after a marketing contact that count as a response (default 30)' })
-  async stickiness(@Query() query: StickinessQuery, @Res({ passthrough: true }) res: Response) {
+  async stickiness(@Query() query: StickinessQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     await this.projections.waitFor(query.waitFor, res);
-    return this.analytics.stickiness({
+    return this.analytics.stickiness(ctx, {
       asOf: query.asOf,
       windowMonths: optionalNumber(query.window),
       retentionDays: optionalNumber(query.retentionDays),

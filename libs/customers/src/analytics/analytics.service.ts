@@ -2,7 +2,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { EVENT_STORE, EventStore } from '@crm/event-store';
-import { APP_CONFIG, AppConfig, formatAmount, shopDate } from '@crm/shared';
+import { allow, APP_CONFIG, AppConfig, formatAmount, RequestContext, shopDate } from '@crm/shared';
 import { loadRuleSchedule } from '@crm/tiers';
 import { rfmAsOf } from './rfm.query';
 import { stickiness } from './stickiness.query';
@@ -29,7 +29,8 @@ export class AnalyticsService {
   }
 
   /** Customers and net spend per segment; with `segment`, its first `limit` members by net spend. */
-  async segments(asOf = this.today(), segment?: string, limit = 100) {
+  async segments(ctx: RequestContext, asOf = this.today(), segment?: string, limit = 100) {
+    allow(ctx, 'metrics.read');
     const scores = await rfmAsOf(this.sql, asOf);
     const currency = this.config.shopCurrency;
     const bySegment = new Map<string, { customers: number; netSpendMinor: number }>();
@@ -56,7 +57,8 @@ export class AnalyticsService {
     return { ...answer, segment, members };
   }
 
-  async stickiness(input: StickinessInput) {
+  async stickiness(ctx: RequestContext, input: StickinessInput) {
+    allow(ctx, 'metrics.read');
     return stickiness(this.sql, {
       asOf: input.asOf ?? this.today(),
       windowMonths: input.windowMonths ?? 3,

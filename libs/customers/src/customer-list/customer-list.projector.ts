@@ -6,6 +6,8 @@ import { businessTime, type RecordedEvent } from '@crm/event-store';
 import { Columns, insertRows, type Projector } from '@crm/projections';
 import { AppConfig, shopDate } from '@crm/shared';
 import { decodeCustomerEvent } from '../customer';
+import { loadDataKeys } from '../privacy/customer-keys';
+import type { DataKey } from '../privacy/personal-data';
 
 export const customerListMigrations: Migration[] = [
   {
@@ -128,7 +130,7 @@ export class CustomerListProjector implements Projector {
   readonly name = 'customer-list';
   readonly tables = ['rm_customers', 'rm_customer_purchases', 'rm_customer_refunds', 'rm_customer_contacts'];
 
-  constructor(private readonly config: Pick<AppConfig, 'shopTimezone'>) {}
+  constructor(private readonly config: Pick<AppConfig, 'shopTimezone' | 'masterKey'>) {}
 
   async apply(events: readonly RecordedEvent[], tx: SqlExecutor): Promise<void> {
     const mine = events.filter((e) => e.streamId.startsWith('customer-'));
@@ -151,13 +153,16 @@ export class CustomerListProjector implements Projector {
         last_purchase_at: iso(r.last_purchase_at),
       });
     }
+    // Names are sealed with each customer's key: open them, or store none once the key is erased.
+    const profileIds = mine.filter((e) => e.type === 'CustomerRegistered' || e.type === 'CustomerProfileUpdated').map((e) => (e.data as { customerId: string }).customerId);
+    const keys = this.config.masterKey && profileIds.length > 0 ? await loadDataKeys(tx, this.config.masterKey, profileIds) : new Map<string, DataKey>();
     const touched = new Set<string>();
     const purchases: object[] = [];
     const refunds: object[] = [];
     const contacts: object[] = [];
 
     for (const recorded of mine) {
-      const event = decodeCustomerEvent(recorded);
+      const event = decodeCustomerEvent(recorded, keys.get((recorded.data as { customerId: string }).customerId));
       const at = businessTime(recorded);
       const on = shopDate(new Date(at), this.config.shopTimezone);
       const id = event.data.customerId;
@@ -228,6 +233,9 @@ export class CustomerListProjector implements Projector {
           break;
         case 'ContactLogged':
           contacts.push({ customer_id: id, contact_id: event.data.contactId, kind: event.data.kind, channel: event.data.channel, occurred_at: at, occurred_on: on });
+          break;
+        case 'CustomerErased':
+          if (row) row.name = null;
           break;
         default: {
           const unknown: never = event;

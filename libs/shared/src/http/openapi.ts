@@ -1,6 +1,6 @@
 // Response shapes shared by every slice's OpenAPI description.
 import { applyDecorators } from '@nestjs/common';
-import { ApiHeader, ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
 
 export class ProblemDto {
   @ApiProperty({ example: 'urn:problem:crm:marketing-cap-reached' }) type!: string;
@@ -25,18 +25,28 @@ const problem = (status: number, description: string) =>
 export function ApiWrite(options: { ifMatch?: boolean } = {}) {
   return applyDecorators(
     ApiHeader({ name: 'Idempotency-Key', required: false, description: 'same key and body: the first answer is replayed; same key, other body: 422' }),
-    ApiHeader({ name: 'X-Actor', required: false, description: 'who did it (default anonymous)' }),
     ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'echoed; generated when absent' }),
     ...(options.ifMatch ? [ApiHeader({ name: 'If-Match', required: false, description: 'the version you read ("3"); a newer stream answers 412' })] : []),
+    ApiBearerAuth(),
     problem(400, 'invalid input'),
+    problem(401, 'no valid credentials'),
+    problem(403, 'the account or key may not do this'),
     problem(404, 'unknown resource'),
     problem(409, 'conflict'),
     problem(412, 'stale If-Match'),
     problem(413, 'body too large'),
     problem(422, 'refused by a business rule, or an idempotency key reused with another body'),
+    problem(429, 'too many requests (Retry-After says when to retry)'),
   );
 }
 
 export function ApiRead() {
-  return applyDecorators(problem(400, 'invalid input'), problem(404, 'unknown resource'));
+  return applyDecorators(
+    ApiBearerAuth(),
+    problem(400, 'invalid input'),
+    problem(401, 'no valid credentials'),
+    problem(403, 'the account or key may not do this'),
+    problem(404, 'unknown resource'),
+    problem(429, 'too many requests'),
+  );
 }

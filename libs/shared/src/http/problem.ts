@@ -15,9 +15,20 @@ export interface Problem {
   [extension: string]: unknown;
 }
 
-const STATUS_BY_KIND: Record<DomainErrorKind, number> = { invalid: 400, not_found: 404, conflict: 409, stale: 412, rule: 422 };
+const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
+  invalid: 400,
+  not_found: 404,
+  conflict: 409,
+  stale: 412,
+  rule: 422,
+  unauthenticated: 401,
+  forbidden: 403,
+  rate_limited: 429,
+};
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
@@ -25,6 +36,7 @@ const TITLES: Record<number, string> = {
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -56,7 +68,7 @@ export function toProblem(error: unknown): Problem {
       return problem(400, 'ValidationFailed', errors.join('; '), { errors });
     }
     const message = typeof response === 'string' ? response : ((response as { message?: string }).message ?? error.message);
-    const codes: Record<number, string> = { 400: 'BadRequest', 404: 'NotFound', 405: 'MethodNotAllowed', 409: 'Conflict', 413: 'PayloadTooLarge', 415: 'UnsupportedMediaType' };
+    const codes: Record<number, string> = { 429: 'RateLimited', 400: 'BadRequest', 404: 'NotFound', 405: 'MethodNotAllowed', 409: 'Conflict', 413: 'PayloadTooLarge', 415: 'UnsupportedMediaType' };
     return problem(status, codes[status] ?? `Http${status}`, String(message));
   }
   return problem(500, 'InternalError', 'an unexpected error occurred; it has been logged');
@@ -74,6 +86,7 @@ export class ProblemFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const p = toProblem(error);
     if (p.status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    if (p.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
     sendProblem(res, p);
   }
 }

@@ -3,9 +3,8 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
-import { DomainError } from '../domain-error';
+import { actorOf, Principal, unauthenticated } from '../access';
 import { RequestContext } from '../request-context';
-import { textProblem } from '../text';
 
 const TOKEN = /^[\x21-\x7e]{1,200}$/;
 
@@ -14,18 +13,27 @@ export function correlationIdOf(req: Request): string {
   return given && TOKEN.test(given) ? given : randomUUID();
 }
 
+/** The request's authenticated principal, set by the authentication guard (X-Actor and the like are ignored). */
+export function principalOf(req: Request): Principal | undefined {
+  return (req as Request & { principal?: Principal }).principal;
+}
+
+export function setPrincipal(req: Request, principal: Principal): void {
+  (req as Request & { principal?: Principal }).principal = principal;
+}
+
 export function requestContext(req: Request): RequestContext {
-  const actor = req.header('x-actor')?.trim() || 'anonymous';
-  if (actor.length > 200 || textProblem(actor) !== undefined || /[\r\n\t]/.test(actor)) {
-    throw new DomainError('rule', 'InvalidActor', 'X-Actor must be at most 200 printable characters');
-  }
+  const principal = principalOf(req);
+  if (!principal) throw unauthenticated();
   const key = req.header('idempotency-key');
   const correlationId = (req as Request & { correlationId?: string }).correlationId ?? correlationIdOf(req);
   return {
-    actor,
+    principal,
+    actor: actorOf(principal),
     correlationId,
     causationId: key ?? randomUUID(),
-    idempotencyKey: key,
+    // Scoped to the principal: another account's key of the same spelling is another key.
+    idempotencyKey: key === undefined ? undefined : `${principal.kind}:${principal.id}:${key}`,
     ifMatch: parseIfMatch(req.header('if-match')),
   };
 }

@@ -2,10 +2,11 @@
 // complaints (read model rm_timeline), merged with the derived tier changes
 // and lifecycle moves, in the order things happened, keyset-paginated.
 import { Inject, Injectable } from '@nestjs/common';
-import { CustomersService } from '@crm/customers';
+import { CustomersService, DataKey, displayProfile } from '@crm/customers';
+import type { Profile } from '@crm/customers';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { EVENT_STORE, EventStore } from '@crm/event-store';
-import { APP_CONFIG, AppConfig, refused, shopDate } from '@crm/shared';
+import { allow, APP_CONFIG, AppConfig, refused, RequestContext, shopDate } from '@crm/shared';
 import { loadRuleSchedule } from '@crm/tiers';
 import { compareKeys, DerivedEntry, derivedChanges } from '../derived-changes';
 
@@ -38,7 +39,15 @@ function decode(cursor: string): Key {
 
 const encode = (key: Key) => Buffer.from(JSON.stringify(key)).toString('base64url');
 
-const entryOf = (r: TimelineRow) => ({
+/** Registrations and profile changes show their personal fields opened with the customer's key, or as erased. */
+function opened(r: TimelineRow, customerId: string, key: DataKey | undefined): unknown {
+  const data = r.data as Record<string, unknown>;
+  if (r.type === 'CustomerRegistered' && data.profile) return { ...data, profile: displayProfile(data.profile as Profile, key, customerId) };
+  if (r.type === 'CustomerProfileUpdated' && data.changes) return { ...data, changes: displayProfile(data.changes as Profile, key, customerId) };
+  return data;
+}
+
+const entryOf = (r: TimelineRow, customerId: string, key: DataKey | undefined) => ({
   position: Number(r.position),
   type: r.type,
   derived: false,
@@ -51,7 +60,7 @@ const entryOf = (r: TimelineRow) => ({
   correlationId: r.correlation_id,
   causationId: r.causation_id,
   source: r.source,
-  data: r.data,
+  data: opened(r, customerId, key),
 });
 
 export interface TimelinePageInput {
@@ -70,7 +79,8 @@ export class TimelineQuery {
   ) {}
 
   /** A page of the customer's timeline; 404 for a customer never registered. */
-  async page(customerId: string, input: TimelinePageInput = {}) {
+  async page(ctx: RequestContext, customerId: string, input: TimelinePageInput = {}) {
+    allow(ctx, 'timeline.read');
     const history = await this.customers.history(customerId, '9999-12-31');
     const limit = input.limit ?? 100;
     const after: Key = input.cursor ? decode(input.cursor) : ['0000-01-01T00:00:00.000Z', 0, 0];
@@ -80,7 +90,8 @@ export class TimelineQuery {
         ORDER BY occurred_at, position LIMIT $4`,
       [customerId, input.cursor ? after[0] : '-infinity', after[1], limit + 1],
     );
-    const stored = rows.map((r) => ({ key: [new Date(r.occurred_at).toISOString(), Number(r.position), 0] as Key, entry: entryOf(r) as Record<string, unknown> }));
+    const dataKey = rows.some((r) => r.type === 'CustomerRegistered' || r.type === 'CustomerProfileUpdated') ? await this.customers.dataKey(customerId) : undefined;
+    const stored = rows.map((r) => ({ key: [new Date(r.occurred_at).toISOString(), Number(r.position), 0] as Key, entry: entryOf(r, customerId, dataKey) as Record<string, unknown> }));
     const today = shopDate(new Date(), this.config.shopTimezone);
     const derived =
       input.derived === false
@@ -97,5 +108,23 @@ export class TimelineQuery {
     const page = merged.slice(0, limit);
     const more = merged.length > limit;
     return { items: page.map((p) => p.entry), nextCursor: more && page.length > 0 ? encode(page[page.length - 1].key) : null };
+  }
+
+  /**
+   * Everything the shop holds about one customer, for an access request: the
+   * customer as they stand today and every stored event of them and their
+   * complaints, personal fields opened (or shown as erased).
+   */
+  async exportCustomer(ctx: RequestContext, customerId: string) {
+    allow(ctx, 'privacy.export');
+    const customer = await this.customers.view(ctx, customerId);
+    const events: unknown[] = [];
+    for (let cursor: string | undefined; ; ) {
+      const page = await this.page(ctx, customerId, { cursor, limit: 1000, derived: false });
+      events.push(...page.items);
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    return { exportedAt: new Date().toISOString(), customer, events };
   }
 }

@@ -1,0 +1,31 @@
+// Rate limits (@nestjs/throttler): per signed-in principal (or per address
+// before sign-in), and a much stricter one for POST /auth/token per address
+// against password guessing. A refusal is a 429 problem with Retry-After.
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerOptions } from '@nestjs/throttler';
+import type { Request } from 'express';
+import { AppConfig, DomainError } from '@crm/shared';
+import { principalOf } from '@crm/shared/http';
+
+const isTokenRequest = (context: ExecutionContext) => context.getType() === 'http' && context.switchToHttp().getRequest<Request>().path.endsWith('/auth/token');
+
+export function rateLimits(config: AppConfig): ThrottlerOptions[] {
+  return [
+    { name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute },
+    { name: 'auth', ttl: 60_000, limit: config.authRateLimitPerMinute, skipIf: (context) => !isTokenRequest(context) },
+  ];
+}
+
+@Injectable()
+export class RateLimitGuard extends ThrottlerGuard {
+  protected override async getTracker(req: Record<string, unknown>): Promise<string> {
+    const principal = principalOf(req as unknown as Request);
+    return principal ? `${principal.kind}:${principal.id}` : `ip:${String((req as unknown as Request).ip)}`;
+  }
+
+  protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    const seconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
+    context.switchToHttp().getResponse().setHeader('Retry-After', String(seconds));
+    throw new DomainError('rate_limited', 'RateLimited', `too many requests: at most ${detail.limit} a minute; retry in ${seconds} s`, { retryAfterSeconds: seconds });
+  }
+}
