@@ -37,10 +37,20 @@ const routes: Route[] = [
   { operation: 'customers.update', method: 'delete', path: (i) => `${API}/customers/${i.customer}/tags/t0` },
   { operation: 'customers.update', method: 'put', path: (i) => `${API}/customers/${i.customer}/consent`, body: () => ({ sms: true }) },
   { operation: 'purchases.record', method: 'post', path: (i) => `${API}/customers/${i.customer}/purchases`, body: () => purchaseBody(`M-${++n}`, '1.00') },
-  { operation: 'refunds.record', method: 'post', path: (i) => `${API}/customers/${i.customer}/refunds`, body: () => ({ refundId: `R-${++n}`, occurredAt: at, amount: '0.01', currency: 'CNY' }) },
+  {
+    operation: 'refunds.record',
+    method: 'post',
+    path: (i) => `${API}/customers/${i.customer}/refunds`,
+    body: () => ({ refundId: `R-${++n}`, occurredAt: at, amount: '0.01', currency: 'CNY' }),
+  },
   { operation: 'contacts.log', method: 'post', path: (i) => `${API}/customers/${i.customer}/contacts`, body: () => ({ kind: 'care', channel: 'phone', occurredAt: at }) },
   { operation: 'timeline.read', method: 'get', path: (i) => `${API}/customers/${i.customer}/timeline` },
-  { operation: 'complaints.open', method: 'post', path: (i) => `${API}/complaints`, body: (i) => ({ customerId: i.customer, subject: 's', channel: 'phone', priority: 'NORMAL', agent: 'nobody' }) },
+  {
+    operation: 'complaints.open',
+    method: 'post',
+    path: () => `${API}/complaints`,
+    body: (i) => ({ customerId: i.customer, subject: 's', channel: 'phone', priority: 'NORMAL', agent: 'nobody' }),
+  },
   { operation: 'complaints.readAll', method: 'get', path: (i) => `${API}/complaints/${i.complaint}` },
   { operation: 'complaints.readAll', method: 'post', path: (i) => `${API}/complaints/${i.complaint}/escalate`, body: () => ({ priority: 'URGENT' }) },
   { operation: 'ruleSets.read', method: 'get', path: () => `${API}/tier-rule-sets` },
@@ -72,12 +82,23 @@ for (const database of testDatabases()) {
       app = await startTestApp(database);
       ids.customer = await register(app, { customerRef: 'M-1' });
       await http(app).post(`${API}/customers/${ids.customer}/purchases`).send(purchaseBody('M-0', '10.00')).expect(201);
-      const c = await http(app).post(`${API}/complaints`).send({ customerId: ids.customer, subject: 's', channel: 'wechat', priority: 'NORMAL', agent: 'someone.else' }).expect(201);
+      const c = await http(app)
+        .post(`${API}/complaints`)
+        .send({ customerId: ids.customer, subject: 's', channel: 'wechat', priority: 'NORMAL', agent: 'someone.else' })
+        .expect(201);
       ids.complaint = c.body.complaintId;
       const account = await http(app).post(`${API}/accounts`).send({ username: 'target', password: TEST_PASSWORD, role: 'agent' }).expect(201);
       ids.account = account.body.accountId;
-      const key = await http(app).post(`${API}/api-keys`).send({ name: 'reader', operations: ['customers.read'] }).expect(201);
-      ids.key = (await http(app).post(`${API}/api-keys`).send({ name: 'to revoke', operations: ['customers.read'] }).expect(201)).body.keyId;
+      const key = await http(app)
+        .post(`${API}/api-keys`)
+        .send({ name: 'reader', operations: ['customers.read'] })
+        .expect(201);
+      ids.key = (
+        await http(app)
+          .post(`${API}/api-keys`)
+          .send({ name: 'to revoke', operations: ['customers.read'] })
+          .expect(201)
+      ).body.keyId;
       readKey = key.body.key;
     });
     afterAll(async () => app?.close());
@@ -118,7 +139,10 @@ for (const database of testDatabases()) {
     });
 
     it('a revoked API key stops working at once', async () => {
-      const issued = await http(app).post(`${API}/api-keys`).send({ name: 'shop', operations: ['purchases.record', 'customers.read'] }).expect(201);
+      const issued = await http(app)
+        .post(`${API}/api-keys`)
+        .send({ name: 'shop', operations: ['purchases.record', 'customers.read'] })
+        .expect(201);
       const bearer = `Bearer ${issued.body.key}`;
       await anonymous(app).post(`${API}/customers/${ids.customer}/purchases`).set('Authorization', bearer).send(purchaseBody('K-2', '1.00')).expect(201);
       await http(app).delete(`${API}/api-keys/${issued.body.keyId}`).expect(200);
@@ -126,7 +150,10 @@ for (const database of testDatabases()) {
     });
 
     it('an API key is never granted administration', async () => {
-      const res = await http(app).post(`${API}/api-keys`).send({ name: 'bad', operations: ['accounts.manage'] }).expect(422);
+      const res = await http(app)
+        .post(`${API}/api-keys`)
+        .send({ name: 'bad', operations: ['accounts.manage'] })
+        .expect(422);
       expect(res.body.code).toBe('OperationNotGrantable');
     });
 
@@ -167,7 +194,10 @@ for (const database of testDatabases()) {
     });
 
     it('an agent reads and handles only the complaints assigned to them', async () => {
-      const mine = await http(app).post(`${API}/complaints`).send({ customerId: ids.customer, subject: 'mine', channel: 'phone', priority: 'NORMAL', agent: 'agent.wu' }).expect(201);
+      const mine = await http(app)
+        .post(`${API}/complaints`)
+        .send({ customerId: ids.customer, subject: 'mine', channel: 'phone', priority: 'NORMAL', agent: 'agent.wu' })
+        .expect(201);
       const wu = await as(app, 'agent.wu', 'agent');
       await wu.get(`${API}/complaints/${mine.body.complaintId}`).expect(200);
       await wu.post(`${API}/complaints/${mine.body.complaintId}/respond`).send({ message: 'on it' }).expect(200);

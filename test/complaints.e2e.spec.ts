@@ -15,9 +15,7 @@ for (const database of testDatabases()) {
     afterAll(async () => app?.close());
 
     const open = (priority = 'NORMAL') =>
-      http(app)
-        .post(`${API}/complaints`)
-        .send({ customerId, subject: 'parcel damaged', description: 'box crushed', channel: 'wechat', priority, agent: 'agent.wang' });
+      http(app).post(`${API}/complaints`).send({ customerId, subject: 'parcel damaged', description: 'box crushed', channel: 'wechat', priority, agent: 'agent.wang' });
 
     it('opens a complaint with the respond-by deadline of its priority (SLA_HOURS applies)', async () => {
       const before = Date.now();

@@ -13,9 +13,11 @@ for (const database of testDatabases()) {
     afterAll(async () => app?.close());
 
     it('registers a customer: 201 with id, version (ETag), position and Location', async () => {
-      const res = await (await as(app, 'alice', 'manager'))
+      const res = await (
+        await as(app, 'alice', 'manager')
+      )
         .post(`${API}/customers`)
-        
+
         .send({ customerRef: 'R-reg', name: '林小姐', region: { province: '浙江', city: '杭州' } })
         .expect(201);
       expect(res.body).toMatchObject({ customerRef: 'R-reg', version: 1, unchanged: false });
@@ -54,9 +56,11 @@ for (const database of testDatabases()) {
     });
 
     it('records actor, correlation, causation, source and times on every event', async () => {
-      const res = await (await as(app, 'bob', 'manager'))
+      const res = await (
+        await as(app, 'bob', 'manager')
+      )
         .post(`${API}/customers`)
-        
+
         .set('X-Correlation-Id', 'corr-42')
         .set('Idempotency-Key', 'idem-meta')
         .send({ name: 'Meta', occurredAt: '2023-01-15T08:00:00+08:00' })

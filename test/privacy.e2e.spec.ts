@@ -67,7 +67,7 @@ for (const database of testDatabases()) {
     });
 
     it('the events hold the personal fields sealed, never in clear', async () => {
-      const rows = await sql.query<{ data: unknown }>("SELECT data FROM crm_events WHERE stream_id = $1", [`customer-${id}`]);
+      const rows = await sql.query<{ data: unknown }>('SELECT data FROM crm_events WHERE stream_id = $1', [`customer-${id}`]);
       expect(hits(JSON.stringify(rows))).toEqual([]);
       expect(JSON.stringify(rows)).toContain('"sealed"');
     });

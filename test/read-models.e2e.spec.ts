@@ -77,21 +77,27 @@ for (const database of testDatabases()) {
     });
 
     it('the timeline shows every event of the customer and their complaints, with who, when and why', async () => {
-      const reg = await (await as(app, 'alice', 'manager'))
+      const reg = await (
+        await as(app, 'alice', 'manager')
+      )
         .post(`${API}/customers`)
-        
+
         .set('X-Correlation-Id', 'tl-1')
         .send({ customerRef: 'TL', occurredAt: '2024-01-01T08:00:00+08:00' })
         .expect(201);
       const id = reg.body.customerId;
-      await (await as(app, 'shop', 'manager'))
+      await (
+        await as(app, 'shop', 'manager')
+      )
         .post(`${API}/customers/${id}/purchases`)
-        
+
         .send(purchaseBody('TL-1', '100.00', { occurredAt: '2024-02-01T10:00:00+08:00' }))
         .expect(201);
-      const complaint = await (await as(app, 'agent.wang', 'manager'))
+      const complaint = await (
+        await as(app, 'agent.wang', 'manager')
+      )
         .post(`${API}/complaints`)
-        
+
         .send({ customerId: id, subject: 'late', channel: 'phone', priority: 'NORMAL', agent: 'agent.wang' })
         .expect(201);
       const responded = await (await as(app, 'agent.wang', 'manager')).post(`${API}/complaints/${complaint.body.complaintId}/respond`).send({ message: 'sorry' }).expect(200);

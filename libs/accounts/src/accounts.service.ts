@@ -12,21 +12,7 @@ import * as path from 'node:path';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import type { Migration } from '@crm/database';
 import { CommandResult, EVENT_STORE, EventStore } from '@crm/event-store';
-import {
-  allow,
-  APP_CONFIG,
-  AppConfig,
-  contextFor,
-  DomainError,
-  invalid,
-  isOperation,
-  notFound,
-  Operation,
-  Principal,
-  RequestContext,
-  Role,
-  unauthenticated,
-} from '@crm/shared';
+import { allow, APP_CONFIG, AppConfig, contextFor, DomainError, invalid, isOperation, notFound, Operation, Principal, RequestContext, Role, unauthenticated } from '@crm/shared';
 import { Accounts, ACCOUNTS_STREAM, decodeAccountEvent, evolve, initialAccounts, subjectOf } from './account';
 import { AccountCommand } from './business-logic';
 import { ExecuteAccountCommand } from './account-commands';
@@ -119,9 +105,7 @@ export class AccountsService implements OnApplicationBootstrap {
   async login(username: string, password: string): Promise<{ accessToken: string; expiresAt: string; tokenType: 'Bearer' }> {
     this.refreshInBackground();
     const account = this.accountByUsername(username);
-    const [row] = account
-      ? await this.sql.query<{ password_hash: string }>('SELECT password_hash FROM crm_account_passwords WHERE account_id = $1', [account.accountId])
-      : [];
+    const [row] = account ? await this.sql.query<{ password_hash: string }>('SELECT password_hash FROM crm_account_passwords WHERE account_id = $1', [account.accountId]) : [];
     const ok = row ? await verifyPassword(password, row.password_hash) : await verifyNothing(password);
     if (!ok || !account || account.disabled) throw unauthenticated('wrong username or password, or the account is disabled');
     return { ...(await this.signer.sign({ accountId: account.accountId, passwordVersion: account.passwordVersion })), tokenType: 'Bearer' };

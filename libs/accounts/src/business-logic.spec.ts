@@ -9,12 +9,14 @@ const alice = created('a2', 'alice', 'agent');
 
 describe('accounts', () => {
   it('an account is created with its role', () => given().when({ type: 'CreateAccount', accountId: 'a1', username: 'root', role: 'admin' }).then([root]));
-  it('a taken username is refused', () =>
-    given([root]).when({ type: 'CreateAccount', accountId: 'a9', username: 'root', role: 'agent' }).thenRefused('UsernameTaken', 'conflict'));
+  it('a taken username is refused', () => given([root]).when({ type: 'CreateAccount', accountId: 'a9', username: 'root', role: 'agent' }).thenRefused('UsernameTaken', 'conflict'));
   it.each(['', 'Alice', 'a b', 'x'.repeat(65), '-lead', 'a\u0000'])('the username %j is refused', (username) =>
-    given().when({ type: 'CreateAccount', accountId: 'a1', username, role: 'agent' }).thenRefused('InvalidUsername', 'invalid'));
+    given().when({ type: 'CreateAccount', accountId: 'a1', username, role: 'agent' }).thenRefused('InvalidUsername', 'invalid'),
+  );
   it('"constructor" is a username like any other', () =>
-    given([root]).when({ type: 'CreateAccount', accountId: 'a3', username: 'constructor', role: 'agent' }).then([created('a3', 'constructor', 'agent')]));
+    given([root])
+      .when({ type: 'CreateAccount', accountId: 'a3', username: 'constructor', role: 'agent' })
+      .then([created('a3', 'constructor', 'agent')]));
   it('a role change records from and to', () =>
     given([root, alice])
       .when({ type: 'ChangeRole', accountId: 'a2', role: 'manager' })
@@ -31,10 +33,14 @@ describe('accounts', () => {
       .when({ type: 'DisableAccount', accountId: 'a1' })
       .thenRefused('LastAdmin'));
   it('disabling a disabled account records nothing', () =>
-    given([root, alice, { type: 'AccountDisabled', data: { accountId: 'a2' } }]).when({ type: 'DisableAccount', accountId: 'a2' }).thenNothing());
+    given([root, alice, { type: 'AccountDisabled', data: { accountId: 'a2' } }])
+      .when({ type: 'DisableAccount', accountId: 'a2' })
+      .thenNothing());
   it('an unknown account is 404', () => given([root]).when({ type: 'EnableAccount', accountId: 'nobody' }).thenRefused('AccountNotFound', 'not_found'));
   it('a password change is recorded without the password', () =>
-    given([root]).when({ type: 'ChangePassword', accountId: 'a1' }).then([{ type: 'AccountPasswordChanged', data: { accountId: 'a1' } }]));
+    given([root])
+      .when({ type: 'ChangePassword', accountId: 'a1' })
+      .then([{ type: 'AccountPasswordChanged', data: { accountId: 'a1' } }]));
   it('an API key is issued with integration operations only', () =>
     given()
       .when({ type: 'IssueApiKey', keyId: 'k1', name: 'shop', operations: ['purchases.record', 'purchases.record'], secretHash: 'h' })

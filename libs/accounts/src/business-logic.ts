@@ -62,7 +62,9 @@ export function decide(command: AccountCommand, state: Accounts): AccountEvent[]
       if (operations.length === 0) throw invalid('NoOperations', 'an API key needs at least one operation');
       const notGrantable = operations.filter((o) => !INTEGRATION_OPERATIONS.has(o));
       if (notGrantable.length > 0) {
-        throw refused('OperationNotGrantable', `an API key cannot be granted ${notGrantable.join(', ')}: keys are for shop systems, not administration`, { operations: notGrantable });
+        throw refused('OperationNotGrantable', `an API key cannot be granted ${notGrantable.join(', ')}: keys are for shop systems, not administration`, {
+          operations: notGrantable,
+        });
       }
       return [{ type: 'ApiKeyIssued', data: { keyId: command.keyId, name: command.name, operations, secretHash: command.secretHash } }];
     }

@@ -105,7 +105,7 @@ export class ComplaintsService {
   list(ctx: RequestContext, filter: Omit<ComplaintFilter, 'now'>) {
     allow(ctx, 'complaints.read');
     if (!can(ctx.principal, 'complaints.readAll')) {
-      if (filter.agent !== undefined && filter.agent !== ctx.actor) throw forbidden('complaints.readAll', "an agent lists only the complaints assigned to them");
+      if (filter.agent !== undefined && filter.agent !== ctx.actor) throw forbidden('complaints.readAll', 'an agent lists only the complaints assigned to them');
       filter = { ...filter, agent: ctx.actor };
     }
     return listComplaints(this.sql, { ...filter, customerId: filter.customerId?.toLowerCase(), now: new Date() });

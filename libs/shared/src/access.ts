@@ -138,8 +138,7 @@ export function actorOf(principal: Principal): string {
 export const unauthenticated = (message = 'credentials are required: send Authorization: Bearer <token or API key>') =>
   new DomainError('unauthenticated', 'Unauthenticated', message);
 
-export const forbidden = (operation: Operation, why?: string) =>
-  new DomainError('forbidden', 'Forbidden', why ?? `this account may not ${OPERATIONS[operation]}`, { operation });
+export const forbidden = (operation: Operation, why?: string) => new DomainError('forbidden', 'Forbidden', why ?? `this account may not ${OPERATIONS[operation]}`, { operation });
 
 /** Refuses (403) unless the principal may perform the operation; 401 when nobody is signed in. */
 export function authorize(principal: Principal | undefined, operation: Operation): asserts principal is Principal {

@@ -50,7 +50,13 @@ export class TierRuleSetsController {
   @ApiWrite()
   @ApiOkResponse({ description: 'the migration matrix (from -> to -> customers) and the movers; nothing is written' })
   @ApiQuery({ name: 'waitFor', required: false, description: 'a write position to wait for (at most 5 s): the simulation reads the customer read model' })
-  async simulate(@Param() params: RuleSetParam, @Body() body: SimulateTierRuleSetDto, @Query() query: ReadQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+  async simulate(
+    @Param() params: RuleSetParam,
+    @Body() body: SimulateTierRuleSetDto,
+    @Query() query: ReadQuery,
+    @Ctx() ctx: RequestContext,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     await this.projections.waitFor(query.waitFor, res);
     return this.ruleSets.simulate(ctx, params.id, body);
   }

@@ -68,7 +68,15 @@ export function toProblem(error: unknown): Problem {
       return problem(400, 'ValidationFailed', errors.join('; '), { errors });
     }
     const message = typeof response === 'string' ? response : ((response as { message?: string }).message ?? error.message);
-    const codes: Record<number, string> = { 429: 'RateLimited', 400: 'BadRequest', 404: 'NotFound', 405: 'MethodNotAllowed', 409: 'Conflict', 413: 'PayloadTooLarge', 415: 'UnsupportedMediaType' };
+    const codes: Record<number, string> = {
+      429: 'RateLimited',
+      400: 'BadRequest',
+      404: 'NotFound',
+      405: 'MethodNotAllowed',
+      409: 'Conflict',
+      413: 'PayloadTooLarge',
+      415: 'UnsupportedMediaType',
+    };
     return problem(status, codes[status] ?? `Http${status}`, String(message));
   }
   return problem(500, 'InternalError', 'an unexpected error occurred; it has been logged');

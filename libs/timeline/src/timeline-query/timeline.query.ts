@@ -91,7 +91,10 @@ export class TimelineQuery {
       [customerId, input.cursor ? after[0] : '-infinity', after[1], limit + 1],
     );
     const dataKey = rows.some((r) => r.type === 'CustomerRegistered' || r.type === 'CustomerProfileUpdated') ? await this.customers.dataKey(customerId) : undefined;
-    const stored = rows.map((r) => ({ key: [new Date(r.occurred_at).toISOString(), Number(r.position), 0] as Key, entry: entryOf(r, customerId, dataKey) as Record<string, unknown> }));
+    const stored = rows.map((r) => ({
+      key: [new Date(r.occurred_at).toISOString(), Number(r.position), 0] as Key,
+      entry: entryOf(r, customerId, dataKey) as Record<string, unknown>,
+    }));
     const today = shopDate(new Date(), this.config.shopTimezone);
     const derived =
       input.derived === false
@@ -119,7 +122,7 @@ export class TimelineQuery {
     allow(ctx, 'privacy.export');
     const customer = await this.customers.view(ctx, customerId);
     const events: unknown[] = [];
-    for (let cursor: string | undefined; ; ) {
+    for (let cursor: string | undefined; ;) {
       const page = await this.page(ctx, customerId, { cursor, limit: 1000, derived: false });
       events.push(...page.items);
       if (!page.nextCursor) break;
