@@ -34,7 +34,7 @@ export class AppModule {
         TiersModule.forRoot(CustomersModule),
         ComplaintsModule,
         TimelineModule,
-        AccountsModule,
+        AccountsModule.forRoot({ firstAdminOnStart: true }),
         ThrottlerModule.forRoot(rateLimits(config)),
       ],
       controllers: [HealthController],

@@ -4,6 +4,7 @@
 import { INestApplicationContext, Module, DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AccountsModule } from '@crm/accounts';
 import { CustomersModule } from '@crm/customers';
 import { DatabaseModule, withLocalSecrets } from '@crm/database';
 import { EventStoreModule } from '@crm/event-store';
@@ -25,6 +26,7 @@ class CliModule {
         CqrsModule.forRoot(),
         ProjectionsModule.forRoot(allProjectors, false),
         CustomersModule,
+        AccountsModule.forRoot({ firstAdminOnStart: false }),
       ],
     };
   }

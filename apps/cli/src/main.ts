@@ -2,9 +2,10 @@
 // The command line: `npm run cli -- <command>` or the installed `crm` bin.
 // It uses the same configuration (DATABASE_URL, DATA_DIR, ...) as the service.
 import 'reflect-metadata';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { AccountsService } from '@crm/accounts';
 import { appliedMigrations, DataDirInUseError, migrate, openDatabase, SqlClient, withLocalSecrets } from '@crm/database';
-import { AppConfig, ConfigError, loadConfig } from '@crm/shared';
+import { AppConfig, ConfigError, contextFor, DomainError, loadConfig, operatorPrincipal } from '@crm/shared';
 import { EventStore, openEventStore } from '@crm/event-store';
 import { rebuildProjections } from '@crm/projections';
 import { allMigrations } from '../../api/src/migrations';
@@ -32,6 +33,9 @@ commands:
   replay --rules <file.json> [--as-of D] [--effective-from D] [--movers N]
              what-if replay of a candidate tier rule set over the whole history (nothing is
              written): migration matrix, up/down counts, movers, as JSON
+  accounts create-admin <username> [--password-file F]
+             create an admin account (the first one in production); the password (12-256
+             characters) is read from stdin unless --password-file is given
   help       show this text`;
 
 async function withDatabase<T>(fn: (sql: SqlClient) => Promise<T>): Promise<T> {
@@ -139,6 +143,19 @@ const commands: Record<string, CommandFn> = Object.assign(Object.create(null) as
       console.log(JSON.stringify(await replayRules(store, sql, config, options), null, 2));
     });
   },
+  async accounts(args) {
+    const [sub, username, ...rest] = args;
+    if (sub !== 'create-admin' || !username) throw new UsageError('usage: crm accounts create-admin <username> [--password-file F] (else the password is read from stdin)');
+    const fileAt = rest.indexOf('--password-file');
+    const password = (fileAt >= 0 ? readFileSync(rest[fileAt + 1] ?? '', 'utf8') : readFileSync(0, 'utf8')).replace(/\r?\n$/, '');
+    const app = await openCliContext(cliConfig());
+    try {
+      const { ids } = await app.get(AccountsService).createAdmin(username, password, contextFor(operatorPrincipal()));
+      console.log(JSON.stringify(ids));
+    } finally {
+      await app.close();
+    }
+  },
   async help() {
     console.log(USAGE);
   },
@@ -171,7 +188,8 @@ main(process.argv.slice(2)).then(
       console.error(`crm: ${error.message}`);
       process.exit(2);
     }
-    if (error instanceof ConfigError) console.error(`crm: configuration error: ${error.message}`);
+    if (error instanceof DomainError) console.error(`crm: ${error.code}: ${error.message}`);
+    else if (error instanceof ConfigError) console.error(`crm: configuration error: ${error.message}`);
     else if (error instanceof DataDirInUseError || error instanceof ImportFileError) console.error(`crm: ${error.message}`);
     else console.error(`crm: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

@@ -4,7 +4,7 @@
 // Credentials are checked against a directory in memory, folded from the
 // accounts stream: no database round trip per request. It follows this
 // process's own writes at once and other processes' within DIRECTORY_TTL_MS.
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -32,6 +32,8 @@ CREATE TABLE crm_account_passwords (
 ];
 
 export const TOKEN_SIGNER = Symbol('TOKEN_SIGNER');
+/** Provided by the API process: its first start makes the first admin (the CLI never does). */
+export const FIRST_ADMIN_ON_START = Symbol('FIRST_ADMIN_ON_START');
 /** Set only by benchmarks that measure what authentication costs: the principal of a request without credentials. */
 export const UNAUTHENTICATED_PRINCIPAL = Symbol('UNAUTHENTICATED_PRINCIPAL');
 
@@ -61,11 +63,12 @@ export class AccountsService implements OnApplicationBootstrap {
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(TOKEN_SIGNER) private readonly signer: TokenSigner,
+    @Optional() @Inject(FIRST_ADMIN_ON_START) private readonly firstAdminOnStart?: boolean,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.refresh();
-    if (this.directory.byId.size === 0) await this.bootstrapFirstAdmin();
+    if (this.firstAdminOnStart && this.directory.byId.size === 0) await this.bootstrapFirstAdmin();
   }
 
   /** Reads the accounts stream past what the directory has folded. */
