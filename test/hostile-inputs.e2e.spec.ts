@@ -9,6 +9,7 @@ import { API, eventCount, http, purchaseBody, register } from './support/http';
 interface Ids {
   customer: string;
   complaint: string;
+  account: string;
 }
 
 interface Endpoint {
@@ -78,6 +79,18 @@ const endpoints: Endpoint[] = [
     body: () => ({ id: 'hostile', name: 'n', tiers: [{ code: 'NORMAL', threshold: '0' }] }),
     text: ['name'],
   },
+  { name: 'sign in', method: 'post', path: () => `${API}/auth/token`, body: () => ({ username: 'hostile', password: 'not the password' }), text: ['password'] },
+  {
+    name: 'create account',
+    method: 'post',
+    path: () => `${API}/accounts`,
+    body: () => ({ username: 'h-new', password: 'a long enough password', role: 'agent' }),
+    text: ['password'],
+  },
+  { name: 'change role', method: 'put', path: (i) => `${API}/accounts/${i.account}/role`, body: () => ({ role: 'manager' }) },
+  { name: 'disable account', method: 'post', path: (i) => `${API}/accounts/${i.account}/disable`, body: () => ({ reason: 'left' }), text: ['reason'] },
+  { name: 'set password', method: 'put', path: (i) => `${API}/accounts/${i.account}/password`, body: () => ({ password: 'another long password' }), text: ['password'] },
+  { name: 'issue API key', method: 'post', path: () => `${API}/api-keys`, body: () => ({ name: 'shop', operations: ['customers.read'] }), text: ['name'] },
   { name: 'simulate', method: 'post', path: () => `${API}/tier-rule-sets/default/simulations`, body: () => ({ asOf: '2024-06-01' }) },
   { name: 'activate', method: 'post', path: () => `${API}/tier-rule-sets/default/activate`, body: () => ({ effectiveFrom: '2024-06-01' }), dates: ['effectiveFrom'] },
 ];
@@ -131,6 +144,9 @@ const pathCases: Case[] = [
     { endpoint: 'assign', name: `complaint id "${name}"`, method: 'post', path: () => `${API}/complaints/${name}/assign`, body: () => ({ agent: 'b' }) },
     { endpoint: 'activate', name: `rule set id "${name}"`, method: 'post', path: () => `${API}/tier-rule-sets/${name}/activate`, body: () => ({}) },
     { endpoint: 'simulate', name: `rule set id "${name}"`, method: 'post', path: () => `${API}/tier-rule-sets/${name}/simulations`, body: () => ({}) },
+    { endpoint: 'change role', name: `account id "${name}"`, method: 'put', path: () => `${API}/accounts/${name}/role`, body: () => ({ role: 'agent' }) },
+    { endpoint: 'revoke API key', name: `key id "${name}"`, method: 'delete', path: () => `${API}/api-keys/${name}` },
+    { endpoint: 'erasure', name: `customer id "${name}"`, method: 'post', path: () => `${API}/customers/${name}/erasure` },
   ]),
   { endpoint: 'untag', name: 'a tag with U+0000', method: 'delete', path: (i) => `${API}/customers/${i.customer}/tags/a%00b` },
   { endpoint: 'untag', name: 'a tag of a lone surrogate (invalid UTF-8)', method: 'delete', path: (i) => `${API}/customers/${i.customer}/tags/%ED%A0%80` },
@@ -200,7 +216,7 @@ const allCases = [...endpoints.flatMap(casesOf), ...pathCases];
 for (const database of testDatabases()) {
   describe(`hostile inputs on ${database.name}`, () => {
     let app: RunningApp;
-    const ids: Ids = { customer: '', complaint: '' };
+    const ids: Ids = { customer: '', complaint: '', account: '' };
     beforeAll(async () => {
       app = await startTestApp(database);
       ids.customer = await register(app, { customerRef: 'HOSTILE' });
@@ -208,12 +224,13 @@ for (const database of testDatabases()) {
       const c = await http(app).post(`${API}/complaints`).send({ customerId: ids.customer, subject: 's', channel: 'wechat', priority: 'NORMAL', agent: 'a' }).expect(201);
       ids.complaint = c.body.complaintId;
       await http(app).post(`${API}/complaints/${ids.complaint}/resolve`).send({ resolution: 'done' }).expect(200);
+      ids.account = (await http(app).post(`${API}/accounts`).send({ username: 'hostile', password: 'a long enough password', role: 'agent' }).expect(201)).body.accountId;
     });
     afterAll(async () => app?.close());
 
     it('covers every write endpoint', () => {
       const covered = new Set(allCases.map((c) => c.endpoint));
-      expect([...covered].sort()).toEqual([...endpoints.map((e) => e.name), 'untag'].sort());
+      expect([...covered].sort()).toEqual([...endpoints.map((e) => e.name), 'untag', 'revoke API key', 'erasure'].sort());
       expect(allCases.length).toBeGreaterThan(200);
     });
 

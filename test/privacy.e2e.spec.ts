@@ -43,6 +43,7 @@ for (const database of testDatabases()) {
     let app: RunningApp;
     let sql: SqlClient;
     let id = '';
+    let lastPosition = 0;
     const logged: string[] = [];
     const writes = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
     beforeAll(async () => {
@@ -58,7 +59,7 @@ for (const database of testDatabases()) {
       id = res.body.customerId;
       await http(app).patch(`${API}/customers/${id}`).send({ nickname: 'erasable-mei-2' }).expect(200);
       secrets.push('erasable-mei-2');
-      await http(app).post(`${API}/customers/${id}/purchases`).send(purchaseBody('PRIV-O1', '600.00')).expect(201);
+      lastPosition = (await http(app).post(`${API}/customers/${id}/purchases`).send(purchaseBody('PRIV-O1', '600.00')).expect(201)).body.position;
     });
     afterAll(async () => {
       process.stdout.write = writes.out;
@@ -76,7 +77,7 @@ for (const database of testDatabases()) {
       const view = await http(app).get(`${API}/customers/${id}`).expect(200);
       expect(view.body.profile).toMatchObject({ ...personal, nickname: 'erasable-mei-2' });
       expect(view.body.personalDataErased).toBe(false);
-      const exported = await http(app).get(`${API}/customers/${id}/export`).expect(200);
+      const exported = await http(app).get(`${API}/customers/${id}/export?waitFor=${lastPosition}`).expect(200);
       expect(JSON.stringify(exported.body)).toContain(personal.email);
       expect(exported.body.events.map((e: { type: string }) => e.type).sort()).toEqual(['CustomerProfileUpdated', 'CustomerRegistered', 'PurchaseRecorded']);
     });
