@@ -80,4 +80,16 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
   });
+
+  it('production needs the token secret and the master key; weak ones are refused', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const secret = 'x'.repeat(32);
+    expect(() => loadConfig({ NODE_ENV: 'production', CRM_MASTER_KEY: key })).toThrow(/AUTH_JWT_SECRET is required/);
+    expect(() => loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: secret })).toThrow(/CRM_MASTER_KEY is required/);
+    expect(() => loadConfig({ AUTH_JWT_SECRET: 'short' })).toThrow(/at least 32/);
+    expect(() => loadConfig({ CRM_MASTER_KEY: 'c2hvcnQ=' })).toThrow(/32 bytes/);
+    const config = loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: secret, CRM_MASTER_KEY: key });
+    expect(config).toMatchObject({ production: true, authJwtSecret: secret });
+    expect(config.masterKey?.length).toBe(32);
+  });
 });
