@@ -193,6 +193,13 @@ for (const database of testDatabases()) {
       expect(tagged.actor).toBe('agent.zhou');
     });
 
+    it("an Idempotency-Key is the caller's own: another account's same key is another request", async () => {
+      const one = await (await as(app, 'key.one', 'agent')).post(`${API}/customers`).set('Idempotency-Key', 'same-key').send({ name: 'One' }).expect(201);
+      const two = await (await as(app, 'key.two', 'agent')).post(`${API}/customers`).set('Idempotency-Key', 'same-key').send({ name: 'One' }).expect(201);
+      expect(two.headers['idempotent-replayed']).toBeUndefined();
+      expect(two.body.customerId).not.toBe(one.body.customerId);
+    });
+
     it('an agent reads and handles only the complaints assigned to them', async () => {
       const mine = await http(app)
         .post(`${API}/complaints`)

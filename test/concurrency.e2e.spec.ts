@@ -1,6 +1,7 @@
 // Races and crashes at the write path: only the writer whose event was stored
 // hears "recorded", and an Idempotency-Key claimed by a process that died is
 // taken over by the next retry, which then goes through exactly once.
+import { AccountsService } from '../libs/accounts/src';
 import { SQL_CLIENT, SqlClient } from '../libs/database/src';
 import { testDatabases } from './support/test-databases';
 import { RunningApp, startTestApp } from './support/test-app';
@@ -50,12 +51,13 @@ for (const database of testDatabases()) {
         .createHash('sha256')
         .update(`POST ${API}/customers/${id}/purchases\n${JSON.stringify(body)}`)
         .digest('hex');
-      // What a process that claimed the key and was killed before answering leaves behind.
-      await sql.query('INSERT INTO crm_idempotency_keys (key, request_hash) VALUES ($1, $2)', ['crash-key', hash]);
+      // What a process that claimed the key and was killed before answering leaves behind (keys are kept per account).
+      const scoped = `account:${await app.app.get(AccountsService).accountIdOf('test-admin')}:crash-key`;
+      await sql.query('INSERT INTO crm_idempotency_keys (key, request_hash) VALUES ($1, $2)', [scoped, hash]);
       const busy = await http(app).post(`${API}/customers/${id}/purchases`).set('Idempotency-Key', 'crash-key').send(body).expect(409);
       expect(busy.body.code).toBe('IdempotencyKeyInProgress');
       const before = await eventCount(app);
-      await sql.query("UPDATE crm_idempotency_keys SET created_at = now() - interval '3 seconds' WHERE key = 'crash-key'");
+      await sql.query("UPDATE crm_idempotency_keys SET created_at = now() - interval '3 seconds' WHERE key = $1", [scoped]);
       const retried = await http(app).post(`${API}/customers/${id}/purchases`).set('Idempotency-Key', 'crash-key').send(body).expect(201);
       expect(await eventCount(app)).toBe(before + 1);
       const again = await http(app).post(`${API}/customers/${id}/purchases`).set('Idempotency-Key', 'crash-key').send(body).expect(201);
@@ -69,7 +71,7 @@ for (const database of testDatabases()) {
       const body = purchaseBody('CRASH-2', '8.00');
       const first = await http(app).post(`${API}/customers/${id}/purchases`).set('Idempotency-Key', 'crash-key-2').send(body).expect(201);
       // As if the process died after the append but before storing the answer.
-      await sql.query("UPDATE crm_idempotency_keys SET status = NULL, body = NULL, created_at = now() - interval '3 seconds' WHERE key = 'crash-key-2'");
+      await sql.query("UPDATE crm_idempotency_keys SET status = NULL, body = NULL, created_at = now() - interval '3 seconds' WHERE key LIKE '%:crash-key-2'");
       const before = await eventCount(app);
       const retried = await http(app).post(`${API}/customers/${id}/purchases`).set('Idempotency-Key', 'crash-key-2').send(body);
       expect([200, 201]).toContain(retried.status);

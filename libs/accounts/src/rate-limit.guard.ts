@@ -7,11 +7,14 @@ import type { Request } from 'express';
 import { AppConfig, DomainError } from '@crm/shared';
 import { principalOf } from '@crm/shared/http';
 
-const isTokenRequest = (context: ExecutionContext) => context.getType() === 'http' && context.switchToHttp().getRequest<Request>().path.endsWith('/auth/token');
+const pathOf = (context: ExecutionContext) => (context.getType() === 'http' ? context.switchToHttp().getRequest<Request>().path : '');
+const isTokenRequest = (context: ExecutionContext) => pathOf(context).endsWith('/auth/token');
+/** Probes of load balancers and orchestrators are not counted. */
+const isHealth = (context: ExecutionContext) => pathOf(context).startsWith('/health');
 
 export function rateLimits(config: AppConfig): ThrottlerOptions[] {
   return [
-    { name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute },
+    { name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute, skipIf: isHealth },
     { name: 'auth', ttl: 60_000, limit: config.authRateLimitPerMinute, skipIf: (context) => !isTokenRequest(context) },
   ];
 }

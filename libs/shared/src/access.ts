@@ -69,22 +69,7 @@ export const ROLE_OPERATIONS: ReadonlyMap<Role, ReadonlySet<Operation>> = new Ma
 ]);
 
 /** What an API key for a shop system may be granted: the day-to-day data operations, never administration. */
-export const INTEGRATION_OPERATIONS: ReadonlySet<Operation> = new Set<Operation>([
-  'customers.read',
-  'customers.register',
-  'customers.update',
-  'purchases.record',
-  'refunds.record',
-  'contacts.log',
-  'timeline.read',
-  'complaints.open',
-  'complaints.read',
-  'complaints.handle',
-  'complaints.readAll',
-  'ruleSets.read',
-  'metrics.read',
-  'imports.run',
-]);
+export const INTEGRATION_OPERATIONS: ReadonlySet<Operation> = new Set<Operation>([...AGENT, 'complaints.readAll', 'ruleSets.read', 'metrics.read', 'imports.run']);
 
 export type Principal =
   | { kind: 'account'; id: string; username: string; role: Role }

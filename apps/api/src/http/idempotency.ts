@@ -12,7 +12,7 @@ import { from, lastValueFrom, Observable } from 'rxjs';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import type { Migration } from '@crm/database';
 import { APP_CONFIG, AppConfig, DomainError } from '@crm/shared';
-import { Problem, StoredProblem, toProblem } from '@crm/shared/http';
+import { principalOf, Problem, StoredProblem, toProblem } from '@crm/shared/http';
 
 export const idempotencyMigrations: Migration[] = [
   {
@@ -47,8 +47,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return from(this.handle(key, req, res, next));
   }
 
-  private async handle(key: string, req: Request, res: Response, next: CallHandler): Promise<unknown> {
-    if (!KEY.test(key)) throw new DomainError('rule', 'InvalidIdempotencyKey', 'Idempotency-Key must be 1-200 printable ASCII characters');
+  private async handle(given: string, req: Request, res: Response, next: CallHandler): Promise<unknown> {
+    if (!KEY.test(given)) throw new DomainError('rule', 'InvalidIdempotencyKey', 'Idempotency-Key must be 1-200 printable ASCII characters');
+    // A key is the caller's own: another account's key of the same spelling is another key.
+    const principal = principalOf(req);
+    const key = principal ? `${principal.kind}:${principal.id}:${given}` : given;
     const hash = createHash('sha256')
       .update(`${req.method} ${req.path}\n${JSON.stringify(req.body ?? null)}`)
       .digest('hex');
