@@ -135,7 +135,7 @@ for (const database of testDatabases()) {
       const refused = await key().post(`${API}/customers/${ids.customer}/purchases`).set('Authorization', `Bearer ${readKey}`).send(purchaseBody('K-1')).expect(403);
       expect(refused.body.operation).toBe('purchases.record');
       const listed = await http(app).get(`${API}/api-keys`).expect(200);
-      expect(JSON.stringify(listed.body)).not.toContain(readKey.split('_')[2]);
+      expect(JSON.stringify(listed.body)).not.toContain(readKey.slice('crm_'.length + 33));
     });
 
     it('a revoked API key stops working at once', async () => {
