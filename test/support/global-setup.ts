@@ -41,6 +41,13 @@ export default async function globalSetup(): Promise<void> {
     await template.close();
   }
 
+  // Importing the migrations loaded the slices, whose GraphQL types register in a process-wide store of
+  // @nestjs/graphql. A test file run in this same process (one file: Jest runs in band) would build its schema
+  // from those registrations, made with another copy of graphql: drop them.
+  const global_ = globalThis as Record<string, unknown>;
+  delete global_.GqlTypeMetadataStorage;
+  delete global_.GqlLazyMetadataStorageHost;
+
   const esdb = process.env.EVENTSTORE_CONNECTION_STRING;
   const line = (name: string, state: string) => `  ${name.padEnd(13)} ${state}`;
   console.log(

@@ -15,6 +15,7 @@ import { AppConfig, Principal } from '@crm/shared';
 import { ConfigModule } from '@crm/shared/http';
 import { HealthController } from './health/health.controller';
 import { IdempotencyInterceptor } from './http/idempotency';
+import { graphqlModule } from './graphql/graphql-setup';
 import { allMigrations } from './migrations';
 import { allProjectors } from './projectors';
 
@@ -36,6 +37,7 @@ export class AppModule {
         TimelineModule,
         AccountsModule.forRoot({ firstAdminOnStart: true }),
         ThrottlerModule.forRoot(rateLimits(config)),
+        graphqlModule,
       ],
       controllers: [HealthController],
       providers: [

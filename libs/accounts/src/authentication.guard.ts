@@ -5,7 +5,7 @@ import { CanActivate, ExecutionContext, Inject, Injectable, Optional, SetMetadat
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { Principal, unauthenticated } from '@crm/shared';
-import { setPrincipal } from '@crm/shared/http';
+import { gqlConnectionParams, gqlRequest, principalOf, setPrincipal } from '@crm/shared/http';
 import { AccountsService, UNAUTHENTICATED_PRINCIPAL } from './accounts.service';
 
 const PUBLIC = 'crm:public';
@@ -23,10 +23,17 @@ export class AuthenticationGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http') return true;
+    const type = context.getType<'http' | 'graphql'>();
+    if (type !== 'http' && type !== 'graphql') return true;
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
-    const req = context.switchToHttp().getRequest<Request>();
-    const header = req.header('authorization');
+    const req = type === 'http' ? context.switchToHttp().getRequest<Request>() : gqlRequest(context);
+    if (!req) throw unauthenticated();
+    // One GraphQL operation runs several resolvers, and a subscription's connection many operations: authenticated once.
+    if (principalOf(req)) return true;
+    // A subscription authenticates in its connection init (connectionParams), or with the upgrade request's header.
+    const params = type === 'graphql' ? gqlConnectionParams(context) : undefined;
+    const fromParams = params?.authorization ?? params?.Authorization;
+    const header = typeof fromParams === 'string' ? fromParams : (req.headers.authorization as string | undefined);
     if (header === undefined && this.benchmarkPrincipal) {
       setPrincipal(req, this.benchmarkPrincipal);
       return true;

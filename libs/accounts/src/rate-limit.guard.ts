@@ -5,9 +5,11 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerOptions } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { AppConfig, DomainError } from '@crm/shared';
-import { principalOf } from '@crm/shared/http';
+import { gqlRequest, principalOf } from '@crm/shared/http';
 
-const pathOf = (context: ExecutionContext) => (context.getType() === 'http' ? context.switchToHttp().getRequest<Request>().path : '');
+const requestOf = (context: ExecutionContext): Request | undefined =>
+  context.getType<'http' | 'graphql'>() === 'graphql' ? gqlRequest(context) : context.getType() === 'http' ? context.switchToHttp().getRequest<Request>() : undefined;
+const pathOf = (context: ExecutionContext) => requestOf(context)?.path ?? '';
 const isTokenRequest = (context: ExecutionContext) => pathOf(context).endsWith('/auth/token');
 /** Probes of load balancers and orchestrators are not counted. */
 const isHealth = (context: ExecutionContext) => pathOf(context).startsWith('/health');
@@ -21,6 +23,17 @@ export function rateLimits(config: AppConfig): ThrottlerOptions[] {
 
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
+  /** GraphQL operations over HTTP count like REST requests; a subscription's messages (no HTTP response) are not counted. */
+  protected override getRequestResponse(context: ExecutionContext): { req: Record<string, unknown>; res: Record<string, unknown> } {
+    const req = requestOf(context);
+    return { req: req as unknown as Record<string, unknown>, res: (req?.res ?? {}) as unknown as Record<string, unknown> };
+  }
+
+  protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
+    const req = requestOf(context);
+    return !req || !req.res;
+  }
+
   protected override async getTracker(req: Record<string, unknown>): Promise<string> {
     const principal = principalOf(req as unknown as Request);
     return principal ? `${principal.kind}:${principal.id}` : `ip:${String((req as unknown as Request).ip)}`;
@@ -28,7 +41,7 @@ export class RateLimitGuard extends ThrottlerGuard {
 
   protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
     const seconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
-    context.switchToHttp().getResponse().setHeader('Retry-After', String(seconds));
+    requestOf(context)?.res?.setHeader('Retry-After', String(seconds));
     throw new DomainError('rate_limited', 'RateLimited', `too many requests: at most ${detail.limit} a minute; retry in ${seconds} s`, { retryAfterSeconds: seconds });
   }
 }

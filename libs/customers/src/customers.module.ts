@@ -13,6 +13,7 @@ import { CustomerStandingController } from './customer-standing.controller';
 import { CustomersController } from './customers.controller';
 import { CustomersService } from './customers.service';
 import { CustomerKeys } from './privacy/customer-keys';
+import { CustomersResolver } from './graphql/customers.resolver';
 import { AnalyticsService } from './analytics/analytics.service';
 
 @Module({
@@ -23,6 +24,7 @@ import { AnalyticsService } from './analytics/analytics.service';
     CustomersService,
     AnalyticsService,
     CustomerKeys,
+    CustomersResolver,
     { provide: CUSTOMER_FACTS, inject: [SQL_CLIENT], useFactory: (sql: SqlClient): CustomerFactsSource => ({ scan: (asOf, onBatch) => scanCustomerFacts(sql, asOf, onBatch) }) },
   ],
   exports: [CUSTOMER_FACTS, CustomersService, AnalyticsService, CustomerKeys],

@@ -112,7 +112,8 @@ export class CustomersService {
     return this.commands.execute(new ExecuteCustomerCommand(customerId, command, ctx, source));
   }
 
-  private today(): string {
+  /** Today in the shop's calendar. */
+  today(): string {
     return shopDate(new Date(), this.config.shopTimezone);
   }
 

@@ -18,6 +18,7 @@ export { rfmAsOf } from './analytics/rfm.query';
 export { stickiness } from './analytics/stickiness.query';
 export { AnalyticsService, RFM_SEGMENTS } from './analytics/analytics.service';
 export { CustomersModule } from './customers.module';
+export { CustomerType, PageInfoType } from './graphql/customer.types';
 export { CustomerKeys, customerKeyMigrations, loadDataKeys } from './privacy/customer-keys';
 export { displayProfile, ERASED, PERSONAL_FIELDS } from './privacy/personal-data';
 export type { DataKey } from './privacy/personal-data';

@@ -7,10 +7,11 @@ import { ProjectionRunner } from './projection-runner';
 export const WAIT_FOR_DEFAULT_MS = 5_000;
 export const PROJECTION_RUNNER = Symbol('PROJECTION_RUNNER');
 
-export async function waitForPosition(runner: ProjectionRunner, waitFor: string | undefined, res: Response): Promise<void> {
+/** Without a response to mark (GraphQL), it waits the same and answers what is there. */
+export async function waitForPosition(runner: ProjectionRunner, waitFor: string | undefined, res?: Response): Promise<void> {
   if (waitFor === undefined) return;
   const reached = await runner.waitFor(Number(waitFor), WAIT_FOR_DEFAULT_MS);
-  if (!reached) res.setHeader('X-Data-Stale', `projections have not reached position ${waitFor} within ${WAIT_FOR_DEFAULT_MS} ms`);
+  if (!reached) res?.setHeader('X-Data-Stale', `projections have not reached position ${waitFor} within ${WAIT_FOR_DEFAULT_MS} ms`);
 }
 
 /** What a read endpoint injects to honour ?waitFor=. */
@@ -18,7 +19,7 @@ export async function waitForPosition(runner: ProjectionRunner, waitFor: string 
 export class WaitForProjections {
   constructor(@Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner) {}
 
-  waitFor(position: string | undefined, res: Response): Promise<void> {
+  waitFor(position: string | undefined, res?: Response): Promise<void> {
     return waitForPosition(this.runner, position, res);
   }
 }

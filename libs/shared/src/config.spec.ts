@@ -34,6 +34,7 @@ describe('configuration', () => {
       masterKey: undefined,
       rateLimitPerMinute: 1200,
       authRateLimitPerMinute: 10,
+      graphqlIntrospection: true,
       slaHours: { FEEDBACK: 72, NORMAL: 24, URGENT: 3, CRITICAL: 2, RED_ALERT: 0.5 },
       slaTierFactors: { VIP: 0.75, SUPREME: 0.5, GOLD: 1 },
       port: 8080,

@@ -40,6 +40,8 @@ export interface AppConfig {
   rateLimitPerMinute: number;
   /** Token requests a minute per address (password guessing). */
   authRateLimitPerMinute: number;
+  /** GraphQL schema introspection (and the GraphiQL page): on in development, off in production unless asked for. */
+  graphqlIntrospection: boolean;
 }
 
 export const MARKETING_STAGES = ['ACTIVE', 'SILENT', 'SLEEPING', 'LOST'] as const;
@@ -145,6 +147,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (rawMasterKey !== undefined && (!/^[A-Za-z0-9+/]{43}=$/.test(rawMasterKey) || masterKey?.length !== 32)) {
     throw new ConfigError('CRM_MASTER_KEY must be 32 bytes in base64 (e.g. openssl rand -base64 32)');
   }
+  const introspection = value('GRAPHQL_INTROSPECTION');
+  if (introspection !== undefined && !['true', 'false'].includes(introspection)) throw new ConfigError(`GRAPHQL_INTROSPECTION must be true or false, got "${introspection}"`);
   if (production && masterKey === undefined) throw new ConfigError('CRM_MASTER_KEY is required when NODE_ENV=production (e.g. openssl rand -base64 32)');
   return {
     port: Number(port),
@@ -168,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     masterKey,
     rateLimitPerMinute: Math.max(1, whole('RATE_LIMIT_PER_MINUTE', '1200', 1_000_000)),
     authRateLimitPerMinute: Math.max(1, whole('AUTH_RATE_LIMIT_PER_MINUTE', '10', 1_000_000)),
+    graphqlIntrospection: introspection !== undefined ? introspection === 'true' : !production,
   };
 }
 

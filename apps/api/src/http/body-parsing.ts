@@ -3,10 +3,21 @@
 // 415) before any route runs.
 import type { INestApplication } from '@nestjs/common';
 import express, { NextFunction, Request, Response } from 'express';
-import { correlationIdOf, problem, sendProblem } from '@crm/shared/http';
+import { correlationIdOf, Problem, problem, sendProblem } from '@crm/shared/http';
 import { inspectBody } from './inspect-body';
 
 export const BODY_LIMIT = '64kb';
+
+/** A refusal in the caller's protocol: problem+json on REST, a GraphQL error response on /graphql. */
+function refuse(req: Request, res: Response, p: Problem): void {
+  if (req.path !== '/graphql') return sendProblem(res, p);
+  res
+    .status(p.status)
+    .type('application/graphql-response+json')
+    .send(
+      JSON.stringify({ errors: [{ message: p.detail ?? p.code, extensions: { code: p.status === 413 || p.status === 415 ? 'BAD_REQUEST' : 'BAD_USER_INPUT', reason: p.code } }] }),
+    );
+}
 
 export function useHttpBasics(app: INestApplication): void {
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -18,23 +29,23 @@ export function useHttpBasics(app: INestApplication): void {
   app.use((req: Request, res: Response, next: NextFunction) => {
     const hasBody = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
     if (hasBody && ['POST', 'PUT', 'PATCH'].includes(req.method) && !req.is('application/json') && !req.is('application/*+json')) {
-      return sendProblem(res, problem(415, 'UnsupportedMediaType', 'send the body as application/json'));
+      return refuse(req, res, problem(415, 'UnsupportedMediaType', 'send the body as application/json'));
     }
     next();
   });
   app.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
-  app.use((error: Error & { type?: string; status?: number }, _req: Request, res: Response, next: NextFunction) => {
-    if (error.type === 'entity.too.large') return sendProblem(res, problem(413, 'PayloadTooLarge', `the body is larger than ${BODY_LIMIT}`));
-    if (error.type === 'entity.parse.failed') return sendProblem(res, problem(400, 'MalformedJson', 'the body is not valid JSON'));
-    if (error.type === 'encoding.unsupported' || error.type === 'charset.unsupported') return sendProblem(res, problem(415, 'UnsupportedMediaType', error.message));
-    if (error.status && error.status >= 400 && error.status < 500) return sendProblem(res, problem(error.status, 'BadRequest', error.message));
+  app.use((error: Error & { type?: string; status?: number }, req: Request, res: Response, next: NextFunction) => {
+    if (error.type === 'entity.too.large') return refuse(req, res, problem(413, 'PayloadTooLarge', `the body is larger than ${BODY_LIMIT}`));
+    if (error.type === 'entity.parse.failed') return refuse(req, res, problem(400, 'MalformedJson', 'the body is not valid JSON'));
+    if (error.type === 'encoding.unsupported' || error.type === 'charset.unsupported') return refuse(req, res, problem(415, 'UnsupportedMediaType', error.message));
+    if (error.status && error.status >= 400 && error.status < 500) return refuse(req, res, problem(error.status, 'BadRequest', error.message));
     next(error);
   });
   app.use((req: Request, res: Response, next: NextFunction) => {
     const bad = inspectBody(req.query) ?? (req.body !== undefined ? inspectBody(req.body) : undefined);
-    if (bad) return sendProblem(res, problem(400, bad.code, bad.detail));
+    if (bad) return refuse(req, res, problem(400, bad.code, bad.detail));
     if (['POST', 'PUT', 'PATCH'].includes(req.method) && req.body !== undefined && (typeof req.body !== 'object' || Array.isArray(req.body) || req.body === null)) {
-      return sendProblem(res, problem(400, 'InvalidBody', 'the body must be a JSON object'));
+      return refuse(req, res, problem(400, 'InvalidBody', 'the body must be a JSON object'));
     }
     next();
   });

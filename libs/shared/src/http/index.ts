@@ -7,3 +7,4 @@ export * from './validators';
 export * from './write-response';
 export * from './openapi';
 export * from './config.module';
+export * from './graphql';

@@ -91,6 +91,8 @@ export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
 
   catch(error: unknown, host: ArgumentsHost): void {
+    // GraphQL maps its errors itself (toGraphQLError), in the response's errors.
+    if (host.getType() !== 'http') throw error;
     const res = host.switchToHttp().getResponse<Response>();
     const p = toProblem(error);
     if (p.status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));

@@ -80,6 +80,12 @@ export class TimelineQuery {
 
   /** A page of the customer's timeline; 404 for a customer never registered. */
   async page(ctx: RequestContext, customerId: string, input: TimelinePageInput = {}) {
+    const { edges, nextCursor } = await this.edges(ctx, customerId, input);
+    return { items: edges.map((e) => e.entry), nextCursor };
+  }
+
+  /** A page with each entry's own cursor (GraphQL's connection edges). */
+  async edges(ctx: RequestContext, customerId: string, input: TimelinePageInput = {}) {
     allow(ctx, 'timeline.read');
     const history = await this.customers.history(customerId, '9999-12-31');
     const limit = input.limit ?? 100;
@@ -110,7 +116,7 @@ export class TimelineQuery {
     }
     const page = merged.slice(0, limit);
     const more = merged.length > limit;
-    return { items: page.map((p) => p.entry), nextCursor: more && page.length > 0 ? encode(page[page.length - 1].key) : null };
+    return { edges: page.map((p) => ({ cursor: encode(p.key), entry: p.entry })), nextCursor: more && page.length > 0 ? encode(page[page.length - 1].key) : null };
   }
 
   /**

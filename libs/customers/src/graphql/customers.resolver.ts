@@ -1,0 +1,207 @@
+// The customer GraphQL API: queries, where a customer stands (nested, as of
+// any date) and a mutation for every command. It only translates: the
+// application service checks, decides and answers, as for REST.
+import { Args, ArgsType, Field, Float, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { WaitForProjections } from '@crm/projections';
+import { invalid, isKey, RequestContext } from '@crm/shared';
+import { dateArg, GqlCtx, idArg, IsCalendarDate, IsCleanText, IsKey, JSONScalar, positionArg, WriteResult, writeResult } from '@crm/shared/http';
+import { LIFECYCLE_STATUSES } from '@crm/lifecycle';
+import type { Lifecycle } from '@crm/lifecycle';
+import { CustomersService } from '../customers.service';
+import { ConsentDto, LogContactDto, RecordPurchaseDto, RecordRefundDto, RegisterCustomerDto, UpdateProfileDto } from '../customers.dto';
+import type { CustomerView } from '../customer-view';
+import type { CustomerListItem } from '../customer-list/customer-list.query';
+import { CustomerConnection, CustomerType, LifecycleType, TierType } from './customer.types';
+
+@ArgsType()
+class CustomersArgs {
+  @Field(() => String, { nullable: true }) @IsOptional() @IsCalendarDate() asOf?: string;
+  @Field(() => String, { nullable: true }) @IsOptional() @Matches(/^[A-Z][A-Z0-9_]{0,31}$/, { message: 'tier must be a tier code such as VIP' }) tier?: string;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsIn(LIFECYCLE_STATUSES) lifecycle?: Lifecycle;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @IsKey() tag?: string;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @IsCleanText() @MaxLength(50) region?: string;
+  @Field(() => Int, { nullable: true, description: '1-500, default 50' }) @IsOptional() @IsInt() @Min(1) @Max(500) first?: number;
+  @Field(() => String, { nullable: true }) @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'after must be a cursor this API gave out' }) after?: string;
+  @Field(() => Int, { nullable: true, description: 'lifecycle window in months: 3, 6 or 12' }) @IsOptional() @IsIn([3, 6, 12]) window?: number;
+  @Field(() => Float, { nullable: true, description: 'a write position to wait for (at most 5 s)' }) @IsOptional() @IsNumber() waitFor?: number;
+}
+
+const fromView = (v: CustomerView): CustomerType => ({ ...v, name: v.profile.name ?? null, region: v.profile.region ?? null });
+function windowArg(window: number | undefined): number | undefined {
+  if (window !== undefined && window !== null && ![3, 6, 12].includes(window)) throw invalid('InvalidWindow', 'window must be 3, 6 or 12');
+  return window ?? undefined;
+}
+
+function tagArg(tag: string): string {
+  if (!isKey(tag)) throw invalid('InvalidTag', 'tag must be 1-128 letters, digits or - _ . : / # @');
+  return tag;
+}
+
+const fromListItem = (item: CustomerListItem, asOf: string): CustomerType => ({ ...item, asOf });
+
+@Resolver(() => CustomerType)
+export class CustomersResolver {
+  constructor(
+    private readonly service: CustomersService,
+    private readonly projections: WaitForProjections,
+  ) {}
+
+  @Query(() => CustomerType, { description: 'a customer as of a date (default today)' })
+  async customer(
+    @GqlCtx() ctx: RequestContext,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('asOf', { type: () => String, nullable: true }) asOf?: string,
+    @Args('waitFor', { type: () => Float, nullable: true }) waitFor?: number,
+  ): Promise<CustomerType> {
+    await this.projections.waitFor(positionArg(waitFor));
+    return fromView(await this.service.view(ctx, idArg(id), dateArg(asOf)));
+  }
+
+  @Query(() => CustomerType, { description: "a customer by the shop's own ref" })
+  async customerByRef(
+    @GqlCtx() ctx: RequestContext,
+    @Args('ref', { type: () => String }) ref: string,
+    @Args('asOf', { type: () => String, nullable: true }) asOf?: string,
+  ): Promise<CustomerType> {
+    if (ref.length === 0 || ref.length > 128) throw invalid('InvalidRef', 'ref must be 1-128 characters');
+    return fromView(await this.service.viewByRef(ctx, ref, dateArg(asOf)));
+  }
+
+  @Query(() => CustomerConnection, { description: 'the filtered list as of a date, keyset-paginated' })
+  async customers(@GqlCtx() ctx: RequestContext, @Args() args: CustomersArgs): Promise<CustomerConnection> {
+    await this.projections.waitFor(positionArg(args.waitFor));
+    const { items, nextCursor } = await this.service.list(ctx, {
+      asOf: args.asOf,
+      tier: args.tier,
+      lifecycle: args.lifecycle,
+      tag: args.tag,
+      region: args.region,
+      cursor: args.after,
+      limit: args.first ?? 50,
+      windowMonths: args.window,
+    });
+    const asOf = args.asOf ?? this.service.today();
+    return {
+      edges: items.map((item) => ({ cursor: Buffer.from(item.id).toString('base64url'), node: fromListItem(item, asOf) })),
+      pageInfo: { hasNextPage: nextCursor !== null, endCursor: nextCursor },
+    };
+  }
+
+  @ResolveField(() => TierType, { description: "the tier as of a date (default: the customer answer's date), with basis, rule set and reason" })
+  tier(@GqlCtx() ctx: RequestContext, @Parent() customer: CustomerType, @Args('asOf', { type: () => String, nullable: true }) asOf?: string) {
+    return this.service.tier(ctx, customer.id, dateArg(asOf) ?? customer.asOf);
+  }
+
+  @ResolveField(() => JSONScalar, { description: 'every tier change up to a date' })
+  async tierHistory(@GqlCtx() ctx: RequestContext, @Parent() customer: CustomerType, @Args('asOf', { type: () => String, nullable: true }) asOf?: string) {
+    return (await this.service.tierHistory(ctx, customer.id, dateArg(asOf) ?? customer.asOf)).items;
+  }
+
+  @ResolveField(() => LifecycleType)
+  lifecycle(
+    @GqlCtx() ctx: RequestContext,
+    @Parent() customer: CustomerType,
+    @Args('asOf', { type: () => String, nullable: true }) asOf?: string,
+    @Args('window', { type: () => Int, nullable: true }) window?: number,
+  ) {
+    return this.service.lifecycle(ctx, customer.id, dateArg(asOf) ?? customer.asOf, windowArg(window));
+  }
+
+  @ResolveField(() => JSONScalar, { description: 'R, F, M scores, score and segment' })
+  rfm(@GqlCtx() ctx: RequestContext, @Parent() customer: CustomerType, @Args('asOf', { type: () => String, nullable: true }) asOf?: string) {
+    return this.service.rfm(ctx, customer.id, dateArg(asOf) ?? customer.asOf);
+  }
+
+  @Mutation(() => WriteResult, { description: 'register a customer (customerRef unique)' })
+  async registerCustomer(
+    @GqlCtx() ctx: RequestContext,
+    @Args('input', { type: () => RegisterCustomerDto }) input: RegisterCustomerDto,
+    @Args('idempotencyKey', { type: () => String, nullable: true }) _key?: string,
+  ): Promise<WriteResult> {
+    const { ids, result } = await this.service.register(input, ctx);
+    return writeResult(ids.customerId, result);
+  }
+
+  @Mutation(() => WriteResult)
+  async updateProfile(
+    @GqlCtx() ctx: RequestContext,
+    @Args('customerId', { type: () => ID }) customerId: string,
+    @Args('input', { type: () => UpdateProfileDto }) input: UpdateProfileDto,
+    @Args('expectedVersion', { type: () => Int, nullable: true }) _version?: number,
+    @Args('idempotencyKey', { type: () => String, nullable: true }) _key?: string,
+  ): Promise<WriteResult> {
+    return writeResult(customerId, (await this.service.updateProfile(idArg(customerId, 'customerId'), input, ctx)).result);
+  }
+
+  @Mutation(() => WriteResult, { description: 'record a purchase (the same orderId again records nothing)' })
+  async recordPurchase(
+    @GqlCtx() ctx: RequestContext,
+    @Args('customerId', { type: () => ID }) customerId: string,
+    @Args('input', { type: () => RecordPurchaseDto }) input: RecordPurchaseDto,
+    @Args('expectedVersion', { type: () => Int, nullable: true }) _version?: number,
+    @Args('idempotencyKey', { type: () => String, nullable: true }) _key?: string,
+  ): Promise<WriteResult> {
+    return writeResult(customerId, (await this.service.recordPurchase(idArg(customerId, 'customerId'), input, ctx)).result);
+  }
+
+  @Mutation(() => WriteResult)
+  async recordRefund(
+    @GqlCtx() ctx: RequestContext,
+    @Args('customerId', { type: () => ID }) customerId: string,
+    @Args('input', { type: () => RecordRefundDto }) input: RecordRefundDto,
+    @Args('expectedVersion', { type: () => Int, nullable: true }) _version?: number,
+    @Args('idempotencyKey', { type: () => String, nullable: true }) _key?: string,
+  ): Promise<WriteResult> {
+    return writeResult(customerId, (await this.service.recordRefund(idArg(customerId, 'customerId'), input, ctx)).result);
+  }
+
+  @Mutation(() => WriteResult)
+  async tagCustomer(
+    @GqlCtx() ctx: RequestContext,
+    @Args('customerId', { type: () => ID }) customerId: string,
+    @Args('tag', { type: () => String }) tag: string,
+    @Args('expectedVersion', { type: () => Int, nullable: true }) _version?: number,
+    @Args('idempotencyKey', { type: () => String, nullable: true }) _key?: string,
+  ): Promise<WriteResult> {
+    return writeResult(customerId, (await this.service.tag(idArg(customerId, 'customerId'), tagArg(tag), ctx)).result);
+  }
+
+  @Mutation(() => WriteResult)
+  async untagCustomer(
+    @GqlCtx() ctx: RequestContext,
+    @Args('customerId', { type: () => ID }) customerId: string,
+    @Args('tag', { type: () => String }) tag: string,
+    @Args('expectedVersion', { type: () => Int, nullable: true }) _version?: number,
+    @Args('idempotencyKey', { type: () => String, nullable: true }) _key?: string,
+  ): Promise<WriteResult> {
+    return writeResult(customerId, (await this.service.untag(idArg(customerId, 'customerId'), tagArg(tag), ctx)).result);
+  }
+
+  @Mutation(() => WriteResult)
+  async changeConsent(
+    @GqlCtx() ctx: RequestContext,
+    @Args('customerId', { type: () => ID }) customerId: string,
+    @Args('input', { type: () => ConsentDto }) input: ConsentDto,
+    @Args('expectedVersion', { type: () => Int, nullable: true }) _version?: number,
+    @Args('idempotencyKey', { type: () => String, nullable: true }) _key?: string,
+  ): Promise<WriteResult> {
+    return writeResult(customerId, (await this.service.changeConsent(idArg(customerId, 'customerId'), input, ctx)).result);
+  }
+
+  @Mutation(() => WriteResult, { description: 'a care or marketing contact (marketing: consent, caps by lifecycle stage)' })
+  async logContact(
+    @GqlCtx() ctx: RequestContext,
+    @Args('customerId', { type: () => ID }) customerId: string,
+    @Args('input', { type: () => LogContactDto }) input: LogContactDto,
+    @Args('expectedVersion', { type: () => Int, nullable: true }) _version?: number,
+    @Args('idempotencyKey', { type: () => String, nullable: true }) _key?: string,
+  ): Promise<WriteResult> {
+    return writeResult(customerId, (await this.service.logContact(idArg(customerId, 'customerId'), input, ctx)).result);
+  }
+
+  @Mutation(() => WriteResult, { description: "erase the customer's personal data (admin); the history stays" })
+  async eraseCustomer(@GqlCtx() ctx: RequestContext, @Args('customerId', { type: () => ID }) customerId: string): Promise<WriteResult> {
+    return writeResult(customerId, (await this.service.erase(idArg(customerId, 'customerId'), ctx)).result);
+  }
+}
