@@ -75,6 +75,59 @@ for (const database of testDatabases()) {
       expect(again.body.data?.recordPurchase).toMatchObject({ unchanged: true, eventIds: first.body.data?.recordPurchase.eventIds });
     });
 
+    it('pages the timeline as a connection, and answers the service history with the matrix applied', async () => {
+      const id = await register(app, { name: 'Timeline Lin' });
+      await http(app).post(`${API}/customers/${id}/purchases`).send(purchaseBody('G-T1', '10.00')).expect(201);
+      const opened = await gql(`mutation ($input: OpenComplaintInput!) { openComplaint(input: $input, idempotencyKey: "gc-1") { id position } }`, {
+        input: { customerId: id, subject: 'late', channel: 'phone', priority: 'NORMAL', agent: 'agent.gql' },
+      });
+      expect(opened.body.errors).toBeUndefined();
+      const complaintId = opened.body.data?.openComplaint.id;
+      const waitFor = opened.body.data?.openComplaint.position;
+      const page = await gql(
+        `query ($id: ID!, $waitFor: Float) { customer(id: $id, waitFor: $waitFor) { timeline(first: 2, derived: false) { edges { cursor node { type actor data } } pageInfo { hasNextPage endCursor } } complaints { id agent } } }`,
+        { id, waitFor },
+      );
+      expect(page.body.errors).toBeUndefined();
+      const timeline = page.body.data?.customer.timeline;
+      expect(timeline.edges.map((e: { node: { type: string } }) => e.node.type)).toEqual(['PurchaseRecorded', 'CustomerRegistered']);
+      expect(timeline.edges[1].node).toMatchObject({ actor: 'test-admin', data: { profile: { name: 'Timeline Lin' } } });
+      expect(timeline.pageInfo.hasNextPage).toBe(true);
+      const rest = await gql(`query ($id: ID!, $after: String) { customer(id: $id) { timeline(after: $after, derived: false) { edges { node { type } } } } }`, {
+        id,
+        after: timeline.pageInfo.endCursor,
+      });
+      expect(rest.body.data?.customer.timeline.edges.map((e: { node: { type: string } }) => e.node.type)).toEqual(['ComplaintOpened']);
+      expect(page.body.data?.customer.complaints).toEqual([{ id: complaintId, agent: 'agent.gql' }]);
+
+      const other = await app.tokenFor('agent.other', 'agent');
+      const refused = await gql(`query ($id: ID!) { complaint(id: $id) { id } }`, { id: complaintId }, other);
+      expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const own = await gql(`query ($id: ID!) { complaint(id: $id) { id agent priority } }`, { id: complaintId }, await app.tokenFor('agent.gql', 'agent'));
+      expect(own.body.data?.complaint).toEqual({ id: complaintId, agent: 'agent.gql', priority: 'NORMAL' });
+    });
+
+    it('publishes, simulates and activates tier rule sets; an agent may not', async () => {
+      const rules = {
+        id: 'gql-rules',
+        name: 'GraphQL rules',
+        tiers: [
+          { code: 'NORMAL', threshold: '0' },
+          { code: 'SENIOR', threshold: '100' },
+        ],
+      };
+      const published = await gql(`mutation ($input: JSON!) { publishTierRuleSet(input: $input) { id unchanged } }`, { input: rules });
+      expect(published.body.data?.publishTierRuleSet).toEqual({ id: 'gql-rules', unchanged: false });
+      const bad = await gql(`mutation ($input: JSON!) { publishTierRuleSet(input: $input) { id } }`, { input: { ...rules, id: 'x', extra: 1 } });
+      expect(bad.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      const simulation = await gql(`{ simulation(ruleSetId: "gql-rules", asOf: "2024-12-31") }`);
+      expect(simulation.body.data?.simulation).toMatchObject({ ruleSetId: 'gql-rules', matrix: expect.any(Object) });
+      const agent = await gql(`{ simulation(ruleSetId: "gql-rules") }`, {}, await app.tokenFor('agent.sim', 'agent'));
+      expect(agent.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const me = await gql(`{ me }`);
+      expect(me.body.data?.me).toMatchObject({ username: 'test-admin', role: 'admin' });
+    });
+
     it.each([
       ['no credentials', `{ customer(id: "00000000-0000-4000-8000-000000000000") { id } }`, {}, null, 'UNAUTHENTICATED'],
       ['an unknown customer', `{ customer(id: "00000000-0000-4000-8000-000000000000") { id } }`, {}, undefined, 'NOT_FOUND'],

@@ -8,6 +8,7 @@ import { AccountCommandHandler } from './account-commands';
 import { AccountsController, ApiKeysController, AuthController } from './accounts.controller';
 import { AccountsService, FIRST_ADMIN_ON_START, TOKEN_SIGNER } from './accounts.service';
 import { TokenSigner } from './credentials';
+import { AccountsResolver } from './graphql/accounts.resolver';
 
 @Module({})
 export class AccountsModule {
@@ -20,6 +21,7 @@ export class AccountsModule {
       providers: [
         AccountCommandHandler,
         AccountsService,
+        AccountsResolver,
         { provide: FIRST_ADMIN_ON_START, useValue: options.firstAdminOnStart },
         {
           provide: TOKEN_SIGNER,

@@ -7,11 +7,12 @@ import { ComplaintsService } from './complaints.service';
 import { ComplaintCommandHandler } from './complaint-commands';
 import { ComplaintsController } from './complaints.controller';
 import { ServiceHistoryController } from './service-history/service-history.controller';
+import { ComplaintsResolver, CustomerComplaintsResolver } from './graphql/complaints.resolver';
 
 @Module({
   imports: [CqrsModule, EventStoreModule, CustomersModule],
   controllers: [ServiceHistoryController, ComplaintsController],
-  providers: [ComplaintCommandHandler, ComplaintsService],
+  providers: [ComplaintCommandHandler, ComplaintsService, ComplaintsResolver, CustomerComplaintsResolver],
   exports: [ComplaintsService],
 })
 export class ComplaintsModule {}

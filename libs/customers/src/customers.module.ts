@@ -14,6 +14,7 @@ import { CustomersController } from './customers.controller';
 import { CustomersService } from './customers.service';
 import { CustomerKeys } from './privacy/customer-keys';
 import { CustomersResolver } from './graphql/customers.resolver';
+import { AnalyticsResolver } from './graphql/analytics.resolver';
 import { AnalyticsService } from './analytics/analytics.service';
 
 @Module({
@@ -25,6 +26,7 @@ import { AnalyticsService } from './analytics/analytics.service';
     AnalyticsService,
     CustomerKeys,
     CustomersResolver,
+    AnalyticsResolver,
     { provide: CUSTOMER_FACTS, inject: [SQL_CLIENT], useFactory: (sql: SqlClient): CustomerFactsSource => ({ scan: (asOf, onBatch) => scanCustomerFacts(sql, asOf, onBatch) }) },
   ],
   exports: [CUSTOMER_FACTS, CustomersService, AnalyticsService, CustomerKeys],

@@ -7,6 +7,7 @@ import { EventStoreModule } from '@crm/event-store';
 import { TierRuleSetCommandHandler } from './tier-rule-set-commands';
 import { TierRuleSetsController } from './tier-rule-sets.controller';
 import { TierRuleSetsService } from './tier-rule-sets.service';
+import { TierRuleSetsResolver } from './graphql/tier-rule-sets.resolver';
 
 @Module({})
 export class TiersModule {
@@ -16,7 +17,7 @@ export class TiersModule {
       module: TiersModule,
       imports: [CqrsModule, EventStoreModule, factsFrom],
       controllers: [TierRuleSetsController],
-      providers: [TierRuleSetCommandHandler, TierRuleSetsService],
+      providers: [TierRuleSetCommandHandler, TierRuleSetsService, TierRuleSetsResolver],
       exports: [TierRuleSetsService],
     };
   }

@@ -3,7 +3,8 @@ import { Module } from '@nestjs/common';
 import { EventStoreModule } from '@crm/event-store';
 import { CustomersModule } from '@crm/customers';
 import { TimelineQuery } from './timeline-query/timeline.query';
+import { TimelineResolver } from './graphql/timeline.resolver';
 import { TimelineController } from './timeline.controller';
 
-@Module({ imports: [EventStoreModule, CustomersModule], controllers: [TimelineController], providers: [TimelineQuery], exports: [TimelineQuery] })
+@Module({ imports: [EventStoreModule, CustomersModule], controllers: [TimelineController], providers: [TimelineQuery, TimelineResolver], exports: [TimelineQuery] })
 export class TimelineModule {}

@@ -1,0 +1,58 @@
+// Tier rule sets in GraphQL: the schedule, what-if simulations, publishing
+// and activation. Rule sets travel as JSON shaped like the REST bodies, and
+// are checked by the same DTOs (the ValidationPipe reads the parameter type).
+import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { invalid, RequestContext } from '@crm/shared';
+import { dateArg, GqlCtx, JSONScalar, WriteResult, writeResult } from '@crm/shared/http';
+import { PublishTierRuleSetDto, RULE_SET_ID } from '../tier-rule-sets.dto';
+import { TierRuleSetsService } from '../tier-rule-sets.service';
+
+function ruleSetIdArg(id: string): string {
+  if (!RULE_SET_ID.test(id)) throw invalid('InvalidRuleSetId', 'ruleSetId must be a rule set id');
+  return id;
+}
+
+@Resolver()
+export class TierRuleSetsResolver {
+  constructor(private readonly ruleSets: TierRuleSetsService) {}
+
+  @Query(() => JSONScalar, { description: 'published rule sets, the schedule of activations, and the one in force today' })
+  async tierRuleSets(@GqlCtx() ctx: RequestContext) {
+    const { version, ...view } = await this.ruleSets.list(ctx);
+    return { ...view, version };
+  }
+
+  @Query(() => JSONScalar, { description: 'what-if replay of a published rule set over the whole history: migration matrix and movers; writes nothing' })
+  simulation(
+    @GqlCtx() ctx: RequestContext,
+    @Args('ruleSetId', { type: () => String }) ruleSetId: string,
+    @Args('asOf', { type: () => String, nullable: true }) asOf?: string,
+    @Args('effectiveFrom', { type: () => String, nullable: true }) effectiveFrom?: string,
+    @Args('movers', { type: () => Int, nullable: true }) movers?: number,
+  ) {
+    if (movers !== undefined && movers !== null && (movers < 0 || movers > 10_000)) throw invalid('InvalidMovers', 'movers must be 0-10000');
+    return this.ruleSets.simulate(ctx, ruleSetIdArg(ruleSetId), { asOf: dateArg(asOf), effectiveFrom: dateArg(effectiveFrom, 'effectiveFrom'), moversLimit: movers ?? undefined });
+  }
+
+  @Mutation(() => WriteResult, { description: 'publish a rule set (the body of POST /tier-rule-sets); in force only once activated' })
+  async publishTierRuleSet(
+    @GqlCtx() ctx: RequestContext,
+    @Args('input', { type: () => JSONScalar }) input: PublishTierRuleSetDto,
+    @Args('idempotencyKey', { type: () => String, nullable: true }) _key?: string,
+  ): Promise<WriteResult> {
+    const { ruleSetId, result } = await this.ruleSets.publish(input, ctx);
+    return writeResult(ruleSetId, result);
+  }
+
+  @Mutation(() => WriteResult, { description: 'put a rule set in force from effectiveFrom (default today; never before the last activation)' })
+  async activateTierRuleSet(
+    @GqlCtx() ctx: RequestContext,
+    @Args('ruleSetId', { type: () => String }) ruleSetId: string,
+    @Args('effectiveFrom', { type: () => String, nullable: true }) effectiveFrom?: string,
+    @Args('expectedVersion', { type: () => Int, nullable: true }) _version?: number,
+    @Args('idempotencyKey', { type: () => String, nullable: true }) _key?: string,
+  ): Promise<WriteResult> {
+    const { result } = await this.ruleSets.activate(ruleSetIdArg(ruleSetId), dateArg(effectiveFrom, 'effectiveFrom'), ctx);
+    return writeResult(ruleSetId, result);
+  }
+}
