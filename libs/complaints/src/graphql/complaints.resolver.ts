@@ -8,15 +8,7 @@ import { RequestContext } from '@crm/shared';
 import { dateArg, GqlCtx, idArg, IsKey, JSONScalar, positionArg, WriteResult, writeResult } from '@crm/shared/http';
 import { PRIORITIES } from '../complaint';
 import { ComplaintsService } from '../complaints.service';
-import {
-  AssignComplaintDto,
-  EscalateComplaintDto,
-  OpenComplaintDto,
-  RateComplaintDto,
-  ReopenComplaintDto,
-  RespondComplaintDto,
-  ResolveComplaintDto,
-} from '../complaints.dto';
+import { AssignComplaintDto, EscalateComplaintDto, OpenComplaintDto, RateComplaintDto, ReopenComplaintDto, RespondComplaintDto, ResolveComplaintDto } from '../complaints.dto';
 
 @ObjectType('Complaint')
 export class ComplaintType {
@@ -96,7 +88,11 @@ export class ComplaintsResolver {
   }
 
   @Query(() => JSONScalar, { description: 'time to first response and to resolution, breaches, reopen rate, satisfaction: overall, per agent, per priority' })
-  serviceMetrics(@GqlCtx() ctx: RequestContext, @Args('from', { type: () => String, nullable: true }) from?: string, @Args('to', { type: () => String, nullable: true }) to?: string) {
+  serviceMetrics(
+    @GqlCtx() ctx: RequestContext,
+    @Args('from', { type: () => String, nullable: true }) from?: string,
+    @Args('to', { type: () => String, nullable: true }) to?: string,
+  ) {
     return this.service.figures(ctx, dateArg(from, 'from'), dateArg(to, 'to'));
   }
 

@@ -21,8 +21,14 @@ export class AnalyticsResolver {
     @Args('segment', { type: () => String, nullable: true }) segment?: string,
     @Args('limit', { type: () => Int, nullable: true }) limit?: number,
   ) {
-    if (segment !== undefined && segment !== null && !(RFM_SEGMENTS as readonly string[]).includes(segment)) throw invalid('InvalidSegment', `segment must be one of ${RFM_SEGMENTS.join(', ')}`);
-    return this.analytics.segments(ctx, dateArg(asOf), segment ?? undefined, within(limit, 'limit', (n) => n >= 1 && n <= 1000));
+    if (segment !== undefined && segment !== null && !(RFM_SEGMENTS as readonly string[]).includes(segment))
+      throw invalid('InvalidSegment', `segment must be one of ${RFM_SEGMENTS.join(', ')}`);
+    return this.analytics.segments(
+      ctx,
+      dateArg(asOf),
+      segment ?? undefined,
+      within(limit, 'limit', (n) => n >= 1 && n <= 1000),
+    );
   }
 
   @Query(() => JSONScalar, { description: 'repeat purchase rate, active ARPU, retention, wake-up and reactivation rates, sales by tier, region and category' })
