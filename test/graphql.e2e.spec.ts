@@ -2,6 +2,8 @@
 // (GraphQL-over-HTTP conformance), authentication, queries mirroring REST,
 // mutations with idempotency keys and expected versions, and typed errors.
 import { auditServer } from 'graphql-http';
+import { Client, createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { INestApplication } from '@nestjs/common';
 import { testDatabases } from './support/test-databases';
 import { RunningApp, startTestApp } from './support/test-app';
@@ -126,6 +128,60 @@ for (const database of testDatabases()) {
       expect(agent.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       const me = await gql(`{ me }`);
       expect(me.body.data?.me).toMatchObject({ username: 'test-admin', role: 'admin' });
+    });
+
+    it('pushes timeline entries written through REST, and after a reconnect each missed one exactly once', async () => {
+      const id = await register(app, { customerRef: 'G-SUB' });
+      const wsUrl = url.replace('http', 'ws');
+      const got: Array<{ cursor: string; node: { type: string; derived: boolean; data: Record<string, unknown> } }> = [];
+      const subscribe = (client: Client, after?: string) =>
+        client.subscribe(
+          { query: `subscription ($id: ID!, $after: String) { customerTimeline(customerId: $id, after: $after) { cursor node { type derived data } } }`, variables: { id, after } },
+          { next: (m) => got.push((m.data as { customerTimeline: (typeof got)[number] }).customerTimeline), error: () => undefined, complete: () => undefined },
+        );
+      const until = async (n: number) => {
+        for (let i = 0; i < 200 && got.length < n; i++) await new Promise((r) => setTimeout(r, 25));
+        expect(got.length).toBeGreaterThanOrEqual(n);
+      };
+      const connect = () => createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${app.token}` }, retryAttempts: 0 });
+
+      const first = connect();
+      subscribe(first);
+      await new Promise((r) => setTimeout(r, 300));
+      await http(app).post(`${API}/customers/${id}/purchases`).send(purchaseBody('G-S1', '600.00')).expect(201);
+      await until(3);
+      // The purchase, and what it caused right away (changes caused by time alone are not pushed).
+      expect(got.map((e) => [e.node.type, e.node.derived])).toEqual([
+        ['PurchaseRecorded', false],
+        ['TierChanged', true],
+        ['LifecycleChanged', true],
+      ]);
+      await first.dispose(); // a forced disconnect
+      const last = got[got.length - 1].cursor;
+
+      await http(app).post(`${API}/customers/${id}/tags`).send({ tag: 'while-away' }).expect(201);
+      await http(app).post(`${API}/customers/${id}/contacts`).send({ kind: 'care', channel: 'phone', occurredAt: '2024-06-01T10:00:00+08:00' }).expect(201);
+      const second = connect();
+      subscribe(second, last);
+      await until(5);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(got.slice(3).map((e) => e.node.type)).toEqual(['CustomerTagged', 'ContactLogged']);
+      await http(app).post(`${API}/customers/${id}/tags`).send({ tag: 'live' }).expect(201);
+      await until(6);
+      expect(got.slice(5).map((e) => e.node.data.tag)).toEqual(['live']);
+      await second.dispose();
+    });
+
+    it('a subscription without credentials is refused', async () => {
+      const client = createClient({ url: url.replace('http', 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+      const errors = await new Promise<unknown[]>((resolve) =>
+        client.subscribe(
+          { query: `subscription { customerTimeline(customerId: "00000000-0000-4000-8000-000000000000") { cursor } }` },
+          { next: (m) => resolve(m.errors ? [...m.errors] : []), error: (e) => resolve(Array.isArray(e) ? e : [e]), complete: () => resolve([]) },
+        ),
+      );
+      await client.dispose();
+      expect(JSON.stringify(errors)).toContain('UNAUTHENTICATED');
     });
 
     it.each([

@@ -136,4 +136,29 @@ export class TimelineQuery {
     }
     return { exportedAt: new Date().toISOString(), customer, events };
   }
+
+  /**
+   * The stored entries recorded after a global position, in the order they
+   * were recorded, each followed by the derived changes it caused: what a
+   * live subscriber has not seen yet. Resuming after the last position it
+   * got, a subscriber gets every entry once. Changes caused by time alone
+   * (a customer growing SILENT) have no event and are not pushed.
+   */
+  async entriesAfter(ctx: RequestContext, customerId: string, position: number, limit = 500) {
+    allow(ctx, 'timeline.read');
+    const rows = await this.sql.query<TimelineRow>(
+      `SELECT position, stream_id, stream_version, event_id, type, occurred_at, recorded_at, actor, correlation_id, causation_id, source, data
+         FROM rm_timeline WHERE customer_id = $1 AND position > $2 ORDER BY position LIMIT $3`,
+      [customerId, position, limit],
+    );
+    if (rows.length === 0) return [];
+    const history = await this.customers.history(customerId, '9999-12-31');
+    const derived = derivedChanges(history, await loadRuleSchedule(this.store), shopDate(new Date(), this.config.shopTimezone), this.config.shopTimezone, this.config.shopCurrency);
+    const key = rows.some((r) => r.type === 'CustomerRegistered' || r.type === 'CustomerProfileUpdated') ? await this.customers.dataKey(customerId) : undefined;
+    return rows.flatMap((r) => {
+      const cursor = String(Number(r.position));
+      const caused = derived.filter((d) => d.entry.causationId === r.event_id).map((d) => ({ cursor, entry: d.entry as Record<string, unknown> }));
+      return [{ cursor, entry: entryOf(r, customerId, key) as Record<string, unknown> }, ...caused];
+    });
+  }
 }
