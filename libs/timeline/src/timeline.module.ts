@@ -7,5 +7,10 @@ import { TimelineResolver } from './graphql/timeline.resolver';
 import { TimelineSubscriptionResolver } from './graphql/timeline-subscription.resolver';
 import { TimelineController } from './timeline.controller';
 
-@Module({ imports: [EventStoreModule, CustomersModule], controllers: [TimelineController], providers: [TimelineQuery, TimelineResolver, TimelineSubscriptionResolver], exports: [TimelineQuery] })
+@Module({
+  imports: [EventStoreModule, CustomersModule],
+  controllers: [TimelineController],
+  providers: [TimelineQuery, TimelineResolver, TimelineSubscriptionResolver],
+  exports: [TimelineQuery],
+})
 export class TimelineModule {}
