@@ -8,6 +8,7 @@ import { INestApplication } from '@nestjs/common';
 import { testDatabases } from './support/test-databases';
 import { RunningApp, startTestApp } from './support/test-app';
 import { API, http, purchaseBody, register } from './support/http';
+import { SQL_CLIENT, SqlClient } from '../libs/database/src';
 
 interface GqlAnswer {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are read field by field in each test
@@ -182,6 +183,47 @@ for (const database of testDatabases()) {
       );
       await client.dispose();
       expect(JSON.stringify(errors)).toContain('UNAUTHENTICATED');
+    });
+
+    it('a page of 100 customers with tier, lifecycle and their last 5 timeline entries costs a bounded number of SQL queries', async () => {
+      const tag = 'page-of-100';
+      for (let i = 0; i < 100; i += 10) {
+        await Promise.all(
+          Array.from({ length: 10 }, async (_, j) => {
+            const id = await register(app, { name: `Page ${i + j}` });
+            await http(app)
+              .post(`${API}/customers/${id}/purchases`)
+              .send(purchaseBody(`PAGE-${i + j}`, `${(i + j) * 10}.00`))
+              .expect(201);
+            await http(app).post(`${API}/customers/${id}/tags`).send({ tag }).expect(201);
+          }),
+        );
+      }
+      const last = await http(app).post(`${API}/customers`).send({ name: 'last one' }).expect(201);
+      const sql = app.app.get<SqlClient>(SQL_CLIENT);
+      const query = `query ($first: Int, $waitFor: Float) { customers(tag: "${tag}", first: $first, waitFor: $waitFor) { edges { node { id
+          tier { tier basis } lifecycle { lifecycle } timeline(last: 5) { edges { node { type actor } } } } } } }`;
+      const count = async (first: number) => {
+        const original = sql.query.bind(sql);
+        let n = 0;
+        sql.query = ((...args: Parameters<SqlClient['query']>) => (n++, original(...args))) as SqlClient['query'];
+        try {
+          const res = await gql(query, { first, waitFor: last.body.position });
+          expect(res.body.errors).toBeUndefined();
+          expect(res.body.data?.customers.edges).toHaveLength(first);
+          const node = res.body.data?.customers.edges[0].node;
+          expect(node.timeline.edges.length).toBeGreaterThan(0);
+          expect(node.tier.tier).toEqual(expect.any(String));
+          return n;
+        } finally {
+          sql.query = original;
+        }
+      };
+      const ten = await count(10);
+      const hundred = await count(100);
+      expect(hundred).toBeLessThanOrEqual(15);
+      // What a page costs does not grow with its size (a poll of the projections may land in either).
+      expect(hundred - ten).toBeLessThanOrEqual(2);
     });
 
     it.each([

@@ -18,7 +18,16 @@ export interface CustomerHistory {
 }
 
 export async function loadCustomerHistory(store: EventStore, customerId: string, timezone: string): Promise<CustomerHistory | undefined> {
-  const events = await store.readStream(customerStream(customerId));
+  return customerHistoryOf(await store.readStream(customerStream(customerId)), timezone);
+}
+
+/** The histories of several customers in one read (a page of them). */
+export async function loadCustomerHistories(store: EventStore, customerIds: readonly string[], timezone: string): Promise<Array<CustomerHistory | undefined>> {
+  const streams = await store.readStreams(customerIds.map(customerStream));
+  return customerIds.map((id) => customerHistoryOf(streams.get(customerStream(id)) ?? [], timezone));
+}
+
+export function customerHistoryOf(events: RecordedEvent[], timezone: string): CustomerHistory | undefined {
   const first = events[0];
   if (!first || first.type !== 'CustomerRegistered') return undefined;
   const purchases: Array<DatedAmount & { occurredAt: string }> = [];

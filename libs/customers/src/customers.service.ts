@@ -14,6 +14,7 @@ import {
   AppConfig,
   formatAmount,
   invalid,
+  memoized,
   minusMonths,
   nameUuid,
   notFound,
@@ -25,11 +26,14 @@ import {
   shopDate,
 } from '@crm/shared';
 import { loadRuleSchedule, loadTierRuleSets, ruleSetOn, tierHistory, tierOn } from '@crm/tiers';
+import type { RuleSchedule } from '@crm/tiers';
+import DataLoader from 'dataloader';
 import { rfmAsOf } from './analytics/rfm.query';
 import { ConsentChannel, ContactChannel, Profile, PurchaseItem } from './customer';
 import { CustomerCommand } from './business-logic';
 import { ExecuteCustomerCommand } from './customer-commands';
-import { CustomerHistory, loadCustomerHistory } from './customer-history';
+import { CustomerHistory, loadCustomerHistories, loadCustomerHistory } from './customer-history';
+import type { DataKey } from './privacy/personal-data';
 import { CustomerView, loadCustomerView } from './customer-view';
 import { listCustomers } from './customer-list/customer-list.query';
 import { CustomerKeys } from './privacy/customer-keys';
@@ -232,8 +236,21 @@ export class CustomersService {
   }
 
   /** The customer's key, for the slices that show their stored events (the timeline, the data export). */
-  dataKey(customerId: string) {
-    return this.keys.get(customerId);
+  dataKey(customerId: string, ctx?: RequestContext) {
+    if (!ctx?.memo) return this.keys.get(customerId);
+    return memoized(ctx, 'data-keys', () => new DataLoader<string, DataKey | undefined>((ids) => this.keys.getMany(ids))).load(customerId);
+  }
+
+  /** A customer's history: through the request's DataLoader when it has one (a page of customers: one read). */
+  private loadHistory(customerId: string, ctx?: RequestContext): Promise<CustomerHistory | undefined> {
+    if (!ctx?.memo) return loadCustomerHistory(this.store, customerId, this.config.shopTimezone);
+    const loader = memoized(ctx, 'customer-history', () => new DataLoader<string, CustomerHistory | undefined>((ids) => loadCustomerHistories(this.store, ids, this.config.shopTimezone)));
+    return loader.load(customerId);
+  }
+
+  /** The rule schedule, read once a request. */
+  schedule(ctx?: RequestContext): Promise<RuleSchedule> {
+    return memoized(ctx, 'rule-schedule', () => loadRuleSchedule(this.store));
   }
 
   async view(ctx: RequestContext, customerId: string, asOf?: string, windowMonths?: number): Promise<CustomerView> {
@@ -278,8 +295,8 @@ export class CustomersService {
   }
 
   /** The customer's history, or 404 when they are unknown or joined after asOf. */
-  async history(customerId: string, asOf = this.today()): Promise<CustomerHistory> {
-    const history = await loadCustomerHistory(this.store, customerId, this.config.shopTimezone);
+  async history(customerId: string, asOf = this.today(), ctx?: RequestContext): Promise<CustomerHistory> {
+    const history = await this.loadHistory(customerId, ctx);
     if (!history || history.joinedOn > asOf) throw notFound('CustomerNotFound', `customer ${customerId} not found${history ? ` as of ${asOf}` : ''}`);
     return history;
   }
@@ -293,8 +310,8 @@ export class CustomersService {
 
   async tier(ctx: RequestContext, customerId: string, asOf = this.today()) {
     allow(ctx, 'customers.read');
-    const { facts } = await this.history(customerId, asOf);
-    const schedule = await loadRuleSchedule(this.store);
+    const { facts } = await this.history(customerId, asOf, ctx);
+    const schedule = await this.schedule(ctx);
     const currency = this.config.shopCurrency;
     const t = tierOn(facts, schedule, asOf, currency);
     return {
@@ -315,15 +332,15 @@ export class CustomersService {
 
   async tierHistory(ctx: RequestContext, customerId: string, asOf = this.today()) {
     allow(ctx, 'customers.read');
-    const { facts } = await this.history(customerId, asOf);
-    const schedule = await loadRuleSchedule(this.store);
+    const { facts } = await this.history(customerId, asOf, ctx);
+    const schedule = await this.schedule(ctx);
     const currency = this.config.shopCurrency;
     return { customerId, asOf, items: tierHistory(facts, schedule, asOf, currency).map(({ basisMinor, ...c }) => ({ ...c, basis: formatAmount(basisMinor, currency) })) };
   }
 
   async lifecycle(ctx: RequestContext, customerId: string, asOf = this.today(), windowMonths = 3) {
     allow(ctx, 'customers.read');
-    const { facts } = await this.history(customerId, asOf);
+    const { facts } = await this.history(customerId, asOf, ctx);
     const dates = facts.purchases.map((p) => p.date).filter((d) => d <= asOf);
     const windowStart = minusMonths(asOf, windowMonths);
     const moves = lifecycleMoves(dates, asOf, windowMonths);
@@ -344,8 +361,9 @@ export class CustomersService {
 
   async rfm(ctx: RequestContext, customerId: string, asOf = this.today()) {
     allow(ctx, 'customers.read');
-    await this.history(customerId, asOf);
-    const scores = await rfmAsOf(this.sql, asOf);
+    await this.history(customerId, asOf, ctx);
+    // The base is scored once a request and date, however many customers the request asks about.
+    const scores = await memoized(ctx, `rfm:${asOf}`, () => rfmAsOf(this.sql, asOf));
     const mine = scores.find((s) => s.customerId === customerId);
     if (!mine) return { customerId, asOf, scored: false, reason: `no purchase on or before ${asOf}`, population: scores.length };
     const { monetaryMinor, ...rest } = mine;

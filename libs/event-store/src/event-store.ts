@@ -78,6 +78,8 @@ export interface EventStore {
   /** Appends to many streams in one transaction, all or nothing (imports, bulk loads). */
   appendMany(requests: readonly AppendRequest[]): Promise<AppendResult[]>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Several whole streams at once (a page of customers): one round trip where the adapter can. */
+  readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>>;
   /**
    * Events in the store's global order, gap-safe: an event whose transaction
    * is still in flight is never skipped; reading waits for it instead.

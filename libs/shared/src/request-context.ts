@@ -15,6 +15,15 @@ export interface RequestContext {
   causationId: string;
   idempotencyKey?: string;
   ifMatch?: number;
+  /** Reads shared by the resolvers of one GraphQL operation (DataLoaders, the rule schedule): one query for a page, not one a row. */
+  memo?: Map<string, unknown>;
+}
+
+/** A value made once per request when the context carries a memo, else made afresh. */
+export function memoized<T>(ctx: Pick<RequestContext, 'memo'> | undefined, key: string, make: () => T): T {
+  if (!ctx?.memo) return make();
+  if (!ctx.memo.has(key)) ctx.memo.set(key, make());
+  return ctx.memo.get(key) as T;
 }
 
 /** The metadata every event of a request carries. */

@@ -66,6 +66,14 @@ export class CustomerKeys {
     return key === undefined ? undefined : this.remember(customerId, key);
   }
 
+  /** The keys of several customers in one query (a page of timelines). */
+  async getMany(customerIds: readonly string[]): Promise<Array<DataKey | undefined>> {
+    const missing = customerIds.filter((id) => !this.cache.has(id));
+    const loaded = await loadDataKeys(this.sql, this.masterKey, missing);
+    for (const [id, key] of loaded) this.remember(id, key);
+    return customerIds.map((id) => this.cache.get(id) ?? loaded.get(id));
+  }
+
   /** The customer's key, made now if they have none; 'erased' stays erased. */
   async getOrCreate(customerId: string): Promise<DataKey> {
     const known = await this.get(customerId);

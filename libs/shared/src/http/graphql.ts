@@ -26,6 +26,7 @@ export function gqlConnectionParams(context: ExecutionContext): Record<string, u
 }
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
+const memos = new WeakMap<object, Map<string, unknown>>();
 
 /**
  * The application layer's context of a GraphQL operation. Mutations take
@@ -40,6 +41,9 @@ export const GqlCtx = createParamDecorator((_: unknown, context: ExecutionContex
   const key = typeof args.idempotencyKey === 'string' ? args.idempotencyKey : undefined;
   if (key !== undefined && !KEY.test(key)) throw new DomainError('invalid', 'InvalidIdempotencyKey', 'idempotencyKey must be 1-200 printable ASCII characters');
   const correlationId = (req as (Request & { correlationId?: string }) | undefined)?.correlationId ?? randomUUID();
+  // One memo an HTTP request (its resolvers share reads); none for a subscription, whose pushes must read afresh.
+  let memo = req && req.res ? memos.get(req) : undefined;
+  if (req && req.res && !memo) memos.set(req, (memo = new Map()));
   return {
     principal,
     actor: actorOf(principal),
@@ -47,6 +51,7 @@ export const GqlCtx = createParamDecorator((_: unknown, context: ExecutionContex
     causationId: key ?? randomUUID(),
     idempotencyKey: key === undefined ? undefined : `${principal.kind}:${principal.id}:${key}`,
     ifMatch: typeof args.expectedVersion === 'number' ? args.expectedVersion : undefined,
+    memo,
   };
 });
 

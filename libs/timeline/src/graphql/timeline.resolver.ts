@@ -2,7 +2,8 @@
 // paged like REST, entries named as REST names them.
 import { Args, Field, Float, ID, Int, ObjectType, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { CustomerType, PageInfoType } from '@crm/customers';
-import { invalid, RequestContext } from '@crm/shared';
+import { invalid, memoized, RequestContext } from '@crm/shared';
+import DataLoader from 'dataloader';
 import { GqlCtx, JSONScalar } from '@crm/shared/http';
 import { TimelineQuery } from '../timeline-query/timeline.query';
 
@@ -45,7 +46,16 @@ export class TimelineResolver {
     @Args('first', { type: () => Int, nullable: true, description: '1-1000, default 100' }) first?: number,
     @Args('after', { type: () => String, nullable: true }) after?: string,
     @Args('derived', { type: () => Boolean, nullable: true, description: 'include derived entries (default true)' }) derived?: boolean,
+    @Args('last', { type: () => Int, nullable: true, description: 'the newest n entries (1-100), instead of first/after; batched across a page of customers' }) last?: number,
   ): Promise<TimelineConnection> {
+    if (last !== undefined && last !== null) {
+      if (last < 1 || last > 100) throw invalid('InvalidPageSize', 'last must be 1-100');
+      if (first != null || after != null) throw invalid('InvalidPageArguments', 'last cannot be combined with first or after');
+      const withDerived = derived ?? true;
+      const loader = memoized(ctx, `timeline-last:${last}:${withDerived}`, () => new DataLoader<string, Array<{ cursor: string; entry: unknown }>>((ids) => this.query.latest(ctx, ids, last, withDerived)));
+      const edges = ctx.memo ? await loader.load(customer.id) : (await this.query.latest(ctx, [customer.id], last, withDerived))[0];
+      return { edges: edges.map((e) => ({ cursor: e.cursor, node: e.entry as TimelineEntryType })), pageInfo: { hasNextPage: false, endCursor: edges[edges.length - 1]?.cursor ?? null } };
+    }
     if (first !== undefined && first !== null && (first < 1 || first > 1000)) throw invalid('InvalidPageSize', 'first must be 1-1000');
     if (after !== undefined && after !== null && !/^[A-Za-z0-9_-]{1,500}$/.test(after)) throw invalid('InvalidCursor', 'after must be a cursor this API gave out');
     const page = await this.query.edges(ctx, customer.id, { cursor: after ?? undefined, limit: first ?? undefined, derived: derived ?? true });

@@ -73,6 +73,12 @@ export class EventStoreDbEventStore implements EventStore {
     return results;
   }
 
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    const unique = [...new Set(streamIds)];
+    const read = await Promise.all(unique.map(async (id) => [id, await this.readStream(id)] as const));
+    return new Map(read);
+  }
+
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const backwards = options.direction === 'backwards';
     const from = options.from === undefined ? (backwards ? END : START) : BigInt(Math.max(options.from - 1, 0));
