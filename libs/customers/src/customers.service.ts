@@ -244,7 +244,11 @@ export class CustomersService {
   /** A customer's history: through the request's DataLoader when it has one (a page of customers: one read). */
   private loadHistory(customerId: string, ctx?: RequestContext): Promise<CustomerHistory | undefined> {
     if (!ctx?.memo) return loadCustomerHistory(this.store, customerId, this.config.shopTimezone);
-    const loader = memoized(ctx, 'customer-history', () => new DataLoader<string, CustomerHistory | undefined>((ids) => loadCustomerHistories(this.store, ids, this.config.shopTimezone)));
+    const loader = memoized(
+      ctx,
+      'customer-history',
+      () => new DataLoader<string, CustomerHistory | undefined>((ids) => loadCustomerHistories(this.store, ids, this.config.shopTimezone)),
+    );
     return loader.load(customerId);
   }
 

@@ -134,6 +134,18 @@ export function eventStoreContract(name: string, open: () => Promise<StoreUnderT
         expect(read.recordedAt).toBeInstanceOf(Date);
       });
 
+      it('reads several streams at once, each in version order; an unknown one is empty', async () => {
+        const a = stream();
+        const b = stream();
+        await store.append(a, [event(), event()], 'noStream');
+        await store.append(b, [event()], 'noStream');
+        await store.append(a, [event()], 2);
+        const read = await store.readStreams([a, b, stream(), a]);
+        expect(read.get(a)?.map((e) => e.streamVersion)).toEqual([1, 2, 3]);
+        expect(read.get(b)?.map((e) => e.streamId)).toEqual([b]);
+        expect([...read.values()].filter((events) => events.length === 0)).toHaveLength(1);
+      });
+
       it('a retried append of the same event ids is a no-op answering the same positions', async () => {
         const s = stream();
         const events = [event(), event()];

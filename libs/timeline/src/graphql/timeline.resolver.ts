@@ -52,9 +52,16 @@ export class TimelineResolver {
       if (last < 1 || last > 100) throw invalid('InvalidPageSize', 'last must be 1-100');
       if (first != null || after != null) throw invalid('InvalidPageArguments', 'last cannot be combined with first or after');
       const withDerived = derived ?? true;
-      const loader = memoized(ctx, `timeline-last:${last}:${withDerived}`, () => new DataLoader<string, Array<{ cursor: string; entry: unknown }>>((ids) => this.query.latest(ctx, ids, last, withDerived)));
+      const loader = memoized(
+        ctx,
+        `timeline-last:${last}:${withDerived}`,
+        () => new DataLoader<string, Array<{ cursor: string; entry: unknown }>>((ids) => this.query.latest(ctx, ids, last, withDerived)),
+      );
       const edges = ctx.memo ? await loader.load(customer.id) : (await this.query.latest(ctx, [customer.id], last, withDerived))[0];
-      return { edges: edges.map((e) => ({ cursor: e.cursor, node: e.entry as TimelineEntryType })), pageInfo: { hasNextPage: false, endCursor: edges[edges.length - 1]?.cursor ?? null } };
+      return {
+        edges: edges.map((e) => ({ cursor: e.cursor, node: e.entry as TimelineEntryType })),
+        pageInfo: { hasNextPage: false, endCursor: edges[edges.length - 1]?.cursor ?? null },
+      };
     }
     if (first !== undefined && first !== null && (first < 1 || first > 1000)) throw invalid('InvalidPageSize', 'first must be 1-1000');
     if (after !== undefined && after !== null && !/^[A-Za-z0-9_-]{1,500}$/.test(after)) throw invalid('InvalidCursor', 'after must be a cursor this API gave out');

@@ -182,7 +182,10 @@ export class TimelineQuery {
       customerIds.map(async (customerId) => {
         const mine = rows.filter((r) => String(r.customer_id) === customerId);
         const key = mine.some((r) => r.type === 'CustomerRegistered' || r.type === 'CustomerProfileUpdated') ? await this.customers.dataKey(customerId, ctx) : undefined;
-        const stored = mine.map((r) => ({ key: [new Date(r.occurred_at).toISOString(), Number(r.position), 0] as Key, entry: entryOf(r, customerId, key) as Record<string, unknown> }));
+        const stored = mine.map((r) => ({
+          key: [new Date(r.occurred_at).toISOString(), Number(r.position), 0] as Key,
+          entry: entryOf(r, customerId, key) as Record<string, unknown>,
+        }));
         const derived = schedule
           ? derivedChanges(await this.customers.history(customerId, '9999-12-31', ctx), schedule, today, this.config.shopTimezone, this.config.shopCurrency)
           : [];

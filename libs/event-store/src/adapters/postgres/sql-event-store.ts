@@ -169,7 +169,9 @@ export class SqlEventStore implements EventStore {
   async readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
     const streams = new Map<string, RecordedEvent[]>(streamIds.map((id) => [id, []]));
     if (streamIds.length === 0) return streams;
-    const rows = await this.sql.query<EventRow>(`SELECT ${COLUMNS} FROM crm_events WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_version`, [[...new Set(streamIds)]]);
+    const rows = await this.sql.query<EventRow>(`SELECT ${COLUMNS} FROM crm_events WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_version`, [
+      [...new Set(streamIds)],
+    ]);
     for (const row of rows) streams.get(row.stream_id)?.push(toRecorded(row));
     return streams;
   }
