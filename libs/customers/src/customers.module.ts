@@ -13,7 +13,7 @@ import { CustomerStandingController } from './customer-standing.controller';
 import { CustomersController } from './customers.controller';
 import { CustomersService } from './customers.service';
 import { CustomerKeys } from './privacy/customer-keys';
-import { CustomersResolver } from './graphql/customers.resolver';
+import { CustomersResolver, LifecycleResolver, TierResolver } from './graphql/customers.resolver';
 import { AnalyticsResolver } from './graphql/analytics.resolver';
 import { AnalyticsService } from './analytics/analytics.service';
 
@@ -26,6 +26,8 @@ import { AnalyticsService } from './analytics/analytics.service';
     AnalyticsService,
     CustomerKeys,
     CustomersResolver,
+    LifecycleResolver,
+    TierResolver,
     AnalyticsResolver,
     { provide: CUSTOMER_FACTS, inject: [SQL_CLIENT], useFactory: (sql: SqlClient): CustomerFactsSource => ({ scan: (asOf, onBatch) => scanCustomerFacts(sql, asOf, onBatch) }) },
   ],

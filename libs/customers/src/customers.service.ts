@@ -25,8 +25,8 @@ import {
   RequestContext,
   shopDate,
 } from '@crm/shared';
-import { loadRuleSchedule, loadTierRuleSets, ruleSetOn, tierHistory, tierOn } from '@crm/tiers';
-import type { RuleSchedule } from '@crm/tiers';
+import { loadRuleSchedule, loadTierRuleSets, ruleSetOn, tierHistory, tierOn, tierOnFast } from '@crm/tiers';
+import type { RuleSchedule, TierFacts } from '@crm/tiers';
 import DataLoader from 'dataloader';
 import { rfmAsOf } from './analytics/rfm.query';
 import { ConsentChannel, ContactChannel, Profile, PurchaseItem } from './customer';
@@ -36,6 +36,7 @@ import { CustomerHistory, loadCustomerHistories, loadCustomerHistory } from './c
 import type { DataKey } from './privacy/personal-data';
 import { CustomerView, loadCustomerView } from './customer-view';
 import { listCustomers } from './customer-list/customer-list.query';
+import type { ListedFacts } from './customer-list/customer-list.query';
 import { CustomerKeys } from './privacy/customer-keys';
 
 /** The customer id of an external ref: name-based, so a ref maps to one stream and registering it twice conflicts. */
@@ -281,10 +282,11 @@ export class CustomersService {
     if (input.tier !== undefined && !ruleSets.some((r) => r.ruleSet.tiers.some((t) => t.code === input.tier))) {
       throw refused('UnknownTier', `no published rule set has a tier ${input.tier}`, { tier: input.tier });
     }
-    return listCustomers(
+    const asOf = input.asOf ?? this.today();
+    const { items, nextCursor, facts } = await listCustomers(
       this.sql,
       {
-        asOf: input.asOf ?? this.today(),
+        asOf,
         tier: input.tier,
         lifecycle: input.lifecycle,
         tag: input.tag,
@@ -296,6 +298,27 @@ export class CustomersService {
       },
       this.config.shopCurrency,
     );
+    // The facts the list read answer the standing of its customers on its date in the same request, without reading their streams.
+    if (ctx.memo) {
+      const primed = this.listed(ctx);
+      for (const [id, l] of facts) primed.set(id, { asOf, ...l });
+    }
+    return { items, nextCursor };
+  }
+
+  private listed(ctx: RequestContext) {
+    return memoized(ctx, 'listed', () => new Map<string, ListedFacts & { asOf: string }>());
+  }
+
+  /** What a list this request read on that date knew of the customer, if it did. */
+  private listedOn(ctx: RequestContext, customerId: string, asOf: string) {
+    const listed = ctx.memo ? this.listed(ctx).get(customerId) : undefined;
+    return listed && listed.asOf === asOf ? listed : undefined;
+  }
+
+  /** A customer's dated facts as of a date: from a list this request read on that date, else from their stream. */
+  private async factsOf(ctx: RequestContext, customerId: string, asOf: string): Promise<TierFacts> {
+    return this.listedOn(ctx, customerId, asOf)?.facts ?? (await this.history(customerId, asOf, ctx)).facts;
   }
 
   /** The customer's history, or 404 when they are unknown or joined after asOf. */
@@ -334,12 +357,50 @@ export class CustomersService {
     };
   }
 
+  /** The tier as of a date without when it was reached (that walks the history): what a list of customers shows. */
+  async tierStatus(ctx: RequestContext, customerId: string, asOf = this.today()) {
+    allow(ctx, 'customers.read');
+    const schedule = await this.schedule(ctx);
+    const currency = this.config.shopCurrency;
+    const t = this.listedOn(ctx, customerId, asOf)?.tier ?? tierOnFast(await this.factsOf(ctx, customerId, asOf), schedule, asOf, currency);
+    return {
+      customerId,
+      asOf,
+      tier: t.tier,
+      basis: formatAmount(t.basisMinor, currency),
+      basisKind: ruleSetOn(schedule, asOf).ruleSet.basis,
+      purchaseCount: t.purchaseCount,
+      ruleSetId: t.ruleSetId,
+      reason: t.reason,
+      currency,
+    };
+  }
+
   async tierHistory(ctx: RequestContext, customerId: string, asOf = this.today()) {
     allow(ctx, 'customers.read');
     const { facts } = await this.history(customerId, asOf, ctx);
     const schedule = await this.schedule(ctx);
     const currency = this.config.shopCurrency;
     return { customerId, asOf, items: tierHistory(facts, schedule, asOf, currency).map(({ basisMinor, ...c }) => ({ ...c, basis: formatAmount(basisMinor, currency) })) };
+  }
+
+  /** The lifecycle status as of a date, without its moves (walking the moves costs a pass over every day since the first purchase). */
+  async lifecycleStatus(ctx: RequestContext, customerId: string, asOf = this.today(), windowMonths = 3) {
+    allow(ctx, 'customers.read');
+    const listed = this.listedOn(ctx, customerId, asOf);
+    const facts = listed?.facts ?? (await this.factsOf(ctx, customerId, asOf));
+    const dates = facts.purchases.map((p) => p.date).filter((d) => d <= asOf);
+    const windowStart = minusMonths(asOf, windowMonths);
+    return {
+      customerId,
+      asOf,
+      windowMonths,
+      lifecycle: listed && listed.windowMonths === windowMonths ? listed.lifecycle : lifecycleAsOf(dates, asOf, windowMonths),
+      window: { after: windowStart, through: asOf },
+      purchasesInWindow: dates.filter((d) => d > windowStart).length,
+      firstPurchaseOn: dates.length > 0 ? dates.reduce((a, b) => (a < b ? a : b)) : null,
+      lastPurchaseOn: dates.length > 0 ? dates.reduce((a, b) => (a > b ? a : b)) : null,
+    };
   }
 
   async lifecycle(ctx: RequestContext, customerId: string, asOf = this.today(), windowMonths = 3) {

@@ -5,7 +5,7 @@
 import type { SqlClient } from '@crm/database';
 import { Lifecycle, lifecycleAsOf } from '@crm/lifecycle';
 import { formatAmount, refused, UUID_PATTERN } from '@crm/shared';
-import { CustomerTierFacts, DatedAmount, RuleSchedule, tierOnFast } from '@crm/tiers';
+import { CustomerTierFacts, DatedAmount, RuleSchedule, TierAnswer, tierOnFast } from '@crm/tiers';
 import { netSpendAsOf } from '../customer-view';
 import type { CustomerRow } from './customer-list.projector';
 
@@ -50,8 +50,21 @@ export function decodeCursor(cursor: string): string {
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
 const day = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
 
-export async function listCustomers(sql: SqlClient, filter: CustomerListFilter, currency: string): Promise<{ items: CustomerListItem[]; nextCursor: string | null }> {
+/** What the list read and computed for a customer: its facts, tier and lifecycle on the list's date and window. */
+export interface ListedFacts {
+  facts: { purchases: Array<DatedAmount & { at: string }>; refunds: DatedAmount[] };
+  tier: TierAnswer;
+  lifecycle: Lifecycle;
+  windowMonths: number;
+}
+
+export async function listCustomers(
+  sql: SqlClient,
+  filter: CustomerListFilter,
+  currency: string,
+): Promise<{ items: CustomerListItem[]; nextCursor: string | null; facts: Map<string, ListedFacts> }> {
   const items: CustomerListItem[] = [];
+  const listed = new Map<string, ListedFacts>();
   let after = filter.cursor ? decodeCursor(filter.cursor) : '00000000-0000-0000-0000-000000000000';
   // Tier and lifecycle are computed, so filtering on them reads ahead; otherwise one row past the page is enough.
   const scanPage = filter.tier !== undefined || filter.lifecycle !== undefined ? SCAN_PAGE : filter.limit + 1;
@@ -90,6 +103,7 @@ export async function listCustomers(sql: SqlClient, filter: CustomerListFilter, 
       );
       if (filter.tier !== undefined && tier.tier !== filter.tier) continue;
       if (filter.lifecycle !== undefined && lifecycle !== filter.lifecycle) continue;
+      listed.set(row.customer_id, { facts, tier, lifecycle, windowMonths: filter.windowMonths });
       items.push({
         id: row.customer_id,
         customerRef: row.customer_ref,
@@ -109,7 +123,7 @@ export async function listCustomers(sql: SqlClient, filter: CustomerListFilter, 
   }
   const more = items.length > filter.limit;
   const page = items.slice(0, filter.limit);
-  return { items: page, nextCursor: more ? encodeCursor(page[page.length - 1].id) : null };
+  return { items: page, nextCursor: more ? encodeCursor(page[page.length - 1].id) : null, facts: listed };
 }
 
 /**

@@ -25,14 +25,12 @@ export class CustomerType {
 
 @ObjectType('Tier')
 export class TierType {
+  customerId!: string;
   @Field(() => String, { nullable: true, description: 'tier code, null for a prospect' }) tier!: string | null;
   @Field(() => String) basis!: string;
   @Field(() => JSONScalar) basisKind!: unknown;
-  @Field(() => String, { nullable: true }) basisTier!: string | null;
   @Field(() => Int) purchaseCount!: number;
   @Field(() => String) ruleSetId!: string;
-  @Field(() => String, { nullable: true }) since!: string | null;
-  @Field(() => String, { nullable: true }) downgradeDue!: string | null;
   @Field(() => String) reason!: string;
   @Field(() => String) currency!: string;
   @Field(() => String) asOf!: string;
@@ -40,15 +38,13 @@ export class TierType {
 
 @ObjectType('Lifecycle')
 export class LifecycleType {
+  customerId!: string;
   @Field(() => String) lifecycle!: string;
   @Field(() => Int) windowMonths!: number;
   @Field(() => String) asOf!: string;
   @Field(() => Int) purchasesInWindow!: number;
   @Field(() => String, { nullable: true }) firstPurchaseOn!: string | null;
   @Field(() => String, { nullable: true }) lastPurchaseOn!: string | null;
-  @Field(() => String, { nullable: true }) since!: string | null;
-  @Field(() => JSONScalar, { description: 'each move: date, from, to, direction' }) moves!: unknown;
-  @Field(() => String) lastMoveDirection!: string;
 }
 
 @ObjectType('PageInfo')

@@ -4,7 +4,7 @@
 import { Args, ArgsType, Field, Float, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { WaitForProjections } from '@crm/projections';
-import { invalid, isKey, RequestContext } from '@crm/shared';
+import { invalid, isKey, memoized, RequestContext } from '@crm/shared';
 import { dateArg, GqlCtx, idArg, IsCalendarDate, IsCleanText, IsKey, JSONScalar, positionArg, WriteResult, writeResult } from '@crm/shared/http';
 import { LIFECYCLE_STATUSES } from '@crm/lifecycle';
 import type { Lifecycle } from '@crm/lifecycle';
@@ -90,7 +90,7 @@ export class CustomersResolver {
 
   @ResolveField(() => TierType, { description: "the tier as of a date (default: the customer answer's date), with basis, rule set and reason" })
   tier(@GqlCtx() ctx: RequestContext, @Parent() customer: CustomerType, @Args('asOf', { type: () => String, nullable: true }) asOf?: string) {
-    return this.service.tier(ctx, customer.id, dateArg(asOf) ?? customer.asOf);
+    return this.service.tierStatus(ctx, customer.id, dateArg(asOf) ?? customer.asOf);
   }
 
   @ResolveField(() => JSONScalar, { description: 'every tier change up to a date' })
@@ -105,7 +105,7 @@ export class CustomersResolver {
     @Args('asOf', { type: () => String, nullable: true }) asOf?: string,
     @Args('window', { type: () => Int, nullable: true }) window?: number,
   ) {
-    return this.service.lifecycle(ctx, customer.id, dateArg(asOf) ?? customer.asOf, windowArg(window));
+    return this.service.lifecycleStatus(ctx, customer.id, dateArg(asOf) ?? customer.asOf, windowArg(window));
   }
 
   @ResolveField(() => JSONScalar, { description: 'R, F, M scores, score and segment' })
@@ -203,5 +203,55 @@ export class CustomersResolver {
   @Mutation(() => WriteResult, { description: "erase the customer's personal data (admin); the history stays" })
   async eraseCustomer(@GqlCtx() ctx: RequestContext, @Args('customerId', { type: () => ID }) customerId: string): Promise<WriteResult> {
     return writeResult(customerId, (await this.service.erase(idArg(customerId, 'customerId'), ctx)).result);
+  }
+}
+
+/** The moves of a lifecycle are walked only when asked for. */
+@Resolver(() => LifecycleType)
+export class LifecycleResolver {
+  constructor(private readonly service: CustomersService) {}
+
+  private full(ctx: RequestContext, l: LifecycleType) {
+    return memoized(ctx, `lifecycle-moves:${l.customerId}:${l.asOf}:${l.windowMonths}`, () => this.service.lifecycle(ctx, l.customerId, l.asOf, l.windowMonths));
+  }
+
+  @ResolveField(() => JSONScalar, { description: 'each move: date, from, to, direction (forward or reverse)' })
+  async moves(@GqlCtx() ctx: RequestContext, @Parent() l: LifecycleType) {
+    return (await this.full(ctx, l)).moves;
+  }
+
+  @ResolveField(() => String, { nullable: true, description: 'the date of the last move' })
+  async since(@GqlCtx() ctx: RequestContext, @Parent() l: LifecycleType) {
+    return (await this.full(ctx, l)).since;
+  }
+
+  @ResolveField(() => String)
+  async lastMoveDirection(@GqlCtx() ctx: RequestContext, @Parent() l: LifecycleType) {
+    return (await this.full(ctx, l)).lastMoveDirection;
+  }
+}
+
+/** Since when a tier is held, and until when a retention keeps it, are walked only when asked for. */
+@Resolver(() => TierType)
+export class TierResolver {
+  constructor(private readonly service: CustomersService) {}
+
+  private full(ctx: RequestContext, t: TierType) {
+    return memoized(ctx, `tier:${t.customerId}:${t.asOf}`, () => this.service.tier(ctx, t.customerId, t.asOf));
+  }
+
+  @ResolveField(() => String, { nullable: true, description: 'the date the tier held was reached' })
+  async since(@GqlCtx() ctx: RequestContext, @Parent() t: TierType) {
+    return (await this.full(ctx, t)).since;
+  }
+
+  @ResolveField(() => String, { nullable: true, description: 'while a retention period keeps a tier above its basis: when it ends' })
+  async downgradeDue(@GqlCtx() ctx: RequestContext, @Parent() t: TierType) {
+    return (await this.full(ctx, t)).downgradeDue;
+  }
+
+  @ResolveField(() => String, { nullable: true, description: 'the tier the basis alone supports' })
+  async basisTier(@GqlCtx() ctx: RequestContext, @Parent() t: TierType) {
+    return (await this.full(ctx, t)).basisTier;
   }
 }
