@@ -10,6 +10,9 @@ import { CustomersService } from '@crm/customers';
 import { contextFor, loadConfig, operatorPrincipal } from '@crm/shared';
 import { dropPgDatabase, freshPgDatabase, machine, ratio, runConcurrent, Throughput } from './bench-support';
 
+// graphql-js checks every value's type in development; deployments run with NODE_ENV=production, and so does this.
+process.env.NODE_ENV ??= 'production';
+
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const CUSTOMERS = Number(args.get('customers') ?? 2_000);
 const PER_ROUND = Number(args.get('requests') ?? 400);

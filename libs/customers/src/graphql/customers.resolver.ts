@@ -82,8 +82,15 @@ export class CustomersResolver {
       windowMonths: args.window,
     });
     const asOf = args.asOf ?? this.service.today();
+    // Tier and lifecycle on the list's date and window come with the page (the list computed them already).
+    const nodes = await Promise.all(
+      items.map(async (item) => ({
+        ...fromListItem(item, asOf),
+        presets: { tier: await this.service.tierStatus(ctx, item.id, asOf), lifecycle: await this.service.lifecycleStatus(ctx, item.id, asOf, args.window) },
+      })),
+    );
     return {
-      edges: items.map((item) => ({ cursor: Buffer.from(item.id).toString('base64url'), node: fromListItem(item, asOf) })),
+      edges: nodes.map((node) => ({ cursor: Buffer.from(node.id).toString('base64url'), node })),
       pageInfo: { hasNextPage: nextCursor !== null, endCursor: nextCursor },
     };
   }
