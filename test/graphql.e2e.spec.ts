@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { INestApplication } from '@nestjs/common';
 import { testDatabases } from './support/test-databases';
 import { RunningApp, startTestApp } from './support/test-app';
-import { API, http, purchaseBody, register } from './support/http';
+import { API, eventCount, http, purchaseBody, register } from './support/http';
 import { SQL_CLIENT, SqlClient } from '../libs/database/src';
 
 interface GqlAnswer {
@@ -255,6 +255,54 @@ for (const database of testDatabases()) {
     ])('%s: a typed error, never an internal one', async (_, query, variables, token, code) => {
       const { body } = await gql(query, variables, token === null ? null : app.token);
       expect(body.errors?.[0]?.extensions?.code).toBe(code);
+    });
+
+    it('answers each error class with its code, and a refused mutation writes nothing', async () => {
+      const id = await register(app);
+      const purchase = `mutation ($id: ID!, $input: RecordPurchaseInput!, $v: Int) { recordPurchase(customerId: $id, input: $input, expectedVersion: $v) { version } }`;
+      expect((await gql(purchase, { id, input: purchaseBody('G-E1', '10.00') })).body.errors).toBeUndefined();
+      const before = await eventCount(app);
+      const cases: Array<[string, Record<string, unknown>, string, string]> = [
+        ['the same order with another amount', { id, input: purchaseBody('G-E1', '11.00') }, 'CONFLICT', 'OrderIdInUse'],
+        ['a stale expected version', { id, input: purchaseBody('G-E2', '1.00'), v: 1 }, 'PRECONDITION_FAILED', 'StaleVersion'],
+        ['a currency without its base amount', { id, input: purchaseBody('G-E3', '1.00', { currency: 'USD' }) }, 'BUSINESS_RULE', 'BaseAmountRequired'],
+      ];
+      for (const [, variables, code, reason] of cases) {
+        const { body } = await gql(purchase, variables);
+        expect(body.errors?.[0]?.extensions).toMatchObject({ code, reason });
+      }
+      expect(await eventCount(app)).toBe(before);
+    });
+
+    const hostile: Array<[string, string]> = [
+      ['a body nested 5,000 objects deep', `{"query":"{ __typename }","variables":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`],
+      ['a lone surrogate in a variable', `{"query":"mutation ($i: RegisterCustomerInput!) { registerCustomer(input: $i) { id } }","variables":{"i":{"name":"a\\ud800b"}}}`],
+      ['U+0000 in a variable', `{"query":"mutation ($i: RegisterCustomerInput!) { registerCustomer(input: $i) { id } }","variables":{"i":{"name":"a\\u0000b"}}}`],
+      [
+        '__proto__ as a variable key',
+        `{"query":"mutation ($i: RegisterCustomerInput!) { registerCustomer(input: $i) { id } }","variables":{"i":{"__proto__":{"x":1},"name":"a"}}}`,
+      ],
+      ['constructor as an input field', `{"query":"mutation { registerCustomer(input: { constructor: \\"x\\" }) { id } }"}`],
+      [
+        'a date in year 9999',
+        `{"query":"mutation ($id: ID!) { recordPurchase(customerId: $id, input: { orderId: \\"Y\\", occurredAt: \\"9999-12-31T00:00:00Z\\", amount: \\"1.00\\", currency: \\"CNY\\" }) { id } }","variables":{"id":"00000000-0000-4000-8000-000000000000"}}`,
+      ],
+      ['null for the input', `{"query":"mutation ($i: RegisterCustomerInput!) { registerCustomer(input: $i) { id } }","variables":{"i":null}}`],
+      ['an array where an object belongs', `{"query":"mutation ($i: RegisterCustomerInput!) { registerCustomer(input: $i) { id } }","variables":{"i":[{"name":"a"}]}}`],
+      ['a body that is not an object', `[1,2,3]`],
+      [
+        'a wholesale price with too many decimals',
+        `{"query":"mutation ($id: ID!) { recordPurchase(customerId: $id, input: { orderId: \\"W\\", occurredAt: \\"2024-01-01T00:00:00Z\\", amount: \\"1.00\\", currency: \\"CNY\\", items: [{ sku: \\"A\\", quantity: 1, unitPrice: \\"0.0000001\\" }] }) { id } }","variables":{"id":"00000000-0000-4000-8000-000000000000"}}`,
+      ],
+    ];
+    it.each(hostile)('%s: a GraphQL error, never an internal one, nothing written', async (_, raw) => {
+      const before = await eventCount(app);
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${app.token}` }, body: raw });
+      expect(res.status).toBeLessThan(500);
+      const body = (await res.json()) as GqlAnswer;
+      expect(body.errors?.length).toBeGreaterThan(0);
+      expect(body.errors?.map((e) => e.extensions?.code)).not.toContain('INTERNAL_SERVER_ERROR');
+      expect(await eventCount(app)).toBe(before);
     });
 
     it('refuses a query nested too deep, or with too many aliases', async () => {

@@ -126,6 +126,8 @@ export function toGraphQLError(error: unknown): GraphQLError {
     return new GraphQLError(errors.join('; '), { ...at, extensions: { code: 'BAD_USER_INPUT', reason: 'ValidationFailed', errors } });
   }
   if (original instanceof HttpException && original.getStatus() === 429) return new GraphQLError('too many requests', { ...at, extensions: { code: 'RATE_LIMITED' } });
+  // Coercion of variables wraps graphql's own error: the caller's input too.
+  if (wrapped && original instanceof GraphQLError) return new GraphQLError(wrapped.message, { ...at, extensions: { ...original.extensions, code: 'BAD_USER_INPUT' } });
   // Parse, validation and coercion errors of graphql itself: the caller's input.
   if (wrapped && !wrapped.originalError)
     return wrapped.extensions?.code ? wrapped : new GraphQLError(wrapped.message, { ...at, extensions: { ...wrapped.extensions, code: 'BAD_USER_INPUT' } });
