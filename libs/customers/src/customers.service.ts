@@ -91,6 +91,24 @@ export interface Written<T> {
   result: CommandResult;
 }
 
+const purchaseDates = (facts: TierFacts, asOf: string) => facts.purchases.map((p) => p.date).filter((d) => d <= asOf);
+
+/** Where a customer stands in the lifecycle on a date, and the window it was judged in (the status given when already known). */
+function lifecycleSummary(customerId: string, facts: TierFacts, asOf: string, windowMonths: number, known?: Lifecycle) {
+  const dates = purchaseDates(facts, asOf);
+  const windowStart = minusMonths(asOf, windowMonths);
+  return {
+    customerId,
+    asOf,
+    windowMonths,
+    lifecycle: known ?? lifecycleAsOf(dates, asOf, windowMonths),
+    window: { after: windowStart, through: asOf },
+    purchasesInWindow: dates.filter((d) => d > windowStart).length,
+    firstPurchaseOn: dates.length > 0 ? dates.reduce((a, b) => (a < b ? a : b)) : null,
+    lastPurchaseOn: dates.length > 0 ? dates.reduce((a, b) => (a > b ? a : b)) : null,
+  };
+}
+
 /** An ISO instant the DTO already checked; refused again here for callers that are not REST. */
 function instant(value: string, field: string): Date {
   const parsed = parseInstant(value);
@@ -389,35 +407,15 @@ export class CustomersService {
     allow(ctx, 'customers.read');
     const listed = this.listedOn(ctx, customerId, asOf);
     const facts = listed?.facts ?? (await this.factsOf(ctx, customerId, asOf));
-    const dates = facts.purchases.map((p) => p.date).filter((d) => d <= asOf);
-    const windowStart = minusMonths(asOf, windowMonths);
-    return {
-      customerId,
-      asOf,
-      windowMonths,
-      lifecycle: listed && listed.windowMonths === windowMonths ? listed.lifecycle : lifecycleAsOf(dates, asOf, windowMonths),
-      window: { after: windowStart, through: asOf },
-      purchasesInWindow: dates.filter((d) => d > windowStart).length,
-      firstPurchaseOn: dates.length > 0 ? dates.reduce((a, b) => (a < b ? a : b)) : null,
-      lastPurchaseOn: dates.length > 0 ? dates.reduce((a, b) => (a > b ? a : b)) : null,
-    };
+    return lifecycleSummary(customerId, facts, asOf, windowMonths, listed && listed.windowMonths === windowMonths ? listed.lifecycle : undefined);
   }
 
   async lifecycle(ctx: RequestContext, customerId: string, asOf = this.today(), windowMonths = 3) {
     allow(ctx, 'customers.read');
     const { facts } = await this.history(customerId, asOf, ctx);
-    const dates = facts.purchases.map((p) => p.date).filter((d) => d <= asOf);
-    const windowStart = minusMonths(asOf, windowMonths);
-    const moves = lifecycleMoves(dates, asOf, windowMonths);
+    const moves = lifecycleMoves(purchaseDates(facts, asOf), asOf, windowMonths);
     return {
-      customerId,
-      asOf,
-      windowMonths,
-      lifecycle: lifecycleAsOf(dates, asOf, windowMonths),
-      window: { after: windowStart, through: asOf },
-      purchasesInWindow: dates.filter((d) => d > windowStart).length,
-      firstPurchaseOn: dates.length > 0 ? dates.reduce((a, b) => (a < b ? a : b)) : null,
-      lastPurchaseOn: dates.length > 0 ? dates.reduce((a, b) => (a > b ? a : b)) : null,
+      ...lifecycleSummary(customerId, facts, asOf, windowMonths),
       since: moves.length > 0 ? moves[moves.length - 1].date : null,
       moves,
       lastMoveDirection: moves[moves.length - 1]?.direction ?? 'none',

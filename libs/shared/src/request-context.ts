@@ -36,6 +36,18 @@ export function requestEventId(ctx: RequestContext, streamId: string, index: num
   return ctx.idempotencyKey ? nameUuid(`request:${ctx.idempotencyKey}:${streamId}:${index}`) : randomUUID();
 }
 
+/** The context of one request of a principal: its actor, and its idempotency key scoped to it (another account's key of the same spelling is another key). */
+export function principalContext(principal: Principal, request: { correlationId: string; idempotencyKey?: string; ifMatch?: number; memo?: Map<string, unknown> }): RequestContext {
+  const { idempotencyKey: key, ...rest } = request;
+  return {
+    principal,
+    actor: actorOf(principal),
+    causationId: key ?? randomUUID(),
+    idempotencyKey: key === undefined ? undefined : `${principal.kind}:${principal.id}:${key}`,
+    ...rest,
+  };
+}
+
 /** A context for a principal outside a request (the CLI, tests, start-up tasks). */
 export function contextFor(principal: Principal, extra: Partial<Omit<RequestContext, 'principal' | 'actor'>> = {}): RequestContext {
   const id = randomUUID();

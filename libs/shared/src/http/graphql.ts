@@ -7,12 +7,12 @@ import { Field, Float, GqlExecutionContext, Int, ObjectType } from '@nestjs/grap
 import type { Request } from 'express';
 import { GraphQLError, GraphQLScalarType, Kind, ValueNode } from 'graphql';
 import { randomUUID } from 'node:crypto';
-import { actorOf, Principal, unauthenticated } from '../access';
+import { Principal, unauthenticated } from '../access';
 import { DomainError, DomainErrorKind, invalid } from '../domain-error';
 import { UUID_PATTERN } from '../ids';
 import { isCalendarDate } from '../shop-calendar';
 import { InvalidMoneyError } from '../money';
-import { RequestContext } from '../request-context';
+import { principalContext, RequestContext } from '../request-context';
 import { principalOf } from './request-context';
 
 /** The HTTP request behind an operation: the POST, or the WebSocket upgrade of a subscription. */
@@ -44,15 +44,12 @@ export const GqlCtx = createParamDecorator((_: unknown, context: ExecutionContex
   // One memo an HTTP request (its resolvers share reads); none for a subscription, whose pushes must read afresh.
   let memo = req && req.res ? memos.get(req) : undefined;
   if (req && req.res && !memo) memos.set(req, (memo = new Map()));
-  return {
-    principal,
-    actor: actorOf(principal),
+  return principalContext(principal, {
     correlationId,
-    causationId: key ?? randomUUID(),
-    idempotencyKey: key === undefined ? undefined : `${principal.kind}:${principal.id}:${key}`,
+    idempotencyKey: key,
     ifMatch: typeof args.expectedVersion === 'number' ? args.expectedVersion : undefined,
     memo,
-  };
+  });
 });
 
 @ObjectType({ description: 'What a mutation wrote: the stream version after it and the global position to pass as waitFor' })

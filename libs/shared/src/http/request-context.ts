@@ -3,8 +3,8 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
-import { actorOf, Principal, unauthenticated } from '../access';
-import { RequestContext } from '../request-context';
+import { Principal, unauthenticated } from '../access';
+import { principalContext, RequestContext } from '../request-context';
 
 const TOKEN = /^[\x21-\x7e]{1,200}$/;
 
@@ -25,17 +25,11 @@ export function setPrincipal(req: Request, principal: Principal): void {
 export function requestContext(req: Request): RequestContext {
   const principal = principalOf(req);
   if (!principal) throw unauthenticated();
-  const key = req.header('idempotency-key');
-  const correlationId = (req as Request & { correlationId?: string }).correlationId ?? correlationIdOf(req);
-  return {
-    principal,
-    actor: actorOf(principal),
-    correlationId,
-    causationId: key ?? randomUUID(),
-    // Scoped to the principal: another account's key of the same spelling is another key.
-    idempotencyKey: key === undefined ? undefined : `${principal.kind}:${principal.id}:${key}`,
+  return principalContext(principal, {
+    correlationId: (req as Request & { correlationId?: string }).correlationId ?? correlationIdOf(req),
+    idempotencyKey: req.header('idempotency-key'),
     ifMatch: parseIfMatch(req.header('if-match')),
-  };
+  });
 }
 
 /** If-Match: "3" or 3 or W/"3" -> 3. A malformed value is a 400, not a silent ignore. */
