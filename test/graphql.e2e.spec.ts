@@ -131,6 +131,20 @@ for (const database of testDatabases()) {
       expect(me.body.data?.me).toMatchObject({ username: 'test-admin', role: 'admin' });
     });
 
+    it('a list in a 6-month window answers the nested lifecycle in its own default window unless asked', async () => {
+      const id = await register(app, { customerRef: 'G-WIN' });
+      const bought = await http(app)
+        .post(`${API}/customers/${id}/purchases`)
+        .send(purchaseBody('G-W1', '10.00', { occurredAt: '2024-01-10T10:00:00Z' }))
+        .expect(201);
+      const { body } = await gql(
+        `query ($w: Float) { customers(asOf: "2024-05-01", window: 6, first: 500, waitFor: $w) { edges { node { id lifecycle { lifecycle windowMonths } six: lifecycle(window: 6) { lifecycle } } } } }`,
+        { w: bought.body.position },
+      );
+      const node = body.data?.customers.edges.find((e: { node: { id: string } }) => e.node.id === id).node;
+      expect(node).toMatchObject({ lifecycle: { lifecycle: 'SILENT', windowMonths: 3 }, six: { lifecycle: 'NEW_ONCE' } });
+    });
+
     it('pushes timeline entries written through REST, and after a reconnect each missed one exactly once', async () => {
       const registered = await http(app).post(`${API}/customers`).send({ customerRef: 'G-SUB', name: 'Sub' }).expect(201);
       const id = registered.body.customerId as string;

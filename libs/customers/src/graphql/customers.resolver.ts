@@ -86,7 +86,11 @@ export class CustomersResolver {
     const nodes = await Promise.all(
       items.map(async (item) => ({
         ...fromListItem(item, asOf),
-        presets: { tier: await this.service.tierStatus(ctx, item.id, asOf), lifecycle: await this.service.lifecycleStatus(ctx, item.id, asOf, args.window) },
+        presets: {
+          tier: await this.service.tierStatus(ctx, item.id, asOf),
+          // The nested field's default window is 3 months: a list in another window does not answer it.
+          lifecycle: (args.window ?? 3) === 3 ? await this.service.lifecycleStatus(ctx, item.id, asOf, 3) : undefined,
+        },
       })),
     );
     return {
