@@ -26,7 +26,7 @@ import {
   shopDate,
 } from '@crm/shared';
 import { loadRuleSchedule, loadTierRuleSets, ruleSetOn, tierHistory, tierOn, tierOnFast } from '@crm/tiers';
-import type { RuleSchedule, TierFacts } from '@crm/tiers';
+import type { RuleSchedule, TierAnswer, TierFacts } from '@crm/tiers';
 import DataLoader from 'dataloader';
 import { rfmAsOf } from './analytics/rfm.query';
 import { ConsentChannel, ContactChannel, Profile, PurchaseItem } from './customer';
@@ -89,6 +89,21 @@ export interface ListInput {
 export interface Written<T> {
   ids: T;
   result: CommandResult;
+}
+
+/** A tier as the edges show it: the basis a decimal string, the rule set's basis kind beside it. */
+function tierAnswer(customerId: string, asOf: string, t: TierAnswer, schedule: RuleSchedule, currency: string) {
+  return {
+    customerId,
+    asOf,
+    tier: t.tier,
+    basis: formatAmount(t.basisMinor, currency),
+    basisKind: ruleSetOn(schedule, asOf).ruleSet.basis,
+    purchaseCount: t.purchaseCount,
+    ruleSetId: t.ruleSetId,
+    reason: t.reason,
+    currency,
+  };
 }
 
 const purchaseDates = (facts: TierFacts, asOf: string) => facts.purchases.map((p) => p.date).filter((d) => d <= asOf);
@@ -359,20 +374,7 @@ export class CustomersService {
     const schedule = await this.schedule(ctx);
     const currency = this.config.shopCurrency;
     const t = tierOn(facts, schedule, asOf, currency);
-    return {
-      customerId,
-      asOf,
-      tier: t.tier,
-      basis: formatAmount(t.basisMinor, currency),
-      basisKind: ruleSetOn(schedule, asOf).ruleSet.basis,
-      basisTier: t.basisTier,
-      purchaseCount: t.purchaseCount,
-      ruleSetId: t.ruleSetId,
-      since: t.since,
-      downgradeDue: t.downgradeDue,
-      reason: t.reason,
-      currency,
-    };
+    return { ...tierAnswer(customerId, asOf, t, schedule, currency), basisTier: t.basisTier, since: t.since, downgradeDue: t.downgradeDue };
   }
 
   /** The tier as of a date without when it was reached (that walks the history): what a list of customers shows. */
@@ -381,17 +383,7 @@ export class CustomersService {
     const schedule = await this.schedule(ctx);
     const currency = this.config.shopCurrency;
     const t = this.listedOn(ctx, customerId, asOf)?.tier ?? tierOnFast(await this.factsOf(ctx, customerId, asOf), schedule, asOf, currency);
-    return {
-      customerId,
-      asOf,
-      tier: t.tier,
-      basis: formatAmount(t.basisMinor, currency),
-      basisKind: ruleSetOn(schedule, asOf).ruleSet.basis,
-      purchaseCount: t.purchaseCount,
-      ruleSetId: t.ruleSetId,
-      reason: t.reason,
-      currency,
-    };
+    return tierAnswer(customerId, asOf, t, schedule, currency);
   }
 
   async tierHistory(ctx: RequestContext, customerId: string, asOf = this.today()) {
