@@ -235,10 +235,12 @@ for (const database of testDatabases()) {
           sql.query = original;
         }
       };
-      const ten = await count(10);
-      const hundred = await count(100);
+      // The projections' own polls may land in a measurement: the fewest of three runs is what the page costs.
+      const fewest = async (first: number) => Math.min(await count(first), await count(first), await count(first));
+      const ten = await fewest(10);
+      const hundred = await fewest(100);
       expect(hundred).toBeLessThanOrEqual(15);
-      // What a page costs does not grow with its size (a poll of the projections may land in either).
+      // What a page costs does not grow with its size.
       expect(hundred - ten).toBeLessThanOrEqual(2);
     });
 
