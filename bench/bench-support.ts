@@ -1,5 +1,6 @@
 // Shared helpers for the benchmarks: timing, percentiles, machine facts,
 // fresh PostgreSQL databases, and realistic event payloads.
+import * as http from 'node:http';
 import * as os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
@@ -112,4 +113,27 @@ export function purchaseEvent(i: number) {
     },
     metadata: { actor: 'bench', correlationId: randomUUID(), source: 'api' as const, occurredAt: '2024-05-31T10:00:00.000Z' },
   };
+}
+
+const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 16 });
+
+/**
+ * One HTTP request over a kept-alive connection with node:http: the load
+ * generator shares the cores with the service, and undici's fetch costs
+ * several times more CPU a request (a POST body is teed and cloned).
+ */
+export function request(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; json: () => unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers, agent: keepAlive }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode ?? 0, json: () => JSON.parse(text) });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
 }

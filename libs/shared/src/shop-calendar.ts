@@ -9,6 +9,16 @@ function dateFormat(timeZone: string): Intl.DateTimeFormat {
   return format;
 }
 
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+function timeFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = timeFormats.get(timeZone);
+  if (!format) {
+    const options = { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' } as const;
+    timeFormats.set(timeZone, (format = new Intl.DateTimeFormat('en-CA', options)));
+  }
+  return format;
+}
+
 /** "YYYY-MM-DD" of an instant in the zone. */
 export function shopDate(instant: Date, timeZone: string): string {
   const parts = dateFormat(timeZone).formatToParts(instant);
@@ -53,14 +63,17 @@ export function isCalendarDate(value: string): boolean {
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
+// Calendar arithmetic runs per customer per date in every list, tier and lifecycle answer: no Date objects, no splitting.
 function parts(date: string): [number, number, number] {
-  const [y, m, d] = date.split('-').map(Number);
-  return [y, m, d];
+  return [Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10))];
 }
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeapYear = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 
 /** Days in a month (month 1-12). */
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month === 2 && isLeapYear(year) ? 29 : MONTH_DAYS[month - 1];
 }
 
 /**
@@ -111,16 +124,7 @@ export function startOfShopDay(date: string, timeZone: string): Date {
   const [y, m, d] = parts(date);
   const guess = Date.UTC(y, m - 1, d);
   const offsetAt = (instant: number) => {
-    const p = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    }).formatToParts(new Date(instant));
+    const p = timeFormat(timeZone).formatToParts(new Date(instant));
     const get = (type: string) => Number(p.find((x) => x.type === type)?.value ?? 0);
     return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - instant;
   };

@@ -47,12 +47,13 @@ export function decodeCursor(cursor: string): string {
   return id;
 }
 
-const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
+/** An instant as the API shows it (toISOString's form), made by the database: a page parses no dates. */
+const ISO_INSTANT = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 const day = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
 
 /** What the list read and computed for a customer: its facts, tier and lifecycle on the list's date and window. */
 export interface ListedFacts {
-  facts: { purchases: Array<DatedAmount & { at: string }>; refunds: DatedAmount[] };
+  facts: { purchases: DatedAmount[]; refunds: DatedAmount[] };
   tier: TierAnswer;
   lifecycle: Lifecycle;
   windowMonths: number;
@@ -79,22 +80,30 @@ export async function listCustomers(
     );
     if (rows.length === 0) break;
     const ids = rows.map((r) => r.customer_id);
-    const purchases = await sql.query<{ customer_id: string; occurred_on: unknown; occurred_at: unknown; amount_minor: string | number }>(
-      'SELECT customer_id, occurred_on::text AS occurred_on, occurred_at, amount_minor FROM rm_customer_purchases WHERE customer_id = ANY ($1::uuid[]) AND occurred_on <= $2::date ORDER BY occurred_at',
+    const purchases = await sql.query<{ customer_id: string; occurred_on: unknown; occurred_at: string; amount_minor: string | number }>(
+      `SELECT customer_id, occurred_on::text AS occurred_on, ${ISO_INSTANT('occurred_at')} AS occurred_at, amount_minor FROM rm_customer_purchases
+        WHERE customer_id = ANY ($1::uuid[]) AND occurred_on <= $2::date ORDER BY rm_customer_purchases.occurred_at`,
       [ids, filter.asOf],
     );
     const refunds = await sql.query<{ customer_id: string; occurred_on: unknown; amount_minor: string | number }>(
       'SELECT customer_id, occurred_on::text AS occurred_on, amount_minor FROM rm_customer_refunds WHERE customer_id = ANY ($1::uuid[]) AND occurred_on <= $2::date',
       [ids, filter.asOf],
     );
-    const byCustomer = new Map<string, { purchases: Array<DatedAmount & { at: string }>; refunds: DatedAmount[] }>();
+    // Purchases come in time order; only the first and last instants are shown, so only they are converted.
+    const byCustomer = new Map<string, { purchases: DatedAmount[]; refunds: DatedAmount[]; firstAt?: string; lastAt?: string }>();
     for (const id of ids) byCustomer.set(id, { purchases: [], refunds: [] });
-    for (const p of purchases) byCustomer.get(p.customer_id)?.purchases.push({ date: day(p.occurred_on), amountMinor: Number(p.amount_minor), at: iso(p.occurred_at) });
+    for (const p of purchases) {
+      const facts = byCustomer.get(p.customer_id);
+      if (!facts) continue;
+      facts.purchases.push({ date: day(p.occurred_on), amountMinor: Number(p.amount_minor) });
+      facts.firstAt ??= p.occurred_at;
+      facts.lastAt = p.occurred_at;
+    }
     for (const r of refunds) byCustomer.get(r.customer_id)?.refunds.push({ date: day(r.occurred_on), amountMinor: Number(r.amount_minor) });
 
     for (const row of rows) {
       after = row.customer_id;
-      const facts = byCustomer.get(row.customer_id) ?? { purchases: [], refunds: [] };
+      const { firstAt, lastAt, ...facts } = byCustomer.get(row.customer_id) ?? { purchases: [], refunds: [] };
       const tier = tierOnFast(facts, filter.schedule, filter.asOf, currency);
       const lifecycle = lifecycleAsOf(
         facts.purchases.map((p) => p.date),
@@ -114,8 +123,8 @@ export async function listCustomers(
         lifecycle,
         netSpend: formatAmount(netSpendAsOf(facts, filter.asOf), currency),
         purchaseCount: facts.purchases.length,
-        firstPurchaseAt: facts.purchases[0]?.at ?? null,
-        lastPurchaseAt: facts.purchases[facts.purchases.length - 1]?.at ?? null,
+        firstPurchaseAt: firstAt ?? null,
+        lastPurchaseAt: lastAt ?? null,
       });
       if (items.length > filter.limit) break;
     }

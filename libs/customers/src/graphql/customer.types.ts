@@ -21,8 +21,8 @@ export class CustomerType {
   @Field(() => Int, { nullable: true, description: 'the stream version: pass it as expectedVersion' }) version?: number;
   /** The date the answer is as of (the field resolvers default to it). */
   asOf?: string;
-  /** Answers of nested fields for their default arguments, computed with the list (see answerPresets). */
-  presets?: { tier?: unknown; lifecycle?: unknown };
+  /** How to answer nested fields for their default arguments from what the list read (see answerPresets). */
+  presets?: { tier?: () => unknown; lifecycle?: () => unknown };
 }
 
 @ObjectType('Tier')

@@ -11,7 +11,7 @@ import type { Lifecycle } from '@crm/lifecycle';
 import { CustomersService } from '../customers.service';
 import { ConsentDto, LogContactDto, RecordPurchaseDto, RecordRefundDto, RegisterCustomerDto, UpdateProfileDto } from '../customers.dto';
 import type { CustomerView } from '../customer-view';
-import type { CustomerListItem } from '../customer-list/customer-list.query';
+import { encodeCursor } from '../customer-list/customer-list.query';
 import { CustomerConnection, CustomerType, LifecycleType, TierType } from './customer.types';
 
 @ArgsType()
@@ -37,8 +37,6 @@ function tagArg(tag: string): string {
   if (!isKey(tag)) throw invalid('InvalidTag', 'tag must be 1-128 letters, digits or - _ . : / # @');
   return tag;
 }
-
-const fromListItem = (item: CustomerListItem, asOf: string): CustomerType => ({ ...item, asOf });
 
 @Resolver(() => CustomerType)
 export class CustomersResolver {
@@ -82,19 +80,26 @@ export class CustomersResolver {
       windowMonths: args.window,
     });
     const asOf = args.asOf ?? this.service.today();
-    // Tier and lifecycle on the list's date and window come with the page (the list computed them already).
-    const nodes = await Promise.all(
-      items.map(async (item) => ({
-        ...fromListItem(item, asOf),
+    // Tier and lifecycle on the list's date and window come from the facts the list read.
+    const edges = items.map((item) => {
+      const node: CustomerType = Object.assign(item, {
+        asOf,
         presets: {
-          tier: await this.service.tierStatus(ctx, item.id, asOf),
+          tier: () => this.service.tierStatus(ctx, item.id, asOf),
           // The nested field's default window is 3 months: a list in another window does not answer it.
-          lifecycle: (args.window ?? 3) === 3 ? await this.service.lifecycleStatus(ctx, item.id, asOf, 3) : undefined,
+          lifecycle: (args.window ?? 3) === 3 ? () => this.service.lifecycleStatus(ctx, item.id, asOf, 3) : undefined,
         },
-      })),
-    );
+      });
+      // Made only when the query asks for it.
+      return {
+        node,
+        get cursor() {
+          return encodeCursor(node.id);
+        },
+      };
+    });
     return {
-      edges: nodes.map((node) => ({ cursor: Buffer.from(node.id).toString('base64url'), node })),
+      edges,
       pageInfo: { hasNextPage: nextCursor !== null, endCursor: nextCursor },
     };
   }
