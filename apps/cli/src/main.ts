@@ -2,7 +2,7 @@
 // The command line: `npm run cli -- <command>` or the installed `crm` bin.
 // It uses the same configuration (DATABASE_URL, DATA_DIR, ...) as the service.
 import 'reflect-metadata';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { AccountsService } from '@crm/accounts';
 import { appliedMigrations, DataDirInUseError, migrate, openDatabase, SqlClient, withLocalSecrets } from '@crm/database';
 import { AppConfig, ConfigError, contextFor, DomainError, loadConfig, operatorPrincipal } from '@crm/shared';
@@ -12,7 +12,8 @@ import { allMigrations } from '../../api/src/migrations';
 import { allProjectors } from '../../api/src/projectors';
 import { catchUp, exportCustomers, ExportUsageError, parseExportArgs } from './export-customers';
 import { parseReplayArgs, replayRules, ReplayUsageError } from './replay-rules';
-import { importHistory, ImportFileError } from './import-history';
+import { parseImportArgs, runImport } from './import-history';
+import { ImportFileError } from '@crm/customers';
 import { openCliContext } from './cli-context';
 import { CustomersService } from '@crm/customers';
 
@@ -24,10 +25,12 @@ commands:
   rebuild [projection]
              rebuild read models from position 0 into fresh tables and swap them in
              (all, or the one named); on PostgreSQL the service keeps answering meanwhile
-  import <file.csv>
+  import <file.csv> [--map column=header,...] [--rejects rejects.csv] [--all-or-nothing]
              a shop's purchase and refund history (customer_ref,kind,order_id,refund_id,occurred_at,
-             amount,currency,channel,region,items); the file is checked first and nothing is written
-             if a row is bad; unknown customer refs are registered; importing it again changes nothing
+             amount,currency,channel,region,items), streamed; unknown customer refs are registered;
+             bad rows are rejected (listed, or written to --rejects) and the good ones go in, or with
+             --all-or-nothing one bad row and nothing is written; importing it again changes nothing.
+             Exit status: 0 every row went in, 2 some were rejected, 1 failure
   export customers [--as-of D] [--tier T] [--lifecycle L] [--tag T] [--region R] [--window 3|6|12] [--out file.csv]
              target lists as CSV (stdout unless --out), as of a date, with the list filters
   replay --rules <file.json> [--as-of D] [--effective-from D] [--movers N]
@@ -112,16 +115,19 @@ const commands: Record<string, CommandFn> = Object.assign(Object.create(null) as
     });
   },
   async import(args) {
-    if (args.length !== 1) throw new UsageError('usage: crm import <file.csv>');
     const config = cliConfig();
-    if (!existsSync(args[0])) throw new UsageError(`no such file: ${args[0]}`);
+    const options = parseImportArgs(args);
     const app = await openCliContext(config);
     try {
-      const result = await importHistory(app.get(CustomersService), config, args[0]);
-      console.log(JSON.stringify(result, null, 2));
-      if (result.refused.length > 0) {
-        process.stderr.write(`crm: ${result.refused.length} customer(s) refused (their rows were not written; the others were)\n`);
-        process.exitCode = 1;
+      const { rejectsShown, ...summary } = await runImport(app.get(CustomersService), config, options);
+      console.log(JSON.stringify(summary, null, 2));
+      if (summary.rejected > 0) {
+        if (!options.rejects) for (const r of rejectsShown) process.stderr.write(`line ${r.line}: ${r.code}: ${r.reason}\n`);
+        const what = summary.written ? 'the other rows went in' : 'nothing was written (--all-or-nothing)';
+        process.stderr.write(
+          `crm: ${summary.rejected} row(s) rejected${options.rejects ? ` (listed in ${options.rejects})` : rejectsShown.length < summary.rejected ? ' (the first 50 above; --rejects F lists all)' : ''}; ${what}\n`,
+        );
+        process.exitCode = 2;
       }
     } finally {
       await app.close();

@@ -22,3 +22,7 @@ export { CustomerType, PageInfoType } from './graphql/customer.types';
 export { CustomerKeys, customerKeyMigrations, loadDataKeys } from './privacy/customer-keys';
 export { displayProfile, ERASED, PERSONAL_FIELDS } from './privacy/personal-data';
 export type { DataKey } from './privacy/personal-data';
+export { checkRow, columnIndexes, IMPORT_COLUMNS, ImportFileError, parseColumnMap, readImportRows } from './import/import-file';
+export type { ImportColumn, ImportRow, ReadItem, RejectedRow } from './import/import-file';
+export { Importer } from './import/importer';
+export type { ImportOptions, ImportProgress, ImportSummary } from './import/importer';
