@@ -5,7 +5,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { AccountsModule, AuthenticationGuard, RateLimitGuard, rateLimits, UNAUTHENTICATED_PRINCIPAL } from '@crm/accounts';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ComplaintsModule } from '@crm/complaints';
-import { CustomersModule } from '@crm/customers';
+import { CustomersModule, ImportsModule } from '@crm/customers';
 import { ProjectionsModule } from '@crm/projections';
 import { TiersModule } from '@crm/tiers';
 import { TimelineModule } from '@crm/timeline';
@@ -32,6 +32,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         ProjectionsModule.forRoot(allProjectors),
         CustomersModule,
+        ImportsModule,
         TiersModule.forRoot(CustomersModule),
         ComplaintsModule,
         TimelineModule,

@@ -1,7 +1,7 @@
 // Every slice's migrations, applied on start and by `crm migrate`.
 import type { Migration } from '@crm/database';
 import { serviceHistoryMigrations } from '@crm/complaints';
-import { customerKeyMigrations, customerListMigrations } from '@crm/customers';
+import { customerKeyMigrations, customerListMigrations, importMigrations } from '@crm/customers';
 import { eventStoreMigrations } from '@crm/event-store';
 import { projectionMigrations } from '@crm/projections';
 import { timelineMigrations } from '@crm/timeline';
@@ -17,4 +17,5 @@ export const allMigrations: Migration[] = [
   ...serviceHistoryMigrations,
   ...accountMigrations,
   ...customerKeyMigrations,
+  ...importMigrations,
 ];

@@ -26,3 +26,6 @@ export { checkRow, columnIndexes, IMPORT_COLUMNS, ImportFileError, parseColumnMa
 export type { ImportColumn, ImportRow, ReadItem, RejectedRow } from './import/import-file';
 export { Importer } from './import/importer';
 export type { ImportOptions, ImportProgress, ImportSummary } from './import/importer';
+export { importMigrations } from './import/imports.store';
+export { ImportsService } from './import/imports.service';
+export { ImportsModule } from './import/imports.module';

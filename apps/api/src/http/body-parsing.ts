@@ -28,7 +28,9 @@ export function useHttpBasics(app: INestApplication): void {
   });
   app.use((req: Request, res: Response, next: NextFunction) => {
     const hasBody = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
-    if (hasBody && ['POST', 'PUT', 'PATCH'].includes(req.method) && !req.is('application/json') && !req.is('application/*+json')) {
+    // The one body that is not JSON: an import's CSV file, streamed by its controller.
+    const upload = req.method === 'POST' && req.path === '/api/v1/imports' && (req.is('text/csv') || req.is('text/plain'));
+    if (hasBody && !upload && ['POST', 'PUT', 'PATCH'].includes(req.method) && !req.is('application/json') && !req.is('application/*+json')) {
       return refuse(req, res, problem(415, 'UnsupportedMediaType', 'send the body as application/json'));
     }
     next();

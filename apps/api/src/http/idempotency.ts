@@ -55,7 +55,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const principal = principalOf(req);
     const key = principal ? `${principal.kind}:${principal.id}:${given}` : given;
     const hash = createHash('sha256')
-      .update(`${req.method} ${req.path}\n${JSON.stringify(req.body ?? null)}`)
+      // A streamed body (an import's file) is not read here: its length stands for it.
+      .update(`${req.method} ${req.path}\n${req.body === undefined ? `stream ${req.header('content-length') ?? ''}` : JSON.stringify(req.body)}`)
       .digest('hex');
     const claimed = await this.sql.query('INSERT INTO crm_idempotency_keys (key, request_hash) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key', [key, hash]);
     if (claimed.length === 0 && !(await this.takeOverAbandoned(key, hash))) return this.replay(key, hash, res);

@@ -1,0 +1,138 @@
+// Imports over REST: a CSV upload answered 202, its progress and rejected
+// rows at GET /imports/{id}, the same rows and rules as `crm import`, the
+// access matrix, bad uploads, and an import a stopped service left running
+// resumed on the next start.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { SQL_CLIENT, SqlClient } from '../libs/database/src';
+import { customerIdForRef, ImportsService } from '../libs/customers/src';
+import { APP_CONFIG, AppConfig } from '../libs/shared/src';
+import { EVENT_STORE, EventStore } from '../libs/event-store/src';
+import { startTestApp, RunningApp } from './support/test-app';
+import { anonymous, API, as, eventCount, http } from './support/http';
+import { testDatabases } from './support/test-databases';
+
+const HEADER = 'customer_ref,kind,order_id,refund_id,occurred_at,amount,currency,channel,region,items';
+const csv = (lines: string[]) => [HEADER, ...lines].join('\n');
+
+for (const database of testDatabases()) {
+  describe(`imports over REST on ${database.name}`, () => {
+    jest.setTimeout(60_000);
+    let app: RunningApp;
+    beforeAll(async () => {
+      app = await startTestApp(database);
+    });
+    afterAll(async () => app?.close());
+
+    const upload = (body: string, query = '') => http(app).post(`${API}/imports${query}`).set('Content-Type', 'text/csv').send(body);
+    const finished = async (id: string) => {
+      for (let i = 0; i < 200; i++) {
+        const res = await http(app).get(`${API}/imports/${id}`).expect(200);
+        if (res.body.status !== 'running') return res.body;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`import ${id} still running`);
+    };
+
+    it('takes a CSV upload (202 + Location), imports it in the background, lists rejected rows; the same file again writes nothing', async () => {
+      const file = csv([
+        'REST-1,purchase,REST-O1,,2024-01-05T10:00:00+08:00,300.00,CNY,web,,',
+        'REST-1,refund,REST-O1,REST-R1,2024-01-06T10:00:00+08:00,500.00,CNY,,,',
+        'REST-2,purchase,REST-O2,,2024-01-05,10.00,CNY,,,',
+        'REST-3,purchase,REST-O3,,2024-01-05T10:00:00+08:00,10.00,CNY,,12" PIZZA,',
+      ]);
+      const res = await upload(file).expect(202);
+      expect(res.headers.location).toBe(`/api/v1/imports/${res.body.importId}`);
+      expect(res.body).toMatchObject({ status: 'running', createdBy: 'test-admin', options: { allOrNothing: false } });
+      const done = await finished(res.body.importId);
+      expect(done).toMatchObject({ status: 'done', written: true, error: null, progress: { rows: 4, imported: 2, rejected: 2, registered: 2, eventsWritten: 4, percent: 100 } });
+      expect(done.rejects).toEqual([
+        { line: 3, customerRef: 'REST-1', code: 'RefundExceedsOrder', reason: expect.stringContaining('exceeds') },
+        { line: 4, customerRef: 'REST-2', code: 'InvalidRow', reason: expect.stringContaining('occurred_at must be') },
+      ]);
+      const store = app.app.get<EventStore>(EVENT_STORE);
+      const events = await store.readStream(`customer-${customerIdForRef('REST-1')}`);
+      expect(events.map((e) => [e.type, e.metadata.actor])).toEqual([
+        ['CustomerRegistered', 'test-admin'],
+        ['PurchaseRecorded', 'test-admin'],
+      ]);
+
+      const before = await eventCount(app);
+      const again = await finished((await upload(file).expect(202)).body.importId);
+      expect(again.progress).toMatchObject({ imported: 2, rejected: 2, eventsWritten: 0 });
+      expect(await eventCount(app)).toBe(before);
+    });
+
+    it('maps headers (?map=) and with ?allOrNothing=true writes nothing when a row is bad', async () => {
+      const mapped = csv(['MAP-1,purchase,MAP-O1,,2024-01-05T10:00:00+08:00,1.00,CNY,,,']).replace('customer_ref', 'CustomerID');
+      const ok = await finished((await upload(mapped, '?map=customer_ref=CustomerID').expect(202)).body.importId);
+      expect(ok.progress).toMatchObject({ imported: 1, rejected: 0 });
+
+      const before = await eventCount(app);
+      const none = await finished(
+        (
+          await upload(
+            csv(['AON-1,purchase,AON-O1,,2024-01-05T10:00:00+08:00,1.00,CNY,,,', 'AON-2,gift,AON-O2,,2024-01-05T10:00:00+08:00,1.00,CNY,,,']),
+            '?allOrNothing=true',
+          ).expect(202)
+        ).body.importId,
+      );
+      expect(none).toMatchObject({ status: 'done', written: false, progress: { rejected: 1 } });
+      expect(await eventCount(app)).toBe(before);
+
+      const noHeader = await finished((await upload('customer_ref,amount\nC1,1\n').expect(202)).body.importId);
+      expect(noHeader).toMatchObject({ status: 'failed', error: expect.stringContaining('lacks kind, occurred_at, currency') });
+    });
+
+    it('is for managers, admins and granted keys; refuses bad uploads with a clear 4xx and stores nothing', async () => {
+      const body = csv(['ACL-1,purchase,ACL-O1,,2024-01-05T10:00:00+08:00,1.00,CNY,,,']);
+      await (await as(app, 'import.agent', 'agent')).post(`${API}/imports`).set('Content-Type', 'text/csv').send(body).expect(403);
+      await anonymous(app).post(`${API}/imports`).set('Content-Type', 'text/csv').send(body).expect(401);
+      const manager = await (await as(app, 'import.manager', 'manager')).post(`${API}/imports`).set('Content-Type', 'text/csv').send(body).expect(202);
+      await (await as(app, 'import.agent', 'agent')).get(`${API}/imports/${manager.body.importId}`).expect(403);
+
+      const sql = app.app.get<SqlClient>(SQL_CLIENT);
+      const count = async () => Number((await sql.query<{ n: string }>('SELECT count(*)::text AS n FROM crm_imports'))[0].n);
+      const before = await count();
+      for (const [req, status, code] of [
+        [http(app).post(`${API}/imports`).send({ rows: [] }), 415, 'UnsupportedMediaType'],
+        [http(app).post(`${API}/imports`).set('Content-Type', 'text/csv').send(''), 400, 'EmptyImport'],
+        [http(app).post(`${API}/imports?map=nonsense=X`).set('Content-Type', 'text/csv').send(body), 400, 'InvalidMap'],
+        [http(app).post(`${API}/imports?map=customer_ref=a%00b`).set('Content-Type', 'text/csv').send(body), 400, undefined],
+        [http(app).post(`${API}/imports?allOrNothing=yes`).set('Content-Type', 'text/csv').send(body), 400, 'ValidationFailed'],
+        [http(app).get(`${API}/imports/${randomUUID()}`), 404, 'ImportNotFound'],
+        [http(app).get(`${API}/imports/__proto__`), 400, undefined],
+      ] as const) {
+        const res = await req;
+        expect(res.status).toBe(status);
+        expect(res.headers['content-type']).toContain('application/problem+json');
+        if (code) expect(res.body.code).toBe(code);
+      }
+      expect(await count()).toBe(before);
+    });
+
+    it('resumes on start an import whose service stopped mid-way, and ends with the rows in once', async () => {
+      const config = app.app.get<AppConfig>(APP_CONFIG);
+      const sql = app.app.get<SqlClient>(SQL_CLIENT);
+      const importId = randomUUID();
+      const lines = Array.from({ length: 50 }, (_, i) => `RES-${i % 10},purchase,RES-O${i},,2024-01-05T10:00:00+08:00,1.00,CNY,,,`);
+      fs.mkdirSync(path.join(config.dataDir, 'imports'), { recursive: true });
+      fs.writeFileSync(path.join(config.dataDir, 'imports', `${importId}.csv`), csv(lines));
+      // What a killed service leaves: the file, a running import and part of its rows.
+      await sql.query(
+        `INSERT INTO crm_imports (import_id, status, source, options, principal, created_by, total_bytes, heartbeat_at, rows_read)
+         VALUES ($1, 'running', $2, '{"allOrNothing":false}', '{"kind":"operator","id":"ops"}', 'ops', 100, now() - interval '1 hour', 20)`,
+        [importId, `import-${importId}`],
+      );
+      // The rows it had written before it stopped.
+      await finished((await upload(csv(lines.slice(0, 20))).expect(202)).body.importId);
+      await app.app.get(ImportsService).onApplicationBootstrap();
+      const done = await finished(importId);
+      expect(done).toMatchObject({ status: 'done', progress: { rows: 50, imported: 50, rejected: 0 } });
+      expect(fs.existsSync(path.join(config.dataDir, 'imports', `${importId}.csv`))).toBe(false);
+      const [row] = await sql.query<{ n: string }>("SELECT count(*)::text AS n FROM crm_events WHERE type = 'PurchaseRecorded' AND data->>'orderId' LIKE 'RES-O%'");
+      expect(Number(row.n)).toBe(50);
+    });
+  });
+}
