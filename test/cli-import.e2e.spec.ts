@@ -45,7 +45,7 @@ describe('crm import as a command on pglite', () => {
     expect(good.status).toBe(0);
     expect(JSON.parse(good.stdout)).toMatchObject({ rows: 36, imported: 36, rejected: 0, registered: 3, written: true });
     // Not a terminal: plain progress lines.
-    expect(good.stderr).toMatch(/^import: 36 rows \(100%\), \d+ rows\/s, ETA 0 s, 0 rejected$/m);
+    expect(good.stderr).toMatch(/^import: importing, 36 rows \(100%\), \d+ rows\/s, ETA 0 s, 0 rejected$/m);
 
     const rejects = path.join(tmp, 'rejects.csv');
     const some = crm(

@@ -71,28 +71,26 @@ class RejectsFile {
 }
 
 /** A bar with rows/s and ETA on a terminal; a plain line every few seconds otherwise (logs, CI). */
-function progressDisplay(totalBytes: number): { update: (p: ImportProgress) => void; stop: () => void } {
+function progressDisplay(): { update: (p: ImportProgress) => void; stop: () => void } {
   const started = Date.now();
-  const rate = (p: ImportProgress) => Math.round(p.rows / Math.max(0.001, (Date.now() - started) / 1000));
-  const eta = (p: ImportProgress) => (p.bytes > 0 ? Math.round(((Date.now() - started) / 1000) * ((totalBytes - p.bytes) / p.bytes)) : 0);
+  const elapsed = () => (Date.now() - started) / 1000;
+  const rate = (p: ImportProgress) => Math.round(p.rows / Math.max(0.001, elapsed()));
+  const eta = (p: ImportProgress) => (p.percent > 0 ? Math.round((elapsed() * (100 - p.percent)) / p.percent) : 0);
   if (process.stderr.isTTY) {
     const bar = new SingleBar({
-      format: 'import [{bar}] {percentage}% | {rows} rows | {rate} rows/s | ETA {etaText} | {rejected} rejected',
+      format: 'import [{bar}] {percentage}% {phase} | {rows} rows | {rate} rows/s | ETA {etaText} | {rejected} rejected',
       stream: process.stderr,
       hideCursor: true,
     });
-    bar.start(totalBytes, 0, { rows: 0, rate: 0, etaText: '-', rejected: 0 });
+    bar.start(100, 0, { phase: 'reading', rows: 0, rate: 0, etaText: '-', rejected: 0 });
     return {
-      update: (p) => bar.update(p.bytes, { rows: p.rows, rate: rate(p), etaText: `${eta(p)} s`, rejected: p.rejected }),
+      update: (p) => bar.update(p.percent, { phase: p.phase, rows: p.rows, rate: rate(p), etaText: `${eta(p)} s`, rejected: p.rejected }),
       stop: () => bar.stop(),
     };
   }
   let last = 0;
   let latest: ImportProgress | undefined;
-  const line = (p: ImportProgress) => {
-    const percent = totalBytes > 0 ? Math.floor((100 * p.bytes) / totalBytes) : 100;
-    process.stderr.write(`import: ${p.rows} rows (${percent}%), ${rate(p)} rows/s, ETA ${eta(p)} s, ${p.rejected} rejected\n`);
-  };
+  const line = (p: ImportProgress) => process.stderr.write(`import: ${p.phase}, ${p.rows} rows (${p.percent}%), ${rate(p)} rows/s, ETA ${eta(p)} s, ${p.rejected} rejected\n`);
   return {
     update: (p) => {
       latest = p;
@@ -111,12 +109,13 @@ export async function runImport(customers: CustomersService, config: AppConfig, 
   const ctx: RequestContext = { principal, actor: actorOf(principal), correlationId: source, causationId: source };
   const rejectsFile = options.rejects ? new RejectsFile(options.rejects) : undefined;
   const shown: RejectedRow[] = [];
-  const display = progressDisplay(statSync(options.file).size);
+  const display = progressDisplay();
   const importer = new Importer(customers, ctx, {
     shopCurrency: config.shopCurrency,
     source,
     map,
     allOrNothing: options.allOrNothing,
+    totalBytes: statSync(options.file).size,
     onReject: async (r) => {
       if (shown.length < 50) shown.push(r);
       await rejectsFile?.add(r);

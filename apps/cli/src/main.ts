@@ -119,8 +119,11 @@ const commands: Record<string, CommandFn> = Object.assign(Object.create(null) as
     const options = parseImportArgs(args);
     const app = await openCliContext(config);
     try {
+      const started = Date.now();
       const { rejectsShown, ...summary } = await runImport(app.get(CustomersService), config, options);
-      console.log(JSON.stringify(summary, null, 2));
+      const seconds = (Date.now() - started) / 1000;
+      const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
+      console.log(JSON.stringify({ ...summary, seconds, rowsPerSec: Math.round(summary.rows / Math.max(seconds, 0.001)), peakRssMiB }, null, 2));
       if (summary.rejected > 0) {
         if (!options.rejects) for (const r of rejectsShown) process.stderr.write(`line ${r.line}: ${r.code}: ${r.reason}\n`);
         const what = summary.written ? 'the other rows went in' : 'nothing was written (--all-or-nothing)';

@@ -5,7 +5,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { APP_CONFIG, AppConfig, conflict, DomainError, eventMetadata, nameUuid, refused, RequestContext, requestEventId } from '@crm/shared';
-import { CommandResult, EVENT_STORE, EventStore, handleCommand } from '@crm/event-store';
+import { CommandResult, EVENT_STORE, EventStore, handleCommand, handleCommandBatch } from '@crm/event-store';
 import { Customer, CustomerEvent, decodeCustomerEvent, encodeCustomerEvent, evolve, initialCustomer } from './customer';
 import { CustomerKeys } from './privacy/customer-keys';
 import { hasPersonalData } from './privacy/personal-data';
@@ -23,6 +23,16 @@ export class ExecuteCustomerCommand extends Command<CommandResult> {
   ) {
     super();
     this.commands = Array.isArray(command) ? command : [command as CustomerCommand];
+  }
+}
+
+/** Several customers' commands decided on one read and appended in one transaction (an import's batch). */
+export class ExecuteCustomerCommandBatch extends Command<Array<CommandResult | { error: unknown }>> {
+  constructor(
+    readonly items: ReadonlyArray<{ customerId: string; commands: readonly CustomerCommand[]; context: RequestContext }>,
+    readonly source: 'api' | 'import' | 'system' = 'import',
+  ) {
+    super();
   }
 }
 
@@ -115,5 +125,52 @@ export class CustomerCommandHandler implements ICommandHandler<ExecuteCustomerCo
           single ? duplicateIdError(single) : conflict('RecordedForAnotherCustomer', 'an order or refund id of this customer is already recorded for another customer'),
       },
     );
+  }
+}
+
+@CommandHandler(ExecuteCustomerCommandBatch)
+export class CustomerCommandBatchHandler implements ICommandHandler<ExecuteCustomerCommandBatch, Array<CommandResult | { error: unknown }>> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly keys: CustomerKeys,
+    private readonly single: CustomerCommandHandler,
+  ) {}
+
+  async execute({ items, source }: ExecuteCustomerCommandBatch): Promise<Array<CommandResult | { error: unknown }>> {
+    // Personal data (a key to make) and erased customers take the one-by-one path, which handles them.
+    const simple = items.every((item) => !item.commands.some(writesPersonalData));
+    const ids = items.map((i) => i.customerId);
+    const keys = simple ? new Map((await this.keys.getMany(ids)).map((key, i) => [ids[i], key])) : undefined;
+    const rules = customerRules(this.config);
+    const answers =
+      keys &&
+      (await handleCommandBatch<Customer, CustomerEvent>(
+        this.store,
+        items.map(({ customerId, commands, context }) => {
+          const key = keys.get(customerId);
+          const streamId = customerStream(customerId);
+          return {
+            streamId,
+            decider: { initialState: initialCustomer, evolve, decode: (recorded) => decodeCustomerEvent(recorded, key) },
+            decide: (state: Customer) => decideAll(commands, state, rules),
+            options: {
+              metadata: eventMetadata(context, source),
+              eventId: (event: CustomerEvent, i: number) => naturalEventId(event) ?? requestEventId(context, streamId, i),
+              encode: (event: CustomerEvent) => encodeCustomerEvent(event, key),
+            },
+          };
+        }),
+      ));
+    if (answers) return answers;
+    const oneByOne: Array<CommandResult | { error: unknown }> = [];
+    for (const { customerId, commands, context } of items) {
+      try {
+        oneByOne.push(await this.single.execute(new ExecuteCustomerCommand(customerId, commands, context, source)));
+      } catch (error) {
+        oneByOne.push({ error });
+      }
+    }
+    return oneByOne;
   }
 }

@@ -8,7 +8,7 @@ import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { CUSTOMER_FACTS, CustomerFactsSource } from '@crm/tiers';
 import { AnalyticsController } from './analytics/analytics.controller';
 import { scanCustomerFacts } from './customer-list/customer-list.query';
-import { CustomerCommandHandler } from './customer-commands';
+import { CustomerCommandBatchHandler, CustomerCommandHandler } from './customer-commands';
 import { CustomerStandingController } from './customer-standing.controller';
 import { CustomersController } from './customers.controller';
 import { CustomersService } from './customers.service';
@@ -22,6 +22,7 @@ import { AnalyticsService } from './analytics/analytics.service';
   controllers: [CustomersController, CustomerStandingController, AnalyticsController],
   providers: [
     CustomerCommandHandler,
+    CustomerCommandBatchHandler,
     CustomersService,
     AnalyticsService,
     CustomerKeys,

@@ -31,7 +31,7 @@ import DataLoader from 'dataloader';
 import { rfmAsOf } from './analytics/rfm.query';
 import { ConsentChannel, ContactChannel, Profile, PurchaseItem } from './customer';
 import { CustomerCommand } from './business-logic';
-import { ExecuteCustomerCommand } from './customer-commands';
+import { ExecuteCustomerCommand, ExecuteCustomerCommandBatch } from './customer-commands';
 import { CustomerHistory, loadCustomerHistories, loadCustomerHistory } from './customer-history';
 import type { DataKey } from './privacy/personal-data';
 import { CustomerView, loadCustomerView } from './customer-view';
@@ -217,10 +217,38 @@ export class CustomersService {
    */
   async importRows(customerRef: string, rows: Array<{ purchase: PurchaseInput } | { refund: RefundInput }>, profile: Profile, ctx: RequestContext): Promise<CommandResult> {
     allow(ctx, 'imports.run');
+    return this.run(customerIdForRef(customerRef), this.importCommands(customerRef, rows, profile), ctx, 'import');
+  }
+
+  /** An import's rows of a customer: registered if new (as of their first row), then each row. */
+  private importCommands(customerRef: string, rows: Array<{ purchase: PurchaseInput } | { refund: RefundInput }>, profile: Profile): CustomerCommand[] {
     const customerId = customerIdForRef(customerRef);
     const commands: CustomerCommand[] = rows.map((r) => ('purchase' in r ? this.purchaseCommand(r.purchase) : this.refundCommand(r.refund)));
     const first = commands.reduce<Date | undefined>((min, c) => ('occurredAt' in c && c.occurredAt && (!min || c.occurredAt < min) ? c.occurredAt : min), undefined);
-    return this.run(customerId, [{ type: 'RegisterCustomer', customerId, customerRef, profile, occurredAt: first, ifNew: true }, ...commands], ctx, 'import');
+    return [{ type: 'RegisterCustomer', customerId, customerRef, profile, occurredAt: first, ifNew: true }, ...commands];
+  }
+
+  /**
+   * Several customers' import rows decided on one read and appended in one
+   * transaction; each customer's answer, or the refusal of one of its rows
+   * (a CommandInBatchError naming it), or another error.
+   */
+  async importBatch(
+    items: ReadonlyArray<{ customerRef: string; rows: Array<{ purchase: PurchaseInput } | { refund: RefundInput }>; profile: Profile; ctx: RequestContext }>,
+  ): Promise<Array<CommandResult | { error: unknown }>> {
+    for (const item of items) allow(item.ctx, 'imports.run');
+    const answers: Array<CommandResult | { error: unknown }> = [];
+    const batch: Array<{ at: number; customerId: string; commands: CustomerCommand[]; context: RequestContext }> = [];
+    items.forEach(({ customerRef, rows, profile, ctx }, at) => {
+      try {
+        batch.push({ at, customerId: customerIdForRef(customerRef), commands: this.importCommands(customerRef, rows, profile), context: ctx });
+      } catch (error) {
+        answers[at] = { error };
+      }
+    });
+    const decided = await this.commands.execute(new ExecuteCustomerCommandBatch(batch, 'import'));
+    batch.forEach(({ at }, i) => (answers[at] = decided[i]));
+    return answers;
   }
 
   async tag(customerId: string, tag: string, ctx: RequestContext): Promise<Written<{ customerId: string; tag: string }>> {

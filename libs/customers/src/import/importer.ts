@@ -1,18 +1,26 @@
-// An import: the rows of a file through the one command path in batches.
-// Each batch's rows are grouped by customer and appended per customer at
-// once (CustomersService.importRows: the API's handler and decider), unknown
-// refs registered on the fly. A row a rule refuses is rejected alone and the
-// customer's other rows go in. Purchases and refunds keep their natural
-// event ids and registrations derive theirs from the file, so the same file
-// again - or again after a kill at any moment - ends with the events of one
-// clean run.
+// An import: the rows of a file through the one command path. Rows are
+// checked as they are read (a bad one is rejected with its line), sorted by
+// customer in constant memory (SortedRows), then taken in batches of
+// customers: each batch read in one query and appended in one transaction
+// (CustomersService.importBatch: the API's decider), unknown refs registered
+// on the fly. A customer the batch refuses (a row a rule refuses) goes again
+// alone, where that row is rejected and the others go in. Purchases and
+// refunds keep their natural event ids and registrations derive theirs from
+// the file, so the same file again - or again after a kill at any moment -
+// ends with the events of one clean run.
 import type { Readable } from 'node:stream';
+import type { CommandResult } from '@crm/event-store';
 import { DomainError, RequestContext } from '@crm/shared';
 import { CommandInBatchError } from '../customer-commands';
 import type { CustomersService } from '../customers.service';
 import { ImportColumn, ImportRow, readImportRows, RejectedRow } from './import-file';
+import { SortedRows } from './sorted-rows';
 
 export interface ImportProgress {
+  /** Reading and checking the file, then importing by customer. */
+  phase: 'reading' | 'importing';
+  /** 0-100 over both phases (reading counts a fifth). */
+  percent: number;
   rows: number;
   imported: number;
   rejected: number;
@@ -35,23 +43,32 @@ export interface ImportOptions {
   map?: Partial<Record<ImportColumn, string>>;
   /** Check every row first; one bad row and nothing is written. */
   allOrNothing?: boolean;
+  /** The file's size, for the percent of the reading phase. */
+  totalBytes?: number;
+  /** Rows a batch of customers holds (about). */
   batchSize?: number;
+  /** Batches in flight at once. */
   concurrency?: number;
+  /** Rows sorted in memory before a sorted run goes to a temporary file. */
+  runSize?: number;
   onReject?: (rejected: RejectedRow) => void | Promise<void>;
   onProgress?: (progress: ImportProgress) => void;
 }
 
-/** Purchases before refunds at the same instant, so a refund finds its order. */
-const businessOrder = (a: ImportRow, b: ImportRow) =>
-  a.occurredAt.getTime() - b.occurredAt.getTime() || ('purchase' in a.input === 'purchase' in b.input ? a.line - b.line : 'purchase' in a.input ? -1 : 1);
+/** A new customer's region: the first of their rows that names one. */
+function profileOf(rows: ImportRow[]): { region?: { province: string } } {
+  const region = rows.find((r) => r.region)?.region;
+  return region ? { region: { province: region } } : {};
+}
 
 const naturalKey = (row: ImportRow) => ('purchase' in row.input ? `order_id ${row.input.purchase.orderId}` : `refund_id ${row.input.refund.refundId}`);
 
 export class Importer {
-  private readonly progress: ImportProgress = { rows: 0, imported: 0, rejected: 0, eventsWritten: 0, registered: 0, bytes: 0 };
+  private readonly progress: ImportProgress = { phase: 'reading', percent: 0, rows: 0, imported: 0, rejected: 0, eventsWritten: 0, registered: 0, bytes: 0 };
+  /** Rows read without a problem: what the importing phase takes. */
+  private accepted = 0;
+  private totalRows = 0;
   private ignoredColumns: string[] = [];
-  private readonly deferred: ImportRow[] = [];
-  private retrying = false;
 
   constructor(
     private readonly customers: CustomersService,
@@ -59,27 +76,56 @@ export class Importer {
     private readonly options: ImportOptions,
   ) {}
 
-  /** `open` gives the file from its start (twice with allOrNothing: a checking pass, then the import). */
+  /** Reads the file once; with allOrNothing, a bad row ends the import before anything is written. */
   async run(open: () => Readable): Promise<ImportSummary> {
-    if (this.options.allOrNothing) {
-      const bad = await this.check(open());
-      if (bad > 0) return { ...this.progress, rows: this.progress.rows, ignoredColumns: this.ignoredColumns, written: false };
-      Object.assign(this.progress, { rows: 0, rejected: 0, bytes: 0 });
-    }
-    const batch: ImportRow[] = [];
-    for await (const item of this.read(open())) {
-      if ('rejected' in item) {
-        await this.reject(item.rejected);
-        continue;
+    const sorter = new SortedRows(this.options.runSize);
+    try {
+      for await (const item of this.read(open())) {
+        if ('rejected' in item) await this.reject(item.rejected);
+        else {
+          this.accepted++;
+          await sorter.add(item.row);
+        }
+        if ((this.accepted + this.progress.rejected) % 10_000 === 0) this.report();
       }
-      batch.push(item.row);
-      if (batch.length >= (this.options.batchSize ?? 2_000)) await this.flush(batch.splice(0));
+      if (this.options.allOrNothing && this.progress.rejected > 0) {
+        this.progress.rows += this.accepted;
+        return this.summary(false);
+      }
+      this.progress.phase = 'importing';
+      this.totalRows = this.accepted + this.progress.rejected;
+      // Batches hold different customers (the rows are sorted by customer), so a few run at once:
+      // the next one is read and decided while the database writes the last.
+      const inFlight: Array<Promise<void>> = [];
+      const send = async (rows: ImportRow[]) => {
+        const flushing = this.flush(rows);
+        flushing.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+        inFlight.push(flushing);
+        if (inFlight.length >= (this.options.concurrency ?? 3)) await inFlight.shift();
+      };
+      const batch: ImportRow[] = [];
+      try {
+        for await (const row of sorter.sorted()) {
+          // A batch ends between customers: a customer's rows are decided together.
+          if (batch.length >= (this.options.batchSize ?? 2_000) && batch[batch.length - 1].customerRef !== row.customerRef) await send(batch.splice(0));
+          batch.push(row);
+        }
+        await send(batch.splice(0));
+      } finally {
+        // Every batch started is finished (or failed) before the import answers.
+        const settled = await Promise.allSettled(inFlight);
+        const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) throw failed.reason;
+      }
+      return this.summary(true);
+    } finally {
+      sorter.dispose();
     }
-    await this.flush(batch.splice(0));
-    this.retrying = true;
-    await this.flush(this.deferred.splice(0));
+  }
+
+  private summary(written: boolean): ImportSummary {
     this.report();
-    return { ...this.progress, ignoredColumns: this.ignoredColumns, written: true };
+    return { ...this.progress, percent: 100, ignoredColumns: this.ignoredColumns, written };
   }
 
   private read(input: Readable) {
@@ -93,22 +139,6 @@ export class Importer {
     });
   }
 
-  /** The checking pass of allOrNothing: every bad row reported, nothing written. */
-  private async check(input: Readable): Promise<number> {
-    let bad = 0;
-    for await (const item of this.read(input)) {
-      this.progress.rows++;
-      if ('rejected' in item) {
-        bad++;
-        this.progress.rejected++;
-        await this.options.onReject?.(item.rejected);
-      }
-      if (this.progress.rows % 10_000 === 0) this.report();
-    }
-    this.report();
-    return bad;
-  }
-
   private async reject(rejected: RejectedRow): Promise<void> {
     this.progress.rows++;
     this.progress.rejected++;
@@ -116,7 +146,11 @@ export class Importer {
   }
 
   private report(): void {
-    this.options.onProgress?.({ ...this.progress });
+    const p = this.progress;
+    const reading = this.options.totalBytes ? Math.min(1, p.bytes / this.options.totalBytes) : 0;
+    const importing = this.totalRows > 0 ? Math.min(1, p.rows / this.totalRows) : 0;
+    p.percent = Math.floor(p.phase === 'reading' ? 20 * reading : 20 + 80 * importing);
+    this.options.onProgress?.({ ...p });
   }
 
   /** A batch: its rows by customer, the customers appended concurrently. */
@@ -136,10 +170,20 @@ export class Importer {
       if (list) list.push(row);
       else byCustomer.set(row.customerRef, [row]);
     }
-    const queue = [...byCustomer.entries()];
+    // The batch in one read and one append; a customer refused there (a row a rule refuses) goes again alone.
+    const entries = [...byCustomer.entries()];
+    const answers = await this.customers.importBatch(
+      entries.map(([ref, list]) => ({ customerRef: ref, rows: list.map((r) => r.input), profile: profileOf(list), ctx: this.contextFor(ref) })),
+    );
+    const again: Array<readonly [string, ImportRow[]]> = [];
+    answers.forEach((answer, i) => {
+      if (!('error' in answer)) return this.count(entries[i][1].length, answer);
+      if (!(answer.error instanceof DomainError || answer.error instanceof CommandInBatchError)) throw answer.error;
+      again.push(entries[i]);
+    });
     await Promise.all(
-      Array.from({ length: this.options.concurrency ?? 8 }, async () => {
-        for (let next = queue.shift(); next; next = queue.shift()) await this.importCustomer(next[0], next[1].sort(businessOrder));
+      Array.from({ length: 4 }, async () => {
+        for (let next = again.shift(); next; next = again.shift()) await this.importCustomer(next[0], next[1]);
       }),
     );
     this.report();
@@ -150,21 +194,13 @@ export class Importer {
     let pending = rows;
     while (pending.length > 0) {
       try {
-        const region = pending.find((r) => r.region)?.region;
-        const ctx: RequestContext = { ...this.ctx, causationId: `${this.options.source}:${customerRef}`, idempotencyKey: `${this.options.source}:${customerRef}` };
         const result = await this.customers.importRows(
           customerRef,
           pending.map((r) => r.input),
-          region ? { region: { province: region } } : {},
-          ctx,
+          profileOf(pending),
+          this.contextFor(customerRef),
         );
-        this.progress.rows += pending.length;
-        this.progress.imported += pending.length;
-        if (!result.unchanged) {
-          this.progress.eventsWritten += result.eventIds.length;
-          if (result.eventTypes.includes('CustomerRegistered')) this.progress.registered++;
-        }
-        return;
+        return this.count(pending.length, result);
       } catch (error) {
         const refused = this.refusedRow(error, pending);
         if (!refused) throw error;
@@ -181,16 +217,21 @@ export class Importer {
     }
   }
 
-  /**
-   * A refund whose order is not recorded yet may have its order further on
-   * in the file (files not sorted by time): it is tried again at the end.
-   */
   private async refuse(row: ImportRow, error: DomainError): Promise<void> {
-    if (error.code === 'UnknownOrder' && !this.retrying) {
-      this.deferred.push(row);
-      return;
-    }
     await this.reject({ line: row.line, customerRef: row.customerRef, code: error.code, reason: error.message });
+  }
+
+  /** A customer's context: its registration's event id comes from the file and the ref. */
+  private contextFor(customerRef: string): RequestContext {
+    return { ...this.ctx, causationId: `${this.options.source}:${customerRef}`, idempotencyKey: `${this.options.source}:${customerRef}` };
+  }
+
+  private count(rows: number, result: CommandResult): void {
+    this.progress.rows += rows;
+    this.progress.imported += rows;
+    if (result.unchanged) return;
+    this.progress.eventsWritten += result.eventIds.length;
+    if (result.eventTypes.includes('CustomerRegistered')) this.progress.registered++;
   }
 
   /** Which row a refusal names: command 0 is the registration, command i is row i - 1. */

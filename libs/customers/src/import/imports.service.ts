@@ -3,7 +3,7 @@
 // A service that stops mid-import resumes it on its next start (importing
 // again changes nothing, so it starts the file over).
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -133,6 +133,7 @@ export class ImportsService implements OnApplicationBootstrap, BeforeApplication
         source,
         map: parseColumnMap(options.map),
         allOrNothing: options.allOrNothing,
+        totalBytes: statSync(this.file(importId)).size,
         onReject: (r) => void pendingRejects.push(r),
         onProgress: (p) => {
           latest = p;

@@ -17,6 +17,8 @@ CREATE TABLE crm_imports (
   options        jsonb NOT NULL,
   principal      jsonb NOT NULL,
   total_bytes    bigint NOT NULL,
+  phase          text NOT NULL DEFAULT 'reading',
+  percent        int NOT NULL DEFAULT 0,
   bytes          bigint NOT NULL DEFAULT 0,
   rows_read      bigint NOT NULL DEFAULT 0,
   imported       bigint NOT NULL DEFAULT 0,
@@ -56,7 +58,7 @@ export interface ImportRecord {
   createdAt: string;
   finishedAt: string | null;
   totalBytes: number;
-  progress: ImportProgress & { percent: number };
+  progress: ImportProgress;
   /** False when allOrNothing found a bad row (nothing was written); null while running. */
   written: boolean | null;
   error: string | null;
@@ -69,6 +71,8 @@ interface Row {
   principal: Principal;
   source: string;
   total_bytes: string;
+  phase: ImportProgress['phase'];
+  percent: number;
   bytes: string;
   rows_read: string;
   imported: string;
@@ -85,8 +89,6 @@ interface Row {
 const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
 
 function toRecord(r: Row): ImportRecord {
-  const total = Number(r.total_bytes);
-  const bytes = Number(r.bytes);
   return {
     importId: r.import_id,
     status: r.status,
@@ -94,15 +96,16 @@ function toRecord(r: Row): ImportRecord {
     createdBy: r.created_by,
     createdAt: iso(r.created_at) as string,
     finishedAt: iso(r.finished_at),
-    totalBytes: total,
+    totalBytes: Number(r.total_bytes),
     progress: {
+      phase: r.phase,
+      percent: r.status === 'done' ? 100 : r.percent,
       rows: Number(r.rows_read),
       imported: Number(r.imported),
       rejected: Number(r.rejected),
       eventsWritten: Number(r.events_written),
       registered: Number(r.registered),
-      bytes,
-      percent: r.status === 'done' ? 100 : total > 0 ? Math.floor((100 * bytes) / total) : 0,
+      bytes: Number(r.bytes),
     },
     written: r.written,
     error: r.error,
@@ -142,7 +145,7 @@ export class ImportsStore {
   /** A run starts over (a resumed import): its counts and rejects too. */
   async restart(importId: string): Promise<void> {
     await this.sql.query('DELETE FROM crm_import_rejects WHERE import_id = $1', [importId]);
-    await this.progress(importId, { bytes: 0, rows: 0, imported: 0, rejected: 0, eventsWritten: 0, registered: 0 });
+    await this.progress(importId, { phase: 'reading', percent: 0, bytes: 0, rows: 0, imported: 0, rejected: 0, eventsWritten: 0, registered: 0 });
   }
 
   async finish(importId: string, status: 'done' | 'failed', written: boolean | null, error: string | null): Promise<void> {

@@ -1,0 +1,139 @@
+// npm run bench:import: `crm import` of a generated shop history (1M rows,
+// 100k customers by default) on PostgreSQL, beside COPY of the very events
+// it stored into the same table of a fresh database, in the same run; then
+// the same import on PGlite (a smaller file by default), reported on its own.
+// Prints one JSON document. Options: --rows=N --customers=N --pglite-rows=N.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Client } from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { dropPgDatabase, freshPgDatabase, machine, ratio } from './bench-support';
+
+const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const ROWS = Number(args.get('rows') ?? 1_000_000);
+const CUSTOMERS = Number(args.get('customers') ?? 100_000);
+const PGLITE_ROWS = Number(args.get('pglite-rows') ?? 100_000);
+const ROOT = path.resolve(__dirname, '..');
+// The command as users run it (`npm run cli`): the build, not ts-node.
+const CLI = ['dist/apps/cli/src/main.js'];
+const log = (...a: unknown[]) => console.error('[bench]', ...a);
+const HEADER = 'customer_ref,kind,order_id,refund_id,occurred_at,amount,currency,channel,region,items';
+
+/** A shop's history in time order, customers interleaved: purchases with an item, one refund in twenty. */
+function writeHistory(file: string, rows: number, customers: number): void {
+  const fd = fs.openSync(file, 'w');
+  const start = Date.parse('2022-01-01T00:00:00Z');
+  const step = Math.floor((3 * 365 * 86_400_000) / rows);
+  let chunk = `${HEADER}\n`;
+  for (let i = 0; i < rows; i++) {
+    const c = (i * 7919) % customers;
+    const at = new Date(start + i * step).toISOString().replace('.000Z', 'Z');
+    if (i % 20 === 19) chunk += `B-${c},refund,,BR-${i},${at},1.00,CNY,,,\n`;
+    else
+      chunk += `B-${c},purchase,BO-${i},,${at},${(i % 500) + 10}.90,CNY,web,Zhejiang,"[{""sku"":""SKU-${i % 977}"",""category"":""home & living"",""quantity"":1,""unitPrice"":""${(i % 500) + 10}.90""}]"\n`;
+    if (chunk.length > 1 << 20) {
+      fs.writeSync(fd, chunk);
+      chunk = '';
+    }
+  }
+  fs.writeSync(fd, chunk);
+  fs.closeSync(fd);
+}
+
+interface ImportRun {
+  seconds: number;
+  rows: number;
+  rowsPerSec: number;
+  imported: number;
+  rejected: number;
+  peakRssMiB: number;
+  eventsWritten: number;
+}
+
+function crmImport(file: string, env: NodeJS.ProcessEnv, extra: string[] = []): ImportRun {
+  const run = spawnSync(process.execPath, [...extra, ...CLI, 'import', file], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'error', ...env },
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  if (run.status !== 0 && run.status !== 2) throw new Error(`crm import failed (${run.status}): ${run.stderr.slice(-2000)}`);
+  return JSON.parse(run.stdout);
+}
+
+async function copyFloor(sourceUrl: string, targetUrl: string, dumpFile: string): Promise<{ events: number; seconds: number; perSec: number }> {
+  const source = new Client({ connectionString: sourceUrl });
+  const target = new Client({ connectionString: targetUrl });
+  await source.connect();
+  await target.connect();
+  try {
+    const columns = 'stream_id, stream_version, event_id, type, data, metadata';
+    await pipeline(source.query(copyTo(`COPY (SELECT ${columns} FROM crm_events ORDER BY global_position) TO STDOUT`)), fs.createWriteStream(dumpFile));
+    const started = process.hrtime.bigint();
+    await pipeline(fs.createReadStream(dumpFile), target.query(copyFrom(`COPY crm_events (${columns}) FROM STDIN`)));
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const [{ n }] = (await target.query('SELECT count(*)::int AS n FROM crm_events')).rows;
+    return { events: n, seconds: Math.round(seconds * 100) / 100, perSec: Math.round(n / seconds) };
+  } finally {
+    await source.end();
+    await target.end();
+  }
+}
+
+async function main() {
+  const built = spawnSync(process.execPath, ['scripts/ensure-build.js', '--quiet'], { cwd: ROOT, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('the build failed');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bench-import-'));
+  const names = ['crm_bench_import', 'crm_bench_import_copy'];
+  try {
+    const file = path.join(dir, 'history.csv');
+    writeHistory(file, ROWS, CUSTOMERS);
+    log(`${ROWS} rows, ${CUSTOMERS} customers, ${Math.round(fs.statSync(file).size / 1024 / 1024)} MiB`);
+    const [importUrl, copyUrl] = await Promise.all(names.map((n) => freshPgDatabase(n)));
+    // The COPY target gets the same schema: migrated by the CLI, as the import's database is.
+    const migrated = spawnSync(process.execPath, [...CLI, 'migrate'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: copyUrl, LOG_LEVEL: 'error' }, encoding: 'utf8' });
+    if (migrated.status !== 0) throw new Error(migrated.stderr);
+    log('crm import on postgres');
+    const pg = crmImport(file, { DATABASE_URL: importUrl });
+    log(`import: ${pg.rowsPerSec} rows/s in ${pg.seconds} s, peak RSS ${pg.peakRssMiB} MiB`);
+    log('COPY of the same events');
+    const copy = await copyFloor(importUrl, copyUrl, path.join(dir, 'events.copy'));
+    const importEventsPerSec = Math.round(pg.eventsWritten / pg.seconds);
+
+    const pgliteFile = path.join(dir, 'history-pglite.csv');
+    writeHistory(pgliteFile, PGLITE_ROWS, Math.max(1, Math.round((CUSTOMERS * PGLITE_ROWS) / ROWS)));
+    log(`crm import on pglite (${PGLITE_ROWS} rows)`);
+    const env: NodeJS.ProcessEnv = { DATA_DIR: path.join(dir, 'pglite') };
+    const pglite = crmImport(pgliteFile, { ...env, DATABASE_URL: '' });
+
+    console.log(
+      JSON.stringify(
+        {
+          benchmark: 'import',
+          machine: machine(),
+          rows: ROWS,
+          customers: CUSTOMERS,
+          postgres: { import: { ...pg, eventsPerSec: importEventsPerSec }, copy, importVsCopy: ratio(importEventsPerSec, copy.perSec) },
+          pglite: { rows: PGLITE_ROWS, import: pglite },
+          target: 'import >= 0.50 of COPY (events/s), peak RSS < 300 MiB',
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    for (const n of names) await dropPgDatabase(n);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.stdout.write('', () => process.exit(0)),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

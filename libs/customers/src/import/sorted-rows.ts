@@ -1,0 +1,82 @@
+// An import's rows by customer, in constant memory: sorted runs of a bounded
+// size spill to temporary files and are merged back (an external merge
+// sort). A customer's rows then come together, in business-time order, so
+// each customer's stream is read once and written in one append.
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, WriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { ImportRow } from './import-file';
+
+/** Purchases before refunds at the same instant, so a refund finds its order. */
+export function businessOrder(a: ImportRow, b: ImportRow): number {
+  return a.occurredAt.getTime() - b.occurredAt.getTime() || ('purchase' in a.input === 'purchase' in b.input ? a.line - b.line : 'purchase' in a.input ? -1 : 1);
+}
+
+const byCustomer = (a: ImportRow, b: ImportRow) => (a.customerRef < b.customerRef ? -1 : a.customerRef > b.customerRef ? 1 : businessOrder(a, b));
+
+type StoredRow = Omit<ImportRow, 'occurredAt'> & { occurredAt: string };
+const revive = (text: string): ImportRow => {
+  const row = JSON.parse(text) as StoredRow;
+  return { ...row, occurredAt: new Date(row.occurredAt) };
+};
+
+async function writeRun(file: string, rows: ImportRow[]): Promise<void> {
+  const out: WriteStream = createWriteStream(file);
+  for (const row of rows) {
+    if (!out.write(`${JSON.stringify(row)}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  }
+  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+}
+
+export class SortedRows {
+  private buffer: ImportRow[] = [];
+  private readonly runs: string[] = [];
+  private dir: string | undefined;
+
+  /** @param runSize rows held in memory before a sorted run goes to disk */
+  constructor(private readonly runSize = 50_000) {}
+
+  async add(row: ImportRow): Promise<void> {
+    this.buffer.push(row);
+    if (this.buffer.length >= this.runSize) await this.spill();
+  }
+
+  private async spill(): Promise<void> {
+    this.dir ??= mkdtempSync(join(tmpdir(), 'crm-import-'));
+    const file = join(this.dir, `run-${this.runs.length}.ndjson`);
+    await writeRun(file, this.buffer.sort(byCustomer));
+    this.runs.push(file);
+    this.buffer = [];
+  }
+
+  /** Every row added, by customer and business time. */
+  async *sorted(): AsyncGenerator<ImportRow> {
+    if (this.runs.length === 0) {
+      yield* this.buffer.sort(byCustomer);
+      return;
+    }
+    if (this.buffer.length > 0) await this.spill();
+    const readers = this.runs.map((file) => createInterface({ input: createReadStream(file), crlfDelay: Infinity })[Symbol.asyncIterator]());
+    const heads: Array<ImportRow | undefined> = [];
+    for (const reader of readers) heads.push(await next(reader));
+    for (;;) {
+      let min = -1;
+      heads.forEach((row, i) => {
+        if (row && (min < 0 || byCustomer(row, heads[min] as ImportRow) < 0)) min = i;
+      });
+      if (min < 0) return;
+      yield heads[min] as ImportRow;
+      heads[min] = await next(readers[min]);
+    }
+  }
+
+  dispose(): void {
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+async function next(reader: AsyncIterator<string>): Promise<ImportRow | undefined> {
+  const { value, done } = await reader.next();
+  return done ? undefined : revive(value);
+}
