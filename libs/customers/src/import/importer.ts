@@ -111,12 +111,12 @@ export class Importer {
           batch.push(row);
         }
         await send(batch.splice(0));
-      } finally {
+      } catch (error) {
         // Every batch started is finished (or failed) before the import answers.
-        const settled = await Promise.allSettled(inFlight);
-        const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-        if (failed) throw failed.reason;
+        await Promise.allSettled(inFlight);
+        throw error;
       }
+      await Promise.all(inFlight);
       return this.summary(true);
     } finally {
       sorter.dispose();
