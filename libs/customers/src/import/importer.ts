@@ -153,7 +153,7 @@ export class Importer {
     this.options.onProgress?.({ ...p });
   }
 
-  /** A batch: its rows by customer, the customers appended concurrently. */
+  /** A batch of whole customers: one read and one append; customers refused there go again one by one. */
   private async flush(rows: ImportRow[]): Promise<void> {
     if (rows.length === 0) return;
     const byCustomer = new Map<string, ImportRow[]>();
