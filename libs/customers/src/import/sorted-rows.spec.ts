@@ -1,0 +1,65 @@
+// Sorting an import's rows by customer in constant memory: runs spill to
+// temporary files and merge back in customer, then business-time, order.
+import * as fs from 'node:fs';
+import type { ImportRow } from './import-file';
+import { SortedRows } from './sorted-rows';
+
+const row = (line: number, customerRef: string, at: string, kind: 'purchase' | 'refund' = 'purchase'): ImportRow => ({
+  line,
+  customerRef,
+  occurredAt: new Date(at),
+  input:
+    kind === 'purchase'
+      ? { purchase: { orderId: `O${line}`, occurredAt: at, amount: '1.00', currency: 'CNY' } }
+      : { refund: { refundId: `R${line}`, occurredAt: at, amount: '1.00', currency: 'CNY' } },
+});
+
+async function sortAll(rows: ImportRow[], runSize: number): Promise<Array<[number, string, string]>> {
+  const sorter = new SortedRows(runSize);
+  try {
+    for (const r of rows) await sorter.add(r);
+    const out: Array<[number, string, string]> = [];
+    for await (const r of sorter.sorted()) out.push([r.line, r.customerRef, r.occurredAt.toISOString()]);
+    return out;
+  } finally {
+    sorter.dispose();
+  }
+}
+
+describe('sorting import rows by customer', () => {
+  const rows = [
+    row(2, 'C', '2024-03-01T00:00:00Z'),
+    row(3, 'A', '2024-02-01T00:00:00Z', 'refund'),
+    row(4, 'B', '2024-01-01T00:00:00Z'),
+    row(5, 'A', '2024-02-01T00:00:00Z'),
+    row(6, 'C', '2024-01-01T00:00:00Z'),
+    row(7, 'A', '2024-01-15T00:00:00Z'),
+    row(8, 'B', '2024-01-01T00:00:00Z'),
+  ];
+  const expected = [
+    [7, 'A', '2024-01-15T00:00:00.000Z'],
+    // The same instant: the purchase before the refund, so the refund finds its order.
+    [5, 'A', '2024-02-01T00:00:00.000Z'],
+    [3, 'A', '2024-02-01T00:00:00.000Z'],
+    [4, 'B', '2024-01-01T00:00:00.000Z'],
+    [8, 'B', '2024-01-01T00:00:00.000Z'],
+    [6, 'C', '2024-01-01T00:00:00.000Z'],
+    [2, 'C', '2024-03-01T00:00:00.000Z'],
+  ];
+
+  it('gives every row once, by customer and business time, in memory and merged from runs on disk alike', async () => {
+    expect(await sortAll(rows, 100)).toEqual(expected);
+    expect(await sortAll(rows, 2)).toEqual(expected);
+    expect(await sortAll(rows, 1)).toEqual(expected);
+  });
+
+  it('leaves no temporary files behind', async () => {
+    const sorter = new SortedRows(2);
+    for (const r of rows) await sorter.add(r);
+    for await (const _ of sorter.sorted()) void _;
+    const dir = (sorter as unknown as { dir?: string }).dir;
+    expect(dir && fs.existsSync(dir)).toBe(true);
+    sorter.dispose();
+    expect(fs.existsSync(dir as string)).toBe(false);
+  });
+});
