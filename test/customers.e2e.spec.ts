@@ -288,6 +288,54 @@ for (const database of testDatabases()) {
       await http(app).get(`${API}/customers/${id}?unknown=1`).expect(400);
     });
 
+    it('a long history (past a snapshot): repeats, refunds and erasure decide as on the whole stream', async () => {
+      const id = await register(app, { name: 'Wholesale Lin', phone: '+86 13900000000' });
+      const first = await http(app)
+        .post(`${API}/customers/${id}/purchases`)
+        .send(purchaseBody(`LH-0-${id}`, '600.00'))
+        .expect(201);
+      for (let i = 1; i < 230; i++) {
+        await http(app)
+          .post(`${API}/customers/${id}/purchases`)
+          .send(purchaseBody(`LH-${i}-${id}`, '1.00'))
+          .expect(201);
+      }
+      const sql = app.app.get(require('../libs/database/src').SQL_CLIENT);
+      const [snapshot] = await sql.query('SELECT stream_version::int AS v FROM crm_snapshots WHERE stream_id = $1', [`customer-${id}`]);
+      expect(snapshot?.v).toBeGreaterThan(0);
+
+      const repeat = await http(app)
+        .post(`${API}/customers/${id}/purchases`)
+        .send(purchaseBody(`LH-0-${id}`, '600.00'))
+        .expect(200);
+      expect(repeat.body).toMatchObject({ unchanged: true, version: 231, position: first.body.position, eventIds: first.body.eventIds });
+      const other = await http(app)
+        .post(`${API}/customers/${id}/purchases`)
+        .send(purchaseBody(`LH-0-${id}`, '601.00'))
+        .expect(409);
+      expect(other.body.code).toBe('OrderIdInUse');
+      const refund = (refundId: string, amount: string) => ({ refundId, orderId: `LH-0-${id}`, occurredAt: '2024-06-01T10:00:00+08:00', amount, currency: 'CNY' });
+      await http(app)
+        .post(`${API}/customers/${id}/refunds`)
+        .send(refund(`LHR-1-${id}`, '500.00'))
+        .expect(201);
+      expect(
+        (
+          await http(app)
+            .post(`${API}/customers/${id}/refunds`)
+            .send(refund(`LHR-2-${id}`, '100.01'))
+            .expect(422)
+        ).body.code,
+      ).toBe('RefundExceedsOrder');
+
+      await http(app).post(`${API}/customers/${id}/erasure`).expect(200);
+      const refused = await http(app).patch(`${API}/customers/${id}`).send({ phone: '+86 13900000001' }).expect(422);
+      expect(refused.body.code).toBe('PersonalDataErased');
+      const got = await http(app).get(`${API}/customers/${id}`).expect(200);
+      expect(got.body).toMatchObject({ purchaseCount: 230, netSpend: '329.00', personalDataErased: true });
+      expect(got.body.profile.name).toBeUndefined();
+    }, 60_000);
+
     it('unknown customers answer 404 on reads and writes', async () => {
       const unknown = randomUUID();
       const before = await eventCount(app);

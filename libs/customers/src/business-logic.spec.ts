@@ -1,5 +1,7 @@
 import { deciderSpec } from '../../../test/support/decider-spec';
-import { CustomerCommand, CustomerRules, decide } from './business-logic';
+import { lifecycleAsOf } from '@crm/lifecycle';
+import { shopDate } from '@crm/shared';
+import { CONTACT_POLICY_WINDOW_MONTHS, CustomerCommand, CustomerRules, decide, decisivePurchaseDates } from './business-logic';
 import { CustomerEvent, evolve, initialCustomer } from './customer';
 
 const NOW = new Date('2024-07-01T00:00:00Z');
@@ -294,4 +296,27 @@ describe('contact policy by lifecycle stage', () => {
     given(history)
       .when(contact('care', '2024-06-10T10:00:00+08:00'))
       .then([logged('care', '2024-06', '2024-06-10T10:00:00+08:00')]));
+});
+
+describe('the purchases that decide the contact policy stage', () => {
+  // A seeded generator: the same cases every run.
+  let seed = 42;
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+  const instant = (from: string, days: number) => Date.parse(from) + Math.floor(random() * days * 86_400_000);
+
+  it('given any purchase history, the lifecycle from the decisive dates equals the one from all of them', () => {
+    for (let run = 0; run < 500; run++) {
+      const times = Array.from({ length: Math.floor(random() * 12) }, () => instant('2023-01-01T00:00:00Z', 700));
+      if (random() < 0.3 && times.length > 0) times.push(times[0]);
+      const on = shopDate(new Date(instant('2023-01-01T00:00:00Z', 800)), rules.shopTimezone);
+      const all = times.map((t) => shopDate(new Date(t), rules.shopTimezone));
+      expect(lifecycleAsOf(decisivePurchaseDates(times, on, rules.shopTimezone), on, CONTACT_POLICY_WINDOW_MONTHS)).toBe(lifecycleAsOf(all, on, CONTACT_POLICY_WINDOW_MONTHS));
+    }
+  });
+
+  it('a day boundary in the shop zone decides: a purchase at 23:59 Shanghai time counts for that day', () => {
+    const lateEvening = Date.parse('2024-05-31T15:59:00Z');
+    expect(decisivePurchaseDates([lateEvening], '2024-05-31', 'Asia/Shanghai')).toEqual(['2024-05-31']);
+    expect(decisivePurchaseDates([Date.parse('2024-05-31T16:00:00Z')], '2024-05-31', 'Asia/Shanghai')).toEqual([]);
+  });
 });

@@ -1,7 +1,7 @@
 // Decisions on the customer stream: pure functions of a command, the state
 // and the shop's rules. They answer events or throw a DomainError.
 import { lifecycleAsOf, Lifecycle } from '@crm/lifecycle';
-import { conflict, DomainError, formatAmount, invalid, MarketingStage, notFound, refused, shopDate, shopMonth } from '@crm/shared';
+import { addDays, conflict, DomainError, formatAmount, invalid, MarketingStage, minusMonths, notFound, refused, shopDate, shopMonth, startOfShopDay } from '@crm/shared';
 import { ConsentChannel, CONSENT_CHANNELS, ContactChannel, Customer, CustomerEvent, Profile, PurchaseItem } from './customer';
 import { hasPersonalData } from './privacy/personal-data';
 
@@ -227,8 +227,7 @@ function checkMarketing(command: Extract<CustomerCommand, { type: 'LogContact' }
     throw refused('ConsentMissing', `the customer has not consented to marketing by ${command.channel}`, { channel: command.channel });
   }
   const on = shopDate(command.occurredAt, rules.shopTimezone);
-  const dates = state.purchaseTimes.map((t) => shopDate(new Date(t), rules.shopTimezone));
-  const stage = marketingStage(lifecycleAsOf(dates, on, CONTACT_POLICY_WINDOW_MONTHS));
+  const stage = marketingStage(lifecycleAsOf(decisivePurchaseDates(state.purchaseTimes, on, rules.shopTimezone), on, CONTACT_POLICY_WINDOW_MONTHS));
   if (stage === 'LOST' && command.yearlyPromotion) return;
   const cap = rules.marketingCapsByStage[stage];
   const sent = state.marketingByMonth.get(month) ?? 0;
@@ -242,6 +241,29 @@ function checkMarketing(command: Extract<CustomerCommand, { type: 'LogContact' }
       cap,
     });
   }
+}
+
+/**
+ * The purchase dates that decide the lifecycle on `on` (the first and the last
+ * seen, and up to two in the window): what lifecycleAsOf needs of all of
+ * them, found by comparing instants with the day boundaries, so that a long
+ * history costs one pass over numbers, not a calendar date per purchase.
+ */
+export function decisivePurchaseDates(times: Iterable<number>, on: string, timeZone: string): string[] {
+  const end = startOfShopDay(addDays(on, 1), timeZone).getTime();
+  const windowFrom = startOfShopDay(addDays(minusMonths(on, CONTACT_POLICY_WINDOW_MONTHS), 1), timeZone).getTime();
+  const all = [...times];
+  let first = -1;
+  let last = -1;
+  const inWindow: number[] = [];
+  all.forEach((t, i) => {
+    if (t >= end) return;
+    if (first < 0 || t < all[first]) first = i;
+    if (last < 0 || t > all[last]) last = i;
+    if (t >= windowFrom && inWindow.length < 2) inWindow.push(i);
+  });
+  if (first < 0) return [];
+  return [...new Set([first, last, ...inWindow])].map((i) => shopDate(new Date(all[i]), timeZone));
 }
 
 function inBaseCurrency(amountMinor: number, currency: string, baseAmountMinor: number | undefined, rules: CustomerRules, what: string): number {

@@ -6,7 +6,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { APP_CONFIG, AppConfig, conflict, DomainError, eventMetadata, nameUuid, refused, RequestContext, requestEventId } from '@crm/shared';
 import { CommandResult, EVENT_STORE, EventStore, handleCommand, handleCommandBatch } from '@crm/event-store';
-import { Customer, CustomerEvent, decodeCustomerEvent, encodeCustomerEvent, evolve, initialCustomer } from './customer';
+import { Customer, CustomerEvent, customerSnapshot, decodeCustomerEvent, encodeCustomerEvent, evolve, initialCustomer } from './customer';
 import { CustomerKeys } from './privacy/customer-keys';
 import { hasPersonalData } from './privacy/personal-data';
 import { CustomerCommand, CustomerRules, decide, sameAsEarlier } from './business-logic';
@@ -113,7 +113,7 @@ export class CustomerCommandHandler implements ICommandHandler<ExecuteCustomerCo
     return handleCommand<Customer, CustomerEvent>(
       this.store,
       streamId,
-      { initialState: initialCustomer, evolve, decode: (recorded) => decodeCustomerEvent(recorded, key) },
+      { initialState: initialCustomer, evolve, decode: (recorded) => decodeCustomerEvent(recorded, key), snapshot: customerSnapshot(key) },
       (state) => decideAll(commands, state, rules),
       {
         ifMatch: context.ifMatch,

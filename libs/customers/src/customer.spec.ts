@@ -1,6 +1,8 @@
 // The decoding seam: events stored by earlier versions reach the domain in
 // today's shape (upcasting), and today's events pass through unchanged.
-import { decodeCustomerEvent, evolve, initialCustomer } from './customer';
+import { randomBytes } from 'node:crypto';
+import { Customer, CustomerEvent, customerSnapshot, decodeCustomerEvent, evolve, initialCustomer } from './customer';
+import type { DataKey } from './privacy/personal-data';
 
 const recordedAt = new Date('2024-06-01T00:00:05.000Z');
 
@@ -52,5 +54,54 @@ describe('decoding stored customer events', () => {
 
   it('a type that is not a customer event is refused, not cast', () => {
     expect(() => decodeCustomerEvent({ type: 'ComplaintOpened', data: {}, metadata: {}, recordedAt })).toThrow('not a customer event');
+  });
+});
+
+describe('the customer snapshot', () => {
+  const key = randomBytes(32);
+  const history: CustomerEvent[] = [
+    {
+      type: 'CustomerRegistered',
+      data: { customerId: 'c-1', customerRef: 'R-1', profile: { name: 'Lin', phone: '+86 13812345678', region: { city: 'Hangzhou' } }, occurredAt: '2024-01-01T00:00:00.000Z' },
+    },
+    ...Array.from({ length: 50 }, (_, i): CustomerEvent => ({
+      type: 'PurchaseRecorded',
+      data: {
+        customerId: 'c-1',
+        orderId: i === 0 ? 'constructor' : `O-${i}`,
+        amountMinor: 100 + i,
+        currency: 'CNY',
+        items: [],
+        occurredAt: `2024-02-${String((i % 28) + 1).padStart(2, '0')}T00:00:00.000Z`,
+      },
+    })),
+    { type: 'RefundRecorded', data: { customerId: 'c-1', refundId: 'F-1', orderId: 'constructor', amountMinor: 40, currency: 'CNY', occurredAt: '2024-03-01T00:00:00.000Z' } },
+    { type: 'RefundRecorded', data: { customerId: 'c-1', refundId: '__proto__', amountMinor: 5, currency: 'CNY', occurredAt: '2024-03-02T00:00:00.000Z' } },
+    { type: 'ContactLogged', data: { customerId: 'c-1', contactId: 'k', kind: 'marketing', channel: 'sms', month: '2024-03', occurredAt: '2024-03-03T00:00:00.000Z' } },
+    { type: 'ConsentChanged', data: { customerId: 'c-1', consent: { sms: true } } },
+    { type: 'CustomerTagged', data: { customerId: 'c-1', tag: 'wholesale' } },
+  ];
+  const folded = history.reduce(evolve, initialCustomer());
+  const roundTrip = (state: Customer, writeKey: DataKey | undefined, readKey: DataKey | undefined) => {
+    const stored = customerSnapshot(writeKey).encode(state);
+    return stored === undefined ? undefined : customerSnapshot(readKey).decode(JSON.parse(JSON.stringify(stored)));
+  };
+
+  it('given a long history, the snapshot decodes to the state the events fold to', () => {
+    expect(roundTrip(folded, key, key)).toEqual(folded);
+    expect(roundTrip(folded, key, key)?.orders.get('constructor')).toEqual({ amountMinor: 100, refundedMinor: 40 });
+  });
+
+  it('holds the personal fields sealed, and after the key is erased they are gone from it too', () => {
+    expect(JSON.stringify(customerSnapshot(key).encode(folded))).not.toMatch(/"Lin"|13812345678/);
+    const erased = roundTrip(folded, key, 'erased');
+    expect(erased?.profile).toEqual({ region: { city: 'Hangzhou' } });
+    expect(erased?.orders).toEqual(folded.orders);
+  });
+
+  it('a state with personal data and no key to seal it is not stored', () => {
+    expect(customerSnapshot(undefined).encode(folded)).toBeUndefined();
+    const anonymous = evolve(folded, { type: 'CustomerErased', data: { customerId: 'c-1' } });
+    expect(roundTrip(anonymous, undefined, undefined)).toEqual(anonymous);
   });
 });

@@ -4,6 +4,7 @@
 // events reach the domain through decodeCustomerEvent, which upcasts the
 // older shapes.
 import { businessTime, type RecordedEvent } from '@crm/event-store/event-store';
+import { List, Map as ImmutableMap } from 'immutable';
 import { shopDate, UNIT_PRICE_SCALE } from '@crm/shared';
 import { DataKey, openProfile, PERSONAL_FIELDS, sealProfile, SealedProfile } from './privacy/personal-data';
 
@@ -94,13 +95,17 @@ export interface Customer {
   profile: Profile;
   consent: Record<ConsentChannel, boolean>;
   tags: string[];
-  /** Per order id: amount and what refunds have taken from it (Maps: ids are the caller's, "constructor" included). */
-  orders: ReadonlyMap<string, { amountMinor: number; refundedMinor: number }>;
-  refunds: ReadonlyMap<string, { amountMinor: number; orderId?: string }>;
-  /** Business times of the purchases (ISO), for the lifecycle stage the contact policy needs. */
-  purchaseTimes: readonly string[];
+  /**
+   * Per order id: amount and what refunds have taken from it. Persistent maps
+   * (immutable.js): a new event shares the rest, so evolve costs the same on
+   * the 10,000th order as on the first. Keys are the caller's ("constructor" too).
+   */
+  orders: ImmutableMap<string, { amountMinor: number; refundedMinor: number }>;
+  refunds: ImmutableMap<string, { amountMinor: number; orderId?: string }>;
+  /** Instants (epoch ms) of the purchases, in stream order: the lifecycle stage the contact policy needs. */
+  purchaseTimes: List<number>;
   /** Marketing contacts per shop-calendar month ("YYYY-MM"). */
-  marketingByMonth: ReadonlyMap<string, number>;
+  marketingByMonth: ImmutableMap<string, number>;
 }
 
 export const initialCustomer = (): Customer => ({
@@ -109,13 +114,11 @@ export const initialCustomer = (): Customer => ({
   profile: {},
   consent: { sms: false, email: false, phone: false, wechat: false },
   tags: [],
-  orders: new Map(),
-  refunds: new Map(),
-  purchaseTimes: [],
-  marketingByMonth: new Map(),
+  orders: ImmutableMap(),
+  refunds: ImmutableMap(),
+  purchaseTimes: List(),
+  marketingByMonth: ImmutableMap(),
 });
-
-const withEntry = <K, V>(map: ReadonlyMap<K, V>, key: K, value: V): ReadonlyMap<K, V> => new Map(map).set(key, value);
 
 export function evolve(state: Customer, event: CustomerEvent): Customer {
   switch (event.type) {
@@ -126,14 +129,14 @@ export function evolve(state: Customer, event: CustomerEvent): Customer {
     case 'PurchaseRecorded':
       return {
         ...state,
-        orders: withEntry(state.orders, event.data.orderId, { amountMinor: event.data.amountMinor, refundedMinor: 0 }),
-        purchaseTimes: [...state.purchaseTimes, event.data.occurredAt],
+        orders: state.orders.set(event.data.orderId, { amountMinor: event.data.amountMinor, refundedMinor: 0 }),
+        purchaseTimes: state.purchaseTimes.push(Date.parse(event.data.occurredAt)),
       };
     case 'RefundRecorded': {
       const { orderId, refundId, amountMinor } = event.data;
       const order = orderId !== undefined ? state.orders.get(orderId) : undefined;
-      const orders = order && orderId !== undefined ? withEntry(state.orders, orderId, { ...order, refundedMinor: order.refundedMinor + amountMinor }) : state.orders;
-      return { ...state, orders, refunds: withEntry(state.refunds, refundId, { amountMinor, orderId }) };
+      const orders = order && orderId !== undefined ? state.orders.set(orderId, { ...order, refundedMinor: order.refundedMinor + amountMinor }) : state.orders;
+      return { ...state, orders, refunds: state.refunds.set(refundId, { amountMinor, orderId }) };
     }
     case 'ConsentChanged':
       return { ...state, consent: { ...state.consent, ...event.data.consent } };
@@ -143,7 +146,7 @@ export function evolve(state: Customer, event: CustomerEvent): Customer {
       return { ...state, tags: state.tags.filter((t) => t !== event.data.tag) };
     case 'ContactLogged':
       if (event.data.kind !== 'marketing') return state;
-      return { ...state, marketingByMonth: withEntry(state.marketingByMonth, event.data.month, (state.marketingByMonth.get(event.data.month) ?? 0) + 1) };
+      return { ...state, marketingByMonth: state.marketingByMonth.update(event.data.month, 0, (sent) => sent + 1) };
     case 'CustomerErased': {
       const profile: Record<string, unknown> = { ...state.profile };
       for (const field of PERSONAL_FIELDS) delete profile[field];
@@ -205,3 +208,67 @@ export function encodeCustomerEvent(event: CustomerEvent, key: DataKey | undefin
 
 /** The shop-calendar date of a dated customer event. */
 export const eventDate = (occurredAt: string, timeZone: string) => shopDate(new Date(occurredAt), timeZone);
+
+/** Bump when evolve, decodeCustomerEvent or Customer's shape changes: older snapshots are then ignored. */
+export const CUSTOMER_STATE_VERSION = 1;
+
+interface StoredCustomer {
+  registered: boolean;
+  erased: boolean;
+  customerId?: string;
+  customerRef?: string;
+  profile: SealedProfile;
+  consent: Customer['consent'];
+  tags: string[];
+  orders: Array<[string, number, number]>;
+  refunds: Array<[string, number, string | null]>;
+  purchaseTimes: number[];
+  marketingByMonth: Array<[string, number]>;
+}
+
+/**
+ * The customer state as a snapshot stores it: personal fields sealed with the
+ * customer's key as in the events, so that erasing the key erases them here
+ * too. A state holding personal data that cannot be sealed (no key) is not
+ * stored: encode answers undefined.
+ */
+export function customerSnapshot(key: DataKey | undefined) {
+  return {
+    type: 'customer',
+    version: CUSTOMER_STATE_VERSION,
+    variant: key === undefined ? 'no-key' : key === 'erased' ? 'erased' : 'key',
+    encode: (state: Customer): StoredCustomer | undefined => {
+      const personal = PERSONAL_FIELDS.some((f) => state.profile[f] !== undefined);
+      if (personal && !Buffer.isBuffer(key)) return undefined;
+      return {
+        registered: state.registered,
+        erased: state.erased,
+        customerId: state.customerId,
+        customerRef: state.customerRef,
+        profile: personal && Buffer.isBuffer(key) && state.customerId ? sealProfile(state.profile, key, state.customerId) : state.profile,
+        consent: state.consent,
+        tags: state.tags,
+        orders: [...state.orders].map(([id, o]) => [id, o.amountMinor, o.refundedMinor]),
+        refunds: [...state.refunds].map(([id, r]) => [id, r.amountMinor, r.orderId ?? null]),
+        purchaseTimes: state.purchaseTimes.toArray(),
+        marketingByMonth: [...state.marketingByMonth],
+      };
+    },
+    decode: (stored: unknown): Customer => {
+      const s = stored as StoredCustomer;
+      return {
+        registered: s.registered,
+        erased: s.erased,
+        customerId: s.customerId,
+        customerRef: s.customerRef,
+        profile: s.customerId ? openProfile(s.profile, key, s.customerId).profile : (s.profile as Profile),
+        consent: s.consent,
+        tags: s.tags,
+        orders: ImmutableMap(s.orders.map(([id, amountMinor, refundedMinor]) => [id, { amountMinor, refundedMinor }])),
+        refunds: ImmutableMap(s.refunds.map(([id, amountMinor, orderId]) => [id, orderId === null ? { amountMinor } : { amountMinor, orderId }])),
+        purchaseTimes: List(s.purchaseTimes),
+        marketingByMonth: ImmutableMap(s.marketingByMonth),
+      };
+    },
+  };
+}

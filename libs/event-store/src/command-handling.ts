@@ -3,6 +3,7 @@
 // Written once; the slices pass their decider.
 import { conflict, DomainError } from '@crm/shared';
 import { AppendRequest, DuplicateEventIdError, EventMetadata, EventStore, NewEvent, RecordedEvent, WrongExpectedVersionError } from './event-store';
+import { loadState, SnapshotCodec } from './stream-states';
 
 export interface DomainEvent {
   type: string;
@@ -14,6 +15,8 @@ export interface Decider<State, Event extends DomainEvent> {
   evolve: (state: State, event: Event) => State;
   /** The typed seam from a stored event to a domain event of today's shape (upcasters live there). */
   decode: (recorded: RecordedEvent) => Event;
+  /** Long streams: their state kept and snapshotted, so that a command reads only the events after it. */
+  snapshot?: SnapshotCodec<State>;
 }
 
 export interface CommandOptions<Event extends DomainEvent> {
@@ -58,26 +61,22 @@ export async function handleCommand<State, Event extends DomainEvent>(
 ): Promise<CommandResult> {
   let replayedOnce = false;
   for (let attempt = 1; ; attempt++) {
-    const history = await store.readStream(streamId);
-    const version = history.length > 0 ? history[history.length - 1].streamVersion : 0;
+    const { state, version, events: read, decoded, whole } = await loadState(store, streamId, decider);
     if (options.ifMatch !== undefined && options.ifMatch !== version) {
       throw new DomainError('stale', 'StaleVersion', `the resource is at version ${version}, not ${options.ifMatch}`, {
         currentVersion: version,
         expectedVersion: options.ifMatch,
       });
     }
-    const decoded = history.map(decider.decode);
-    const state = decoded.reduce(decider.evolve, decider.initialState());
     const events = decide(state);
 
     if (events.length === 0) {
-      const index = options.sameAsEarlier ? decoded.findIndex((e) => options.sameAsEarlier?.(e)) : -1;
-      const earlier = index >= 0 ? history[index] : undefined;
-      const answer: RecordedEvent | undefined = earlier ?? history[history.length - 1];
+      const earlier = options.sameAsEarlier && (await earlierAnswer(store, streamId, decider, options.sameAsEarlier, { read, decoded, whole }));
+      const position = earlier?.position ?? read[read.length - 1]?.position ?? (version > 0 ? await positionOf(store, streamId, version) : 0);
       return {
         streamId,
         version,
-        position: answer?.position ?? 0,
+        position,
         eventIds: earlier ? [earlier.id] : [],
         eventTypes: earlier ? [earlier.type] : [],
         unchanged: true,
@@ -118,6 +117,25 @@ export async function handleCommand<State, Event extends DomainEvent>(
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
     }
   }
+}
+
+/** The earlier event that made this command a no-op: among the events just read, else in the whole stream (rare: a repeat). */
+async function earlierAnswer<Event extends DomainEvent>(
+  store: EventStore,
+  streamId: string,
+  decider: Pick<Decider<unknown, Event>, 'decode'>,
+  matches: (event: Event) => boolean,
+  loaded: { read: RecordedEvent[]; decoded: Event[]; whole: boolean },
+): Promise<RecordedEvent | undefined> {
+  const index = loaded.decoded.findIndex(matches);
+  if (index >= 0 || loaded.whole) return loaded.read[index];
+  const history = await store.readStream(streamId);
+  return history.find((recorded) => matches(decider.decode(recorded)));
+}
+
+async function positionOf(store: EventStore, streamId: string, version: number): Promise<number> {
+  const [last] = await store.readStream(streamId, { from: version, limit: 1 });
+  return last?.position ?? 0;
 }
 
 export interface BatchCommand<State, Event extends DomainEvent> {

@@ -1,5 +1,6 @@
 // The event store port: what the domain and the projections need from any
 // log of events. Adapters: SQL (PostgreSQL and PGlite share it) and EventStoreDB.
+import type { SnapshotStore } from './stream-states';
 
 /** Stream version = number of events in the stream; the first event has version 1. */
 export type ExpectedVersion = 'any' | 'noStream' | number;
@@ -55,6 +56,7 @@ export interface ReadStreamOptions {
   /** Forwards: the first version to read (default 1); backwards: the last (default the stream's end). */
   from?: number;
   direction?: 'forwards' | 'backwards';
+  /** At most this many events; absent: to the stream's end. */
   limit?: number;
 }
 
@@ -74,9 +76,12 @@ export interface ReadAllPage {
 
 export interface EventStore {
   readonly adapter: 'postgres' | 'pglite' | 'eventstoredb';
+  /** Where the states of long streams are kept (stream-states.ts); none: commands fold from the start. */
+  readonly snapshots?: SnapshotStore;
   append(streamId: string, events: readonly NewEvent[], expectedVersion?: ExpectedVersion): Promise<AppendResult>;
   /** Appends to many streams in one transaction, all or nothing (imports, bulk loads). */
   appendMany(requests: readonly AppendRequest[]): Promise<AppendResult[]>;
+  /** The stream's events; without a limit, all of them (a long history too). */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Several whole streams at once (a page of customers): one round trip where the adapter can. */
   readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>>;

@@ -7,3 +7,4 @@ export * from './adapters/eventstoredb/eventstoredb-event-store';
 export * from './open-event-store';
 export * from './event-store.module';
 export * from './command-handling';
+export * from './stream-states';

@@ -5,7 +5,8 @@ import { AppConfig } from '@crm/shared';
 import { EventStoreDbEventStore } from './adapters/eventstoredb/eventstoredb-event-store';
 import { SqlEventStore } from './adapters/postgres/sql-event-store';
 import { EventStore } from './event-store';
+import { SqlSnapshotStore } from './stream-states';
 
 export function openEventStore(config: Pick<AppConfig, 'eventStoreConnectionString'>, sql: SqlClient): EventStore {
-  return config.eventStoreConnectionString ? new EventStoreDbEventStore(config.eventStoreConnectionString) : new SqlEventStore(sql);
+  return config.eventStoreConnectionString ? new EventStoreDbEventStore(config.eventStoreConnectionString, new SqlSnapshotStore(sql)) : new SqlEventStore(sql);
 }

@@ -258,6 +258,21 @@ export function eventStoreContract(name: string, open: () => Promise<StoreUnderT
         expect(await store.readStream(stream('unknown'))).toEqual([]);
         expect(await store.readStream(s, { from: 11 })).toEqual([]);
       });
+
+      it('reads a stream of more than 10,000 events whole when no limit is given (a wholesale customer)', async () => {
+        const long = stream('long');
+        for (let version = 0; version < 10_050; version += 1_005) {
+          await store.append(
+            long,
+            Array.from({ length: 1_005 }, (_, i) => event('Numbered', { i: version + i })),
+            version === 0 ? 'noStream' : version,
+          );
+        }
+        const read = await store.readStream(long);
+        expect(read).toHaveLength(10_050);
+        expect(read[10_049].streamVersion).toBe(10_050);
+        expect((await store.readStream(long, { from: 10_001 })).map((e) => e.streamVersion)).toEqual(Array.from({ length: 50 }, (_, i) => 10_001 + i));
+      }, 60_000);
     });
 
     describe('readAll', () => {

@@ -31,6 +31,7 @@ import {
   RecordedEvent,
   WrongExpectedVersionError,
 } from '../../event-store';
+import type { SnapshotStore } from '../../stream-states';
 import { validateAppend } from '../../validate-append';
 
 export class EventStoreDbEventStore implements EventStore {
@@ -38,7 +39,11 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly appended = new EventEmitter().setMaxListeners(0);
   private readonly client: EventStoreDBClient;
 
-  constructor(connectionString: string) {
+  constructor(
+    connectionString: string,
+    /** Snapshots live in the SQL database beside the read models. */
+    readonly snapshots?: SnapshotStore,
+  ) {
     this.client = EventStoreDBClient.connectionString(connectionString);
   }
 
@@ -87,7 +92,7 @@ export class EventStoreDbEventStore implements EventStore {
       for await (const resolved of this.client.readStream(streamId, {
         fromRevision: from,
         direction: backwards ? BACKWARDS : FORWARDS,
-        maxCount: options.limit ?? 10_000,
+        maxCount: options.limit ?? Number.MAX_SAFE_INTEGER,
       })) {
         const recorded = toRecorded(resolved);
         if (recorded) events.push(recorded);

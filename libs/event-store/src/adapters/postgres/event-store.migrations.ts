@@ -139,6 +139,20 @@ END
 $fn$;
 `,
   },
+  {
+    // The state of a long stream at a version (stream-states.ts): a cache, never the truth.
+    id: '0010_snapshots',
+    sql: `
+CREATE TABLE crm_snapshots (
+  stream_id       text NOT NULL,
+  type            text NOT NULL,
+  decider_version integer NOT NULL,
+  stream_version  bigint NOT NULL,
+  state           text NOT NULL,
+  written_at      timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (stream_id, type)
+);`,
+  },
 ];
 
 /**

@@ -17,6 +17,7 @@ import {
   WrongExpectedVersionError,
 } from '../../event-store';
 import { validateAppend } from '../../validate-append';
+import { SnapshotStore, SqlSnapshotStore } from '../../stream-states';
 import { APPEND_ONE_SQL } from './event-store.migrations';
 
 interface EventRow {
@@ -42,10 +43,12 @@ const MAX_RACE_RETRIES = 64;
 
 export class SqlEventStore implements EventStore {
   readonly adapter: 'postgres' | 'pglite';
+  readonly snapshots: SnapshotStore;
   private readonly appended = new EventEmitter().setMaxListeners(0);
 
   constructor(private readonly sql: SqlClient) {
     this.adapter = sql.kind;
+    this.snapshots = new SqlSnapshotStore(sql);
   }
 
   async append(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion = 'any'): Promise<AppendResult> {
@@ -150,7 +153,7 @@ export class SqlEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
-    const limit = clampLimit(options.limit);
+    const limit = options.limit === undefined ? null : clampLimit(options.limit);
     const rows =
       options.direction === 'backwards'
         ? await this.sql.query<EventRow>(

@@ -1,0 +1,163 @@
+// A command's state without folding the whole stream: the state of a long
+// stream is kept in memory (per process) and in a snapshot row (shared), each
+// at a stream version; a command reads only the events after it. Both are
+// caches: the events stay the truth, and a snapshot of another decider
+// version is ignored.
+import type { SqlClient } from '@crm/database';
+import type { EventStore, RecordedEvent } from './event-store';
+
+export interface SnapshotCodec<State> {
+  /** The state's name in the snapshot table (one snapshot per stream and type). */
+  type: string;
+  /** Bump when evolve, decode or the state's shape changes: older snapshots are then ignored and replaced. */
+  version: number;
+  /** The stored form (JSON); it must hold no personal data in clear. Undefined: this state is not stored. */
+  encode: (state: State) => unknown;
+  decode: (stored: unknown) => State;
+  /** States kept in memory are per variant (e.g. opened with or without the customer's data key). */
+  variant?: string;
+}
+
+export interface StoredSnapshot {
+  streamVersion: number;
+  deciderVersion: number;
+  state: unknown;
+}
+
+export interface SnapshotStore {
+  read(streamId: string, type: string): Promise<StoredSnapshot | undefined>;
+  /** Keeps the newer snapshot: an older stream version never replaces a newer one of the same decider version. */
+  write(streamId: string, type: string, snapshot: StoredSnapshot): Promise<void>;
+}
+
+/** Snapshots in the SQL database (also when the log is on EventStoreDB). Stored as text: parsed once, in JS. */
+export class SqlSnapshotStore implements SnapshotStore {
+  constructor(private readonly sql: SqlClient) {}
+
+  async read(streamId: string, type: string): Promise<StoredSnapshot | undefined> {
+    const [row] = await this.sql.query<{ decider_version: number; stream_version: string; state: string }>(
+      'SELECT decider_version, stream_version, state FROM crm_snapshots WHERE stream_id = $1 AND type = $2',
+      [streamId, type],
+    );
+    return row && { deciderVersion: Number(row.decider_version), streamVersion: Number(row.stream_version), state: JSON.parse(row.state) };
+  }
+
+  async write(streamId: string, type: string, snapshot: StoredSnapshot): Promise<void> {
+    await this.sql.query(
+      `INSERT INTO crm_snapshots (stream_id, type, decider_version, stream_version, state) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (stream_id, type) DO UPDATE SET decider_version = EXCLUDED.decider_version, stream_version = EXCLUDED.stream_version,
+         state = EXCLUDED.state, written_at = now()
+       WHERE crm_snapshots.decider_version <> EXCLUDED.decider_version OR crm_snapshots.stream_version < EXCLUDED.stream_version`,
+      [streamId, type, snapshot.deciderVersion, snapshot.streamVersion, JSON.stringify(snapshot.state)],
+    );
+  }
+}
+
+/** A stream this many events past its last snapshot (or its start) gets a new snapshot. */
+export const SNAPSHOT_AFTER_EVENTS = 200;
+/** Streams shorter than this are cheap to read whole: not kept in memory. */
+const KEEP_FROM_VERSION = 32;
+/** States kept in memory per event store; the least recently used go first. */
+const KEPT_STATES = 10_000;
+
+interface Kept {
+  version: number;
+  state: unknown;
+  /** The codec's version and variant it was folded under. */
+  under?: string;
+  /** The stream version of the newest stored snapshot. */
+  snapshotAt: number;
+}
+
+/** The in-memory states of one event store (one per process and store). */
+class KeptStates {
+  private readonly states = new Map<string, Kept>();
+
+  get(key: string): Kept | undefined {
+    const kept = this.states.get(key);
+    if (kept) {
+      // Map order is insertion order: re-inserting marks it recently used.
+      this.states.delete(key);
+      this.states.set(key, kept);
+    }
+    return kept;
+  }
+
+  set(key: string, kept: Kept): void {
+    const current = this.states.get(key);
+    if (current && current.under === kept.under && current.version > kept.version) return;
+    this.states.delete(key);
+    this.states.set(key, kept);
+    if (this.states.size > KEPT_STATES) this.states.delete(this.states.keys().next().value as string);
+  }
+}
+
+const keptByStore = new WeakMap<EventStore, KeptStates>();
+
+function keptStates(store: EventStore): KeptStates {
+  let kept = keptByStore.get(store);
+  if (!kept) keptByStore.set(store, (kept = new KeptStates()));
+  return kept;
+}
+
+export interface LoadedState<State, Event> {
+  state: State;
+  /** The stream version the state is at. */
+  version: number;
+  /** The events read and folded by this load (the whole stream when there was no kept state or snapshot). */
+  events: RecordedEvent[];
+  decoded: Event[];
+  /** True when `events` is the whole stream. */
+  whole: boolean;
+}
+
+export interface StateFolding<State, Event> {
+  initialState: () => State;
+  evolve: (state: State, event: Event) => State;
+  decode: (recorded: RecordedEvent) => Event;
+  snapshot?: SnapshotCodec<State>;
+}
+
+/**
+ * The stream's state now: from the state kept in memory, else the snapshot,
+ * else the start, plus the events stored after it. Writes a new snapshot when
+ * the events folded here were many.
+ */
+export async function loadState<State, Event>(store: EventStore, streamId: string, decider: StateFolding<State, Event>): Promise<LoadedState<State, Event>> {
+  const codec = decider.snapshot;
+  if (!codec) return fold(decider, decider.initialState(), 0, await store.readStream(streamId), true);
+  const kept = keptStates(store);
+  // One entry per stream: a state folded under another variant (say, before an erasure) is replaced, not kept beside.
+  const key = `${codec.type}/${streamId}`;
+  const under = `${codec.version}/${codec.variant ?? ''}`;
+  const inMemory = kept.get(key);
+  const start = inMemory?.under === under ? inMemory : await storedSnapshot(store, streamId, codec);
+  const base = start ?? { version: 0, state: decider.initialState(), snapshotAt: 0 };
+  const events = await store.readStream(streamId, base.version > 0 ? { from: base.version + 1 } : undefined);
+  const loaded = fold(decider, base.state as State, base.version, events, base.version === 0);
+  let snapshotAt = base.snapshotAt;
+  const stored = loaded.version - snapshotAt >= SNAPSHOT_AFTER_EVENTS && store.snapshots ? codec.encode(loaded.state) : undefined;
+  if (stored !== undefined) {
+    await store.snapshots?.write(streamId, codec.type, { deciderVersion: codec.version, streamVersion: loaded.version, state: stored });
+    snapshotAt = loaded.version;
+  }
+  if (loaded.version >= KEEP_FROM_VERSION) kept.set(key, { version: loaded.version, state: loaded.state, under, snapshotAt });
+  return loaded;
+}
+
+async function storedSnapshot<State>(store: EventStore, streamId: string, codec: SnapshotCodec<State>): Promise<Kept | undefined> {
+  const stored = await store.snapshots?.read(streamId, codec.type);
+  if (!stored || stored.deciderVersion !== codec.version) return undefined;
+  return { version: stored.streamVersion, state: codec.decode(stored.state), snapshotAt: stored.streamVersion };
+}
+
+function fold<State, Event>(decider: StateFolding<State, Event>, state: State, version: number, events: RecordedEvent[], whole: boolean): LoadedState<State, Event> {
+  const decoded = events.map(decider.decode);
+  return {
+    state: decoded.reduce(decider.evolve, state),
+    version: events.length > 0 ? events[events.length - 1].streamVersion : version,
+    events,
+    decoded,
+    whole,
+  };
+}
