@@ -4,8 +4,8 @@
 // file only translates: options, the progress display, the rejects file.
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, createWriteStream, existsSync, openSync, readSync, statSync, WriteStream } from 'node:fs';
-import { SingleBar } from 'cli-progress';
-import { Importer, ImportFileError, ImportProgress, ImportSummary, parseColumnMap, RejectedRow } from '@crm/customers';
+import { progressDisplay } from './progress';
+import { Importer, ImportFileError, ImportSummary, parseColumnMap, RejectedRow } from '@crm/customers';
 import type { CustomersService } from '@crm/customers';
 import { actorOf, AppConfig, operatorPrincipal, RequestContext } from '@crm/shared';
 
@@ -70,38 +70,6 @@ class RejectsFile {
   }
 }
 
-/** A bar with rows/s and ETA on a terminal; a plain line every few seconds otherwise (logs, CI). */
-function progressDisplay(): { update: (p: ImportProgress) => void; stop: () => void } {
-  const started = Date.now();
-  const elapsed = () => (Date.now() - started) / 1000;
-  const rate = (p: ImportProgress) => Math.round(p.rows / Math.max(0.001, elapsed()));
-  const eta = (p: ImportProgress) => (p.percent > 0 ? Math.round((elapsed() * (100 - p.percent)) / p.percent) : 0);
-  if (process.stderr.isTTY) {
-    const bar = new SingleBar({
-      format: 'import [{bar}] {percentage}% {phase} | {rows} rows | {rate} rows/s | ETA {etaText} | {rejected} rejected',
-      stream: process.stderr,
-      hideCursor: true,
-    });
-    bar.start(100, 0, { phase: 'reading', rows: 0, rate: 0, etaText: '-', rejected: 0 });
-    return {
-      update: (p) => bar.update(p.percent, { phase: p.phase, rows: p.rows, rate: rate(p), etaText: `${eta(p)} s`, rejected: p.rejected }),
-      stop: () => bar.stop(),
-    };
-  }
-  let last = 0;
-  let latest: ImportProgress | undefined;
-  const line = (p: ImportProgress) => process.stderr.write(`import: ${p.phase}, ${p.rows} rows (${p.percent}%), ${rate(p)} rows/s, ETA ${eta(p)} s, ${p.rejected} rejected\n`);
-  return {
-    update: (p) => {
-      latest = p;
-      if (Date.now() - last < 2_000) return;
-      last = Date.now();
-      line(p);
-    },
-    stop: () => latest && line(latest),
-  };
-}
-
 export async function runImport(customers: CustomersService, config: AppConfig, options: ImportArgs): Promise<ImportSummary & { rejectsShown: RejectedRow[] }> {
   const map = parseColumnMap(options.map);
   const principal = operatorPrincipal();
@@ -109,7 +77,7 @@ export async function runImport(customers: CustomersService, config: AppConfig, 
   const ctx: RequestContext = { principal, actor: actorOf(principal), correlationId: source, causationId: source };
   const rejectsFile = options.rejects ? new RejectsFile(options.rejects) : undefined;
   const shown: RejectedRow[] = [];
-  const display = progressDisplay();
+  const display = progressDisplay('import', 'rows');
   const importer = new Importer(customers, ctx, {
     shopCurrency: config.shopCurrency,
     source,
@@ -120,7 +88,7 @@ export async function runImport(customers: CustomersService, config: AppConfig, 
       if (shown.length < 50) shown.push(r);
       await rejectsFile?.add(r);
     },
-    onProgress: display.update,
+    onProgress: (p) => display.update({ phase: p.phase, percent: p.percent, done: p.rows, note: `${p.rejected} rejected` }),
   });
   try {
     const summary = await importer.run(() => createReadStream(options.file));

@@ -8,6 +8,7 @@ import { appliedMigrations, DataDirInUseError, migrate, openDatabase, SqlClient,
 import { AppConfig, ConfigError, contextFor, DomainError, loadConfig, operatorPrincipal } from '@crm/shared';
 import { EventStore, openEventStore } from '@crm/event-store';
 import { rebuildProjections } from '@crm/projections';
+import { progressDisplay } from './progress';
 import { allMigrations } from '../../api/src/migrations';
 import { allProjectors } from '../../api/src/projectors';
 import { catchUp, exportCustomers, ExportUsageError, parseExportArgs } from './export-customers';
@@ -105,11 +106,12 @@ const commands: Record<string, CommandFn> = Object.assign(Object.create(null) as
     }
     await withStore(config, async (store, sql) => {
       // One pass over the log for all of them.
+      const display = progressDisplay('rebuild', 'events');
       const results = await rebuildProjections(store, sql, wanted, {
         batchSize: 5_000,
-        onProgress: (n, position) => process.stderr.write(`\r${wanted.map((p) => p.name).join(', ')}: ${n} events (position ${position})`),
+        onProgress: (p) => display.update({ phase: p.phase, percent: p.target > 0 ? Math.min(100, (100 * p.position) / p.target) : 100, done: p.events }),
       });
-      process.stderr.write('\n');
+      display.stop();
       const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
       for (const result of results) console.log(JSON.stringify({ ...result, peakRssMiB }));
     });

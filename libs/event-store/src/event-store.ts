@@ -90,6 +90,8 @@ export interface EventStore {
    * is still in flight is never skipped; reading waits for it instead.
    */
   readAll(options?: ReadAllOptions): Promise<ReadAllPage>;
+  /** The position of the log's last event (0 when empty): how far a full read has to go. */
+  lastPosition(): Promise<number>;
   /** True when the event at `position` has been read by a reader whose checkpoint is `checkpoint`. */
   isCoveredBy(position: number, checkpoint: number): Promise<boolean>;
   /** Resolves when new events may be readable (in-process append or a poll tick). */

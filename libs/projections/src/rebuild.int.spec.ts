@@ -41,9 +41,25 @@ for (const database of testDatabases()) {
       expect(incremental.rm_customers.length).toBe(600);
       expect(incremental.rm_timeline.length).toBeGreaterThan(2_000);
 
-      await rebuildProjections(store, sql, projectors, { batchSize: 1_000 });
+      const indexes = () =>
+        sql.query(`SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = ANY ($1::text[]) ORDER BY indexname`, [tables]);
+      const constraints = () =>
+        sql.query(
+          `SELECT conrelid::regclass::text AS t, conname, pg_get_constraintdef(oid) AS def FROM pg_constraint
+            WHERE conrelid = ANY (SELECT ('public.' || unnest($1::text[]))::regclass) ORDER BY conname`,
+          [tables],
+        );
+      const [indexesBefore, constraintsBefore] = [await indexes(), await constraints()];
+      const phases: string[] = [];
+
+      await rebuildProjections(store, sql, projectors, { batchSize: 1_000, onProgress: (p) => phases.push(p.phase) });
       const rebuilt = await snapshot(sql, tables);
       for (const table of tables) expect(rebuilt[table]).toEqual(incremental[table]);
+      // Loaded without secondary indexes, the tables end with the very indexes and constraints the migrations made.
+      expect(await indexes()).toEqual(indexesBefore);
+      expect(await constraints()).toEqual(constraintsBefore);
+      expect(indexesBefore.length).toBeGreaterThan(tables.length);
+      expect([...new Set(phases)]).toEqual(['projecting', 'indexing', 'swapping']);
     });
 
     it('a runner that projected before a rebuild continues after the swap without doubling anything', async () => {

@@ -127,6 +127,14 @@ export class EventStoreDbEventStore implements EventStore {
     };
   }
 
+  async lastPosition(): Promise<number> {
+    for await (const resolved of this.client.readAll({ maxCount: 100, fromPosition: END, direction: BACKWARDS })) {
+      const recorded = toRecorded(resolved);
+      if (recorded) return recorded.position;
+    }
+    return 0;
+  }
+
   async isCoveredBy(position: number, checkpoint: number): Promise<boolean> {
     return checkpoint >= position;
   }

@@ -179,6 +179,11 @@ export class SqlEventStore implements EventStore {
     return streams;
   }
 
+  async lastPosition(): Promise<number> {
+    const [row] = await this.sql.query<{ p: string | null }>('SELECT max(global_position)::text AS p FROM crm_events');
+    return Number(row?.p ?? 0);
+  }
+
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllPage> {
     const after = options.after ?? 0;
     const limit = clampLimit(options.limit ?? 1000);
