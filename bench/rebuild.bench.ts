@@ -12,7 +12,7 @@ import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { migrate, PostgresClient, SqlClient } from '@crm/database';
+import { migrate, PostgresClient } from '@crm/database';
 import { AppendRequest, EVENT_STORE, EventStore, SqlEventStore } from '@crm/event-store';
 import { PROJECTION_RUNNER, ProjectionRunner } from '@crm/projections';
 import { encodeCursor, listCustomers, rfmAsOf, scanCustomerFacts, stickiness } from '@crm/customers';
@@ -114,6 +114,9 @@ async function copyRows(client: Client, table: string, columns: string[], rows: 
  * page by page; customers and complaints are folded in memory and copied at
  * the end.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = Record<string, any>;
+
 async function partFloor(url: string) {
   const sql = new PostgresClient(url, { max: 4 });
   const copier = new Client({ connectionString: url });
@@ -138,10 +141,10 @@ async function partFloor(url: string) {
       stream_version: string;
       event_id: string;
       type: string;
-      data: Record<string, any>;
-      metadata: Record<string, any>;
+      data: Loose;
+      metadata: Loose;
       recorded_at: Date;
-    }>( // eslint-disable-line @typescript-eslint/no-explicit-any
+    }>(
       'SELECT global_position, stream_id, stream_version, event_id, type, data, metadata, recorded_at FROM crm_events WHERE global_position > $1 ORDER BY global_position LIMIT $2',
       [after, BATCH],
     );
