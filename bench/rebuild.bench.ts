@@ -22,7 +22,7 @@ import { DEFAULT_RULE_SET, loadRuleSchedule, TierSimulation } from '@crm/tiers';
 import { createApp } from '../apps/api/src/create-app';
 import { allMigrations } from '../apps/api/src/migrations';
 import { dropPgDatabase, freshPgDatabase, machine, percentile, ratio } from './bench-support';
-import { shopHistory } from './shop-history';
+import { seedShopHistory } from './shop-history';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const EVENTS = Number(args.get('events') ?? 1_000_000);
@@ -35,32 +35,7 @@ const log = (...a: unknown[]) => console.error('[bench]', ...a);
 const peakRssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 
-async function seed(url: string): Promise<{ events: number; customers: number; seconds: number }> {
-  const sql = new PostgresClient(url);
-  await migrate(sql, allMigrations);
-  const store = new SqlEventStore(sql);
-  const started = Date.now();
-  let events = 0;
-  let customers = 0;
-  let batch: AppendRequest[] = [];
-  const flush = async () => {
-    if (batch.length > 0) await store.appendMany(batch);
-    batch = [];
-  };
-  for (const request of shopHistory(Math.ceil(EVENTS / 9))) {
-    if (events >= EVENTS) break;
-    batch.push(request);
-    events += request.events.length;
-    if (request.streamId.startsWith('customer-')) customers++;
-    if (batch.length >= 500) await flush();
-    if (customers % 20_000 === 0 && request.streamId.startsWith('customer-')) log(`seeded ${events} events`);
-  }
-  await flush();
-  await sql.exec('VACUUM ANALYZE crm_events');
-  await store.close();
-  await sql.close();
-  return { events, customers, seconds: (Date.now() - started) / 1000 };
-}
+const seed = (url: string) => seedShopHistory(url, EVENTS, log);
 
 /** Our rebuild: `crm rebuild` as users run it (compiled), every read model in one pass; it reports its own peak RSS. */
 function partRebuild(url: string) {

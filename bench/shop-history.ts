@@ -1,8 +1,10 @@
 // A generated shop history for benchmarks: customers with registrations,
 // profile changes, purchases with items, refunds, tags, consent, contacts and
 // complaints (about 10 events a customer), deterministic for a given seed.
-import type { AppendRequest, NewEvent } from '@crm/event-store';
+import { migrate, PostgresClient } from '@crm/database';
+import { AppendRequest, NewEvent, SqlEventStore } from '@crm/event-store';
 import { nameUuid } from '@crm/shared';
+import { allMigrations } from '../apps/api/src/migrations';
 
 const CATEGORIES = ['dresses', 'shoes', 'bags', 'coats', 'accessories'];
 const PROVINCES = ['浙江', '广东', '江苏', '北京', '四川', '山东'];
@@ -81,4 +83,32 @@ export function* shopHistory(customers: number, seed = 7): Generator<AppendReque
       yield { streamId: `complaint-${complaintId}`, expectedVersion: 'noStream', events: complaint };
     }
   }
+}
+
+/** Appends about `events` events of the generated history to an empty database (migrated here), with appendMany. */
+export async function seedShopHistory(url: string, events: number, log: (...a: unknown[]) => void): Promise<{ events: number; customers: number; seconds: number }> {
+  const sql = new PostgresClient(url);
+  await migrate(sql, allMigrations);
+  const store = new SqlEventStore(sql);
+  const started = Date.now();
+  let written = 0;
+  let customers = 0;
+  let batch: AppendRequest[] = [];
+  const flush = async () => {
+    if (batch.length > 0) await store.appendMany(batch);
+    batch = [];
+  };
+  for (const request of shopHistory(Math.ceil(events / 9))) {
+    if (written >= events) break;
+    batch.push(request);
+    written += request.events.length;
+    if (request.streamId.startsWith('customer-')) customers++;
+    if (batch.length >= 500) await flush();
+    if (customers % 20_000 === 0 && request.streamId.startsWith('customer-')) log(`seeded ${written} events`);
+  }
+  await flush();
+  await sql.exec('VACUUM ANALYZE crm_events');
+  await store.close();
+  await sql.close();
+  return { events: written, customers, seconds: (Date.now() - started) / 1000 };
 }

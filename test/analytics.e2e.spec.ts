@@ -1,5 +1,6 @@
 // Lifecycle, RFM and segments, stickiness metrics, the complaint list and
 // service figures over HTTP, each checked against figures worked out by hand.
+import { rfmScores } from '../libs/lifecycle/src';
 import { testDatabases } from './support/test-databases';
 import { RunningApp, startTestApp } from './support/test-app';
 import { API, http, purchaseBody, as } from './support/http';
@@ -164,6 +165,33 @@ for (const database of testDatabases()) {
       }
       await http(app).get(`${API}/complaints?cursor=abc`).expect(422);
       await http(app).get(`${API}/metrics/service?from=2024-02-01&to=2024-01-01`).expect(422);
+    });
+
+    it("one customer's RFM is ranked in a kept distribution of the base, and a write that moves the read model is seen at once", async () => {
+      const asOf = '2025-12-31';
+      // The expected scores: the pure rfmScores over every customer's facts as their own views give them.
+      const expected = async () => {
+        const views = await Promise.all(Object.values(ids).map(async (id) => (await http(app).get(`${API}/customers/${id}?asOf=${asOf}`).expect(200)).body));
+        const facts = views
+          .filter((v) => v.purchaseCount > 0)
+          .map((v) => ({ customerId: v.id, lastPurchaseDate: v.lastPurchaseAt.slice(0, 10), purchaseCount: v.purchaseCount, netSpendMinor: Math.round(Number(v.netSpend) * 100) }));
+        return new Map(rfmScores(facts, asOf).map((s) => [s.customerId, s]));
+      };
+      const answers = async (wait: number) =>
+        new Map(
+          await Promise.all(Object.values(ids).map(async (id) => [id, (await http(app).get(`${API}/customers/${id}/rfm?asOf=${asOf}&waitFor=${wait}`).expect(200)).body] as const)),
+        );
+      const check = async (wait: number) => {
+        const want = await expected();
+        for (const [id, got] of await answers(wait)) {
+          const w = want.get(id);
+          expect(got).toMatchObject(w ? { scored: true, r: w.r, f: w.f, m: w.m, population: want.size } : { scored: false, population: want.size });
+        }
+      };
+      await check(last);
+      await buy('C', 'C-later', '20.00', '2025-03-05T10:00:00Z');
+      await buy('D', 'D-later', '990.00', '2025-11-05T10:00:00Z');
+      await check(last);
     });
   });
 }

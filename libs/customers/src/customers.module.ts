@@ -6,6 +6,7 @@ import { EventStoreModule } from '@crm/event-store';
 import { CqrsModule } from '@nestjs/cqrs';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { CUSTOMER_FACTS, CustomerFactsSource } from '@crm/tiers';
+import { RfmBase } from './analytics/rfm.query';
 import { AnalyticsController } from './analytics/analytics.controller';
 import { scanCustomerFacts } from './customer-list/customer-list.query';
 import { CustomerCommandBatchHandler, CustomerCommandHandler } from './customer-commands';
@@ -30,6 +31,7 @@ import { AnalyticsService } from './analytics/analytics.service';
     LifecycleResolver,
     TierResolver,
     AnalyticsResolver,
+    { provide: RfmBase, inject: [SQL_CLIENT], useFactory: (sql: SqlClient) => new RfmBase(sql) },
     { provide: CUSTOMER_FACTS, inject: [SQL_CLIENT], useFactory: (sql: SqlClient): CustomerFactsSource => ({ scan: (asOf, onBatch) => scanCustomerFacts(sql, asOf, onBatch) }) },
   ],
   exports: [CUSTOMER_FACTS, CustomersService, AnalyticsService, CustomerKeys],

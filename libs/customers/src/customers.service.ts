@@ -28,7 +28,7 @@ import {
 import { loadRuleSchedule, loadTierRuleSets, ruleSetOn, tierHistory, tierOn, tierOnFast } from '@crm/tiers';
 import type { RuleSchedule, TierAnswer, TierFacts } from '@crm/tiers';
 import DataLoader from 'dataloader';
-import { rfmAsOf } from './analytics/rfm.query';
+import { RfmBase } from './analytics/rfm.query';
 import { ConsentChannel, ContactChannel, Profile, PurchaseItem } from './customer';
 import { CustomerCommand } from './business-logic';
 import { ExecuteCustomerCommand, ExecuteCustomerCommandBatch } from './customer-commands';
@@ -144,6 +144,7 @@ export class CustomersService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
     private readonly keys: CustomerKeys,
+    private readonly rfmBase: RfmBase,
   ) {}
 
   private run(customerId: string, command: CustomerCommand | CustomerCommand[], ctx: RequestContext, source: 'api' | 'import' = 'api'): Promise<CommandResult> {
@@ -445,11 +446,10 @@ export class CustomersService {
   async rfm(ctx: RequestContext, customerId: string, asOf = this.today()) {
     allow(ctx, 'customers.read');
     await this.history(customerId, asOf, ctx);
-    // The base is scored once a request and date, however many customers the request asks about.
-    const scores = await memoized(ctx, `rfm:${asOf}`, () => rfmAsOf(this.sql, asOf));
-    const mine = scores.find((s) => s.customerId === customerId);
-    if (!mine) return { customerId, asOf, scored: false, reason: `no purchase on or before ${asOf}`, population: scores.length };
+    // Ranked in the base's distribution (computed once per date and read-model position), not by scoring the base.
+    const { score: mine, population } = await this.rfmBase.scoreOf(customerId, asOf);
+    if (!mine) return { customerId, asOf, scored: false, reason: `no purchase on or before ${asOf}`, population };
     const { monetaryMinor, ...rest } = mine;
-    return { ...rest, asOf, scored: true, monetary: formatAmount(monetaryMinor, this.config.shopCurrency), score: `${mine.r}${mine.f}${mine.m}`, population: scores.length };
+    return { ...rest, asOf, scored: true, monetary: formatAmount(monetaryMinor, this.config.shopCurrency), score: `${mine.r}${mine.f}${mine.m}`, population };
   }
 }

@@ -65,3 +65,57 @@ export function segmentOf(r: number, f: number, m: number): string {
   if (low(r)) return 'SLIPPING';
   return 'NEEDS_ATTENTION';
 }
+
+/**
+ * The base's R, F and M values as of a date, sorted: what one customer's
+ * score needs of everybody else. Ranks come from binary searches, so that a
+ * single customer is scored in O(log n) against a distribution computed once.
+ */
+export interface RfmDistribution {
+  asOf: string;
+  n: number;
+  /** -days since the last purchase (recent = high), ascending. */
+  recency: Float64Array;
+  frequency: Float64Array;
+  monetary: Float64Array;
+}
+
+const sorted = (values: number[]) => Float64Array.from(values).sort();
+
+export function rfmDistribution(customers: readonly RfmFacts[], asOf: string): RfmDistribution {
+  return {
+    asOf,
+    n: customers.length,
+    recency: sorted(customers.map((c) => -daysBetween(c.lastPurchaseDate, asOf))),
+    frequency: sorted(customers.map((c) => c.purchaseCount)),
+    monetary: sorted(customers.map((c) => c.netSpendMinor)),
+  };
+}
+
+/** First index whose value is >= v (strict: > v). */
+function bound(values: Float64Array, v: number, strict: boolean): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid] < v || (strict && values[mid] === v)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The average rank of a value that is in the distribution: the ranks of its ties, averaged. */
+function averageRankIn(values: Float64Array, v: number): number {
+  const less = bound(values, v, false);
+  const equal = bound(values, v, true) - less;
+  return less + (equal + 1) / 2;
+}
+
+/** One customer's score, the same as rfmScores gives them over the base the distribution was made of (which includes them). */
+export function rfmScoreIn(base: RfmDistribution, c: RfmFacts): RfmScore {
+  const recencyDays = daysBetween(c.lastPurchaseDate, base.asOf);
+  const r = quintile(averageRankIn(base.recency, -recencyDays), base.n);
+  const f = quintile(averageRankIn(base.frequency, c.purchaseCount), base.n);
+  const m = quintile(averageRankIn(base.monetary, c.netSpendMinor), base.n);
+  return { customerId: c.customerId, recencyDays, frequency: c.purchaseCount, monetaryMinor: c.netSpendMinor, r, f, m, segment: segmentOf(r, f, m) };
+}

@@ -1,22 +1,89 @@
 // RFM facts of every customer with a purchase dated on or before D, straight
-// from the customer read model, scored by the pure rfmScores.
-import type { SqlClient } from '@crm/database';
-import { RfmFacts, RfmScore, rfmScores } from '@crm/lifecycle';
+// from the customer read model, scored by the pure rfmScores; and one
+// customer's score against the base's distribution, computed once per date
+// and read-model position and kept (RfmBase).
+import type { SqlClient, SqlExecutor } from '@crm/database';
+import { RfmDistribution, rfmDistribution, RfmFacts, RfmScore, rfmScoreIn, rfmScores } from '@crm/lifecycle';
 
-export async function rfmAsOf(sql: SqlClient, asOf: string): Promise<RfmScore[]> {
+/** The RFM facts as of D of every purchaser, or of one customer. */
+async function rfmFacts(sql: SqlExecutor, asOf: string, customerId?: string): Promise<RfmFacts[]> {
+  const one = customerId === undefined ? '' : 'AND customer_id = $2';
   const rows = await sql.query<{ customer_id: string; last_on: string; f: string | number; m: string | number }>(
     `WITH p AS (SELECT customer_id, max(occurred_on) AS last_on, count(*) AS f, sum(amount_minor) AS s
-                  FROM rm_customer_purchases WHERE occurred_on <= $1::date GROUP BY customer_id),
-          r AS (SELECT customer_id, sum(amount_minor) AS s FROM rm_customer_refunds WHERE occurred_on <= $1::date GROUP BY customer_id)
+                  FROM rm_customer_purchases WHERE occurred_on <= $1::date ${one} GROUP BY customer_id),
+          r AS (SELECT customer_id, sum(amount_minor) AS s FROM rm_customer_refunds WHERE occurred_on <= $1::date ${one} GROUP BY customer_id)
      SELECT p.customer_id, p.last_on::text AS last_on, p.f, p.s - coalesce(r.s, 0) AS m
        FROM p LEFT JOIN r USING (customer_id) ORDER BY p.customer_id`,
-    [asOf],
+    customerId === undefined ? [asOf] : [asOf, customerId],
   );
-  const facts: RfmFacts[] = rows.map((r) => ({
+  return rows.map((r) => ({
     customerId: r.customer_id,
     lastPurchaseDate: String(r.last_on).slice(0, 10),
     purchaseCount: Number(r.f),
     netSpendMinor: Number(r.m),
   }));
-  return rfmScores(facts, asOf);
+}
+
+export async function rfmAsOf(sql: SqlClient, asOf: string): Promise<RfmScore[]> {
+  return rfmScores(await rfmFacts(sql, asOf), asOf);
+}
+
+/** What the customer list read model has applied: its rows are a function of it. */
+async function readModelPosition(tx: SqlExecutor): Promise<number> {
+  const [row] = await tx.query<{ position: string }>(`SELECT position::text AS position FROM crm_projection_checkpoints WHERE name = 'customer-list'`);
+  return Number(row?.position ?? 0);
+}
+
+/** Reads in one snapshot: the rows and the position they are at agree. */
+function inSnapshot<T>(sql: SqlClient, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  return sql.transaction(async (tx) => {
+    await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    return fn(tx);
+  });
+}
+
+interface Distribution {
+  position: number;
+  distribution: RfmDistribution;
+}
+
+/** Distributions kept: a few dates (today, and whatever dates are being looked at). */
+const KEPT_DATES = 4;
+
+/**
+ * One customer's RFM as of D without scoring the base for them: the base's
+ * sorted R, F and M values are computed once per date and read-model
+ * position, and the customer is ranked in them. Exact: the customer's facts
+ * and the distribution are read at the same position; while writes keep
+ * moving it, the base is scored whole as before.
+ */
+export class RfmBase {
+  private readonly kept = new Map<string, Promise<Distribution>>();
+
+  constructor(private readonly sql: SqlClient) {}
+
+  async scoreOf(customerId: string, asOf: string): Promise<{ score?: RfmScore; population: number }> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const mine = await inSnapshot(this.sql, async (tx) => ({ position: await readModelPosition(tx), facts: (await rfmFacts(tx, asOf, customerId))[0] }));
+      const base = await this.distribution(asOf, mine.position);
+      if (base.position === mine.position) return { score: mine.facts && rfmScoreIn(base.distribution, mine.facts), population: base.distribution.n };
+    }
+    const scores = await rfmAsOf(this.sql, asOf);
+    return { score: scores.find((s) => s.customerId === customerId), population: scores.length };
+  }
+
+  /** The distribution at `position`, or a newer one when the read model moved on meanwhile. */
+  private async distribution(asOf: string, position: number): Promise<Distribution> {
+    const kept = this.kept.get(asOf);
+    if (kept) {
+      const known = await kept;
+      if (known.position >= position) return known;
+    }
+    const computing = inSnapshot(this.sql, async (tx) => ({ position: await readModelPosition(tx), distribution: rfmDistribution(await rfmFacts(tx, asOf), asOf) }));
+    this.kept.delete(asOf);
+    this.kept.set(asOf, computing);
+    computing.catch(() => this.kept.get(asOf) === computing && this.kept.delete(asOf));
+    if (this.kept.size > KEPT_DATES) this.kept.delete(this.kept.keys().next().value as string);
+    return computing;
+  }
 }
