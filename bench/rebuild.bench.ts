@@ -12,15 +12,14 @@ import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { migrate, PostgresClient } from '@crm/database';
-import { AppendRequest, EVENT_STORE, EventStore, SqlEventStore } from '@crm/event-store';
+import { PostgresClient } from '@crm/database';
+import { EVENT_STORE, EventStore, SqlEventStore } from '@crm/event-store';
 import { PROJECTION_RUNNER, ProjectionRunner } from '@crm/projections';
 import { encodeCursor, listCustomers, rfmAsOf, scanCustomerFacts, stickiness } from '@crm/customers';
 import { AccountsService } from '@crm/accounts';
 import { contextFor, loadConfig, operatorPrincipal, shopDate } from '@crm/shared';
 import { DEFAULT_RULE_SET, loadRuleSchedule, TierSimulation } from '@crm/tiers';
 import { createApp } from '../apps/api/src/create-app';
-import { allMigrations } from '../apps/api/src/migrations';
 import { dropPgDatabase, freshPgDatabase, machine, percentile, ratio } from './bench-support';
 import { seedShopHistory } from './shop-history';
 

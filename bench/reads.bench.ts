@@ -1,0 +1,100 @@
+// npm run bench:reads: reads of a large base over HTTP on PostgreSQL, under
+// 8 concurrent clients (keep-alive, a bearer token): the single-customer
+// reads (/customers/{id}, /tier, /lifecycle, /rfm) for random customers,
+// and a tier-filtered and a lifecycle-filtered page of the list; then the
+// whole-base figures (RFM segments, stickiness, a simulation) with their
+// times. The log is the generated shop history of bench:rebuild (about 9.5
+// events a customer), projected with `crm rebuild`. The issue's scale is
+// 10M events (--events=10000000); the default is 1M. Prints one JSON document.
+// Options: --events=N --requests=N (per read kind)
+import { spawnSync } from 'node:child_process';
+import { INestApplication } from '@nestjs/common';
+import { AccountsService } from '@crm/accounts';
+import { contextFor, loadConfig, nameUuid, operatorPrincipal } from '@crm/shared';
+import { createApp } from '../apps/api/src/create-app';
+import { dropPgDatabase, freshPgDatabase, machine, request, runConcurrent } from './bench-support';
+import { seedShopHistory } from './shop-history';
+
+const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const EVENTS = Number(args.get('events') ?? 1_000_000);
+const REQUESTS = Number(args.get('requests') ?? 2_000);
+const CONCURRENCY = 8;
+const DB = 'crm_bench_reads';
+const AS_OF = '2025-06-30';
+const log = (...a: unknown[]) => console.error('[bench]', ...a);
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return Math.round(performance.now() - t0);
+}
+
+async function main() {
+  if (spawnSync('node', ['scripts/ensure-build.js'], { stdio: 'inherit' }).status !== 0) throw new Error('build failed');
+  const url = await freshPgDatabase(DB);
+  let app: INestApplication | undefined;
+  try {
+    log(`seeding ${EVENTS} events`);
+    const seeded = await seedShopHistory(url, EVENTS, log);
+    log('projecting (crm rebuild)');
+    if (spawnSync(process.execPath, ['dist/apps/cli/src/main.js', 'rebuild'], { env: { ...process.env, DATABASE_URL: url }, stdio: 'ignore' }).status !== 0) throw new Error('rebuild failed');
+    app = await createApp(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'error', DATA_DIR: '/tmp/crm-bench-reads', RATE_LIMIT_PER_MINUTE: '100000000' }));
+    await app.listen(0, '127.0.0.1');
+    const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/v1`;
+    const accounts = app.get(AccountsService);
+    await accounts.create({ username: 'bench.reader', password: 'a long enough password', role: 'manager' }, contextFor(operatorPrincipal()));
+    const { accessToken } = await accounts.login('bench.reader', 'a long enough password');
+    const headers = { authorization: `Bearer ${accessToken}` };
+    const get = async (path: string) => {
+      const res = await request(`${base}${path}`, { headers });
+      if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+      return res.json();
+    };
+    // Customers of the generated history: their ids are name-based.
+    let x = 99;
+    const someone = () => nameUuid(`bench-customer:7:${(x = (x * 1103515245 + 12345) % 2147483648) % seeded.customers}`);
+    const reads: Record<string, (i: number) => Promise<unknown>> = {
+      customer: () => get(`/customers/${someone()}?asOf=${AS_OF}`),
+      tier: () => get(`/customers/${someone()}/tier?asOf=${AS_OF}`),
+      lifecycle: () => get(`/customers/${someone()}/lifecycle?asOf=${AS_OF}`),
+      rfm: () => get(`/customers/${someone()}/rfm?asOf=${AS_OF}`),
+      listTierVip: () => get(`/customers?asOf=${AS_OF}&tier=VIP&limit=50`),
+      listLifecycleSleeping: () => get(`/customers?asOf=${AS_OF}&lifecycle=SLEEPING&limit=50`),
+    };
+    const firstRfmMs = await timed(() => get(`/customers/${someone()}/rfm?asOf=${AS_OF}`));
+    const results: Record<string, unknown> = {};
+    for (const [name, read] of Object.entries(reads)) {
+      await runConcurrent(100, CONCURRENCY, async (i) => void (await read(i)));
+      const t = await runConcurrent(REQUESTS, CONCURRENCY, async (i) => void (await read(i)));
+      results[name] = t;
+      log(name, JSON.stringify(t));
+    }
+    const wholeBase = {
+      rfmSegmentsMs: await timed(() => get(`/segments/rfm?asOf=${AS_OF}`)),
+      stickinessMs: await timed(() => get(`/metrics/stickiness?asOf=${AS_OF}`)),
+      firstSingleRfmMs: firstRfmMs,
+    };
+    return {
+      benchmark: 'reads',
+      machine: machine(),
+      storage: 'postgres',
+      log: seeded,
+      concurrency: CONCURRENCY,
+      requestsPerRead: REQUESTS,
+      reads: results,
+      wholeBase,
+      targets: { singleCustomerP99UnderMs: 20, filteredPageP99UnderMs: 100 },
+    };
+  } finally {
+    await app?.close();
+    await dropPgDatabase(DB);
+  }
+}
+
+main().then(
+  (result) => process.stdout.write(`${JSON.stringify(result, null, 2)}\n`, () => process.exit(0)),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
