@@ -138,8 +138,12 @@ export async function loadState<State, Event>(store: EventStore, streamId: strin
   let snapshotAt = base.snapshotAt;
   const stored = loaded.version - snapshotAt >= SNAPSHOT_AFTER_EVENTS && store.snapshots ? codec.encode(loaded.state) : undefined;
   if (stored !== undefined) {
-    await store.snapshots?.write(streamId, codec.type, { deciderVersion: codec.version, streamVersion: loaded.version, state: stored });
-    snapshotAt = loaded.version;
+    // A cache: a snapshot that could not be written is tried again after the next load, the command goes on.
+    const written = await store.snapshots?.write(streamId, codec.type, { deciderVersion: codec.version, streamVersion: loaded.version, state: stored }).then(
+      () => true,
+      () => false,
+    );
+    if (written) snapshotAt = loaded.version;
   }
   if (loaded.version >= KEEP_FROM_VERSION) kept.set(key, { version: loaded.version, state: loaded.state, under, snapshotAt });
   return loaded;
