@@ -39,7 +39,7 @@ async function main() {
     log('projecting (crm rebuild)');
     if (spawnSync(process.execPath, ['dist/apps/cli/src/main.js', 'rebuild'], { env: { ...process.env, DATABASE_URL: url }, stdio: 'ignore' }).status !== 0)
       throw new Error('rebuild failed');
-    app = await createApp(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'error', DATA_DIR: '/tmp/crm-bench-reads', RATE_LIMIT_PER_MINUTE: '100000000' }));
+    app = await createApp(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'error', DATA_DIR: '/tmp/crm-bench-reads', RATE_LIMIT_PER_MINUTE: '1000000' }));
     await app.listen(0, '127.0.0.1');
     const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/v1`;
     const accounts = app.get(AccountsService);
