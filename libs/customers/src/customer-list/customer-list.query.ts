@@ -1,10 +1,11 @@
 // The filtered customer list as of a date, keyset-paginated on the customer
 // id ({ items, nextCursor }), so page 1,000 costs what page 1 costs. Tier and
 // lifecycle are computed per customer from the dated facts with the same pure
-// functions as everywhere else; filtering on them scans forward in pages.
+// functions as everywhere else; filtering on the tier scans forward in pages,
+// on the lifecycle SQL picks the customers (and the function checks them).
 import type { SqlClient } from '@crm/database';
 import { Lifecycle, lifecycleAsOf } from '@crm/lifecycle';
-import { formatAmount, refused, UUID_PATTERN } from '@crm/shared';
+import { formatAmount, minusMonths, refused, UUID_PATTERN } from '@crm/shared';
 import { CustomerTierFacts, DatedAmount, RuleSchedule, TierAnswer, tierOnFast } from '@crm/tiers';
 import { netSpendAsOf } from '../customer-view';
 import type { CustomerRow } from './customer-list.projector';
@@ -67,16 +68,18 @@ export async function listCustomers(
   const items: CustomerListItem[] = [];
   const listed = new Map<string, ListedFacts>();
   let after = filter.cursor ? decodeCursor(filter.cursor) : '00000000-0000-0000-0000-000000000000';
-  // Tier and lifecycle are computed, so filtering on them reads ahead; otherwise one row past the page is enough.
-  const scanPage = filter.tier !== undefined || filter.lifecycle !== undefined ? SCAN_PAGE : filter.limit + 1;
+  // The tier is computed, so filtering on it reads ahead; the lifecycle is filtered in SQL (and checked again below).
+  const scanPage = filter.tier !== undefined ? SCAN_PAGE : filter.limit + 1;
+  const lifecycle = filter.lifecycle === undefined ? undefined : lifecycleFilter(filter.lifecycle, filter.asOf, filter.windowMonths);
   for (;;) {
     const rows = await sql.query<Row>(
-      `SELECT customer_id, customer_ref, name, province, city, tags FROM rm_customers
-        WHERE customer_id > $1 AND joined_on <= $2::date
-          AND ($3::text IS NULL OR tags @> ARRAY[$3::text])
-          AND ($4::text IS NULL OR province = $4::text OR city = $4::text)
-        ORDER BY customer_id LIMIT ${scanPage}`,
-      [after, filter.asOf, filter.tag ?? null, filter.region ?? null],
+      `SELECT c.customer_id, c.customer_ref, c.name, c.province, c.city, c.tags FROM rm_customers c ${lifecycle?.join ?? ''}
+        WHERE c.customer_id > $1 AND c.joined_on <= $2::date
+          AND ($3::text IS NULL OR c.tags @> ARRAY[$3::text])
+          AND ($4::text IS NULL OR c.province = $4::text OR c.city = $4::text)
+          ${lifecycle ? `AND ${lifecycle.where}` : ''}
+        ORDER BY c.customer_id LIMIT ${scanPage}`,
+      [after, filter.asOf, filter.tag ?? null, filter.region ?? null, ...(lifecycle?.params ?? [])],
     );
     if (rows.length === 0) break;
     const ids = rows.map((r) => r.customer_id);
@@ -133,6 +136,29 @@ export async function listCustomers(
   const more = items.length > filter.limit;
   const page = items.slice(0, filter.limit);
   return { items: page, nextCursor: more ? encodeCursor(page[page.length - 1].id) : null, facts: listed };
+}
+
+/**
+ * The lifecycle as of D in SQL, the same rule as lifecycleAsOf over a
+ * customer's purchases dated on or before D: first and last date and the
+ * purchases in the window, from the purchases' primary key (customer first).
+ * The window bounds are computed here with the shop calendar's month rule.
+ */
+function lifecycleFilter(status: Lifecycle, asOf: string, windowMonths: number): { join: string; where: string; params: string[] } {
+  const join = `CROSS JOIN LATERAL (SELECT min(p.occurred_on) AS f, max(p.occurred_on) AS l, count(*) FILTER (WHERE p.occurred_on > $5::date) AS w,
+                         $5::date AS ws, $6::date AS m2, $7::date AS m4
+                  FROM rm_customer_purchases p WHERE p.customer_id = c.customer_id AND p.occurred_on <= $2::date) a`;
+  const where: Record<Lifecycle, string> = {
+    PROSPECT: 'a.l IS NULL',
+    NEW_ONCE: 'a.f > a.ws AND a.w = 1',
+    NEW_REPEAT: 'a.f > a.ws AND a.w > 1',
+    OLD_ONCE: 'a.f <= a.ws AND a.w = 1',
+    OLD_REPEAT: 'a.f <= a.ws AND a.w > 1',
+    SILENT: 'a.w = 0 AND a.l > a.m2',
+    SLEEPING: 'a.w = 0 AND a.l <= a.m2 AND a.l > a.m4',
+    LOST: 'a.w = 0 AND a.l <= a.m4',
+  };
+  return { join, where: where[status], params: [minusMonths(asOf, windowMonths), minusMonths(asOf, 2 * windowMonths), minusMonths(asOf, 4 * windowMonths)] };
 }
 
 /**
