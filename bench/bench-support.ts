@@ -137,3 +137,14 @@ export function request(url: string, options: { method?: string; headers?: Recor
     req.end(options.body);
   });
 }
+
+/** Runs a benchmark's main, prints its result as one JSON document and exits once stdout is written (a pipe is asynchronous). */
+export function printResult(main: () => Promise<unknown>): void {
+  main().then(
+    (result) => process.stdout.write(`${JSON.stringify(result, null, 2)}\n`, () => process.exit(0)),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

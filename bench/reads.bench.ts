@@ -12,7 +12,7 @@ import { INestApplication } from '@nestjs/common';
 import { AccountsService } from '@crm/accounts';
 import { contextFor, loadConfig, nameUuid, operatorPrincipal } from '@crm/shared';
 import { createApp } from '../apps/api/src/create-app';
-import { dropPgDatabase, freshPgDatabase, machine, request, runConcurrent } from './bench-support';
+import { dropPgDatabase, freshPgDatabase, machine, printResult, request, runConcurrent } from './bench-support';
 import { seedShopHistory } from './shop-history';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
@@ -92,10 +92,4 @@ async function main() {
   }
 }
 
-main().then(
-  (result) => process.stdout.write(`${JSON.stringify(result, null, 2)}\n`, () => process.exit(0)),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+printResult(main);

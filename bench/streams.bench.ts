@@ -10,7 +10,7 @@ import { createApp } from '../apps/api/src/create-app';
 import { CustomersService } from '@crm/customers';
 import { EVENT_STORE, EventStore } from '@crm/event-store';
 import { contextFor, loadConfig, nameUuid, operatorPrincipal } from '@crm/shared';
-import { dropPgDatabase, freshPgDatabase, machine, percentile, ratio, runConcurrent } from './bench-support';
+import { dropPgDatabase, freshPgDatabase, machine, percentile, printResult, ratio, runConcurrent } from './bench-support';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const LONG = Number(args.get('long') ?? 10_000);
@@ -105,35 +105,23 @@ async function main() {
     }
     const s = summary(latencies.short);
     const l = summary(latencies.long);
-    console.log(
-      JSON.stringify(
-        {
-          benchmark: 'streams',
-          machine: machine(),
-          storage: 'postgres',
-          path: 'CustomersService.recordPurchase (command bus: load, decide, append), sequential, inline projections on',
-          appends: APPENDS,
-          shortCustomer: { eventsBefore: 10, ...s },
-          longCustomer: { eventsBefore: LONG, eventsAfter: LONG + APPENDS + 1, ...l },
-          floor: { what: 'store.append of the same event, no load or decision', ...summary(latencies.floor) },
-          firstPurchaseMs: { short: round(firstShortMs), long: round(firstLongMs) },
-          longVsShort: { p50: ratio(l.p50Ms, s.p50Ms), p99: ratio(l.p99Ms, s.p99Ms) },
-          target: 'long p50 and p99 at most 1.5x short',
-        },
-        null,
-        2,
-      ),
-    );
+    return {
+      benchmark: 'streams',
+      machine: machine(),
+      storage: 'postgres',
+      path: 'CustomersService.recordPurchase (command bus: load, decide, append), sequential, inline projections on',
+      appends: APPENDS,
+      shortCustomer: { eventsBefore: 10, ...s },
+      longCustomer: { eventsBefore: LONG, eventsAfter: LONG + APPENDS + 1, ...l },
+      floor: { what: 'store.append of the same event, no load or decision', ...summary(latencies.floor) },
+      firstPurchaseMs: { short: round(firstShortMs), long: round(firstLongMs) },
+      longVsShort: { p50: ratio(l.p50Ms, s.p50Ms), p99: ratio(l.p99Ms, s.p99Ms) },
+      target: 'long p50 and p99 at most 1.5x short',
+    };
   } finally {
     await app?.close();
     await dropPgDatabase(database);
   }
 }
 
-main().then(
-  () => process.stdout.write('', () => process.exit(0)),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+printResult(main);

@@ -12,7 +12,7 @@ import { SqlEventStore } from '@crm/event-store';
 import { scanCustomerFacts } from '@crm/customers';
 import { parseAmount } from '@crm/shared';
 import { DEFAULT_RULE_SET, simulateRuleSet, TierRuleSet } from '@crm/tiers';
-import { dropPgDatabase, freshPgDatabase, machine, ratio } from './bench-support';
+import { dropPgDatabase, freshPgDatabase, machine, printResult, ratio } from './bench-support';
 import { seedShopHistory } from './shop-history';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
@@ -115,10 +115,4 @@ async function main() {
   }
 }
 
-main().then(
-  (result) => process.stdout.write(`${JSON.stringify(result, null, 2)}\n`, () => process.exit(0)),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+printResult(main);

@@ -271,6 +271,7 @@ export function eventStoreContract(name: string, open: () => Promise<StoreUnderT
         const read = await store.readStream(long);
         expect(read).toHaveLength(10_050);
         expect(read[10_049].streamVersion).toBe(10_050);
+        expect(await store.lastPosition()).toBe(read[10_049].position);
         expect((await store.readStream(long, { from: 10_001 })).map((e) => e.streamVersion)).toEqual(Array.from({ length: 50 }, (_, i) => 10_001 + i));
       }, 60_000);
     });
