@@ -3,7 +3,7 @@
 // and the module.
 export { DEFAULT_RULE_SET, tierAsOf } from './tier-rules';
 export type { DatedAmount, TierAnswer, TierFacts, TierRule, TierRuleSet } from './tier-rules';
-export { DEFAULT_SCHEDULE, ruleSetOn, tierHistory, tierOn, tierOnFast } from './tier-history';
+export { DEFAULT_SCHEDULE, memoryless, ruleSetOn, tierHistory, tierOn, tierOnFast } from './tier-history';
 export type { RuleSchedule, ScheduledRuleSet, TierChange, TierStanding } from './tier-history';
 export { decodeTierRuleSetEvent, TIER_RULES_STREAM } from './tier-rule-set';
 export type { TierRuleSetEvent } from './tier-rule-set';

@@ -52,7 +52,7 @@ export interface TierStanding extends TierAnswer {
 const retentionOf = (rs: TierRuleSet) => rs.downgrade?.retentionMonths ?? 0;
 
 /** True when a tier on a date depends only on the basis on that date (no retention anywhere in the schedule). */
-const memoryless = (schedule: RuleSchedule) => schedule.every((e) => retentionOf(e.ruleSet) === 0 && !e.ruleSet.downgrade?.atAnniversary);
+export const memoryless = (schedule: RuleSchedule) => schedule.every((e) => retentionOf(e.ruleSet) === 0 && !e.ruleSet.downgrade?.atAnniversary);
 
 /** The first anniversary (12, 24, ... months after `since`, clamping convention) on or after `date`. */
 export function nextAnniversary(since: string, date: string): string {

@@ -1,12 +1,12 @@
 // The filtered customer list as of a date, keyset-paginated on the customer
 // id ({ items, nextCursor }), so page 1,000 costs what page 1 costs. Tier and
 // lifecycle are computed per customer from the dated facts with the same pure
-// functions as everywhere else; filtering on the tier scans forward in pages,
-// on the lifecycle SQL picks the customers (and the function checks them).
+// functions as everywhere else; filters on the tier and the lifecycle pick
+// the customers in SQL over the dated facts (and the functions check them).
 import type { SqlClient } from '@crm/database';
 import { Lifecycle, lifecycleAsOf } from '@crm/lifecycle';
-import { formatAmount, minusMonths, refused, UUID_PATTERN } from '@crm/shared';
-import { CustomerTierFacts, DatedAmount, RuleSchedule, TierAnswer, tierOnFast } from '@crm/tiers';
+import { formatAmount, minusMonths, parseAmount, refused, UUID_PATTERN } from '@crm/shared';
+import { CustomerTierFacts, DatedAmount, memoryless, RuleSchedule, ruleSetOn, TierAnswer, tierOnFast } from '@crm/tiers';
 import { netSpendAsOf } from '../customer-view';
 import type { CustomerRow } from './customer-list.projector';
 
@@ -68,18 +68,21 @@ export async function listCustomers(
   const items: CustomerListItem[] = [];
   const listed = new Map<string, ListedFacts>();
   let after = filter.cursor ? decodeCursor(filter.cursor) : '00000000-0000-0000-0000-000000000000';
-  // The tier is computed, so filtering on it reads ahead; the lifecycle is filtered in SQL (and checked again below).
-  const scanPage = filter.tier !== undefined ? SCAN_PAGE : filter.limit + 1;
-  const lifecycle = filter.lifecycle === undefined ? undefined : lifecycleFilter(filter.lifecycle, filter.asOf, filter.windowMonths);
+  const params = new Params([after, filter.asOf, filter.tag ?? null, filter.region ?? null]);
+  const lifecycle = filter.lifecycle === undefined ? undefined : lifecycleFilter(filter.lifecycle, filter.asOf, filter.windowMonths, params);
+  const tier = filter.tier === undefined ? undefined : tierFilter(filter.tier, filter.schedule, filter.asOf, currency, params);
+  // A tier kept beyond its basis (retention, anniversaries) is only narrowed in SQL, so the page reads ahead.
+  const scanPage = tier && !tier.exact ? SCAN_PAGE : filter.limit + 1;
   for (;;) {
+    params.values[0] = after;
     const rows = await sql.query<Row>(
-      `SELECT c.customer_id, c.customer_ref, c.name, c.province, c.city, c.tags FROM rm_customers c ${lifecycle?.join ?? ''}
+      `SELECT c.customer_id, c.customer_ref, c.name, c.province, c.city, c.tags FROM rm_customers c ${lifecycle?.join ?? ''} ${tier?.join ?? ''}
         WHERE c.customer_id > $1 AND c.joined_on <= $2::date
           AND ($3::text IS NULL OR c.tags @> ARRAY[$3::text])
           AND ($4::text IS NULL OR c.province = $4::text OR c.city = $4::text)
-          ${lifecycle ? `AND ${lifecycle.where}` : ''}
+          ${lifecycle ? `AND ${lifecycle.where}` : ''} ${tier ? `AND ${tier.where}` : ''}
         ORDER BY c.customer_id LIMIT ${scanPage}`,
-      [after, filter.asOf, filter.tag ?? null, filter.region ?? null, ...(lifecycle?.params ?? [])],
+      params.values,
     );
     if (rows.length === 0) break;
     const ids = rows.map((r) => r.customer_id);
@@ -144,9 +147,10 @@ export async function listCustomers(
  * purchases in the window, from the purchases' primary key (customer first).
  * The window bounds are computed here with the shop calendar's month rule.
  */
-function lifecycleFilter(status: Lifecycle, asOf: string, windowMonths: number): { join: string; where: string; params: string[] } {
-  const join = `CROSS JOIN LATERAL (SELECT min(p.occurred_on) AS f, max(p.occurred_on) AS l, count(*) FILTER (WHERE p.occurred_on > $5::date) AS w,
-                         $5::date AS ws, $6::date AS m2, $7::date AS m4
+function lifecycleFilter(status: Lifecycle, asOf: string, windowMonths: number, params: Params): { join: string; where: string } {
+  const [ws, m2, m4] = [1, 2, 4].map((n) => params.add(minusMonths(asOf, n * windowMonths)));
+  const join = `CROSS JOIN LATERAL (SELECT min(p.occurred_on) AS f, max(p.occurred_on) AS l, count(*) FILTER (WHERE p.occurred_on > ${ws}::date) AS w,
+                         ${ws}::date AS ws, ${m2}::date AS m2, ${m4}::date AS m4
                   FROM rm_customer_purchases p WHERE p.customer_id = c.customer_id AND p.occurred_on <= $2::date) a`;
   const where: Record<Lifecycle, string> = {
     PROSPECT: 'a.l IS NULL',
@@ -158,7 +162,43 @@ function lifecycleFilter(status: Lifecycle, asOf: string, windowMonths: number):
     SLEEPING: 'a.w = 0 AND a.l <= a.m2 AND a.l > a.m4',
     LOST: 'a.w = 0 AND a.l <= a.m4',
   };
-  return { join, where: where[status], params: [minusMonths(asOf, windowMonths), minusMonths(asOf, 2 * windowMonths), minusMonths(asOf, 4 * windowMonths)] };
+  return { join, where: where[status] };
+}
+
+/** Query parameters in order: add() answers the placeholder of the value. */
+class Params {
+  constructor(readonly values: unknown[]) {}
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/**
+ * The tier as of D in SQL, the same rule as tierAsOf under the rule set in
+ * force on D: the basis (net spend, or spend, in the basis window) and the
+ * purchase count reach the tier and no tier above it. Exact when no rule set
+ * of the schedule keeps a tier beyond its basis; otherwise a tier is never
+ * below what the basis reaches (upgrades are at once), so SQL keeps the
+ * customers whose basis reaches no tier above, and tierOnFast decides.
+ */
+function tierFilter(code: string, schedule: RuleSchedule, asOf: string, currency: string, params: Params): { join: string; where: string; exact: boolean } {
+  const { ruleSet } = ruleSetOn(schedule, asOf);
+  const rank = ruleSet.tiers.findIndex((t) => t.code === code);
+  const from = params.add(ruleSet.basis.kind === 'rollingMonths' ? minusMonths(asOf, ruleSet.basis.months) : '-infinity');
+  const refunds =
+    ruleSet.refundsCount === false
+      ? '0'
+      : `(SELECT coalesce(sum(r.amount_minor), 0) FROM rm_customer_refunds r WHERE r.customer_id = c.customer_id AND r.occurred_on <= $2::date AND r.occurred_on > ${from}::date)`;
+  const join = `CROSS JOIN LATERAL (SELECT count(*) AS n, coalesce(sum(p.amount_minor) FILTER (WHERE p.occurred_on > ${from}::date), 0) - ${refunds} AS b
+                  FROM rm_customer_purchases p WHERE p.customer_id = c.customer_id AND p.occurred_on <= $2::date) t`;
+  const reaches = (i: number) =>
+    `(t.b >= ${params.add(parseAmount(ruleSet.tiers[i].threshold, currency))}::bigint AND t.n >= ${params.add(ruleSet.tiers[i].minPurchases ?? 0)}::bigint)`;
+  const exact = memoryless(schedule);
+  if (rank < 0) return { join, where: 'false', exact };
+  const conditions = ['t.n > 0', ...ruleSet.tiers.slice(rank + 1).map((_, i) => `NOT ${reaches(rank + 1 + i)}`)];
+  if (exact && rank > 0) conditions.push(reaches(rank));
+  return { join, where: `(${conditions.join(' AND ')})`, exact };
 }
 
 /**
