@@ -1,9 +1,24 @@
 // Shared helpers for the benchmarks: timing, percentiles, machine facts,
 // fresh PostgreSQL databases, and realistic event payloads.
+import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
+import { join } from 'node:path';
 import * as os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+
+/**
+ * The CLI as `npm run cli` starts it, node flags included (a heap limit:
+ * without one V8 lets the heap grow to what a large machine allows).
+ */
+const cliScript: string = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).scripts.cli;
+export const CLI: string[] = [
+  ...(cliScript
+    .match(/ node ((?:--\S+ )*)dist/)?.[1]
+    .split(' ')
+    .filter(Boolean) ?? []),
+  'dist/apps/cli/src/main.js',
+];
 
 export const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 

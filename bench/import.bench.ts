@@ -10,15 +10,13 @@ import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { dropPgDatabase, freshPgDatabase, machine, ratio } from './bench-support';
+import { CLI, dropPgDatabase, freshPgDatabase, machine, ratio } from './bench-support';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const ROWS = Number(args.get('rows') ?? 1_000_000);
 const CUSTOMERS = Number(args.get('customers') ?? 100_000);
 const PGLITE_ROWS = Number(args.get('pglite-rows') ?? 100_000);
 const ROOT = path.resolve(__dirname, '..');
-// The command as users run it (`npm run cli`): the build, not ts-node.
-const CLI = ['dist/apps/cli/src/main.js'];
 const log = (...a: unknown[]) => console.error('[bench]', ...a);
 const HEADER = 'customer_ref,kind,order_id,refund_id,occurred_at,amount,currency,channel,region,items';
 

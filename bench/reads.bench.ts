@@ -12,7 +12,7 @@ import { INestApplication } from '@nestjs/common';
 import { AccountsService } from '@crm/accounts';
 import { contextFor, loadConfig, nameUuid, operatorPrincipal } from '@crm/shared';
 import { createApp } from '../apps/api/src/create-app';
-import { dropPgDatabase, freshPgDatabase, machine, printResult, request, runConcurrent } from './bench-support';
+import { CLI, dropPgDatabase, freshPgDatabase, machine, printResult, request, runConcurrent } from './bench-support';
 import { seedShopHistory } from './shop-history';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
@@ -37,8 +37,7 @@ async function main() {
     log(`seeding ${EVENTS} events`);
     const seeded = await seedShopHistory(url, EVENTS, log);
     log('projecting (crm rebuild)');
-    if (spawnSync(process.execPath, ['dist/apps/cli/src/main.js', 'rebuild'], { env: { ...process.env, DATABASE_URL: url }, stdio: 'ignore' }).status !== 0)
-      throw new Error('rebuild failed');
+    if (spawnSync(process.execPath, [...CLI, 'rebuild'], { env: { ...process.env, DATABASE_URL: url }, stdio: 'ignore' }).status !== 0) throw new Error('rebuild failed');
     app = await createApp(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'error', DATA_DIR: '/tmp/crm-bench-reads', RATE_LIMIT_PER_MINUTE: '1000000' }));
     await app.listen(0, '127.0.0.1');
     const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/v1`;

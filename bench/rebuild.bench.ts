@@ -20,7 +20,7 @@ import { AccountsService } from '@crm/accounts';
 import { contextFor, loadConfig, operatorPrincipal, shopDate } from '@crm/shared';
 import { DEFAULT_RULE_SET, loadRuleSchedule, TierSimulation } from '@crm/tiers';
 import { createApp } from '../apps/api/src/create-app';
-import { dropPgDatabase, freshPgDatabase, machine, percentile, ratio } from './bench-support';
+import { CLI, dropPgDatabase, freshPgDatabase, machine, percentile, ratio } from './bench-support';
 import { seedShopHistory } from './shop-history';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
@@ -39,7 +39,7 @@ const seed = (url: string) => seedShopHistory(url, EVENTS, log);
 /** Our rebuild: `crm rebuild` as users run it (compiled), every read model in one pass; it reports its own peak RSS. */
 function partRebuild(url: string) {
   const started = Date.now();
-  const result = spawnSync(process.execPath, ['dist/apps/cli/src/main.js', 'rebuild'], {
+  const result = spawnSync(process.execPath, [...CLI, 'rebuild'], {
     env: { ...process.env, DATABASE_URL: url },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],

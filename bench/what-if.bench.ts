@@ -12,7 +12,7 @@ import { SqlEventStore } from '@crm/event-store';
 import { scanCustomerFacts } from '@crm/customers';
 import { parseAmount } from '@crm/shared';
 import { DEFAULT_RULE_SET, simulateRuleSet, TierRuleSet } from '@crm/tiers';
-import { dropPgDatabase, freshPgDatabase, machine, printResult, ratio } from './bench-support';
+import { CLI, dropPgDatabase, freshPgDatabase, machine, printResult, ratio } from './bench-support';
 import { seedShopHistory } from './shop-history';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
@@ -74,7 +74,7 @@ async function main() {
     log(`seeding ${EVENTS} events`);
     const seeded = await seedShopHistory(url, EVENTS, log);
     log('projecting (crm rebuild)');
-    const rebuilt = spawnSync(process.execPath, ['dist/apps/cli/src/main.js', 'rebuild'], { env: { ...process.env, DATABASE_URL: url }, stdio: ['ignore', 'ignore', 'ignore'] });
+    const rebuilt = spawnSync(process.execPath, [...CLI, 'rebuild'], { env: { ...process.env, DATABASE_URL: url }, stdio: ['ignore', 'ignore', 'ignore'] });
     if (rebuilt.status !== 0) throw new Error('crm rebuild failed');
     const sql = new PostgresClient(url, { max: 4 });
     const store = new SqlEventStore(sql);

@@ -46,7 +46,7 @@ export function parseInstant(value: string): Date | undefined {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return undefined;
   // Reject rolled-over dates such as 2024-02-30: the UTC date must match after removing the offset.
-  const [y, m, d] = value.slice(0, 10).split('-').map(Number);
+  const [y, m, d] = parts(value);
   const check = new Date(Date.UTC(y, m - 1, d));
   if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) return undefined;
   return date;

@@ -10,7 +10,7 @@ const row = (line: number, customerRef: string, at: string, kind: 'purchase' | '
   occurredAt: new Date(at),
   input:
     kind === 'purchase'
-      ? { purchase: { orderId: `O${line}`, occurredAt: at, amount: '1.00', currency: 'CNY' } }
+      ? { purchase: { orderId: `O${line}`, occurredAt: at, amount: '1.00', currency: 'CNY', items: [] } }
       : { refund: { refundId: `R${line}`, occurredAt: at, amount: '1.00', currency: 'CNY' } },
 });
 
@@ -61,5 +61,56 @@ describe('sorting import rows by customer', () => {
     expect(dir && fs.existsSync(dir)).toBe(true);
     sorter.dispose();
     expect(fs.existsSync(dir as string)).toBe(false);
+  });
+
+  it('gives back every field of a row that went through a run on disk', async () => {
+    const full: ImportRow[] = [
+      {
+        line: 2,
+        customerRef: 'B',
+        occurredAt: new Date('2024-01-01T08:00:00+08:00'),
+        region: '浙江 "east"',
+        input: {
+          purchase: {
+            orderId: 'O-1',
+            occurredAt: '2024-01-01T08:00:00+08:00',
+            amount: '0.01',
+            currency: 'CNY',
+            channel: 'web',
+            items: [
+              { sku: 'CARD, T-LIGHT', category: "BABY'S & more", quantity: 1000, unitPrice: '0.001' },
+              { sku: 'S2', quantity: 1, unitPrice: '5' },
+            ],
+          },
+        },
+      },
+      {
+        line: 3,
+        customerRef: 'A',
+        occurredAt: new Date('2024-01-02T00:00:00Z'),
+        input: { refund: { refundId: 'R-1', orderId: 'O-9', occurredAt: '2024-01-02T00:00:00Z', amount: '1.00', currency: 'CNY' } },
+      },
+      {
+        line: 4,
+        customerRef: 'A',
+        occurredAt: new Date('2024-01-03T00:00:00Z'),
+        input: { refund: { refundId: 'R-2', occurredAt: '2024-01-03T00:00:00Z', amount: '2.00', currency: 'CNY' } },
+      },
+      {
+        line: 5,
+        customerRef: 'A',
+        occurredAt: new Date('2024-01-01T00:00:00Z'),
+        input: { purchase: { orderId: 'O-2', occurredAt: '2024-01-01T00:00:00Z', amount: '3.00', currency: 'CNY', items: [] } },
+      },
+    ];
+    const sorter = new SortedRows(1);
+    try {
+      for (const r of full) await sorter.add(r);
+      const out: ImportRow[] = [];
+      for await (const r of sorter.sorted()) out.push(r);
+      expect(out).toEqual([full[3], full[1], full[2], full[0]]);
+    } finally {
+      sorter.dispose();
+    }
   });
 });

@@ -15,16 +15,54 @@ export function businessOrder(a: ImportRow, b: ImportRow): number {
 
 const byCustomer = (a: ImportRow, b: ImportRow) => (a.customerRef < b.customerRef ? -1 : a.customerRef > b.customerRef ? 1 : businessOrder(a, b));
 
-type StoredRow = Omit<ImportRow, 'occurredAt'> & { occurredAt: string };
-const revive = (text: string): ImportRow => {
-  const row = JSON.parse(text) as StoredRow;
-  return { ...row, occurredAt: new Date(row.occurredAt) };
-};
+// A run holds a row a line as a JSON array, not an object: no keys to write
+// and parse, and the instant as a number (the sort key) rather than a string.
+type Item = NonNullable<Extract<ImportRow['input'], { purchase: unknown }>['purchase']['items']>[number];
+type StoredItem = [sku: string, category: string | null, quantity: number, unitPrice: string];
+type StoredRow =
+  | [
+      line: number,
+      customerRef: string,
+      at: number,
+      region: string | null,
+      kind: 0,
+      orderId: string,
+      occurredAt: string,
+      amount: string,
+      currency: string,
+      channel: string | null,
+      items: StoredItem[],
+    ]
+  | [line: number, customerRef: string, at: number, region: string | null, kind: 1, refundId: string, occurredAt: string, amount: string, currency: string, orderId: string | null];
+
+function store(row: ImportRow): string {
+  const head = [row.line, row.customerRef, row.occurredAt.getTime(), row.region ?? null] as const;
+  if ('purchase' in row.input) {
+    const p = row.input.purchase;
+    const items = (p.items ?? []).map((i): StoredItem => [i.sku, i.category ?? null, i.quantity, i.unitPrice]);
+    return JSON.stringify([...head, 0, p.orderId, p.occurredAt, p.amount, p.currency, p.channel ?? null, items]);
+  }
+  const r = row.input.refund;
+  return JSON.stringify([...head, 1, r.refundId, r.occurredAt, r.amount, r.currency, r.orderId ?? null]);
+}
+
+/** Object literals of one shape each (absent fields undefined): what the import's hot path reads stays monomorphic. */
+function revive(text: string): ImportRow {
+  const s = JSON.parse(text) as StoredRow;
+  const region = s[3] ?? undefined;
+  if (s[4] === 1) {
+    const refund = { refundId: s[5], orderId: s[9] ?? undefined, occurredAt: s[6], amount: s[7], currency: s[8] };
+    return { line: s[0], customerRef: s[1], occurredAt: new Date(s[2]), region, input: { refund } };
+  }
+  const items = s[10].map(([sku, category, quantity, unitPrice]): Item => ({ sku, category: category ?? undefined, quantity, unitPrice }));
+  const purchase = { orderId: s[5], occurredAt: s[6], amount: s[7], currency: s[8], channel: s[9] ?? undefined, items };
+  return { line: s[0], customerRef: s[1], occurredAt: new Date(s[2]), region, input: { purchase } };
+}
 
 async function writeRun(file: string, rows: ImportRow[]): Promise<void> {
   const out: WriteStream = createWriteStream(file);
   for (const row of rows) {
-    if (!out.write(`${JSON.stringify(row)}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+    if (!out.write(`${store(row)}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
 }
@@ -35,7 +73,7 @@ export class SortedRows {
   private dir: string | undefined;
 
   /** @param runSize rows held in memory before a sorted run goes to disk */
-  constructor(private readonly runSize = 50_000) {}
+  constructor(private readonly runSize = 20_000) {}
 
   async add(row: ImportRow): Promise<void> {
     this.buffer.push(row);
