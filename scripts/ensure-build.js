@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds dist/ (the API and the CLI, in one compile) only when a source file,
+// Builds dist/ (the API, the CLI and the worker, in one compile) only when a source file,
 // a tsconfig or the lock file is newer than the last build, so that a second
 // `npm start` or any `npm run cli -- ...` starts at once.
 const fs = require('node:fs');
@@ -8,7 +8,7 @@ const { spawnSync } = require('node:child_process');
 
 const root = path.resolve(__dirname, '..');
 const stamp = path.join(root, 'dist', '.build-stamp');
-const outputs = ['dist/apps/api/src/main.js', 'dist/apps/cli/src/main.js'].map((p) => path.join(root, p));
+const outputs = ['dist/apps/api/src/main.js', 'dist/apps/cli/src/main.js', 'dist/apps/worker/src/main.js'].map((p) => path.join(root, p));
 const quiet = process.argv.includes('--quiet');
 
 function newest(dir) {
@@ -22,7 +22,7 @@ function newest(dir) {
 }
 
 function sourcesChangedAt() {
-  const files = ['tsconfig.json', 'tsconfig.build.json', 'nest-cli.json', 'package-lock.json', 'apps/api/tsconfig.app.json'].map((f) => path.join(root, f));
+  const files = ['tsconfig.json', 'tsconfig.build.json', 'nest-cli.json', 'package-lock.json', 'apps/api/tsconfig.app.json', 'apps/worker/tsconfig.app.json'].map((f) => path.join(root, f));
   return Math.max(newest(path.join(root, 'apps')), newest(path.join(root, 'libs')), ...files.filter(fs.existsSync).map((f) => fs.statSync(f).mtimeMs));
 }
 

@@ -3,8 +3,6 @@
 // and a few times while the service projects from 0. After each kill the live
 // read models equal a clean rebuild (old tables intact or new ones swapped in
 // whole), and finishing the work gives exactly the clean result.
-import { ChildProcess, spawn } from 'node:child_process';
-import * as path from 'node:path';
 import { SqlEventStore } from '../libs/event-store/src';
 import { SqlClient } from '../libs/database/src';
 import { PGliteClient } from '../libs/database/src/pglite-client';
@@ -14,31 +12,10 @@ import { loadConfig } from '../libs/shared/src/config';
 import { allProjectors } from '../apps/api/src/projectors';
 import { testDatabases } from './support/test-databases';
 import { appendHistory, snapshot } from './support/history';
+import { child } from './support/child';
 
-const ROOT = path.resolve(__dirname, '..');
-const TS = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'];
 const projectors = allProjectors(loadConfig({}));
 const tables = projectors.flatMap((p) => p.tables);
-
-function child(args: string[], env: Record<string, string>): { proc: ChildProcess; started: Promise<void>; exited: Promise<void> } {
-  const clean = { ...process.env };
-  delete clean.DATABASE_URL;
-  const proc = spawn(process.execPath, [...TS, ...args], { cwd: ROOT, env: { ...clean, LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let markStarted: () => void = () => undefined;
-  const started = new Promise<void>((resolve) => (markStarted = resolve));
-  const watch = (chunk: Buffer) => {
-    if (/events \(position|listening/.test(chunk.toString())) markStarted();
-  };
-  proc.stdout?.on('data', watch);
-  proc.stderr?.on('data', watch);
-  const exited = new Promise<void>((resolve) =>
-    proc.on('exit', () => {
-      markStarted();
-      resolve();
-    }),
-  );
-  return { proc, started, exited };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -30,7 +30,7 @@ export class AppModule {
         DatabaseModule.forRoot(allMigrations),
         EventStoreModule,
         CqrsModule.forRoot(),
-        ProjectionsModule.forRoot(allProjectors),
+        ProjectionsModule.forRoot(allProjectors, config.projections === 'inline'),
         CustomersModule,
         ImportsModule,
         TiersModule.forRoot(CustomersModule),

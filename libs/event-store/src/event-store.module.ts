@@ -5,6 +5,7 @@ import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { APP_CONFIG, AppConfig } from '@crm/shared';
 import { EVENT_STORE, EventStore } from './event-store';
+import { metered } from './metered-event-store';
 import { openEventStore } from './open-event-store';
 
 @Module({
@@ -12,7 +13,7 @@ import { openEventStore } from './open-event-store';
     {
       provide: EVENT_STORE,
       inject: [APP_CONFIG, SQL_CLIENT],
-      useFactory: (config: AppConfig, sql: SqlClient) => openEventStore(config, sql),
+      useFactory: (config: AppConfig, sql: SqlClient) => metered(openEventStore(config, sql)),
     },
   ],
   exports: [EVENT_STORE],

@@ -4,3 +4,4 @@ export * from './projections.module';
 export * from './wait-for';
 export * from './rebuild';
 export * from './insert-rows';
+export * from './health';

@@ -3,6 +3,7 @@
 import { Logger } from '@nestjs/common';
 import type { Migration, SqlClient } from '@crm/database';
 import { CatchUpSubscription, EventStore, RecordedEvent } from '@crm/event-store';
+import { metrics } from '@crm/shared/metrics';
 import { Projector } from './projector';
 
 export const projectionMigrations: Migration[] = [
@@ -52,6 +53,8 @@ export interface ProjectionStatus {
   position: number;
   /** Events in the log after the checkpoint (0: caught up). */
   lag: number;
+  /** Age of the oldest event not applied yet, in seconds (0: caught up). */
+  lagSeconds: number;
   /** failed: its batch failed `failAfter` times in a row; it keeps retrying (backing off) and resumes when the cause is gone. */
   state: 'running' | 'failed' | 'stopped';
   failure?: ProjectionFailure;
@@ -113,7 +116,12 @@ export class ProjectionRunner {
       pollIntervalMs: this.options.pollIntervalMs ?? 50,
       maxRetryDelayMs: this.options.maxRetryDelayMs,
       handle: async (events, checkpoint, from) => {
+        const started = performance.now();
         await this.applyBatch(group, events, checkpoint, from);
+        for (const p of group.projectors) {
+          metrics.projectionBatchDuration.observe({ projection: p.name }, (performance.now() - started) / 1000);
+          metrics.projectionBatchEvents.inc({ projection: p.name }, events.length);
+        }
         for (const p of group.projectors) this.failures.delete(p.name);
       },
       onError: (error) => this.onBatchError(group, error),
@@ -132,6 +140,7 @@ export class ProjectionRunner {
     const message = error instanceof Error ? error.message : String(error);
     const names = culprit ? [culprit.name] : group.projectors.map((p) => p.name);
     for (const name of names) {
+      metrics.projectionBatchFailures.inc({ projection: name });
       const known = this.failures.get(name);
       this.failures.set(name, { after: group.subscription.checkpoint, error: message, attempts: (known?.attempts ?? 0) + 1, since: known?.since ?? new Date().toISOString() });
     }
@@ -225,9 +234,19 @@ export class ProjectionRunner {
       const failure = this.failures.get(projector.name);
       const failed = failure !== undefined && failure.attempts >= (this.options.failAfter ?? 5);
       const state = this.liveCheckpoint(projector.name) === undefined ? 'stopped' : failed ? 'failed' : 'running';
-      result.push({ name: projector.name, position, lag: Number(behind?.n ?? 0), state, ...(failed ? { failure } : {}) });
+      const lag = Number(behind?.n ?? 0);
+      result.push({ name: projector.name, position, lag, lagSeconds: lag > 0 ? await this.ageAfter(position) : 0, state, ...(failed ? { failure } : {}) });
     }
     return result;
+  }
+
+  /** Seconds since the first event after `position` was recorded. */
+  private async ageAfter(position: number): Promise<number> {
+    const [row] = await this.sql.query<{ age: string | number }>(
+      'SELECT extract(epoch FROM now() - recorded_at) AS age FROM crm_events WHERE global_position > $1 ORDER BY global_position LIMIT 1',
+      [position],
+    );
+    return row ? Math.max(0, Math.round(Number(row.age) * 1000) / 1000) : 0;
   }
 
   /** Resolves true once every projector has processed `position`, false after `timeoutMs`. */

@@ -4,6 +4,8 @@ import { DynamicModule, Global, Inject, Module, OnApplicationBootstrap, OnApplic
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { EVENT_STORE, EventStore, EventStoreModule } from '@crm/event-store';
 import { APP_CONFIG, AppConfig } from '@crm/shared';
+import { startMetrics } from '@crm/shared/metrics';
+import { HealthCheck } from './health';
 import { ProjectionRunner } from './projection-runner';
 import { Projector } from './projector';
 import { PROJECTION_RUNNER, WaitForProjections } from './wait-for';
@@ -32,12 +34,14 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
             new ProjectionRunner(store, sql, projectors(config), { failAfter: config.projectionFailAfter, maxRetryDelayMs: config.projectionRetryMaxMs }),
         },
         WaitForProjections,
+        HealthCheck,
       ],
-      exports: [PROJECTION_RUNNER, WaitForProjections],
+      exports: [PROJECTION_RUNNER, WaitForProjections, HealthCheck],
     };
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    startMetrics(this.runner);
     if (this.run) await this.runner.start();
   }
 

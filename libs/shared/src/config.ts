@@ -29,6 +29,12 @@ export interface AppConfig {
   projectionFailAfter: number;
   /** Longest wait between retries of a failing projection batch. */
   projectionRetryMaxMs: number;
+  /** inline: the API projects too (one process does everything); off: it writes and reads, workers project. */
+  projections: 'inline' | 'off';
+  /** Port of a worker's health and metrics. */
+  workerPort: number;
+  /** Readiness fails while a projection is more events than this behind (0: no bound). */
+  readyMaxLagEvents: number;
   /** NODE_ENV=production: secrets must be configured, nothing is generated. */
   production: boolean;
   /** HMAC secret of access tokens; in development a generated one is kept in DATA_DIR when unset. */
@@ -138,6 +144,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     }
     marketingCapsByStage[key as MarketingStage] = Number(n);
   }
+  const projections = value('PROJECTIONS') ?? 'inline';
+  if (projections !== 'inline' && projections !== 'off') throw new ConfigError(`PROJECTIONS must be inline or off, got "${projections}"`);
   const production = value('NODE_ENV') === 'production';
   const authJwtSecret = value('AUTH_JWT_SECRET');
   if (authJwtSecret !== undefined && Buffer.byteLength(authJwtSecret) < 32) throw new ConfigError('AUTH_JWT_SECRET must be at least 32 characters (e.g. openssl rand -base64 48)');
@@ -166,6 +174,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     idempotencyClaimTtlMs: whole('IDEMPOTENCY_CLAIM_TTL_SECONDS', '60', 86_400) * 1000,
     projectionFailAfter: Math.max(1, whole('PROJECTION_FAIL_AFTER', '5', 1000)),
     projectionRetryMaxMs: Math.max(10, whole('PROJECTION_RETRY_MAX_MS', '30000', 3_600_000)),
+    projections,
+    workerPort: Math.max(1, whole('WORKER_PORT', '3001', 65_535)),
+    readyMaxLagEvents: whole('READY_MAX_LAG_EVENTS', '0', 1_000_000_000),
     production,
     authJwtSecret,
     authTokenTtlSeconds: Math.max(60, whole('AUTH_TOKEN_TTL_SECONDS', '3600', 604_800)),

@@ -4,6 +4,7 @@
 import type { INestApplication } from '@nestjs/common';
 import express, { NextFunction, Request, Response } from 'express';
 import { correlationIdOf, Problem, problem, sendProblem } from '@crm/shared/http';
+import { metrics } from '@crm/shared/metrics';
 import { inspectBody } from './inspect-body';
 
 export const BODY_LIMIT = '64kb';
@@ -19,7 +20,19 @@ function refuse(req: Request, res: Response, p: Problem): void {
     );
 }
 
+/** Counted by route pattern (`/api/v1/customers/:id`), never by path: bounded labels, no ids. */
+function countRequests(req: Request, res: Response, next: NextFunction): void {
+  const end = metrics.httpDuration.startTimer();
+  res.once('finish', () => {
+    const labels = { method: req.method, route: req.route?.path ?? (req.path === '/graphql' ? '/graphql' : 'unmatched'), status: String(res.statusCode) };
+    end(labels);
+    metrics.httpRequests.inc(labels);
+  });
+  next();
+}
+
 export function useHttpBasics(app: INestApplication): void {
+  app.use(countRequests);
   app.use((req: Request, res: Response, next: NextFunction) => {
     const id = correlationIdOf(req);
     (req as Request & { correlationId?: string }).correlationId = id;

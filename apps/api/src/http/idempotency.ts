@@ -13,6 +13,7 @@ import { SQL_CLIENT, SqlClient } from '@crm/database';
 import type { Migration } from '@crm/database';
 import { APP_CONFIG, AppConfig, DomainError } from '@crm/shared';
 import { principalOf, Problem, StoredProblem, toProblem } from '@crm/shared/http';
+import { metrics } from '@crm/shared/metrics';
 
 export const idempotencyMigrations: Migration[] = [
   {
@@ -110,6 +111,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     res.status(row.status);
     for (const [name, value] of Object.entries(row.headers ?? {})) res.setHeader(name, value);
     res.setHeader('Idempotent-Replayed', 'true');
+    metrics.idempotencyReplays.inc();
     if (row.status >= 400) throw new StoredProblem(row.body as Problem);
     return row.body;
   }

@@ -11,6 +11,7 @@
 import type { Readable } from 'node:stream';
 import type { CommandResult } from '@crm/event-store';
 import { DomainError, RequestContext } from '@crm/shared';
+import { metrics } from '@crm/shared/metrics';
 import { CommandInBatchError } from '../customer-commands';
 import type { CustomersService } from '../customers.service';
 import { ImportColumn, ImportRow, readImportRows, RejectedRow } from './import-file';
@@ -79,6 +80,7 @@ export class Importer {
   /** Reads the file once; with allOrNothing, a bad row ends the import before anything is written. */
   async run(open: () => Readable): Promise<ImportSummary> {
     const sorter = new SortedRows(this.options.runSize);
+    metrics.importsRunning.inc();
     try {
       for await (const item of this.read(open())) {
         if ('rejected' in item) await this.reject(item.rejected);
@@ -120,6 +122,7 @@ export class Importer {
       return this.summary(true);
     } finally {
       sorter.dispose();
+      metrics.importsRunning.dec();
     }
   }
 
@@ -142,6 +145,7 @@ export class Importer {
   private async reject(rejected: RejectedRow): Promise<void> {
     this.progress.rows++;
     this.progress.rejected++;
+    metrics.importRows.inc({ outcome: 'rejected' });
     await this.options.onReject?.(rejected);
   }
 
@@ -229,8 +233,10 @@ export class Importer {
   private count(rows: number, result: CommandResult): void {
     this.progress.rows += rows;
     this.progress.imported += rows;
+    metrics.importRows.inc({ outcome: 'imported' }, rows);
     if (result.unchanged) return;
     this.progress.eventsWritten += result.eventIds.length;
+    metrics.importEvents.inc(result.eventIds.length);
     if (result.eventTypes.includes('CustomerRegistered')) this.progress.registered++;
   }
 

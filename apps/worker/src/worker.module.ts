@@ -1,0 +1,22 @@
+// Wiring of a projection worker: configuration, storage and the projectors,
+// no HTTP API. Workers and API processes share one PostgreSQL; each batch
+// moves its checkpoints under a row lock, so processes projecting the same
+// read model never apply a batch twice.
+import { DynamicModule, Module } from '@nestjs/common';
+import { DatabaseModule } from '@crm/database';
+import { EventStoreModule } from '@crm/event-store';
+import { ProjectionsModule } from '@crm/projections';
+import { AppConfig } from '@crm/shared';
+import { ConfigModule } from '@crm/shared/http';
+import { allMigrations } from '../../api/src/migrations';
+import { allProjectors } from '../../api/src/projectors';
+
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(allMigrations), EventStoreModule, ProjectionsModule.forRoot(allProjectors, true)],
+    };
+  }
+}

@@ -1,0 +1,47 @@
+// Health as every process answers it (the API's /health routes, a worker's
+// health server): the storage in use and whether it answers, and how far
+// each projection has got (position, lag in events and seconds, a failure
+// with its position and error when one cannot go on).
+import { Inject, Injectable } from '@nestjs/common';
+import { EVENT_STORE, EventStore } from '@crm/event-store';
+import { APP_CONFIG, AppConfig } from '@crm/shared';
+import { ProjectionRunner } from './projection-runner';
+import { PROJECTION_RUNNER } from './wait-for';
+
+export interface HealthAnswer {
+  status: 200 | 503;
+  body: Record<string, unknown>;
+}
+
+@Injectable()
+export class HealthCheck {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private async check() {
+    const eventStore = await this.store.health();
+    const up = eventStore.state === 'up';
+    const projections = up ? await this.runner.status().catch(() => []) : [];
+    const failed = projections.filter((p) => p.state === 'failed').map((p) => p.name);
+    const bound = this.config.readyMaxLagEvents;
+    const behind = bound > 0 ? projections.filter((p) => p.lag > bound).map((p) => p.name) : [];
+    const status = !up ? 'unavailable' : failed.length > 0 ? 'degraded' : 'ok';
+    return { up, failed, behind, body: { status, adapter: this.store.adapter, projecting: this.config.projections, eventStore, projections } };
+  }
+
+  /** The summary: 200 while the storage answers (status "degraded" when a projection failed), 503 when it does not. */
+  async summary(): Promise<HealthAnswer> {
+    const { up, body } = await this.check();
+    return { status: up ? 200 : 503, body };
+  }
+
+  /** Ready for traffic: the storage answers, no projection has failed, none is further behind than READY_MAX_LAG_EVENTS. */
+  async ready(): Promise<HealthAnswer> {
+    const { up, failed, behind, body } = await this.check();
+    const ready = up && failed.length === 0 && behind.length === 0;
+    return { status: ready ? 200 : 503, body: behind.length > 0 ? { ...body, behind } : body };
+  }
+}

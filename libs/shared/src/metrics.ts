@@ -1,0 +1,84 @@
+// The service's Prometheus metrics, each defined once in prom-client's
+// default registry: the API, the worker and the CLI record into the same
+// names, and a process's /metrics shows what that process did. Labels are
+// bounded sets (route patterns, not paths; projection names), and no label
+// ever holds personal data.
+import { collectDefaultMetrics, Counter, Gauge, Histogram, register } from 'prom-client';
+
+const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export const metrics = {
+  httpRequests: new Counter({ name: 'crm_http_requests_total', help: 'HTTP requests answered, by method, route pattern and status', labelNames: ['method', 'route', 'status'] }),
+  httpDuration: new Histogram({
+    name: 'crm_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request, by method, route pattern and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: SECONDS,
+  }),
+  appendDuration: new Histogram({
+    name: 'crm_append_duration_seconds',
+    help: 'Appends to the event store: append (one stream) or appendMany (several, one transaction)',
+    labelNames: ['operation'],
+    buckets: SECONDS,
+  }),
+  appendConflicts: new Counter({ name: 'crm_append_conflicts_total', help: 'Appends refused because the stream had moved (wrong expected version)', labelNames: ['operation'] }),
+  projectionBatchDuration: new Histogram({
+    name: 'crm_projection_batch_duration_seconds',
+    help: 'Time to apply one batch of events to the read models and move the checkpoints, by projection',
+    labelNames: ['projection'],
+    buckets: SECONDS,
+  }),
+  projectionBatchEvents: new Counter({ name: 'crm_projection_events_total', help: 'Events applied by a projection in this process', labelNames: ['projection'] }),
+  projectionBatchFailures: new Counter({ name: 'crm_projection_batch_failures_total', help: 'Batches a projection could not apply (retried)', labelNames: ['projection'] }),
+  idempotencyReplays: new Counter({ name: 'crm_idempotency_replays_total', help: 'Writes answered from an earlier request with the same Idempotency-Key' }),
+  importRows: new Counter({ name: 'crm_import_rows_total', help: 'Rows of history imports, imported or rejected', labelNames: ['outcome'] }),
+  importEvents: new Counter({ name: 'crm_import_events_total', help: 'Events history imports wrote' }),
+  importsRunning: new Gauge({ name: 'crm_imports_running', help: 'History imports running in this process' }),
+};
+
+/** Where the projection gauges read from when scraped (the process's projection runner). */
+export interface ProjectionGaugeSource {
+  status(): Promise<ReadonlyArray<{ name: string; position: number; lag: number; lagSeconds: number; state: string }>>;
+}
+
+let source: ProjectionGaugeSource | undefined;
+let scrape: Promise<Awaited<ReturnType<ProjectionGaugeSource['status']>>> | undefined;
+
+/** One status read per scrape for the three gauges (they are collected one after the other). */
+function projectionStatus() {
+  if (!source) return Promise.resolve([]);
+  scrape ??= source.status().finally(() => setTimeout(() => (scrape = undefined), 250));
+  return scrape;
+}
+
+function projectionGauge(name: string, help: string, value: (s: Awaited<ReturnType<typeof projectionStatus>>[number]) => number): Gauge {
+  return new Gauge({
+    name,
+    help,
+    labelNames: ['projection'],
+    async collect() {
+      this.reset();
+      for (const s of await projectionStatus().catch(() => [])) this.set({ projection: s.name }, value(s));
+    },
+  });
+}
+
+projectionGauge('crm_projection_position', 'Global position of the last event a projection has applied (its checkpoint)', (s) => s.position);
+projectionGauge('crm_projection_lag_events', 'Events in the log after a projection checkpoint', (s) => s.lag);
+projectionGauge('crm_projection_lag_seconds', 'Age of the oldest event a projection has not applied yet (0 when caught up)', (s) => s.lagSeconds);
+projectionGauge('crm_projection_failed', '1 while a projection is failed (its batch failed PROJECTION_FAIL_AFTER times in a row)', (s) => (s.state === 'failed' ? 1 : 0));
+
+let defaults = false;
+
+/** Process metrics (CPU, memory, event loop) and the projection gauges' source; once per process. */
+export function startMetrics(projections?: ProjectionGaugeSource): void {
+  if (projections) source = projections;
+  if (defaults) return;
+  defaults = true;
+  collectDefaultMetrics();
+}
+
+/** The exposition: text in the Prometheus format and its content type. */
+export async function metricsText(): Promise<{ contentType: string; body: string }> {
+  return { contentType: register.contentType, body: await register.metrics() };
+}

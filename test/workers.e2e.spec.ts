@@ -1,0 +1,104 @@
+// Projection workers beside an API that only writes and reads
+// (PROJECTIONS=off), on PostgreSQL: two worker processes project 20k+
+// events while one of them is killed with SIGKILL mid-way; the survivor
+// finishes, and the read models equal a clean rebuild row by row. On the
+// embedded database a worker refuses to start (one process owns the folder).
+import request from 'supertest';
+import { APP_CONFIG, AppConfig } from '../libs/shared/src';
+import { SqlEventStore } from '../libs/event-store/src';
+import { PostgresClient } from '../libs/database/src/postgres-client';
+import { rebuildProjection } from '../libs/projections/src';
+import { allProjectors } from '../apps/api/src/projectors';
+import { testDatabases } from './support/test-databases';
+import { RunningApp, startTestApp } from './support/test-app';
+import { API, http, register } from './support/http';
+import { historyFor, snapshot } from './support/history';
+import { child, Child } from './support/child';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const postgres = testDatabases().find((d) => d.name === 'postgres');
+
+(postgres ? describe : describe.skip)('projection workers on postgres', () => {
+  jest.setTimeout(300_000);
+  let app: RunningApp;
+  let config: AppConfig;
+  let sql: PostgresClient;
+  const workers: Child[] = [];
+  const port = () => String(40_000 + Math.floor(Math.random() * 20_000));
+
+  beforeAll(async () => {
+    app = await startTestApp(postgres as NonNullable<typeof postgres>, { PROJECTIONS: 'off' });
+    config = app.app.get<AppConfig>(APP_CONFIG);
+    sql = new PostgresClient(config.databaseUrl as string);
+  });
+  afterAll(async () => {
+    for (const w of workers) w.proc.kill('SIGKILL');
+    await sql?.close();
+    await app?.close();
+  });
+
+  const startWorker = (workerPort: string) => {
+    // The same DATA_DIR as the API: in development both take the generated master key from there.
+    const w = child(['apps/worker/src/main.ts'], { DATABASE_URL: config.databaseUrl as string, DATA_DIR: config.dataDir, WORKER_PORT: workerPort, LOG_LEVEL: 'log' });
+    workers.push(w);
+    return w;
+  };
+
+  it('given two workers and one killed mid-way, the survivor projects everything and the read models equal a clean rebuild', async () => {
+    const ports = [port(), port()];
+    const [doomed, survivor] = ports.map(startWorker);
+    await Promise.all([doomed.started, survivor.started]);
+    // Written through the API (it does not project: PROJECTIONS=off), and in bulk to the same log.
+    const named = await register(app, { name: 'Worker Lin' });
+    const store = new SqlEventStore(sql);
+    const requests = historyFor(3_600, 13);
+    let events = 0;
+    for (let i = 0; i < requests.length; i += 150) {
+      const batch = requests.slice(i, i + 150);
+      await store.appendMany(batch);
+      events += batch.reduce((n, r) => n + r.events.length, 0);
+      if (i === 1_500) doomed.proc.kill('SIGKILL');
+      await sleep(20);
+    }
+    expect(events).toBeGreaterThan(20_000);
+    expect(await doomed.exited).toBe(null);
+
+    const last = await store.lastPosition();
+    for (let i = 0; i < 1_200; i++) {
+      const rows = await sql.query<{ p: string }>('SELECT min(position)::text AS p FROM crm_projection_checkpoints');
+      if (Number(rows[0]?.p ?? 0) >= last) break;
+      await sleep(100);
+    }
+    const health = await request(app.app.getHttpServer()).get('/health').expect(200);
+    expect(health.body).toMatchObject({ projecting: 'off' });
+    expect(health.body.projections.every((p: { state: string }) => p.state === 'stopped')).toBe(true);
+    // Read-your-writes still works through the API: it waits for the workers' checkpoints.
+    const seen = await http(app).get(`${API}/customers?asOf=2030-01-01&limit=1&waitFor=${last}`).timeout(60_000);
+    expect(seen.headers['x-data-stale']).toBeUndefined();
+
+    const workerHealth = await request(`http://127.0.0.1:${ports[1]}`).get('/health/ready').expect(200);
+    expect(workerHealth.body.projections.every((p: { lag: number; state: string }) => p.lag === 0 && p.state === 'running')).toBe(true);
+    const metrics = await request(`http://127.0.0.1:${ports[1]}`).get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/^crm_projection_events_total\{projection="customer-list"\} [1-9]\d*$/m);
+    // The worker opened the sealed name with the master key it shares with the API.
+    const [row] = await sql.query<{ name: string }>('SELECT name FROM rm_customers WHERE customer_id = $1', [named]);
+    expect(row.name).toBe('Worker Lin');
+
+    const projectors = allProjectors(config);
+    const tables = projectors.flatMap((p) => p.tables);
+    const projected = await snapshot(sql, tables);
+    survivor.proc.kill('SIGTERM');
+    expect(await survivor.exited).toBe(0);
+    for (const projector of projectors) await rebuildProjection(store, sql, projector);
+    expect(await snapshot(sql, tables)).toEqual(projected);
+  });
+});
+
+describe('a projection worker without PostgreSQL', () => {
+  jest.setTimeout(60_000);
+  it('refuses to start and says why', async () => {
+    const w = child(['apps/worker/src/main.ts'], { DATA_DIR: '/nonexistent-crm-data', WORKER_PORT: '1' });
+    expect(await w.exited).toBe(1);
+    expect(w.output()).toContain('set DATABASE_URL');
+  });
+});
