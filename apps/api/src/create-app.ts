@@ -3,17 +3,17 @@
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { AppConfig, nestLogLevels, Principal } from '@crm/shared';
+import { AppConfig, Principal } from '@crm/shared';
+import { JsonLogger } from '@crm/shared/logging';
 import { ProblemFilter } from '@crm/shared/http';
 import { withLocalSecrets } from '@crm/database';
 import { AppModule } from './app.module';
 import { useHttpBasics } from './http/body-parsing';
-import { StartLogger } from './start-logger';
 
 export async function createApp(config: AppConfig, options: { benchmarkPrincipal?: Principal } = {}): Promise<INestApplication> {
   config = withLocalSecrets(config);
   const app = await NestFactory.create(AppModule.forRoot(config, options.benchmarkPrincipal), {
-    logger: new StartLogger({ logLevels: nestLogLevels(config.logLevel) }),
+    logger: new JsonLogger(config.logLevel, 'api'),
     abortOnError: false,
     bodyParser: false,
   });

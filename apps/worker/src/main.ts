@@ -8,7 +8,8 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { withLocalSecrets } from '@crm/database';
 import { HealthCheck, HealthAnswer } from '@crm/projections';
-import { ConfigError, loadConfig, nestLogLevels } from '@crm/shared';
+import { ConfigError, loadConfig } from '@crm/shared';
+import { JsonLogger } from '@crm/shared/logging';
 import { metricsText } from '@crm/shared/metrics';
 import { WorkerModule } from './worker.module';
 
@@ -34,7 +35,10 @@ async function main(): Promise<void> {
   if (!config.databaseUrl) {
     throw new ConfigError('a worker projects from PostgreSQL: set DATABASE_URL (on the embedded database the API projects inline, PROJECTIONS=inline)');
   }
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(withLocalSecrets(config)), { logger: nestLogLevels(config.logLevel), abortOnError: false });
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(withLocalSecrets(config)), {
+    logger: new JsonLogger(config.logLevel, 'worker'),
+    abortOnError: false,
+  });
   await app.init();
   const health = app.get(HealthCheck);
   const logger = new Logger('worker');

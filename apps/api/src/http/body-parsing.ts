@@ -1,9 +1,10 @@
 // JSON bodies: bounded size, strict JSON, bounded depth, storable text and
 // no prototype keys anywhere; failures answered as problem+json (400, 413,
 // 415) before any route runs.
-import type { INestApplication } from '@nestjs/common';
+import { INestApplication, Logger } from '@nestjs/common';
 import express, { NextFunction, Request, Response } from 'express';
 import { correlationIdOf, Problem, problem, sendProblem } from '@crm/shared/http';
+import { withCorrelationId } from '@crm/shared/logging';
 import { metrics } from '@crm/shared/metrics';
 import { inspectBody } from './inspect-body';
 
@@ -20,25 +21,38 @@ function refuse(req: Request, res: Response, p: Problem): void {
     );
 }
 
-/** Counted by route pattern (`/api/v1/customers/:id`), never by path: bounded labels, no ids. */
-function countRequests(req: Request, res: Response, next: NextFunction): void {
-  const end = metrics.httpDuration.startTimer();
-  res.once('finish', () => {
-    const labels = { method: req.method, route: req.route?.path ?? (req.path === '/graphql' ? '/graphql' : 'unmatched'), status: String(res.statusCode) };
-    end(labels);
-    metrics.httpRequests.inc(labels);
-  });
-  next();
+/**
+ * Counted by route pattern (`/api/v1/customers/:id`), never by path: bounded
+ * labels, no ids. A line per request at the log level `log`, with its
+ * correlation id.
+ */
+function countRequests(logger: Logger) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const end = metrics.httpDuration.startTimer();
+    res.once('finish', () => {
+      const labels = { method: req.method, route: req.route?.path ?? (req.path === '/graphql' ? '/graphql' : 'unmatched'), status: String(res.statusCode) };
+      const seconds = end(labels);
+      metrics.httpRequests.inc(labels);
+      logger.log({
+        msg: 'request',
+        ...labels,
+        status: res.statusCode,
+        ms: Math.round(seconds * 10_000) / 10,
+        correlationId: (req as Request & { correlationId?: string }).correlationId,
+      });
+    });
+    next();
+  };
 }
 
 export function useHttpBasics(app: INestApplication): void {
-  app.use(countRequests);
   app.use((req: Request, res: Response, next: NextFunction) => {
     const id = correlationIdOf(req);
     (req as Request & { correlationId?: string }).correlationId = id;
     res.setHeader('X-Correlation-Id', id);
-    next();
+    withCorrelationId(id, next);
   });
+  app.use(countRequests(new Logger('http')));
   app.use((req: Request, res: Response, next: NextFunction) => {
     const hasBody = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
     // The one body that is not JSON: an import's CSV file, streamed by its controller.

@@ -1,7 +1,8 @@
-// /metrics in the Prometheus format: the series an operator watches move
-// after writes (requests by route and status, appends, idempotency replays,
-// projection positions and lag, imports), and no label holds an id or a
-// personal value.
+// What an operator watches. /metrics in the Prometheus format: the series
+// move after writes (requests by route and status, appends, idempotency
+// replays, projection positions and lag, imports), and no label holds an id
+// or a personal value. The log: JSON lines, a line per request with its
+// correlation id, no personal data.
 import request from 'supertest';
 import { testDatabases } from './support/test-databases';
 import { RunningApp, startTestApp } from './support/test-app';
@@ -69,3 +70,27 @@ for (const database of testDatabases()) {
     });
   });
 }
+
+describe('the log of a request', () => {
+  it('is a JSON line with the route pattern, status and the correlation id given, and holds no personal data', async () => {
+    const running = await startTestApp(testDatabases()[0], { LOG_LEVEL: 'log' });
+    const lines: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: unknown) => (lines.push(String(chunk)), true)) as typeof process.stdout.write;
+    try {
+      await http(running).post(`${API}/customers`).set('X-Correlation-Id', 'obs-corr-1').send({ name: 'Log Lin', phone: '+8613800000000' }).expect(201);
+    } finally {
+      process.stdout.write = write;
+      await running.close();
+    }
+    const entries = lines
+      .join('')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l));
+    expect(entries).toContainEqual(
+      expect.objectContaining({ level: 'info', service: 'api', msg: 'request', method: 'POST', route: '/api/v1/customers', status: 201, correlationId: 'obs-corr-1' }),
+    );
+    expect(lines.join('')).not.toMatch(/Log Lin|13800000000/);
+  });
+});
