@@ -1,8 +1,10 @@
 // Projection workers beside an API that only writes and reads
-// (PROJECTIONS=off), on PostgreSQL: two worker processes project 20k+
-// events while one of them is killed with SIGKILL mid-way; the survivor
-// finishes, and the read models equal a clean rebuild row by row. On the
-// embedded database a worker refuses to start (one process owns the folder).
+// (PROJECTIONS=off), on PostgreSQL: two worker processes share the
+// projectors through leases, one of them is killed with SIGKILL while 20k+
+// events are written; the survivor takes its projectors over within the
+// lease time, finishes, and the read models equal a clean rebuild row by
+// row. On the embedded database a worker refuses to start (one process owns
+// the folder).
 import request from 'supertest';
 import { APP_CONFIG, AppConfig } from '../libs/shared/src';
 import { SqlEventStore } from '../libs/event-store/src';
@@ -39,7 +41,13 @@ const postgres = testDatabases().find((d) => d.name === 'postgres');
 
   const startWorker = (workerPort: string) => {
     // The same DATA_DIR as the API: in development both take the generated master key from there.
-    const w = child(['apps/worker/src/main.ts'], { DATABASE_URL: config.databaseUrl as string, DATA_DIR: config.dataDir, WORKER_PORT: workerPort, LOG_LEVEL: 'log' });
+    const w = child(['apps/worker/src/main.ts'], {
+      DATABASE_URL: config.databaseUrl as string,
+      DATA_DIR: config.dataDir,
+      WORKER_PORT: workerPort,
+      PROJECTION_LEASE_SECONDS: '2',
+      LOG_LEVEL: 'log',
+    });
     workers.push(w);
     return w;
   };
@@ -48,20 +56,44 @@ const postgres = testDatabases().find((d) => d.name === 'postgres');
     const ports = [port(), port()];
     const [doomed, survivor] = ports.map(startWorker);
     await Promise.all([doomed.started, survivor.started]);
+    const owners = async () =>
+      new Map(
+        (
+          await sql.query<{ owner: string; names: string[] }>(
+            'SELECT owner, array_agg(name ORDER BY name) AS names FROM crm_projection_leases WHERE expires_at > now() GROUP BY owner',
+          )
+        ).map((r) => [r.owner.split(':')[1], r.names]),
+      );
+    const until = async (check: (held: Map<string, string[]>) => boolean, ms: number) => {
+      const deadline = Date.now() + ms;
+      while (!check(await owners()) && Date.now() < deadline) await sleep(100);
+      return owners();
+    };
+    // Three projectors, two workers: two and one, each projector held once.
+    const shared = await until((held) => held.size === 2 && [...held.values()].flat().length === 3, 10_000);
+    expect([...shared.values()].map((names) => names.length).sort()).toEqual([1, 2]);
     // Written through the API (it does not project: PROJECTIONS=off), and in bulk to the same log.
     const named = await register(app, { name: 'Worker Lin' });
     const store = new SqlEventStore(sql);
     const requests = historyFor(3_600, 13);
     let events = 0;
+    let killedAt = 0;
     for (let i = 0; i < requests.length; i += 150) {
       const batch = requests.slice(i, i + 150);
       await store.appendMany(batch);
       events += batch.reduce((n, r) => n + r.events.length, 0);
-      if (i === 1_500) doomed.proc.kill('SIGKILL');
+      if (i === 1_500) {
+        doomed.proc.kill('SIGKILL');
+        killedAt = Date.now();
+      }
       await sleep(20);
     }
     expect(events).toBeGreaterThan(20_000);
     expect(await doomed.exited).toBe(null);
+    // The survivor holds all three within the lease time (2 s) and a renewal or two.
+    const taken = await until((held) => held.get(String(survivor.proc.pid))?.length === 3, 10_000);
+    expect(taken.get(String(survivor.proc.pid))).toEqual(['customer-list', 'service-history', 'timeline']);
+    expect(Date.now() - killedAt).toBeLessThan(5_000);
 
     const last = await store.lastPosition();
     for (let i = 0; i < 1_200; i++) {
@@ -70,7 +102,7 @@ const postgres = testDatabases().find((d) => d.name === 'postgres');
       await sleep(100);
     }
     const health = await request(app.app.getHttpServer()).get('/health').expect(200);
-    expect(health.body).toMatchObject({ projecting: 'off' });
+    expect(health.body).toMatchObject({ projecting: 'none' });
     expect(health.body.projections.every((p: { state: string }) => p.state === 'stopped')).toBe(true);
     // Read-your-writes still works through the API: it waits for the workers' checkpoints.
     const seen = await http(app).get(`${API}/customers?asOf=2030-01-01&limit=1&waitFor=${last}`).timeout(60_000);

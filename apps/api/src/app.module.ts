@@ -30,7 +30,7 @@ export class AppModule {
         DatabaseModule.forRoot(allMigrations),
         EventStoreModule,
         CqrsModule.forRoot(),
-        ProjectionsModule.forRoot(allProjectors, config.projections === 'inline'),
+        ProjectionsModule.forRoot(allProjectors, config.projections === 'inline' ? 'all' : 'none'),
         CustomersModule,
         ImportsModule,
         TiersModule.forRoot(CustomersModule),

@@ -3,7 +3,7 @@ import type { Migration } from '@crm/database';
 import { serviceHistoryMigrations } from '@crm/complaints';
 import { customerKeyMigrations, customerListMigrations, importMigrations } from '@crm/customers';
 import { eventStoreMigrations } from '@crm/event-store';
-import { projectionMigrations } from '@crm/projections';
+import { leaseMigrations, projectionMigrations } from '@crm/projections';
 import { timelineMigrations } from '@crm/timeline';
 import { accountMigrations } from '@crm/accounts';
 import { idempotencyMigrations } from './http/idempotency';
@@ -18,4 +18,5 @@ export const allMigrations: Migration[] = [
   ...accountMigrations,
   ...customerKeyMigrations,
   ...importMigrations,
+  ...leaseMigrations,
 ];

@@ -24,7 +24,7 @@ class CliModule {
         DatabaseModule.forRoot(allMigrations),
         EventStoreModule,
         CqrsModule.forRoot(),
-        ProjectionsModule.forRoot(allProjectors, false),
+        ProjectionsModule.forRoot(allProjectors, 'none'),
         CustomersModule,
         AccountsModule.forRoot({ firstAdminOnStart: false }),
       ],

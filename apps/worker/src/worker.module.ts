@@ -16,7 +16,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(allMigrations), EventStoreModule, ProjectionsModule.forRoot(allProjectors, true)],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(allMigrations), EventStoreModule, ProjectionsModule.forRoot(allProjectors, 'leased')],
     };
   }
 }

@@ -6,7 +6,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@crm/event-store';
 import { APP_CONFIG, AppConfig } from '@crm/shared';
 import { ProjectionRunner } from './projection-runner';
-import { PROJECTION_RUNNER } from './wait-for';
+import { PROJECTION_MODE, PROJECTION_RUNNER, ProjectionMode } from './wait-for';
 
 export interface HealthAnswer {
   status: 200 | 503;
@@ -19,6 +19,7 @@ export class HealthCheck {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(PROJECTION_MODE) private readonly mode: ProjectionMode,
   ) {}
 
   private async check() {
@@ -29,7 +30,7 @@ export class HealthCheck {
     const bound = this.config.readyMaxLagEvents;
     const behind = bound > 0 ? projections.filter((p) => p.lag > bound).map((p) => p.name) : [];
     const status = !up ? 'unavailable' : failed.length > 0 ? 'degraded' : 'ok';
-    return { up, failed, behind, body: { status, adapter: this.store.adapter, projecting: this.config.projections, eventStore, projections } };
+    return { up, failed, behind, body: { status, adapter: this.store.adapter, projecting: this.mode, eventStore, projections } };
   }
 
   /** The summary: 200 while the storage answers (status "degraded" when a projection failed), 503 when it does not. */

@@ -5,3 +5,4 @@ export * from './wait-for';
 export * from './rebuild';
 export * from './insert-rows';
 export * from './health';
+export * from './projection-leases';

@@ -108,6 +108,28 @@ export class ProjectionRunner {
     for (const [after, projectors] of byCheckpoint) this.startGroup(projectors, after);
   }
 
+  /** Starts one projector on a subscription of its own, from its stored checkpoint (a lease was taken). */
+  async startOne(name: string): Promise<void> {
+    const projector = this.projectors.find((p) => p.name === name);
+    if (!projector || this.liveCheckpoint(name) !== undefined) return;
+    this.startGroup([projector], await this.checkpointOf(name));
+  }
+
+  /** Stops one projector after its batch in flight (its lease was lost or handed over). */
+  async stopOne(name: string): Promise<void> {
+    const group = this.groups.find((g) => g.projectors.some((p) => p.name === name));
+    if (!group) return;
+    group.projectors = group.projectors.filter((p) => p.name !== name);
+    if (group.projectors.length > 0) return;
+    this.groups = this.groups.filter((g) => g !== group);
+    await group.subscription.stop();
+  }
+
+  /** The projectors this process runs now. */
+  get running(): string[] {
+    return this.groups.flatMap((g) => g.projectors.map((p) => p.name));
+  }
+
   private startGroup(projectors: Projector[], after: number): void {
     const group = { projectors } as Group;
     group.subscription = new CatchUpSubscription(this.store, {

@@ -6,27 +6,30 @@ import { EVENT_STORE, EventStore, EventStoreModule } from '@crm/event-store';
 import { APP_CONFIG, AppConfig } from '@crm/shared';
 import { startMetrics } from '@crm/shared/metrics';
 import { HealthCheck } from './health';
+import { ProjectionLeases } from './projection-leases';
 import { ProjectionRunner } from './projection-runner';
 import { Projector } from './projector';
-import { PROJECTION_RUNNER, WaitForProjections } from './wait-for';
-
-const RUN_PROJECTIONS = Symbol('RUN_PROJECTIONS');
+import { PROJECTION_MODE, PROJECTION_RUNNER, ProjectionMode, WaitForProjections } from './wait-for';
 
 @Global()
 @Module({})
 export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
-    @Inject(RUN_PROJECTIONS) private readonly run: boolean,
+    @Inject(PROJECTION_MODE) private readonly mode: ProjectionMode,
+    @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** @param run false in processes that only write (the CLI): the runner answers waits but projects nothing. */
-  static forRoot(projectors: (config: AppConfig) => Projector[], run = true): DynamicModule {
+  private leases: ProjectionLeases | undefined;
+
+  /** With mode none the runner still answers waits (?waitFor=) and status, from the stored checkpoints. */
+  static forRoot(projectors: (config: AppConfig) => Projector[], mode: ProjectionMode): DynamicModule {
     return {
       module: ProjectionsModule,
       imports: [EventStoreModule],
       providers: [
-        { provide: RUN_PROJECTIONS, useValue: run },
+        { provide: PROJECTION_MODE, useValue: mode },
         {
           provide: PROJECTION_RUNNER,
           inject: [EVENT_STORE, SQL_CLIENT, APP_CONFIG],
@@ -42,10 +45,15 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     startMetrics(this.runner);
-    if (this.run) await this.runner.start();
+    if (this.mode === 'all') await this.runner.start();
+    if (this.mode === 'leased') {
+      this.leases = new ProjectionLeases(this.sql, this.runner, { leaseMs: this.config.projectionLeaseMs });
+      await this.leases.start();
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.leases?.stop();
     await this.runner.stop();
   }
 }

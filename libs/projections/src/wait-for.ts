@@ -7,6 +7,15 @@ import { ProjectionRunner } from './projection-runner';
 export const WAIT_FOR_DEFAULT_MS = 5_000;
 export const PROJECTION_RUNNER = Symbol('PROJECTION_RUNNER');
 
+/**
+ * How this process takes part in projecting. all: it runs every projector
+ * (the API inline, one process); leased: a worker, running the projectors it
+ * holds leases for; none: it writes and reads only (the API beside workers,
+ * the CLI).
+ */
+export type ProjectionMode = 'all' | 'leased' | 'none';
+export const PROJECTION_MODE = Symbol('PROJECTION_MODE');
+
 /** Without a response to mark (GraphQL), it waits the same and answers what is there. */
 export async function waitForPosition(runner: ProjectionRunner, waitFor: string | undefined, res?: Response): Promise<void> {
   if (waitFor === undefined) return;

@@ -31,6 +31,8 @@ export interface AppConfig {
   projectionRetryMaxMs: number;
   /** inline: the API projects too (one process does everything); off: it writes and reads, workers project. */
   projections: 'inline' | 'off';
+  /** A worker's projector leases last this long unrenewed: a dead worker's projectors move after it. */
+  projectionLeaseMs: number;
   /** Port of a worker's health and metrics. */
   workerPort: number;
   /** Readiness fails while a projection is more events than this behind (0: no bound). */
@@ -176,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     projectionRetryMaxMs: Math.max(10, whole('PROJECTION_RETRY_MAX_MS', '30000', 3_600_000)),
     projections,
     workerPort: Math.max(1, whole('WORKER_PORT', '3001', 65_535)),
+    projectionLeaseMs: Math.max(1, whole('PROJECTION_LEASE_SECONDS', '5', 3_600)) * 1000,
     readyMaxLagEvents: whole('READY_MAX_LAG_EVENTS', '0', 1_000_000_000),
     production,
     authJwtSecret,
