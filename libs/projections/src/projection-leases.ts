@@ -111,10 +111,10 @@ export class ProjectionLeases {
       this.logger.log(`${name}: lease handed over or lost; stopping here`);
       await this.runner.stopOne(name);
     }
-    for (const name of held.filter((n) => !running.includes(n))) {
-      this.logger.log(`${name}: lease taken; projecting from its checkpoint`);
-      await this.runner.startOne(name);
-    }
+    const taken = held.filter((n) => !running.includes(n));
+    if (taken.length === 0) return;
+    this.logger.log(`${taken.join(', ')}: lease taken; projecting from the checkpoint`);
+    await this.runner.startSome(taken);
   }
 
   /** Stops projecting and hands every lease back at once, so that the others need not wait for expiry. */

@@ -100,19 +100,20 @@ export class ProjectionRunner {
   ) {}
 
   async start(): Promise<void> {
+    await this.startSome(this.projectorNames);
+  }
+
+  /**
+   * Starts projectors this process does not run yet (leases were taken):
+   * those at the same stored checkpoint share one subscription, as at start().
+   */
+  async startSome(names: readonly string[]): Promise<void> {
     const byCheckpoint = new Map<number, Projector[]>();
-    for (const projector of this.projectors) {
+    for (const projector of this.projectors.filter((p) => names.includes(p.name) && this.liveCheckpoint(p.name) === undefined)) {
       const at = await this.checkpointOf(projector.name);
       byCheckpoint.set(at, [...(byCheckpoint.get(at) ?? []), projector]);
     }
     for (const [after, projectors] of byCheckpoint) this.startGroup(projectors, after);
-  }
-
-  /** Starts one projector on a subscription of its own, from its stored checkpoint (a lease was taken). */
-  async startOne(name: string): Promise<void> {
-    const projector = this.projectors.find((p) => p.name === name);
-    if (!projector || this.liveCheckpoint(name) !== undefined) return;
-    this.startGroup([projector], await this.checkpointOf(name));
   }
 
   /** Stops one projector after its batch in flight (its lease was lost or handed over). */
