@@ -1,7 +1,8 @@
 // npm run bench:reads: reads of a large base over HTTP on PostgreSQL, under
 // 8 concurrent clients (keep-alive, a bearer token): the single-customer
 // reads (/customers/{id}, /tier, /lifecycle, /rfm) for random customers,
-// and a tier-filtered and a lifecycle-filtered page of the list; then the
+// and a tier-filtered and a lifecycle-filtered page of the list (and each
+// again from one client alone, the service time); then the
 // whole-base figures (RFM segments, stickiness, a simulation) with their
 // times. The log is the generated shop history of bench:rebuild (about 9.5
 // events a customer), projected with `crm rebuild`. The issue's scale is
@@ -69,6 +70,12 @@ async function main() {
       results[name] = t;
       log(name, JSON.stringify(t));
     }
+    // One client alone: what a read costs without a queue in front of it (the service time).
+    const alone: Record<string, unknown> = {};
+    for (const [name, read] of Object.entries(reads)) {
+      alone[name] = await runConcurrent(REQUESTS / 4, 1, async (i) => void (await read(i)));
+      log(`${name}, one client`, JSON.stringify(alone[name]));
+    }
     const wholeBase = {
       rfmSegmentsMs: await timed(() => get(`/segments/rfm?asOf=${AS_OF}`)),
       stickinessMs: await timed(() => get(`/metrics/stickiness?asOf=${AS_OF}`)),
@@ -82,6 +89,7 @@ async function main() {
       concurrency: CONCURRENCY,
       requestsPerRead: REQUESTS,
       reads: results,
+      oneClient: alone,
       wholeBase,
       targets: { singleCustomerP99UnderMs: 20, filteredPageP99UnderMs: 100 },
     };
