@@ -22,7 +22,9 @@ function newest(dir) {
 }
 
 function sourcesChangedAt() {
-  const files = ['tsconfig.json', 'tsconfig.build.json', 'nest-cli.json', 'package-lock.json', 'apps/api/tsconfig.app.json', 'apps/worker/tsconfig.app.json'].map((f) => path.join(root, f));
+  const files = ['tsconfig.json', 'tsconfig.build.json', 'nest-cli.json', 'package-lock.json', 'apps/api/tsconfig.app.json', 'apps/worker/tsconfig.app.json'].map((f) =>
+    path.join(root, f),
+  );
   return Math.max(newest(path.join(root, 'apps')), newest(path.join(root, 'libs')), ...files.filter(fs.existsSync).map((f) => fs.statSync(f).mtimeMs));
 }
 

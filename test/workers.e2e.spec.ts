@@ -94,6 +94,13 @@ const postgres = testDatabases().find((d) => d.name === 'postgres');
     const taken = await until((held) => held.get(String(survivor.proc.pid))?.length === 3, 10_000);
     expect(taken.get(String(survivor.proc.pid))).toEqual(['customer-list', 'service-history', 'timeline']);
     expect(Date.now() - killedAt).toBeLessThan(5_000);
+    // `crm status` shows who holds what.
+    const status = child(['apps/cli/src/main.ts', 'status'], { DATABASE_URL: config.databaseUrl as string }, /^$/);
+    expect(await status.exited).toBe(0);
+    const shown = JSON.parse(status.output().slice(status.output().indexOf('{')));
+    expect(shown.workers).toEqual([
+      expect.objectContaining({ owner: expect.stringContaining(`:${survivor.proc.pid}:`), projectors: ['customer-list', 'service-history', 'timeline'] }),
+    ]);
 
     const last = await store.lastPosition();
     for (let i = 0; i < 1_200; i++) {

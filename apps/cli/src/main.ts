@@ -22,7 +22,7 @@ const USAGE = `usage: crm <command>
 
 commands:
   migrate    apply the database migrations (the service also applies them on start)
-  status     show the storage in use, applied migrations, the event log's size and projection checkpoints
+  status     show the storage in use, applied migrations, the event log's size, projection checkpoints and live workers
   rebuild [projection]
              rebuild read models from position 0 into fresh tables and swap them in
              (all, or the one named); on PostgreSQL the service keeps answering meanwhile
@@ -94,7 +94,15 @@ const commands: Record<string, CommandFn> = Object.assign(Object.create(null) as
       const projections = applied.includes('0003_projection_checkpoints')
         ? await sql.query('SELECT name, position::text AS position, updated_at FROM crm_projection_checkpoints ORDER BY name')
         : [];
-      console.log(JSON.stringify({ storage: sql.describe(), migrations: { applied, pending }, events, projections }, null, 2));
+      // Which worker holds which projector (leases that have not lapsed), and the workers seen alive.
+      const workers = applied.includes('0011_projection_leases')
+        ? await sql.query(
+            `SELECT w.owner, w.seen_until, coalesce(array_agg(l.name ORDER BY l.name) FILTER (WHERE l.name IS NOT NULL), '{}') AS projectors
+               FROM crm_projection_workers w LEFT JOIN crm_projection_leases l ON l.owner = w.owner AND l.expires_at > now()
+              WHERE w.seen_until > now() GROUP BY w.owner, w.seen_until ORDER BY w.owner`,
+          )
+        : [];
+      console.log(JSON.stringify({ storage: sql.describe(), migrations: { applied, pending }, events, projections, workers }, null, 2));
     });
   },
   async rebuild(args) {

@@ -3,7 +3,16 @@ import { ConfigError, loadConfig } from './config';
 describe('configuration', () => {
   it('defaults to the embedded database in ./data on port 3000, UTC and CNY', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, shopTimezone: 'UTC', shopCurrency: 'CNY', logLevel: 'log' });
+    expect(config).toMatchObject({
+      port: 3000,
+      shopTimezone: 'UTC',
+      shopCurrency: 'CNY',
+      logLevel: 'log',
+      projections: 'inline',
+      workerPort: 3001,
+      projectionLeaseMs: 5_000,
+      readyMaxLagEvents: 0,
+    });
     expect(config.dataDir.endsWith('/data')).toBe(true);
     expect(config.databaseUrl).toBeUndefined();
   });
@@ -20,8 +29,16 @@ describe('configuration', () => {
       MARKETING_CAP_PER_MONTH: '5',
       SLA_HOURS: 'URGENT=3, RED_ALERT=0.5',
       SLA_TIER_FACTORS: 'VIP=0.75,SUPREME=0.5,GOLD=1',
+      PROJECTIONS: 'off',
+      WORKER_PORT: '3101',
+      PROJECTION_LEASE_SECONDS: '3',
+      READY_MAX_LAG_EVENTS: '10000',
     });
     expect(config).toEqual({
+      projections: 'off',
+      workerPort: 3101,
+      projectionLeaseMs: 3_000,
+      readyMaxLagEvents: 10_000,
       marketingCapsByStage: { ACTIVE: 5, SILENT: 5, SLEEPING: 1, LOST: 0 },
       clockSkewMs: 300_000,
       activationHorizonYears: 5,
@@ -77,6 +94,10 @@ describe('configuration', () => {
     [{ SLA_TIER_FACTORS: 'VIP=2' }, /SLA_TIER_FACTORS must look like/],
     [{ SLA_TIER_FACTORS: 'vip=0.5' }, /SLA_TIER_FACTORS/],
     [{ SLA_TIER_FACTORS: 'VIP=0' }, /SLA_TIER_FACTORS/],
+    [{ PROJECTIONS: 'workers' }, /PROJECTIONS must be inline or off/],
+    [{ WORKER_PORT: '99999' }, /WORKER_PORT/],
+    [{ PROJECTION_LEASE_SECONDS: 'long' }, /PROJECTION_LEASE_SECONDS must be a whole number/],
+    [{ READY_MAX_LAG_EVENTS: '-5' }, /READY_MAX_LAG_EVENTS/],
   ])('refuses %j with one clear line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -42,23 +42,17 @@ export interface ProjectionGaugeSource {
 }
 
 let source: ProjectionGaugeSource | undefined;
-let scrape: Promise<Awaited<ReturnType<ProjectionGaugeSource['status']>>> | undefined;
+/** Read once per scrape, before the registry collects: the four projection gauges show one moment. */
+let scraped: Awaited<ReturnType<ProjectionGaugeSource['status']>> = [];
 
-/** One status read per scrape for the three gauges (they are collected one after the other). */
-function projectionStatus() {
-  if (!source) return Promise.resolve([]);
-  scrape ??= source.status().finally(() => setTimeout(() => (scrape = undefined), 250));
-  return scrape;
-}
-
-function projectionGauge(name: string, help: string, value: (s: Awaited<ReturnType<typeof projectionStatus>>[number]) => number): Gauge {
+function projectionGauge(name: string, help: string, value: (s: (typeof scraped)[number]) => number): Gauge {
   return new Gauge({
     name,
     help,
     labelNames: ['projection'],
-    async collect() {
+    collect() {
       this.reset();
-      for (const s of await projectionStatus().catch(() => [])) this.set({ projection: s.name }, value(s));
+      for (const s of scraped) this.set({ projection: s.name }, value(s));
     },
   });
 }
@@ -80,5 +74,6 @@ export function startMetrics(projections?: ProjectionGaugeSource): void {
 
 /** The exposition: text in the Prometheus format and its content type. */
 export async function metricsText(): Promise<{ contentType: string; body: string }> {
+  scraped = source ? await source.status().catch(() => []) : [];
   return { contentType: register.contentType, body: await register.metrics() };
 }

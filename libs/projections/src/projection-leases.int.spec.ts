@@ -1,0 +1,67 @@
+// Leases share the projectors between workers: a worker alone holds them
+// all; one that joins gets a fair share as the first hands extras back; one
+// that stops hands its leases back at once; one that stops renewing loses
+// them after the lease time. Two ProjectionLeases on the same database play
+// two workers (real SQL, PGlite always, PostgreSQL when DATABASE_URL is set).
+import type { SqlClient } from '@crm/database';
+import { SqlEventStore } from '@crm/event-store';
+import { testDatabases } from '../../../test/support/test-databases';
+import { ProjectionLeases } from './projection-leases';
+import { ProjectionRunner } from './projection-runner';
+import type { Projector } from './projector';
+
+const projector = (name: string): Projector => ({ name, tables: [], apply: async () => undefined });
+const names = ['a', 'b', 'c'];
+
+for (const database of testDatabases()) {
+  describe(`projection leases on ${database.name}`, () => {
+    let sql: SqlClient;
+    let dispose: () => Promise<void>;
+    beforeAll(async () => {
+      ({ sql, dispose } = await database.open());
+    });
+    afterAll(async () => dispose?.());
+
+    const worker = (owner: string, leaseMs = 60_000) => {
+      const runner = new ProjectionRunner(new SqlEventStore(sql), sql, names.map(projector), { pollIntervalMs: 10 });
+      return { runner, leases: new ProjectionLeases(sql, runner, { owner, leaseMs }) };
+    };
+
+    it('given a worker alone, then a second, then the first stopping, the projectors are held once each and shared fairly', async () => {
+      const one = worker('one');
+      const two = worker('two');
+      await one.leases.tick();
+      expect(one.runner.running.sort()).toEqual(names);
+      await two.leases.tick(); // nothing free yet
+      expect(two.runner.running).toEqual([]);
+      await one.leases.tick(); // its share is now 2: it hands one back
+      await two.leases.tick();
+      expect(one.runner.running).toHaveLength(2);
+      expect(two.runner.running).toHaveLength(1);
+      expect([...one.runner.running, ...two.runner.running].sort()).toEqual(names);
+      await one.leases.stop(); // hands back at once
+      await two.leases.tick();
+      expect(two.runner.running.sort()).toEqual(names);
+      await two.leases.stop();
+      await one.runner.stop();
+      await two.runner.stop();
+    });
+
+    it('given a worker that stops renewing, its projectors go to another after the lease time, and it stops them when it notices', async () => {
+      const stalled = worker('stalled', 300);
+      const other = worker('other', 300);
+      await stalled.leases.tick();
+      expect(stalled.runner.running.sort()).toEqual(names);
+      await other.leases.tick();
+      expect(other.runner.running).toEqual([]);
+      await new Promise((r) => setTimeout(r, 400));
+      await other.leases.tick();
+      expect(other.runner.running.sort()).toEqual(names);
+      await stalled.leases.tick(); // its renewal finds nothing: it stops projecting
+      expect(stalled.runner.running).toEqual([]);
+      await other.leases.stop();
+      await stalled.leases.stop();
+      await Promise.all([stalled.runner.stop(), other.runner.stop()]);
+    });
+  });
+}
