@@ -117,6 +117,12 @@ const postgres = testDatabases().find((d) => d.name === 'postgres');
 
     const workerHealth = await request(`http://127.0.0.1:${ports[1]}`).get('/health/ready').expect(200);
     expect(workerHealth.body.projections.every((p: { lag: number; state: string }) => p.lag === 0 && p.state === 'running')).toBe(true);
+    const missing = await request(`http://127.0.0.1:${ports[1]}`).get('/api/v1/customers').expect(404);
+    expect(missing.headers['content-type']).toBe('application/problem+json');
+    expect(missing.body).toMatchObject({ status: 404, code: 'NotFound' });
+    const posted = await request(`http://127.0.0.1:${ports[1]}`).post('/metrics').send({ a: 1 }).expect(405);
+    expect(posted.body).toMatchObject({ status: 405, code: 'MethodNotAllowed' });
+    expect(posted.headers.allow).toBe('GET');
     const metrics = await request(`http://127.0.0.1:${ports[1]}`).get('/metrics').expect(200);
     expect(metrics.text).toMatch(/^crm_projection_events_total\{projection="customer-list"\} [1-9]\d*$/m);
     // The worker opened the sealed name with the master key it shares with the API.

@@ -10,6 +10,7 @@ import { withLocalSecrets } from '@crm/database';
 import { HealthCheck, HealthAnswer } from '@crm/projections';
 import { ConfigError, loadConfig } from '@crm/shared';
 import { JsonLogger } from '@crm/shared/logging';
+import { Problem, problem } from '@crm/shared/http';
 import { metricsText } from '@crm/shared/metrics';
 import { WorkerModule } from './worker.module';
 
@@ -17,9 +18,13 @@ function json(res: ServerResponse, { status, body }: HealthAnswer): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
+function refuse(res: ServerResponse, p: Problem, headers: Record<string, string> = {}): void {
+  res.writeHead(p.status, { 'content-type': 'application/problem+json', ...headers }).end(JSON.stringify(p));
+}
+
 async function answer(health: HealthCheck, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
-  if (req.method !== 'GET') return void res.writeHead(405, { allow: 'GET' }).end();
+  if (req.method !== 'GET') return refuse(res, problem(405, 'MethodNotAllowed', 'a worker answers GET only'), { allow: 'GET' });
   if (path === '/health') return json(res, await health.summary());
   if (path === '/health/live') return json(res, { status: 200, body: { status: 'ok' } });
   if (path === '/health/ready') return json(res, await health.ready());
@@ -27,7 +32,7 @@ async function answer(health: HealthCheck, req: IncomingMessage, res: ServerResp
     const { contentType, body } = await metricsText();
     return void res.writeHead(200, { 'content-type': contentType }).end(body);
   }
-  res.writeHead(404, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, code: 'NotFound' }));
+  refuse(res, problem(404, 'NotFound', 'a worker serves /health, /health/live, /health/ready and /metrics'));
 }
 
 async function main(): Promise<void> {
