@@ -60,7 +60,7 @@ const postgres = testDatabases().find((d) => d.name === 'postgres');
       new Map(
         (
           await sql.query<{ owner: string; names: string[] }>(
-            'SELECT owner, array_agg(name ORDER BY name) AS names FROM crm_projection_leases WHERE expires_at > now() GROUP BY owner',
+            "SELECT owner, array_agg(name ORDER BY name) AS names FROM crm_projection_leases WHERE expires_at > now() AND name <> 'webhook-delivery' GROUP BY owner",
           )
         ).map((r) => [r.owner.split(':')[1], r.names]),
       );
@@ -69,9 +69,9 @@ const postgres = testDatabases().find((d) => d.name === 'postgres');
       while (!check(await owners()) && Date.now() < deadline) await sleep(100);
       return owners();
     };
-    // Three projectors, two workers: two and one, each projector held once.
-    const shared = await until((held) => held.size === 2 && [...held.values()].flat().length === 3, 10_000);
-    expect([...shared.values()].map((names) => names.length).sort()).toEqual([1, 2]);
+    // Four projectors (three read models and the webhook outbox), two workers: two each, each projector held once.
+    const shared = await until((held) => held.size === 2 && [...held.values()].flat().length === 4, 10_000);
+    expect([...shared.values()].map((names) => names.length).sort()).toEqual([2, 2]);
     // Written through the API (it does not project: PROJECTIONS=off), and in bulk to the same log.
     const named = await register(app, { name: 'Worker Lin' });
     const store = new SqlEventStore(sql);
@@ -90,16 +90,16 @@ const postgres = testDatabases().find((d) => d.name === 'postgres');
     }
     expect(events).toBeGreaterThan(20_000);
     expect(await doomed.exited).toBe(null);
-    // The survivor holds all three within the lease time (2 s) and a renewal or two.
-    const taken = await until((held) => held.get(String(survivor.proc.pid))?.length === 3, 10_000);
-    expect(taken.get(String(survivor.proc.pid))).toEqual(['customer-list', 'service-history', 'timeline']);
+    // The survivor holds all four within the lease time (2 s) and a renewal or two.
+    const taken = await until((held) => held.get(String(survivor.proc.pid))?.length === 4, 10_000);
+    expect(taken.get(String(survivor.proc.pid))).toEqual(['customer-list', 'service-history', 'timeline', 'webhook-outbox']);
     expect(Date.now() - killedAt).toBeLessThan(5_000);
     // `crm status` shows who holds what.
     const status = child(['apps/cli/src/main.ts', 'status'], { DATABASE_URL: config.databaseUrl as string }, /^$/);
     expect(await status.exited).toBe(0);
     const shown = JSON.parse(status.output().slice(status.output().indexOf('{')));
     expect(shown.workers).toEqual([
-      expect.objectContaining({ owner: expect.stringContaining(`:${survivor.proc.pid}:`), projectors: ['customer-list', 'service-history', 'timeline'] }),
+      expect.objectContaining({ owner: expect.stringContaining(`:${survivor.proc.pid}:`), projectors: ['customer-list', 'service-history', 'timeline', 'webhook-outbox'] }),
     ]);
 
     const last = await store.lastPosition();

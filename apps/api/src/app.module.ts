@@ -9,6 +9,7 @@ import { CustomersModule, ImportsModule } from '@crm/customers';
 import { ProjectionsModule } from '@crm/projections';
 import { TiersModule } from '@crm/tiers';
 import { TimelineModule } from '@crm/timeline';
+import { WebhooksModule } from '@crm/webhooks';
 import { DatabaseModule } from '@crm/database';
 import { EventStoreModule } from '@crm/event-store';
 import { AppConfig, Principal } from '@crm/shared';
@@ -17,7 +18,7 @@ import { HealthController } from './health/health.controller';
 import { IdempotencyInterceptor } from './http/idempotency';
 import { graphqlModule } from './graphql/graphql-setup';
 import { allMigrations } from './migrations';
-import { allProjectors } from './projectors';
+import { runtimeProjectors } from './projectors';
 
 @Module({})
 export class AppModule {
@@ -30,12 +31,13 @@ export class AppModule {
         DatabaseModule.forRoot(allMigrations),
         EventStoreModule,
         CqrsModule.forRoot(),
-        ProjectionsModule.forRoot(allProjectors, config.projections === 'inline' ? 'all' : 'none'),
+        ProjectionsModule.forRoot(runtimeProjectors, config.projections === 'inline' ? 'all' : 'none'),
         CustomersModule,
         ImportsModule,
         TiersModule.forRoot(CustomersModule),
         ComplaintsModule,
         TimelineModule,
+        WebhooksModule,
         AccountsModule.forRoot({ firstAdminOnStart: true }),
         ThrottlerModule.forRoot(rateLimits(config)),
         graphqlModule,

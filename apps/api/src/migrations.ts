@@ -6,6 +6,7 @@ import { eventStoreMigrations } from '@crm/event-store';
 import { leaseMigrations, projectionMigrations } from '@crm/projections';
 import { timelineMigrations } from '@crm/timeline';
 import { accountMigrations } from '@crm/accounts';
+import { webhookMigrations } from '@crm/webhooks';
 import { idempotencyMigrations } from './http/idempotency';
 
 export const allMigrations: Migration[] = [
@@ -19,4 +20,5 @@ export const allMigrations: Migration[] = [
   ...customerKeyMigrations,
   ...importMigrations,
   ...leaseMigrations,
+  ...webhookMigrations,
 ];

@@ -8,15 +8,16 @@ import { EventStoreModule } from '@crm/event-store';
 import { ProjectionsModule } from '@crm/projections';
 import { AppConfig } from '@crm/shared';
 import { ConfigModule } from '@crm/shared/http';
+import { WebhooksModule } from '@crm/webhooks';
 import { allMigrations } from '../../api/src/migrations';
-import { allProjectors } from '../../api/src/projectors';
+import { runtimeProjectors } from '../../api/src/projectors';
 
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(allMigrations), EventStoreModule, ProjectionsModule.forRoot(allProjectors, 'leased')],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(allMigrations), EventStoreModule, ProjectionsModule.forRoot(runtimeProjectors, 'leased'), WebhooksModule],
     };
   }
 }

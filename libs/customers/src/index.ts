@@ -9,7 +9,7 @@ export { CommandInBatchError, customerRules, customerStream, ExecuteCustomerComm
 export { CustomersService, customerIdForRef } from './customers.service';
 export type { ContactInput, ListInput, PurchaseInput, RefundInput, RegisterInput } from './customers.service';
 export type { CustomerView } from './customer-view';
-export { loadCustomerHistory } from './customer-history';
+export { customerHistoryOf, loadCustomerHistory } from './customer-history';
 export type { CustomerHistory } from './customer-history';
 export { CustomerListProjector, customerListMigrations } from './customer-list/customer-list.projector';
 export { encodeCursor, listCustomers, scanCustomerFacts } from './customer-list/customer-list.query';

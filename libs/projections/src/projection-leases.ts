@@ -29,6 +29,18 @@ CREATE TABLE crm_projection_workers (
   },
 ];
 
+/** Takes (or renews) the lease `name` for `owner` when it is free, expired or already the owner's. */
+export async function takeLease(sql: SqlClient, name: string, owner: string, leaseMs: number): Promise<boolean> {
+  const taken = await sql.query<{ name: string }>(
+    `INSERT INTO crm_projection_leases (name, owner, expires_at) VALUES ($1, $2, now() + $3::interval)
+     ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+     WHERE crm_projection_leases.expires_at <= now() OR crm_projection_leases.owner = excluded.owner
+     RETURNING name`,
+    [name, owner, `${leaseMs} milliseconds`],
+  );
+  return taken.length > 0;
+}
+
 export interface LeaseOptions {
   /** How long a lease lasts without renewal: a dead worker's projectors move after this. */
   leaseMs?: number;
@@ -93,14 +105,7 @@ export class ProjectionLeases {
     const candidates = [...names.slice(offset), ...names.slice(0, offset)].filter((name) => !held.includes(name));
     for (const name of candidates) {
       if (held.length >= share) break;
-      const taken = await this.sql.query<{ name: string }>(
-        `INSERT INTO crm_projection_leases (name, owner, expires_at) VALUES ($1, $2, now() + $3::interval)
-         ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
-         WHERE crm_projection_leases.expires_at <= now() OR crm_projection_leases.owner = excluded.owner
-         RETURNING name`,
-        [name, this.owner, ttl],
-      );
-      if (taken.length > 0) held.push(name);
+      if (await takeLease(this.sql, name, this.owner, this.leaseMs)) held.push(name);
     }
     await this.runExactly(held);
   }

@@ -185,6 +185,8 @@ export class ProjectionRunner {
    */
   private async applyBatch(group: Group, events: RecordedEvent[], checkpoint: number, from: number): Promise<void> {
     const names = group.projectors.map((p) => p.name);
+    const prepared = new Map<string, unknown>();
+    for (const projector of group.projectors) if (projector.prepare) prepared.set(projector.name, await projector.prepare(events));
     const moved = await this.sql.transaction(async (tx) => {
       // A read-model batch need not wait for its WAL flush: lost in a crash, it is lost with its checkpoint and applied again.
       await tx.exec('SET LOCAL synchronous_commit = off');
@@ -197,7 +199,7 @@ export class ProjectionRunner {
       const inStep = group.projectors.filter((p) => !away.includes(p));
       for (const projector of inStep) {
         try {
-          await projector.apply(events, tx);
+          await projector.apply(events, tx, prepared.get(projector.name));
         } catch (error) {
           throw new ProjectorFailedError(projector.name, error);
         }

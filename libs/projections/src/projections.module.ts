@@ -24,7 +24,7 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
   private leases: ProjectionLeases | undefined;
 
   /** With mode none the runner still answers waits (?waitFor=) and status, from the stored checkpoints. */
-  static forRoot(projectors: (config: AppConfig) => Projector[], mode: ProjectionMode): DynamicModule {
+  static forRoot(projectors: (config: AppConfig, store: EventStore, sql: SqlClient) => Projector[], mode: ProjectionMode): DynamicModule {
     return {
       module: ProjectionsModule,
       imports: [EventStoreModule],
@@ -34,12 +34,12 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
           provide: PROJECTION_RUNNER,
           inject: [EVENT_STORE, SQL_CLIENT, APP_CONFIG],
           useFactory: (store: EventStore, sql: SqlClient, config: AppConfig) =>
-            new ProjectionRunner(store, sql, projectors(config), { failAfter: config.projectionFailAfter, maxRetryDelayMs: config.projectionRetryMaxMs }),
+            new ProjectionRunner(store, sql, projectors(config, store, sql), { failAfter: config.projectionFailAfter, maxRetryDelayMs: config.projectionRetryMaxMs }),
         },
         WaitForProjections,
         HealthCheck,
       ],
-      exports: [PROJECTION_RUNNER, WaitForProjections, HealthCheck],
+      exports: [PROJECTION_RUNNER, PROJECTION_MODE, WaitForProjections, HealthCheck],
     };
   }
 

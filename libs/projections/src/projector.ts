@@ -10,7 +10,13 @@ export interface Projector {
   /** The tables it owns (unqualified): a rebuild fills fresh copies and swaps them in. */
   readonly tables: readonly string[];
   /** Deterministic: the same events give the same rows, whether incremental or rebuilt. */
-  apply(events: readonly RecordedEvent[], tx: SqlExecutor): Promise<void>;
+  apply(events: readonly RecordedEvent[], tx: SqlExecutor, prepared?: unknown): Promise<void>;
+  /**
+   * Reads a batch needs from the event store, done before the batch's
+   * transaction opens (on PGlite the store and the transaction share one
+   * connection); its answer is handed to apply.
+   */
+  prepare?(events: readonly RecordedEvent[]): Promise<unknown>;
 }
 
 export const PROJECTORS = Symbol('PROJECTORS');

@@ -28,6 +28,7 @@ export const OPERATIONS = {
   'accounts.manage': 'create accounts, change roles, disable and enable them, read their history',
   'apiKeys.manage': 'issue, list and revoke API keys',
   'projections.rebuild': 'rebuild read models (crm rebuild)',
+  'webhooks.manage': 'register and remove webhooks, read their deliveries, redeliver',
 } as const;
 
 export type Operation = keyof typeof OPERATIONS;

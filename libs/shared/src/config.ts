@@ -37,6 +37,12 @@ export interface AppConfig {
   workerPort: number;
   /** Readiness fails while a projection is more events than this behind (0: no bound). */
   readyMaxLagEvents: number;
+  /** A webhook delivery goes dead-letter after this many failed attempts. */
+  webhookMaxAttempts: number;
+  /** Wait before the first retry of a failed delivery; it doubles with each failure (up to an hour). */
+  webhookRetryBaseMs: number;
+  /** How long a receiver has to answer a delivery. */
+  webhookTimeoutMs: number;
   /** NODE_ENV=production: secrets must be configured, nothing is generated. */
   production: boolean;
   /** HMAC secret of access tokens; in development a generated one is kept in DATA_DIR when unset. */
@@ -180,6 +186,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     workerPort: Math.max(1, whole('WORKER_PORT', '3001', 65_535)),
     projectionLeaseMs: Math.max(1, whole('PROJECTION_LEASE_SECONDS', '5', 3_600)) * 1000,
     readyMaxLagEvents: whole('READY_MAX_LAG_EVENTS', '0', 1_000_000_000),
+    webhookMaxAttempts: Math.max(1, whole('WEBHOOK_MAX_ATTEMPTS', '10', 100)),
+    webhookRetryBaseMs: Math.max(10, whole('WEBHOOK_RETRY_BASE_MS', '5000', 3_600_000)),
+    webhookTimeoutMs: Math.max(100, whole('WEBHOOK_TIMEOUT_MS', '10000', 120_000)),
     production,
     authJwtSecret,
     authTokenTtlSeconds: Math.max(60, whole('AUTH_TOKEN_TTL_SECONDS', '3600', 604_800)),

@@ -34,6 +34,12 @@ export const metrics = {
   importRows: new Counter({ name: 'crm_import_rows_total', help: 'Rows of history imports, imported or rejected', labelNames: ['outcome'] }),
   importEvents: new Counter({ name: 'crm_import_events_total', help: 'Events history imports wrote' }),
   importsRunning: new Gauge({ name: 'crm_imports_running', help: 'History imports running in this process' }),
+  webhookAttempts: new Counter({
+    name: 'crm_webhook_attempts_total',
+    help: 'Webhook delivery attempts: delivered (2xx), failed (retried later) or dead (dead-lettered after the last attempt)',
+    labelNames: ['outcome'],
+  }),
+  webhookDuration: new Histogram({ name: 'crm_webhook_attempt_duration_seconds', help: 'Time a receiver took to answer a delivery attempt', buckets: SECONDS }),
 };
 
 /** Where the projection gauges read from when scraped (the process's projection runner). */

@@ -2,3 +2,4 @@
 export { TimelineProjector, timelineMigrations } from './timeline.projector';
 export { TimelineQuery } from './timeline-query/timeline.query';
 export { TimelineModule } from './timeline.module';
+export { derivedChanges } from './derived-changes';

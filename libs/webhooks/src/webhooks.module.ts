@@ -1,0 +1,31 @@
+// The webhook slice: the API, and the deliverer in every process that
+// projects (the API inline, the workers); the lease lets one send at a time.
+import { Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { SQL_CLIENT, SqlClient } from '@crm/database';
+import { EventStoreModule } from '@crm/event-store';
+import { PROJECTION_MODE, ProjectionMode } from '@crm/projections';
+import { APP_CONFIG, AppConfig } from '@crm/shared';
+import { WebhookDeliverer } from './webhook-deliverer';
+import { WebhooksController } from './webhooks.controller';
+import { WebhooksService } from './webhooks.service';
+
+@Module({ imports: [EventStoreModule], controllers: [WebhooksController], providers: [WebhooksService], exports: [WebhooksService] })
+export class WebhooksModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private deliverer: WebhookDeliverer | undefined;
+
+  constructor(
+    @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(PROJECTION_MODE) private readonly mode: ProjectionMode,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.mode === 'none') return;
+    this.deliverer = new WebhookDeliverer(this.sql, this.config);
+    this.deliverer.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.deliverer?.stop();
+  }
+}
