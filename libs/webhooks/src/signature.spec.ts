@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import * as crypto from 'node:crypto';
+import { join } from 'node:path';
 import { isSecret, newSecret, sign, verify } from './signature';
 
 describe('webhook signatures (Standard Webhooks)', () => {
@@ -26,5 +29,19 @@ describe('webhook signatures (Standard Webhooks)', () => {
     expect(isSecret('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw')).toBe(false);
     expect(isSecret('whsec_short')).toBe(false);
     expect(isSecret('whsec_' + 'A'.repeat(200))).toBe(false);
+  });
+
+  it("given the README's verification snippet, when run on what this sender signs, then it accepts it and refuses a tampered body", () => {
+    const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
+    const code = /in plain Node\.js:\n\n```js\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(code).toBeDefined();
+    const verifyWebhook = new Function('require', `${code}\nreturn verifyWebhook;`)((name: string) => (name === 'node:crypto' ? crypto : undefined)) as (
+      secret: string,
+      headers: Record<string, string>,
+      body: string,
+    ) => boolean;
+    const headers = sign(secret, id, Math.floor(Date.now() / 1000), body);
+    expect(verifyWebhook(secret, { ...headers }, body)).toBe(true);
+    expect(verifyWebhook(secret, { ...headers }, body + ' ')).toBe(false);
   });
 });
