@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { PostgresClient } from '@crm/database';
 import { SqlEventStore } from '@crm/event-store';
 import { loadConfig } from '@crm/shared';
-import { allProjectors } from '../apps/api/src/projectors';
+import { runtimeProjectors } from '../apps/api/src/projectors';
 import { CLI, dropPgDatabase, freshPgDatabase, machine, printResult, ratio } from './bench-support';
 import { seedShopHistory } from './shop-history';
 
@@ -24,8 +24,11 @@ const DB = 'crm_bench_workers';
 const log = (...a: unknown[]) => console.error('[bench]', ...a);
 const round = (n: number) => Math.round(n * 100) / 100;
 
+/** What a worker runs: the read models and the webhook outbox. */
+const running = (sql: PostgresClient) => runtimeProjectors(loadConfig({}), new SqlEventStore(sql), sql);
+
 async function emptyReadModels(sql: PostgresClient): Promise<void> {
-  const tables = allProjectors(loadConfig({})).flatMap((p) => p.tables);
+  const tables = running(sql).flatMap((p) => p.tables);
   await sql.exec(`TRUNCATE ${tables.join(', ')}; DELETE FROM crm_projection_checkpoints; DELETE FROM crm_projection_leases; DELETE FROM crm_projection_workers;`);
 }
 
@@ -36,7 +39,7 @@ async function caughtUp(sql: PostgresClient, last: number, projectors: number): 
 
 async function project(url: string, sql: PostgresClient, workers: number, last: number, dataDir: string): Promise<{ workers: number; seconds: number; eventsPerSec: number }> {
   await emptyReadModels(sql);
-  const projectors = allProjectors(loadConfig({})).length;
+  const projectors = running(sql).length;
   const started = performance.now();
   const children: ChildProcess[] = Array.from({ length: workers }, (_, i) =>
     spawn(process.execPath, [join('dist', 'apps', 'worker', 'src', 'main.js')], {

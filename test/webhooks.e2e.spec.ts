@@ -238,6 +238,29 @@ for (const database of testDatabases()) {
       expect((await http(app).get(`${API}/webhooks`).expect(200)).body.items.length).toBe(before);
     });
 
+    it('given a history import, then only the webhook that asks for imports gets its events', async () => {
+      const plain = await hook('/plain', ['PurchaseRecorded']);
+      const res = await http(app)
+        .post(`${API}/webhooks`)
+        .send({ url: receiver.url('/imports'), eventTypes: ['PurchaseRecorded'], includeImports: true })
+        .expect(201);
+      expect(res.body.includeImports).toBe(true);
+      const upload = await http(app)
+        .post(`${API}/imports`)
+        .set('Content-Type', 'text/csv')
+        .send('customer_ref,kind,order_id,refund_id,occurred_at,amount,currency\nWH-IMP,purchase,WH-IMP-1,,2023-01-05T10:00:00+08:00,3.00,CNY\n')
+        .expect(202);
+      await until('the import', async () => ((await http(app).get(`${API}/imports/${upload.body.importId}`)).body.status === 'done' ? true : undefined));
+      const [imported] = await until('the imported purchase', () => (receiver.at('/imports').length > 0 ? receiver.at('/imports') : undefined));
+      expect(imported.payload.data).toMatchObject({ orderId: 'WH-IMP-1' });
+      // A live purchase after the import reaches both: so the plain webhook has seen everything before it.
+      const id = await register(app);
+      await http(app).post(`${API}/customers/${id}/purchases`).send(purchaseBody('WH-LIVE-1')).expect(201);
+      await until('the live purchase', () => (receiver.at('/plain').length > 0 && receiver.at('/imports').length > 1 ? true : undefined));
+      expect(receiver.at('/plain').map((r) => r.payload.data.orderId)).toEqual(['WH-LIVE-1']);
+      expect(plain.id).toBeDefined();
+    });
+
     it('given a removed webhook, then it is gone from the list and gets nothing more', async () => {
       const f = await hook('/f', ['CustomerRegistered']);
       await http(app).delete(`${API}/webhooks/${f.id}`).expect(204);

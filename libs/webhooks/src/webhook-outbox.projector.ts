@@ -25,6 +25,7 @@ CREATE TABLE crm_webhooks (
   secret        text NOT NULL,
   description   text,
   from_position bigint NOT NULL,
+  include_imports boolean NOT NULL DEFAULT false,
   created_at    timestamptz NOT NULL DEFAULT now(),
   created_by    text NOT NULL,
   removed_at    timestamptz
@@ -60,6 +61,7 @@ interface Hook {
   id: string;
   event_types: string[];
   from_position: string | number;
+  include_imports: boolean;
 }
 
 export class WebhookOutboxProjector implements Projector {
@@ -79,7 +81,7 @@ export class WebhookOutboxProjector implements Projector {
   }
 
   async apply(events: readonly RecordedEvent[], tx: SqlExecutor, prepared?: unknown): Promise<void> {
-    const hooks = await tx.query<Hook>('SELECT id, event_types, from_position FROM crm_webhooks WHERE removed_at IS NULL ORDER BY created_at, id');
+    const hooks = await tx.query<Hook>('SELECT id, event_types, from_position, include_imports FROM crm_webhooks WHERE removed_at IS NULL ORDER BY created_at, id');
     if (hooks.length === 0) return;
     const derived = (prepared as Map<string, WebhookPayload[]> | undefined) ?? new Map<string, WebhookPayload[]>();
     const rows: object[] = [];
@@ -87,8 +89,10 @@ export class WebhookOutboxProjector implements Projector {
       const customerId = customerOf(event);
       if (!customerId) continue;
       const payloads = [...(SOURCE.has(event.type) ? [sourcePayload(event)] : []), ...(derived.get(event.id) ?? [])];
+      // Imported history is old news (a purchase of last year): only webhooks that ask get it.
+      const imported = event.metadata.source === 'import';
       for (const hook of hooks) {
-        if (event.position <= Number(hook.from_position)) continue;
+        if (event.position <= Number(hook.from_position) || (imported && !hook.include_imports)) continue;
         payloads.forEach((payload, i) => {
           if (!hook.event_types.includes(payload.type)) return;
           rows.push({ id: messageId(hook.id, event.id, i), webhook_id: hook.id, event_type: payload.type, customer_id: customerId, position: event.position, payload });

@@ -1,6 +1,6 @@
 // Request bodies and queries of the webhook API.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsString, Matches, MaxLength } from 'class-validator';
 import { IsCleanText, Omittable } from '@crm/shared/http';
 import { WEBHOOK_EVENT_TYPES } from './webhook-events';
 
@@ -21,6 +21,10 @@ export class RegisterWebhookDto {
   @IsString()
   @MaxLength(100)
   secret?: string;
+  @ApiPropertyOptional({ description: 'also deliver events written by history imports (crm import, POST /imports); default false' })
+  @Omittable()
+  @IsBoolean()
+  includeImports?: boolean;
   @ApiPropertyOptional({ example: 'loyalty app' })
   @Omittable()
   @IsString()

@@ -14,6 +14,7 @@ export interface RegisterWebhookInput {
   eventTypes: string[];
   secret?: string;
   description?: string;
+  includeImports?: boolean;
 }
 
 interface WebhookRow {
@@ -22,6 +23,7 @@ interface WebhookRow {
   event_types: string[];
   description: string | null;
   from_position: string | number;
+  include_imports: boolean;
   created_at: Date;
   created_by: string;
 }
@@ -33,6 +35,7 @@ export interface WebhookView {
   description: string | null;
   /** Events after this log position are delivered. */
   fromPosition: number;
+  includeImports: boolean;
   createdAt: string;
   createdBy: string;
 }
@@ -62,6 +65,7 @@ const viewOf = (r: WebhookRow): WebhookView => ({
   eventTypes: r.event_types,
   description: r.description,
   fromPosition: Number(r.from_position),
+  includeImports: r.include_imports,
   createdAt: new Date(r.created_at).toISOString(),
   createdBy: r.created_by,
 });
@@ -121,9 +125,9 @@ export class WebhooksService {
     await this.sql.transaction(async (tx) => {
       const [checkpoint] = await tx.query<{ position: string | number }>(`SELECT position FROM crm_projection_checkpoints WHERE name = 'webhook-outbox' FOR UPDATE`);
       await tx.query(
-        `INSERT INTO crm_webhooks (id, url, event_types, secret, description, from_position, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)
+        `INSERT INTO crm_webhooks (id, url, event_types, secret, description, from_position, created_by, include_imports) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (id) DO NOTHING`,
-        [id, url, input.eventTypes, secret, input.description ?? null, Math.max(lastPosition, Number(checkpoint?.position ?? 0)), ctx.actor],
+        [id, url, input.eventTypes, secret, input.description ?? null, Math.max(lastPosition, Number(checkpoint?.position ?? 0)), ctx.actor, input.includeImports ?? false],
       );
     });
     const [row] = await this.sql.query<WebhookRow & { secret: string }>('SELECT * FROM crm_webhooks WHERE id = $1', [id]);
