@@ -33,12 +33,17 @@ describe('configuration', () => {
       WORKER_PORT: '3101',
       PROJECTION_LEASE_SECONDS: '3',
       READY_MAX_LAG_EVENTS: '10000',
+      WEBHOOK_MAX_ATTEMPTS: '4',
+      WEBHOOK_RETRY_BASE_MS: '250',
     });
     expect(config).toEqual({
       projections: 'off',
       workerPort: 3101,
       projectionLeaseMs: 3_000,
       readyMaxLagEvents: 10_000,
+      webhookMaxAttempts: 4,
+      webhookRetryBaseMs: 250,
+      webhookTimeoutMs: 10_000,
       marketingCapsByStage: { ACTIVE: 5, SILENT: 5, SLEEPING: 1, LOST: 0 },
       clockSkewMs: 300_000,
       activationHorizonYears: 5,
@@ -97,6 +102,8 @@ describe('configuration', () => {
     [{ PROJECTIONS: 'workers' }, /PROJECTIONS must be inline or off/],
     [{ WORKER_PORT: '99999' }, /WORKER_PORT/],
     [{ PROJECTION_LEASE_SECONDS: 'long' }, /PROJECTION_LEASE_SECONDS must be a whole number/],
+    [{ WEBHOOK_MAX_ATTEMPTS: '1000' }, /WEBHOOK_MAX_ATTEMPTS must be a whole number from 0 to 100/],
+    [{ WEBHOOK_TIMEOUT_MS: '-1' }, /WEBHOOK_TIMEOUT_MS must be a whole number/],
     [{ READY_MAX_LAG_EVENTS: '-5' }, /READY_MAX_LAG_EVENTS/],
   ])('refuses %j with one clear line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
