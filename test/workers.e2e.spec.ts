@@ -1,15 +1,15 @@
 // Projection workers beside an API that only writes and reads
 // (PROJECTIONS=off), on PostgreSQL: two worker processes share the
-// projectors through leases, one of them is killed with SIGKILL while 20k+
-// events are written; the survivor takes its projectors over within the
-// lease time, finishes, and the read models equal a clean rebuild row by
-// row. On the embedded database a worker refuses to start (one process owns
+// projectors, split in two partitions each (PROJECTION_PARTITIONS=2), through
+// leases; one of them is killed with SIGKILL while 20k+ events are written;
+// the survivor takes its partitions over within the lease time, finishes,
+// and the read models equal a clean rebuild row by row. On the embedded database a worker refuses to start (one process owns
 // the folder).
 import request from 'supertest';
 import { APP_CONFIG, AppConfig } from '../libs/shared/src';
 import { SqlEventStore } from '../libs/event-store/src';
 import { PostgresClient } from '../libs/database/src/postgres-client';
-import { rebuildProjection } from '../libs/projections/src';
+import { partitionNames, rebuildProjections } from '../libs/projections/src';
 import { allProjectors } from '../apps/api/src/projectors';
 import { testDatabases } from './support/test-databases';
 import { RunningApp, startTestApp } from './support/test-app';
@@ -19,6 +19,8 @@ import { child, Child } from './support/child';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const postgres = testDatabases().find((d) => d.name === 'postgres');
+// Seven units: three read models in two partitions each, and the webhook outbox (one order per customer: whole).
+const UNITS = [...['customer-list', 'service-history', 'timeline'].flatMap((name) => partitionNames(name, 2)), 'webhook-outbox'];
 
 (postgres ? describe : describe.skip)('projection workers on postgres', () => {
   jest.setTimeout(300_000);
@@ -29,7 +31,7 @@ const postgres = testDatabases().find((d) => d.name === 'postgres');
   const port = () => String(40_000 + Math.floor(Math.random() * 20_000));
 
   beforeAll(async () => {
-    app = await startTestApp(postgres as NonNullable<typeof postgres>, { PROJECTIONS: 'off' });
+    app = await startTestApp(postgres as NonNullable<typeof postgres>, { PROJECTIONS: 'off', PROJECTION_PARTITIONS: '2' });
     config = app.app.get<AppConfig>(APP_CONFIG);
     sql = new PostgresClient(config.databaseUrl as string);
   });
@@ -46,6 +48,7 @@ const postgres = testDatabases().find((d) => d.name === 'postgres');
       DATA_DIR: config.dataDir,
       WORKER_PORT: workerPort,
       PROJECTION_LEASE_SECONDS: '2',
+      PROJECTION_PARTITIONS: '2',
       LOG_LEVEL: 'log',
     });
     workers.push(w);
@@ -69,9 +72,10 @@ const postgres = testDatabases().find((d) => d.name === 'postgres');
       while (!check(await owners()) && Date.now() < deadline) await sleep(100);
       return owners();
     };
-    // Four projectors (three read models and the webhook outbox), two workers: two each, each projector held once.
-    const shared = await until((held) => held.size === 2 && [...held.values()].flat().length === 4, 10_000);
-    expect([...shared.values()].map((names) => names.length).sort()).toEqual([2, 2]);
+    // Seven units, two workers: four and three, each held once.
+    const shared = await until((held) => held.size === 2 && [...held.values()].flat().length === 7, 10_000);
+    expect([...shared.values()].map((names) => names.length).sort()).toEqual([3, 4]);
+    expect([...shared.values()].flat().sort()).toEqual([...UNITS].sort());
     // Written through the API (it does not project: PROJECTIONS=off), and in bulk to the same log.
     const named = await register(app, { name: 'Worker Lin' });
     const store = new SqlEventStore(sql);
@@ -90,22 +94,21 @@ const postgres = testDatabases().find((d) => d.name === 'postgres');
     }
     expect(events).toBeGreaterThan(20_000);
     expect(await doomed.exited).toBe(null);
-    // The survivor holds all four within the lease time (2 s) and a renewal or two.
-    const taken = await until((held) => held.get(String(survivor.proc.pid))?.length === 4, 10_000);
-    expect(taken.get(String(survivor.proc.pid))).toEqual(['customer-list', 'service-history', 'timeline', 'webhook-outbox']);
+    // The survivor holds all seven within the lease time (2 s) and a renewal or two.
+    const taken = await until((held) => held.get(String(survivor.proc.pid))?.length === 7, 10_000);
+    expect(taken.get(String(survivor.proc.pid))).toEqual([...UNITS].sort());
     expect(Date.now() - killedAt).toBeLessThan(5_000);
     // `crm status` shows who holds what.
     const status = child(['apps/cli/src/main.ts', 'status'], { DATABASE_URL: config.databaseUrl as string }, /^$/);
     expect(await status.exited).toBe(0);
     const shown = JSON.parse(status.output().slice(status.output().indexOf('{')));
-    expect(shown.workers).toEqual([
-      expect.objectContaining({ owner: expect.stringContaining(`:${survivor.proc.pid}:`), projectors: ['customer-list', 'service-history', 'timeline', 'webhook-outbox'] }),
-    ]);
+    expect(shown.workers).toEqual([expect.objectContaining({ owner: expect.stringContaining(`:${survivor.proc.pid}:`), projectors: [...UNITS].sort() })]);
 
     const last = await store.lastPosition();
+    // Caught up: no partition has an event of its own left (a partition's checkpoint is its last event, not the log's).
     for (let i = 0; i < 1_200; i++) {
-      const rows = await sql.query<{ p: string }>('SELECT min(position)::text AS p FROM crm_projection_checkpoints');
-      if (Number(rows[0]?.p ?? 0) >= last) break;
+      const res = await request(`http://127.0.0.1:${ports[1]}`).get('/health');
+      if (res.body.projections?.every((p: { lag: number }) => p.lag === 0)) break;
       await sleep(100);
     }
     const health = await request(app.app.getHttpServer()).get('/health').expect(200);
@@ -124,7 +127,7 @@ const postgres = testDatabases().find((d) => d.name === 'postgres');
     expect(posted.body).toMatchObject({ status: 405, code: 'MethodNotAllowed' });
     expect(posted.headers.allow).toBe('GET');
     const metrics = await request(`http://127.0.0.1:${ports[1]}`).get('/metrics').expect(200);
-    expect(metrics.text).toMatch(/^crm_projection_events_total\{projection="customer-list"\} [1-9]\d*$/m);
+    expect(metrics.text).toMatch(/^crm_projection_events_total\{projection="customer-list#1\/2"\} [1-9]\d*$/m);
     // The worker opened the sealed name with the master key it shares with the API.
     const [row] = await sql.query<{ name: string }>('SELECT name FROM rm_customers WHERE customer_id = $1', [named]);
     expect(row.name).toBe('Worker Lin');
@@ -134,7 +137,7 @@ const postgres = testDatabases().find((d) => d.name === 'postgres');
     const projected = await snapshot(sql, tables);
     survivor.proc.kill('SIGTERM');
     expect(await survivor.exited).toBe(0);
-    for (const projector of projectors) await rebuildProjection(store, sql, projector);
+    await rebuildProjections(store, sql, projectors, { partitions: 2 });
     expect(await snapshot(sql, tables)).toEqual(projected);
   });
 });

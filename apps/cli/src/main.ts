@@ -117,6 +117,7 @@ const commands: Record<string, CommandFn> = Object.assign(Object.create(null) as
       const display = progressDisplay('rebuild', 'events');
       const results = await rebuildProjections(store, sql, wanted, {
         batchSize: 5_000,
+        partitions: config.projectionPartitions,
         onProgress: (p) => display.update({ phase: p.phase, percent: p.target > 0 ? Math.min(100, (100 * p.position) / p.target) : 100, done: p.events }),
       });
       display.stop();

@@ -3,12 +3,15 @@
 // (appends from other processes). The handler runs one batch at a time; the
 // checkpoint only moves after it succeeds, so a failed batch is redelivered.
 import { EventStore, RecordedEvent } from './event-store';
+import type { Partition } from './partition';
 
 export interface SubscriptionOptions {
   /** Deliver events after this position (exclusive). */
   after: number;
   batchSize?: number;
   pollIntervalMs?: number;
+  /** Only this partition's streams (the store filters them). */
+  partition?: Partition;
   /** Called with each batch; the subscription's checkpoint moves to the batch's last position when it resolves. */
   handle: (events: RecordedEvent[], checkpoint: number, from: number) => Promise<void>;
   /** Called when a batch fails, with the number of failures in a row; the subscription retries with backoff. */
@@ -57,8 +60,9 @@ export class CatchUpSubscription {
       let failed = false;
       this.appendedMeanwhile = false;
       try {
-        const page = await this.store.readAll({ after: this.checkpointValue, limit: batchSize });
-        if (page.events.length > 0 && this.running) {
+        const page = await this.store.readAll({ after: this.checkpointValue, limit: batchSize, partition: this.options.partition });
+        // A partition's page can move past other streams' events without any of its own (EventStoreDB): record that too.
+        if ((page.events.length > 0 || page.checkpoint !== this.checkpointValue) && this.running) {
           await this.options.handle(page.events, page.checkpoint, this.checkpointValue);
           this.checkpointValue = page.checkpoint;
         }

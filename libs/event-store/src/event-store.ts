@@ -1,5 +1,6 @@
 // The event store port: what the domain and the projections need from any
 // log of events. Adapters: SQL (PostgreSQL and PGlite share it) and EventStoreDB.
+import type { Partition } from './partition';
 import type { SnapshotStore } from './stream-states';
 
 /** Stream version = number of events in the stream; the first event has version 1. */
@@ -64,6 +65,8 @@ export interface ReadAllOptions {
   /** Read events after this position (exclusive); 0 or absent: from the beginning. */
   after?: number;
   limit?: number;
+  /** Only the events of the streams in this partition (partition.ts). */
+  partition?: Partition;
 }
 
 export interface ReadAllPage {
@@ -92,6 +95,8 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<ReadAllPage>;
   /** The position of the log's last event (0 when empty): how far a full read has to go. */
   lastPosition(): Promise<number>;
+  /** The stream the event at `position` belongs to (undefined: no such event). */
+  streamIdAt(position: number): Promise<string | undefined>;
   /** True when the event at `position` has been read by a reader whose checkpoint is `checkpoint`. */
   isCoveredBy(position: number, checkpoint: number): Promise<boolean>;
   /** Resolves when new events may be readable (in-process append or a poll tick). */

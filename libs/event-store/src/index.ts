@@ -1,4 +1,5 @@
 export * from './event-store';
+export * from './partition';
 export * from './validate-append';
 export * from './catch-up-subscription';
 export * from './adapters/postgres/sql-event-store';

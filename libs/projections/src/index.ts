@@ -6,3 +6,4 @@ export * from './rebuild';
 export * from './insert-rows';
 export * from './health';
 export * from './projection-leases';
+export * from './partition-layout';

@@ -2,8 +2,9 @@
 // order, batch by batch, committing rows and checkpoints together.
 import { Logger } from '@nestjs/common';
 import type { Migration, SqlClient } from '@crm/database';
-import { CatchUpSubscription, EventStore, RecordedEvent } from '@crm/event-store';
+import { CatchUpSubscription, EventStore, Partition, partitionOf, partitionSql, RecordedEvent } from '@crm/event-store';
 import { metrics } from '@crm/shared/metrics';
+import { settleCheckpoints } from './partition-layout';
 import { Projector } from './projector';
 
 export const projectionMigrations: Migration[] = [
@@ -72,11 +73,16 @@ export interface RunnerOptions {
 /** Told after each batch a projector committed (metrics, benchmarks). */
 export type BatchListener = (projector: string, events: readonly RecordedEvent[], checkpoint: number) => void;
 
-/** Projectors that stand at the same checkpoint share one subscription and one transaction a batch. */
+/** Projectors (of one partition) that stand at the same checkpoint share one subscription and one transaction a batch. */
 interface Group {
   projectors: Projector[];
   subscription: CatchUpSubscription;
 }
+
+/** Events after checkpoint $1 in the order readers read (commit order, as readAll). */
+const AFTER = `(transaction_id, global_position) > (coalesce((SELECT transaction_id FROM crm_events WHERE global_position = $1), '0'::xid8), $1::bigint)`;
+
+const partitionKey = (projector: Projector) => (projector.partition ? `${projector.partition.index}/${projector.partition.count}` : '');
 
 /**
  * Projectors at the same checkpoint (the usual case) are fed by one catch-up
@@ -108,12 +114,22 @@ export class ProjectionRunner {
    * those at the same stored checkpoint share one subscription, as at start().
    */
   async startSome(names: readonly string[]): Promise<void> {
-    const byCheckpoint = new Map<number, Projector[]>();
+    await this.settle();
+    const together = new Map<string, { after: number; projectors: Projector[] }>();
     for (const projector of this.projectors.filter((p) => names.includes(p.name) && this.liveCheckpoint(p.name) === undefined)) {
-      const at = await this.checkpointOf(projector.name);
-      byCheckpoint.set(at, [...(byCheckpoint.get(at) ?? []), projector]);
+      const after = await this.checkpointOf(projector.name);
+      const key = `${after}|${partitionKey(projector)}`;
+      together.set(key, { after, projectors: [...(together.get(key)?.projectors ?? []), projector] });
     }
-    for (const [after, projectors] of byCheckpoint) this.startGroup(projectors, after);
+    for (const { after, projectors } of together.values()) this.startGroup(projectors, after);
+  }
+
+  /**
+   * The checkpoints match the partitions configured (partition-layout.ts);
+   * checked at every start, since a rebuild may have laid them out anew.
+   */
+  settle(): Promise<void> {
+    return settleCheckpoints(this.sql, this.projectors, this.logger);
   }
 
   /** Stops one projector after its batch in flight (its lease was lost or handed over). */
@@ -135,6 +151,7 @@ export class ProjectionRunner {
     const group = { projectors } as Group;
     group.subscription = new CatchUpSubscription(this.store, {
       after,
+      partition: projectors[0].partition,
       batchSize: this.options.batchSize ?? 500,
       pollIntervalMs: this.options.pollIntervalMs ?? 50,
       maxRetryDelayMs: this.options.maxRetryDelayMs,
@@ -195,7 +212,7 @@ export class ProjectionRunner {
         [names],
       );
       const stored = new Map(rows.map((r) => [r.name, Number(r.position)]));
-      const away = group.projectors.filter((p) => (stored.get(p.name) ?? 0) !== from);
+      const away = group.projectors.filter((p) => (stored.get(p.name) ?? (from === 0 ? 0 : undefined)) !== from);
       const inStep = group.projectors.filter((p) => !away.includes(p));
       for (const projector of inStep) {
         try {
@@ -211,7 +228,7 @@ export class ProjectionRunner {
           [inStep.map((p) => p.name), checkpoint],
         );
       }
-      return away.map((p) => ({ projector: p, position: stored.get(p.name) ?? 0 }));
+      return away.map((p) => ({ projector: p, position: stored.get(p.name) }));
     });
     for (const projector of group.projectors) {
       if (moved.some((m) => m.projector === projector)) continue;
@@ -219,8 +236,13 @@ export class ProjectionRunner {
     }
     if (moved.length === 0) return;
     for (const { projector, position } of moved) {
-      this.logger.log(`${projector.name}: checkpoint moved to ${position} by another writer; continuing from there`);
       group.projectors = group.projectors.filter((p) => p !== projector);
+      if (position === undefined) {
+        // Its checkpoint row is gone: a rebuild laid the checkpoints out in other partitions. Starting over from 0 would apply twice.
+        this.logger.error(`${projector.name}: its checkpoint was replaced by a rebuild into other partitions; stopped here (restart with the same PROJECTION_PARTITIONS)`);
+        continue;
+      }
+      this.logger.log(`${projector.name}: checkpoint moved to ${position} by another writer; continuing from there`);
       this.startGroup([projector], position);
     }
     // The group's checkpoint moves on with the projectors that stayed; those that left continue elsewhere.
@@ -229,7 +251,7 @@ export class ProjectionRunner {
     this.groups = this.groups.filter((g) => g !== group);
     this.retired.push(group.subscription);
     void group.subscription.stop();
-    throw new CheckpointMovedError(moved[0].projector.name, moved[0].position);
+    throw new CheckpointMovedError(moved[0].projector.name, moved[0].position ?? 0);
   }
 
   onBatch(listener: BatchListener): () => void {
@@ -254,32 +276,39 @@ export class ProjectionRunner {
     const result: ProjectionStatus[] = [];
     for (const projector of this.projectors) {
       const position = await this.checkpointOf(projector.name);
-      // Events past the checkpoint: an index range count, cheap when caught up.
-      const [behind] = await this.sql.query<{ n: string | number }>('SELECT count(*) AS n FROM crm_events WHERE global_position > $1', [position]);
+      // Events past the checkpoint (a partition's own): an index range count, cheap when caught up.
+      const [behind] = await this.sql.query<{ n: string | number }>(`SELECT count(*) AS n FROM crm_events WHERE ${AFTER} ${this.ofPartition(projector.partition)}`, [position]);
       const failure = this.failures.get(projector.name);
       const failed = failure !== undefined && failure.attempts >= (this.options.failAfter ?? 5);
       const state = this.liveCheckpoint(projector.name) === undefined ? 'stopped' : failed ? 'failed' : 'running';
       const lag = Number(behind?.n ?? 0);
-      result.push({ name: projector.name, position, lag, lagSeconds: lag > 0 ? await this.ageAfter(position) : 0, state, ...(failed ? { failure } : {}) });
+      const lagSeconds = lag > 0 ? await this.ageAfter(position, projector.partition) : 0;
+      result.push({ name: projector.name, position, lag, lagSeconds, state, ...(failed ? { failure } : {}) });
     }
     return result;
   }
 
-  /** Seconds since the first event after `position` was recorded. */
-  private async ageAfter(position: number): Promise<number> {
+  private ofPartition(partition: Partition | undefined): string {
+    return partition ? `AND ${partitionSql('stream_id', partition.count)} = ${Number(partition.index)}` : '';
+  }
+
+  /** Seconds since the first event after `position` (of the partition) was recorded. */
+  private async ageAfter(position: number, partition: Partition | undefined): Promise<number> {
     const [row] = await this.sql.query<{ age: string | number }>(
-      'SELECT extract(epoch FROM now() - recorded_at) AS age FROM crm_events WHERE global_position > $1 ORDER BY global_position LIMIT 1',
+      `SELECT extract(epoch FROM now() - recorded_at) AS age FROM crm_events WHERE ${AFTER} ${this.ofPartition(partition)} ORDER BY transaction_id, global_position LIMIT 1`,
       [position],
     );
     return row ? Math.max(0, Math.round(Number(row.age) * 1000) / 1000) : 0;
   }
 
-  /** Resolves true once every projector has processed `position`, false after `timeoutMs`. */
+  /** Resolves true once every projector (each partition the event falls in) has processed `position`, false after `timeoutMs`. */
   async waitFor(position: number, timeoutMs = 5_000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
+    const streamId = this.projectors.some((p) => p.partition) ? await this.store.streamIdAt(position) : undefined;
+    const concerned = this.projectors.filter((p) => !p.partition || streamId === undefined || partitionOf(streamId, p.partition.count) === p.partition.index);
     for (;;) {
       let covered = true;
-      for (const projector of this.projectors) {
+      for (const projector of concerned) {
         const checkpoint = this.liveCheckpoint(projector.name) ?? (await this.checkpointOf(projector.name));
         if (!(await this.store.isCoveredBy(position, checkpoint))) {
           covered = false;

@@ -8,7 +8,7 @@ import { startMetrics } from '@crm/shared/metrics';
 import { HealthCheck } from './health';
 import { ProjectionLeases } from './projection-leases';
 import { ProjectionRunner } from './projection-runner';
-import { Projector } from './projector';
+import { partitioned, Projector } from './projector';
 import { PROJECTION_MODE, PROJECTION_RUNNER, ProjectionMode, WaitForProjections } from './wait-for';
 
 @Global()
@@ -34,7 +34,10 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
           provide: PROJECTION_RUNNER,
           inject: [EVENT_STORE, SQL_CLIENT, APP_CONFIG],
           useFactory: (store: EventStore, sql: SqlClient, config: AppConfig) =>
-            new ProjectionRunner(store, sql, projectors(config, store, sql), { failAfter: config.projectionFailAfter, maxRetryDelayMs: config.projectionRetryMaxMs }),
+            new ProjectionRunner(store, sql, partitioned(projectors(config, store, sql), config.projectionPartitions), {
+              failAfter: config.projectionFailAfter,
+              maxRetryDelayMs: config.projectionRetryMaxMs,
+            }),
         },
         WaitForProjections,
         HealthCheck,

@@ -15,7 +15,8 @@
 // of the log is read while the current one is written.
 import type { SqlClient, SqlExecutor } from '@crm/database';
 import type { EventStore, RecordedEvent } from '@crm/event-store';
-import { Projector } from './projector';
+import { LAYOUT_ROWS } from './partition-layout';
+import { partitionNames, Projector } from './projector';
 
 export interface RebuildResult {
   projector: string;
@@ -34,6 +35,8 @@ export interface RebuildProgress {
 
 export interface RebuildOptions {
   batchSize?: number;
+  /** The partitions by-stream projectors run in (PROJECTION_PARTITIONS): the swap lays their checkpoints out so. */
+  partitions?: number;
   onProgress?: (progress: RebuildProgress) => void;
 }
 
@@ -106,9 +109,11 @@ export async function rebuildProjections(store: EventStore, sql: SqlClient, proj
   await sql.transaction(async (tx) => {
     // Checkpoint rows first, in name order, then the tables: the order the
     // runner takes them in, so a swap and a live batch never deadlock.
-    const names = plans.map((p) => p.projector.name);
-    await tx.query(`INSERT INTO crm_projection_checkpoints (name, position) SELECT unnest($1::text[]), 0 ON CONFLICT (name) DO NOTHING`, [names]);
-    await tx.query('SELECT name FROM crm_projection_checkpoints WHERE name = ANY ($1::text[]) ORDER BY name FOR UPDATE', [names]);
+    // Every partition's row, in any layout: the swap moves them all at once.
+    const bases = plans.map((p) => p.projector.name);
+    const layout = plans.flatMap(({ projector }) => (projector.byStream ? partitionNames(projector.name, options.partitions ?? 1) : [projector.name]));
+    await tx.query(`INSERT INTO crm_projection_checkpoints (name, position) SELECT unnest($1::text[]), 0 ON CONFLICT (name) DO NOTHING`, [layout]);
+    await tx.query(`SELECT name FROM crm_projection_checkpoints WHERE ${LAYOUT_ROWS} ORDER BY name FOR UPDATE`, [bases]);
     const live = plans.flatMap((p) => p.tables.map((t) => `public.${t}`));
     await tx.query(`LOCK TABLE ${live.join(', ')} IN ACCESS EXCLUSIVE MODE`);
     // On PostgreSQL other processes may have appended meanwhile; PGlite has only this one.
@@ -124,12 +129,9 @@ export async function rebuildProjections(store: EventStore, sql: SqlClient, proj
       }
     }
     await tx.query(`SELECT set_config('search_path', 'public', true)`);
-    for (const { projector, schema, tables } of plans) {
-      await tx.query(
-        `INSERT INTO crm_projection_checkpoints (name, position) VALUES ($1, $2)
-         ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = now()`,
-        [projector.name, position],
-      );
+    await tx.query(`DELETE FROM crm_projection_checkpoints WHERE ${LAYOUT_ROWS} AND NOT name = ANY ($2::text[])`, [bases, layout]);
+    await tx.query('UPDATE crm_projection_checkpoints SET position = $2, updated_at = now() WHERE name = ANY ($1::text[])', [layout, position]);
+    for (const { schema, tables } of plans) {
       for (const table of tables) {
         await tx.exec(`DROP TABLE public.${table}; ALTER TABLE ${schema}.${table} SET SCHEMA public;`);
       }

@@ -11,6 +11,7 @@ describe('configuration', () => {
       projections: 'inline',
       workerPort: 3001,
       projectionLeaseMs: 5_000,
+      projectionPartitions: 1,
       readyMaxLagEvents: 0,
     });
     expect(config.dataDir.endsWith('/data')).toBe(true);
@@ -32,6 +33,7 @@ describe('configuration', () => {
       PROJECTIONS: 'off',
       WORKER_PORT: '3101',
       PROJECTION_LEASE_SECONDS: '3',
+      PROJECTION_PARTITIONS: '4',
       READY_MAX_LAG_EVENTS: '10000',
       WEBHOOK_MAX_ATTEMPTS: '4',
       WEBHOOK_RETRY_BASE_MS: '250',
@@ -40,6 +42,7 @@ describe('configuration', () => {
       projections: 'off',
       workerPort: 3101,
       projectionLeaseMs: 3_000,
+      projectionPartitions: 4,
       readyMaxLagEvents: 10_000,
       webhookMaxAttempts: 4,
       webhookRetryBaseMs: 250,
@@ -102,6 +105,8 @@ describe('configuration', () => {
     [{ PROJECTIONS: 'workers' }, /PROJECTIONS must be inline or off/],
     [{ WORKER_PORT: '99999' }, /WORKER_PORT/],
     [{ PROJECTION_LEASE_SECONDS: 'long' }, /PROJECTION_LEASE_SECONDS must be a whole number/],
+    [{ PROJECTION_PARTITIONS: '0' }, /PROJECTION_PARTITIONS must be a whole number from 1 to 64/],
+    [{ PROJECTION_PARTITIONS: '65' }, /PROJECTION_PARTITIONS must be a whole number from 1 to 64, got "65"/],
     [{ WEBHOOK_MAX_ATTEMPTS: '1000' }, /WEBHOOK_MAX_ATTEMPTS must be a whole number from 0 to 100/],
     [{ WEBHOOK_TIMEOUT_MS: '-1' }, /WEBHOOK_TIMEOUT_MS must be a whole number/],
     [{ READY_MAX_LAG_EVENTS: '-5' }, /READY_MAX_LAG_EVENTS/],

@@ -33,6 +33,8 @@ export interface AppConfig {
   projections: 'inline' | 'off';
   /** A worker's projector leases last this long unrenewed: a dead worker's projectors move after it. */
   projectionLeaseMs: number;
+  /** By-stream projectors run in this many partitions, each with its checkpoint and lease (1: whole). */
+  projectionPartitions: number;
   /** Port of a worker's health and metrics. */
   workerPort: number;
   /** Readiness fails while a projection is more events than this behind (0: no bound). */
@@ -154,6 +156,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const projections = value('PROJECTIONS') ?? 'inline';
   if (projections !== 'inline' && projections !== 'off') throw new ConfigError(`PROJECTIONS must be inline or off, got "${projections}"`);
+  const partitions = value('PROJECTION_PARTITIONS') ?? '1';
+  if (!/^\d{1,2}$/.test(partitions) || Number(partitions) < 1 || Number(partitions) > 64) {
+    throw new ConfigError(`PROJECTION_PARTITIONS must be a whole number from 1 to 64, got "${partitions}"`);
+  }
+  const projectionPartitions = Number(partitions);
   const production = value('NODE_ENV') === 'production';
   const authJwtSecret = value('AUTH_JWT_SECRET');
   if (authJwtSecret !== undefined && Buffer.byteLength(authJwtSecret) < 32) throw new ConfigError('AUTH_JWT_SECRET must be at least 32 characters (e.g. openssl rand -base64 48)');
@@ -184,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     projectionRetryMaxMs: Math.max(10, whole('PROJECTION_RETRY_MAX_MS', '30000', 3_600_000)),
     projections,
     workerPort: Math.max(1, whole('WORKER_PORT', '3001', 65_535)),
+    projectionPartitions,
     projectionLeaseMs: Math.max(1, whole('PROJECTION_LEASE_SECONDS', '5', 3_600)) * 1000,
     readyMaxLagEvents: whole('READY_MAX_LAG_EVENTS', '0', 1_000_000_000),
     webhookMaxAttempts: Math.max(1, whole('WEBHOOK_MAX_ATTEMPTS', '10', 100)),

@@ -52,6 +52,7 @@ function customerOf(event: RecordedEvent): string | undefined {
 
 export class TimelineProjector implements Projector {
   readonly name = 'timeline';
+  readonly byStream = true;
   readonly tables = ['rm_timeline'];
 
   async apply(events: readonly RecordedEvent[], tx: SqlExecutor): Promise<void> {

@@ -64,6 +64,7 @@ interface Hook {
   include_imports: boolean;
 }
 
+/** Not by stream: a customer's deliveries follow one order across its customer and complaint streams, so it runs whole. */
 export class WebhookOutboxProjector implements Projector {
   readonly name = 'webhook-outbox';
   readonly tables = ['crm_webhook_deliveries'];

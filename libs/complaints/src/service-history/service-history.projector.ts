@@ -42,6 +42,7 @@ CREATE INDEX rm_complaints_open_deadline ON rm_complaints (respond_by) WHERE fir
 
 export class ServiceHistoryProjector implements Projector {
   readonly name = 'service-history';
+  readonly byStream = true;
   readonly tables = ['rm_complaints'];
 
   constructor(private readonly config: Pick<AppConfig, 'shopTimezone'>) {}

@@ -128,6 +128,7 @@ const later = (a: string | null, b: string) => (a === null || Date.parse(b) > Da
  */
 export class CustomerListProjector implements Projector {
   readonly name = 'customer-list';
+  readonly byStream = true;
   readonly tables = ['rm_customers', 'rm_customer_purchases', 'rm_customer_refunds', 'rm_customer_contacts'];
 
   constructor(private readonly config: Pick<AppConfig, 'shopTimezone' | 'masterKey'>) {}

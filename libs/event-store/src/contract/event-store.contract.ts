@@ -2,6 +2,7 @@
 // *.int.spec.ts calls eventStoreContract with a factory for a fresh store.
 import { randomUUID } from 'node:crypto';
 import { CatchUpSubscription } from '../catch-up-subscription';
+import { partitionOf } from '../partition';
 import { DuplicateEventIdError, EventStore, InvalidAppendError, NewEvent, RecordedEvent, WrongExpectedVersionError } from '../event-store';
 
 export interface ContractOptions {
@@ -323,6 +324,35 @@ export function eventStoreContract(name: string, open: () => Promise<StoreUnderT
         expect(await store.isCoveredBy(first.lastPosition, second.lastPosition)).toBe(true);
         expect(await store.isCoveredBy(second.lastPosition, first.lastPosition)).toBe(false);
         expect(await store.isCoveredBy(first.lastPosition, 0)).toBe(false);
+      });
+
+      it('splits the log into partitions by stream: each event in exactly one, a stream whole and in order in its own', async () => {
+        const streams = Array.from({ length: 12 }, () => stream('part'));
+        const appended: number[] = [];
+        for (let round = 0; round < 3; round++) for (const s of streams) appended.push(...(await store.append(s, [event()], 'any')).positions);
+        const all = await readAllUntil(store, 0, appended.length);
+        const ours = all.filter((e) => streams.includes(e.streamId));
+        const count = 3;
+        const seen: RecordedEvent[] = [];
+        for (let index = 0; index < count; index++) {
+          const mine: RecordedEvent[] = [];
+          let checkpoint = 0;
+          for (;;) {
+            const page = await store.readAll({ after: checkpoint, limit: 5, partition: { index, count } });
+            mine.push(...page.events);
+            checkpoint = page.checkpoint;
+            if (!page.hasMore) break;
+          }
+          expect(mine.every((e) => partitionOf(e.streamId, count) === index)).toBe(true);
+          // Within a partition the log's order holds.
+          const order = all.map((e) => e.position);
+          const positions = mine.filter((e) => streams.includes(e.streamId)).map((e) => order.indexOf(e.position));
+          expect(positions).toEqual([...positions].sort((x, y) => x - y));
+          seen.push(...mine.filter((e) => streams.includes(e.streamId)));
+          if (mine.length > 0) expect(await store.streamIdAt(mine[0].position)).toBe(mine[0].streamId);
+        }
+        expect(seen.map((e) => e.position).sort((x, y) => x - y)).toEqual(ours.map((e) => e.position).sort((x, y) => x - y));
+        expect(await store.streamIdAt(-1)).toBeUndefined();
       });
     });
 

@@ -33,6 +33,7 @@ import {
 } from '../../event-store';
 import type { SnapshotStore } from '../../stream-states';
 import { validateAppend } from '../../validate-append';
+import { partitionOf } from '../../partition';
 
 export class EventStoreDbEventStore implements EventStore {
   readonly adapter = 'eventstoredb' as const;
@@ -107,8 +108,12 @@ export class EventStoreDbEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllPage> {
     const after = options.after ?? 0;
     const limit = options.limit ?? 1000;
+    const { partition } = options;
     const events: RecordedEvent[] = [];
     let scanned = 0;
+    let last = after;
+    // EventStoreDB cannot filter by a hash of the stream id: a partition's reader reads
+    // the whole log and keeps its own streams' events (partition.ts; docs/operations.md).
     for await (const resolved of this.client.readAll({
       fromPosition: after > 0 ? { commit: BigInt(after), prepare: BigInt(after) } : START,
       direction: FORWARDS,
@@ -117,14 +122,25 @@ export class EventStoreDbEventStore implements EventStore {
       scanned++;
       const recorded = toRecorded(resolved);
       if (!recorded || recorded.position <= after) continue;
+      last = recorded.position;
+      if (partition && partitionOf(recorded.streamId, partition.count) !== partition.index) continue;
       events.push(recorded);
       if (events.length === limit) break;
     }
     return {
       events,
-      checkpoint: events.length > 0 ? events[events.length - 1].position : after,
+      // Positions here are commit positions: a partition may move past events that are not its own.
+      checkpoint: partition ? last : events.length > 0 ? events[events.length - 1].position : after,
       hasMore: scanned > limit || events.length === limit,
     };
+  }
+
+  async streamIdAt(position: number): Promise<string | undefined> {
+    for await (const resolved of this.client.readAll({ fromPosition: { commit: BigInt(position), prepare: BigInt(position) }, direction: FORWARDS, maxCount: 1 })) {
+      const recorded = toRecorded(resolved);
+      return recorded?.position === position ? recorded.streamId : undefined;
+    }
+    return undefined;
   }
 
   async lastPosition(): Promise<number> {

@@ -17,6 +17,7 @@ import {
   WrongExpectedVersionError,
 } from '../../event-store';
 import { validateAppend } from '../../validate-append';
+import { partitionSql } from '../../partition';
 import { SnapshotStore, SqlSnapshotStore } from '../../stream-states';
 import { APPEND_ONE_SQL } from './event-store.migrations';
 
@@ -187,11 +188,13 @@ export class SqlEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllPage> {
     const after = options.after ?? 0;
     const limit = clampLimit(options.limit ?? 1000);
+    // A partition is filtered here, in the database: its reader gets its own streams' events only.
+    const mine = options.partition ? `AND ${partitionSql('stream_id', options.partition.count)} = ${Number(options.partition.index)}` : '';
     const rows = await this.sql.query<EventRow>(
       `SELECT ${COLUMNS} FROM crm_events
         WHERE (transaction_id, global_position) >
               (coalesce((SELECT transaction_id FROM crm_events WHERE global_position = $1), '0'::xid8), $1::bigint)
-          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot()) ${mine}
         ORDER BY transaction_id, global_position
         LIMIT $2`,
       [after, limit],
@@ -202,6 +205,11 @@ export class SqlEventStore implements EventStore {
       checkpoint: events.length > 0 ? events[events.length - 1].position : after,
       hasMore: events.length === limit,
     };
+  }
+
+  async streamIdAt(position: number): Promise<string | undefined> {
+    const [row] = await this.sql.query<{ stream_id: string }>('SELECT stream_id FROM crm_events WHERE global_position = $1', [position]);
+    return row?.stream_id;
   }
 
   async isCoveredBy(position: number, checkpoint: number): Promise<boolean> {
