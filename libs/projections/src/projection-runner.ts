@@ -268,6 +268,18 @@ export class ProjectionRunner {
     return row ? Number(row.position) : 0;
   }
 
+  /**
+   * Where a projector stands as a whole: the lowest checkpoint among its
+   * partitions that have one (a partition without events yet holds nothing back).
+   */
+  async checkpointOfProjector(base: string): Promise<number> {
+    const units = this.projectors.filter((p) => (p.base ?? p.name) === base).map((p) => p.name);
+    const [row] = await this.sql.query<{ position: string | null }>('SELECT min(position)::text AS position FROM crm_projection_checkpoints WHERE name = ANY ($1::text[])', [
+      units,
+    ]);
+    return Number(row?.position ?? 0);
+  }
+
   private liveCheckpoint(name: string): number | undefined {
     return this.groups.find((g) => g.projectors.some((p) => p.name === name))?.subscription.checkpoint;
   }

@@ -35,7 +35,7 @@ export class TimelineSubscriptionResolver {
     if (after !== undefined && after !== null && !/^\d{1,15}$/.test(after)) throw invalid('InvalidCursor', 'after must be a cursor this subscription gave out');
     // The customer must exist and the caller may read it (404 / 403 now, not later).
     await this.query.page(ctx, id, { limit: 1, derived: false });
-    const start = after ?? String(await this.runner.checkpointOf(TIMELINE_PROJECTOR));
+    const start = after ?? String(await this.runner.checkpointOfProjector(TIMELINE_PROJECTOR));
     return this.updates(ctx, id, Number(start));
   }
 
@@ -44,7 +44,8 @@ export class TimelineSubscriptionResolver {
     let wake: (() => void) | undefined;
     let pending = true;
     const stop = this.runner.onBatch((projector) => {
-      if (projector !== TIMELINE_PROJECTOR) return;
+      // One of its partitions (timeline#i/n) or the whole.
+      if (projector.split('#')[0] !== TIMELINE_PROJECTOR) return;
       pending = true;
       wake?.();
     });
