@@ -49,7 +49,7 @@ async function targets(sql: PostgresClient, partitions: number): Promise<Map<str
 async function caughtUp(sql: PostgresClient, wanted: Map<string, number>): Promise<boolean> {
   const rows = await sql.query<{ name: string; position: string }>('SELECT name, position::text AS position FROM crm_projection_checkpoints');
   const at = new Map(rows.map((r) => [r.name, Number(r.position)]));
-  return [...wanted].every(([name, position]) => position === 0 || at.get(name) === position);
+  return [...wanted].every(([name, position]) => position === 0 || (at.get(name) ?? -1) >= position);
 }
 
 interface Run {

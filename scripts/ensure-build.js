@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds dist/ (the API, the CLI and the worker, in one compile) only when a source file,
+// Builds dist/ (the API, the CLI and the worker, in one compile; the console with Vite) only when a source file,
 // a tsconfig or the lock file is newer than the last build, so that a second
 // `npm start` or any `npm run cli -- ...` starts at once.
 const fs = require('node:fs');
@@ -8,7 +8,7 @@ const { spawnSync } = require('node:child_process');
 
 const root = path.resolve(__dirname, '..');
 const stamp = path.join(root, 'dist', '.build-stamp');
-const outputs = ['dist/apps/api/src/main.js', 'dist/apps/cli/src/main.js', 'dist/apps/worker/src/main.js'].map((p) => path.join(root, p));
+const outputs = ['dist/apps/api/src/main.js', 'dist/apps/cli/src/main.js', 'dist/apps/worker/src/main.js', 'dist/console/index.html'].map((p) => path.join(root, p));
 const quiet = process.argv.includes('--quiet');
 
 function newest(dir) {
@@ -16,7 +16,7 @@ function newest(dir) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) latest = Math.max(latest, newest(full));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')) latest = Math.max(latest, fs.statSync(full).mtimeMs);
+    else if (/\.(ts|tsx|css|html)$/.test(entry.name) && !entry.name.endsWith('.spec.ts')) latest = Math.max(latest, fs.statSync(full).mtimeMs);
   }
   return latest;
 }
@@ -35,6 +35,12 @@ if (!upToDate) {
   const nest = require.resolve('@nestjs/cli/bin/nest.js');
   const result = spawnSync(process.execPath, [nest, 'build', 'api'], { cwd: root, stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
+  const vite = path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
+  const console_ = spawnSync(process.execPath, [vite, 'build', '--config', 'apps/console/vite.config.mts', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
+  });
+  if (console_.status !== 0) process.exit(console_.status ?? 1);
   fs.writeFileSync(stamp, new Date().toISOString());
   if (!quiet) console.error(`crm: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

@@ -165,6 +165,9 @@ for (const database of testDatabases()) {
       expect(ok.body).toEqual({ accessToken: expect.any(String), expiresAt: expect.any(String), tokenType: 'Bearer' });
       const me = await anonymous(app).get(`${API}/auth/me`).set('Authorization', `Bearer ${ok.body.accessToken}`).expect(200);
       expect(me.body).toMatchObject({ username: 'lin', role: 'agent', actor: 'lin' });
+      // What the role may do, from the one matrix: the console offers only that.
+      expect(me.body.operations).toEqual(expect.arrayContaining(['contacts.log', 'timeline.read']));
+      expect(me.body.operations).not.toContain('ruleSets.activate');
       const wrong = await anonymous(app).post(`${API}/auth/token`).send({ username: 'lin', password: 'not the password' }).expect(401);
       const unknown = await anonymous(app).post(`${API}/auth/token`).send({ username: 'nobody', password: TEST_PASSWORD }).expect(401);
       expect(unknown.body.detail).toBe(wrong.body.detail);

@@ -193,5 +193,18 @@ for (const database of testDatabases()) {
       await buy('D', 'D-later', '990.00', '2025-11-05T10:00:00Z');
       await check(last);
     });
+    it('care due: the post-purchase greeting, due within 2 days of the purchase, overdue after, gone once a care contact is logged', async () => {
+      const on = async (asOf: string) => (await http(app).get(`${API}/care/due?asOf=${asOf}&waitFor=${last}`).expect(200)).body.greetings;
+      expect(await on('2024-04-21')).toEqual([expect.objectContaining({ customerRef: 'A', orderId: 'A2', dueOn: '2024-04-22', overdue: false })]);
+      expect(await on('2024-07-01')).toEqual([
+        expect.objectContaining({ customerId: ids.B, orderId: 'B1', purchasedAt: '2024-06-30T10:00:00.000Z', dueOn: '2024-07-02', overdue: false }),
+      ]);
+      expect((await on('2024-07-03'))[0]).toMatchObject({ customerRef: 'B', overdue: true });
+      // A marketing message is not a greeting; a care contact after the purchase is.
+      const care = await http(app).post(`${API}/customers/${ids.B}/contacts`).send({ kind: 'care', channel: 'phone', occurredAt: '2024-07-01T09:00:00Z' }).expect(201);
+      last = care.body.position;
+      expect(await on('2024-07-03')).toEqual([]);
+      expect((await http(app).get(`${API}/care/due?limit=0`)).status).toBe(400);
+    });
   });
 }

@@ -60,6 +60,10 @@ for (const database of testDatabases()) {
         .get(`${API}/customers?asOf=2024-05-31&region=${encodeURIComponent('广州')}`)
         .expect(200);
       expect(guangdong.body.items).toHaveLength(3);
+      // Part of the name, any case; % and _ are taken literally.
+      const byName = await http(app).get(`${API}/customers?asOf=2024-05-31&name=c3`).expect(200);
+      expect(byName.body.items.map((c: { customerRef: string }) => c.customerRef)).toEqual(['L-3']);
+      for (const literal of ['%25', '_', 'C_']) expect((await http(app).get(`${API}/customers?asOf=2024-05-31&name=${literal}`).expect(200)).body.items).toEqual([]);
       const before = await http(app).get(`${API}/customers?asOf=2023-12-31`).expect(200);
       expect(before.body.items).toHaveLength(0);
       const prospects = await http(app).get(`${API}/customers?asOf=2024-04-30&lifecycle=PROSPECT`).expect(200);

@@ -145,7 +145,7 @@ for (const database of testDatabases()) {
       // Lin: lifetime 2900 = SENIOR now; 2900 in the last 6 months reaches VIP (2500) under the candidate. Wu and T-TZ: SENIOR both ways; T-LATE: NORMAL both ways.
       expect(res.body).toMatchObject({ ruleSetId: 'rolling-6m', asOf: '2024-06-01', customers: 4, upgraded: 1, downgraded: 0, unchanged: 3 });
       expect(res.body.matrix).toEqual({ SENIOR: { VIP: 1, SENIOR: 2 }, NORMAL: { NORMAL: 1 } });
-      expect(res.body.movers).toEqual([{ customerId: lin, customerRef: 'T-LIN', from: 'SENIOR', to: 'VIP', direction: 'up', basis: '2900.00' }]);
+      expect(res.body.movers).toEqual([{ customerId: lin, customerRef: 'T-LIN', from: 'SENIOR', to: 'VIP', direction: 'up', basis: '2900.00', basisBefore: '2900.00' }]);
       expect(await eventCount(app)).toBe(count);
       await http(app).post(`${API}/tier-rule-sets/nope/simulations`).send({}).expect(404);
       await http(app).post(`${API}/tier-rule-sets/rolling-6m/simulations`).send({ asOf: '2024-02-30' }).expect(400);

@@ -9,6 +9,7 @@ import { ProblemFilter } from '@crm/shared/http';
 import { withLocalSecrets } from '@crm/database';
 import { AppModule } from './app.module';
 import { useHttpBasics } from './http/body-parsing';
+import { serveConsole } from './http/console';
 
 export async function createApp(config: AppConfig, options: { benchmarkPrincipal?: Principal } = {}): Promise<INestApplication> {
   config = withLocalSecrets(config);
@@ -18,6 +19,7 @@ export async function createApp(config: AppConfig, options: { benchmarkPrincipal
     bodyParser: false,
   });
   useHttpBasics(app);
+  serveConsole(app);
   app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/live', 'health/ready', 'metrics'] });
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalPipes(

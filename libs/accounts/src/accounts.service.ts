@@ -12,7 +12,23 @@ import * as path from 'node:path';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import type { Migration } from '@crm/database';
 import { CommandResult, EVENT_STORE, EventStore } from '@crm/event-store';
-import { allow, APP_CONFIG, AppConfig, contextFor, DomainError, invalid, isOperation, notFound, Operation, Principal, RequestContext, Role, unauthenticated } from '@crm/shared';
+import {
+  allow,
+  APP_CONFIG,
+  AppConfig,
+  contextFor,
+  DomainError,
+  invalid,
+  isOperation,
+  notFound,
+  Operation,
+  Principal,
+  RequestContext,
+  Role,
+  ROLE_OPERATIONS,
+  shopDate,
+  unauthenticated,
+} from '@crm/shared';
 import { Accounts, ACCOUNTS_STREAM, decodeAccountEvent, evolve, initialAccounts, subjectOf } from './account';
 import { AccountCommand } from './business-logic';
 import { ExecuteAccountCommand } from './account-commands';
@@ -153,9 +169,13 @@ export class AccountsService implements OnApplicationBootstrap {
 
   whoAmI(ctx: RequestContext) {
     const p = ctx.principal;
-    if (p.kind === 'account') return { kind: p.kind, accountId: p.id, username: p.username, role: p.role, actor: ctx.actor };
-    if (p.kind === 'apiKey') return { kind: p.kind, keyId: p.id, name: p.name, operations: [...p.operations], actor: ctx.actor };
-    return { kind: p.kind, name: p.name, actor: ctx.actor };
+    // What the role may do, from the one matrix, so that a client (the console) offers only that.
+    // The shop's calendar and currency come along: a client shows dates and money as the shop does.
+    const shop = { timezone: this.config.shopTimezone, currency: this.config.shopCurrency, today: shopDate(new Date(), this.config.shopTimezone) };
+    if (p.kind === 'account')
+      return { kind: p.kind, accountId: p.id, username: p.username, role: p.role, operations: [...(ROLE_OPERATIONS.get(p.role) ?? [])], actor: ctx.actor, shop };
+    if (p.kind === 'apiKey') return { kind: p.kind, keyId: p.id, name: p.name, operations: [...p.operations], actor: ctx.actor, shop };
+    return { kind: p.kind, name: p.name, actor: ctx.actor, shop };
   }
 
   // --- administration (admin) ---

@@ -25,6 +25,7 @@ class ListQuery extends ReadQuery {
   @IsOptional() @IsIn(LIFECYCLE_STATUSES) lifecycle?: Lifecycle;
   @IsOptional() @IsString() @IsKey() tag?: string;
   @IsOptional() @IsString() @IsCleanText() @MaxLength(50) region?: string;
+  @IsOptional() @IsString() @IsCleanText() @MaxLength(100) name?: string;
   @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor must be a cursor this API gave out' }) cursor?: string;
   @IsOptional() @Matches(/^([1-9]\d?|[1-4]\d\d|500)$/, { message: 'limit must be 1-500' }) limit?: string;
   @IsOptional() @IsIn(['3', '6', '12']) window?: string;
@@ -49,6 +50,7 @@ export class CustomersController {
   @ApiQuery({ name: 'lifecycle', required: false, enum: LIFECYCLE_STATUSES })
   @ApiQuery({ name: 'tag', required: false })
   @ApiQuery({ name: 'region', required: false, description: 'province or city' })
+  @ApiQuery({ name: 'name', required: false, description: 'part of the name, any case' })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false, description: '1-500, default 50' })
   @ApiQuery({ name: 'window', required: false, description: 'lifecycle window in months: 3, 6 or 12' })

@@ -81,6 +81,7 @@ export interface ListInput {
   lifecycle?: Lifecycle;
   tag?: string;
   region?: string;
+  name?: string;
   cursor?: string;
   limit?: number;
   windowMonths?: number;
@@ -353,6 +354,7 @@ export class CustomersService {
         lifecycle: input.lifecycle,
         tag: input.tag,
         region: input.region,
+        name: input.name,
         cursor: input.cursor,
         limit: input.limit ?? 50,
         windowMonths: input.windowMonths ?? 3,

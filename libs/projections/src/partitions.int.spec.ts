@@ -91,7 +91,10 @@ for (const database of testDatabases()) {
       const live = await snapshot(sql, tables);
       await appendHistory(store, 40, 4);
       await project(2);
-      // Now the 2 partitions stand at different positions: 3 cannot be carried over.
+      // Caught up, each partition's checkpoint is the end of the log: it moves past others' events too.
+      expect(new Set((await checkpoints()).map((c) => c.split('@')[1]))).toEqual(new Set([String(await last())]));
+      // One partition behind (its worker stopped mid-way): 3 cannot be carried over.
+      await sql.query(`UPDATE crm_projection_checkpoints SET position = position - 7 WHERE name LIKE '%#0/2'`);
       const runner = new ProjectionRunner(store, sql, partitioned(projectors, 3));
       await expect(runner.start()).rejects.toThrow(PartitionLayoutError);
       await expect(runner.start()).rejects.toThrow(/run `npm run cli -- rebuild`/);
@@ -102,6 +105,22 @@ for (const database of testDatabases()) {
       await project(3);
       await expectSameAsRebuild(3);
       expect((await snapshot(sql, ['rm_customers'])).rm_customers.length).toBe(430);
+    });
+    it('a process that does not project hears of batches projected elsewhere, from the stored checkpoints', async () => {
+      const bystander = new ProjectionRunner(store, sql, partitioned(projectors, 3));
+      const heard = new Set<string>();
+      const stop = bystander.watchStoredCheckpoints(10);
+      bystander.onBatch((name, _events, checkpoint) => heard.add(`${name.split('#')[0]}@${checkpoint}`));
+      try {
+        await new Promise((r) => setTimeout(r, 50));
+        await appendHistory(store, 5, 6);
+        await project(3);
+        const at = await last();
+        for (let tries = 0; !heard.has(`timeline@${at}`) && tries < 200; tries++) await new Promise((r) => setTimeout(r, 10));
+        expect(heard).toContain(`timeline@${at}`);
+      } finally {
+        stop();
+      }
     });
   });
 }

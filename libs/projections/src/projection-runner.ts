@@ -259,6 +259,35 @@ export class ProjectionRunner {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * In a process that does not project (PROJECTIONS=off), batches happen
+   * elsewhere: while anyone listens, the stored checkpoints are read every
+   * intervalMs and a move is announced as a batch (without its events).
+   */
+  watchStoredCheckpoints(intervalMs: number): () => void {
+    const seen = new Map<string, number>();
+    let reading = false;
+    const timer = setInterval(async () => {
+      if (this.listeners.size === 0 || reading) return;
+      reading = true;
+      try {
+        const rows = await this.sql.query<{ name: string; position: string | number }>('SELECT name, position FROM crm_projection_checkpoints');
+        for (const { name, position } of rows) {
+          const at = Number(position);
+          const before = seen.get(name);
+          seen.set(name, at);
+          if (before !== undefined && at > before) for (const listener of this.listeners) listener(name, [], at);
+        }
+      } catch (error) {
+        this.logger.warn(`reading checkpoints for subscribers failed: ${(error as Error).message}`);
+      } finally {
+        reading = false;
+      }
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   get projectorNames(): string[] {
     return this.projectors.map((p) => p.name);
   }

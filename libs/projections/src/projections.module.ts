@@ -22,6 +22,7 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   private leases: ProjectionLeases | undefined;
+  private stopWatching: (() => void) | undefined;
 
   /** With mode none the runner still answers waits (?waitFor=) and status, from the stored checkpoints. */
   static forRoot(projectors: (config: AppConfig, store: EventStore, sql: SqlClient) => Projector[], mode: ProjectionMode): DynamicModule {
@@ -49,6 +50,8 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
   async onApplicationBootstrap(): Promise<void> {
     startMetrics(this.runner);
     if (this.mode === 'all') await this.runner.start();
+    // Subscribers here (the console's live timeline) learn of batches projected by the workers.
+    if (this.mode === 'none') this.stopWatching = this.runner.watchStoredCheckpoints(250);
     if (this.mode === 'leased') {
       this.leases = new ProjectionLeases(this.sql, this.runner, { leaseMs: this.config.projectionLeaseMs });
       await this.leases.start();
@@ -56,6 +59,7 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopWatching?.();
     await this.leases?.stop();
     await this.runner.stop();
   }

@@ -26,7 +26,7 @@ describe('what-if simulation of a rule set', () => {
     const r = sim.answer();
     expect(r.matrix).toEqual({ SENIOR: { NORMAL: 2 }, VIP: { VIP: 1 }, SUPREME: { VIP: 1 }, NONE: { NONE: 1 } });
     expect(r).toMatchObject({ customers: 5, unchanged: 2, downgraded: 3, upgraded: 0, moversTotal: 3, moversTruncated: true });
-    expect(r.movers).toEqual([{ customerId: 'a', customerRef: 'ref-a', from: 'SENIOR', to: 'NORMAL', direction: 'down', basisMinor: 600_00 }]);
+    expect(r.movers).toEqual([{ customerId: 'a', customerRef: 'ref-a', from: 'SENIOR', to: 'NORMAL', direction: 'down', basisMinor: 600_00, basisBeforeMinor: 600_00 }]);
   });
 
   it('a refund counts or not, as the candidate says', () => {

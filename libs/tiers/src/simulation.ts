@@ -27,7 +27,9 @@ export interface Mover {
   from: string;
   to: string;
   direction: 'up' | 'down' | 'across';
+  /** The basis under the candidate rule set, and under the rule sets in force. */
   basisMinor: number;
+  basisBeforeMinor: number;
 }
 
 export interface SimulationResult {
@@ -86,7 +88,8 @@ export class TierSimulation {
       else if (direction === 'down') r.downgraded++;
       else r.across++;
       r.moversTotal++;
-      if (r.movers.length < this.moversLimit) r.movers.push({ customerId: c.customerId, customerRef: c.customerRef, from, to, direction, basisMinor: after.basisMinor });
+      if (r.movers.length < this.moversLimit)
+        r.movers.push({ customerId: c.customerId, customerRef: c.customerRef, from, to, direction, basisMinor: after.basisMinor, basisBeforeMinor: before.basisMinor });
       else r.moversTruncated = true;
     }
   }

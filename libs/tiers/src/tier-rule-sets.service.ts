@@ -136,7 +136,11 @@ export async function simulateRuleSet(
     comparedWith: 'the rule sets in force',
     effectiveFrom: input.effectiveFrom ?? null,
     ...answer,
-    movers: answer.movers.map(({ basisMinor, ...m }) => ({ ...m, basis: formatAmount(basisMinor, config.shopCurrency) })),
+    movers: answer.movers.map(({ basisMinor, basisBeforeMinor, ...m }) => ({
+      ...m,
+      basis: formatAmount(basisMinor, config.shopCurrency),
+      basisBefore: formatAmount(basisBeforeMinor, config.shopCurrency),
+    })),
   };
 }
 

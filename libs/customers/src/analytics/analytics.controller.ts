@@ -1,4 +1,4 @@
-// Whole-base figures as of a date over REST: RFM segments and stickiness metrics.
+// Whole-base figures as of a date over REST: RFM segments, stickiness metrics, care due.
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -11,6 +11,11 @@ import { AnalyticsService, RFM_SEGMENTS } from './analytics.service';
 class SegmentsQuery extends ReadQuery {
   @IsOptional() @IsCalendarDate() asOf?: string;
   @IsOptional() @IsIn(RFM_SEGMENTS) segment?: string;
+  @IsOptional() @Matches(/^([1-9]\d{0,2}|1000)$/, { message: 'limit must be 1-1000' }) limit?: string;
+}
+
+class CareDueQuery extends ReadQuery {
+  @IsOptional() @IsCalendarDate() asOf?: string;
   @IsOptional() @Matches(/^([1-9]\d{0,2}|1000)$/, { message: 'limit must be 1-1000' }) limit?: string;
 }
 
@@ -41,6 +46,15 @@ export class AnalyticsController {
   async segments(@Query() query: SegmentsQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     await this.projections.waitFor(query.waitFor, res);
     return this.analytics.segments(ctx, query.asOf, query.segment, optionalNumber(query.limit));
+  }
+
+  @Get('care/due')
+  @ApiRead()
+  @ApiQuery({ name: 'asOf', required: false })
+  @ApiQuery({ name: 'limit', required: false, description: '1-1000, default 100' })
+  async careDue(@Query() query: CareDueQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+    await this.projections.waitFor(query.waitFor, res);
+    return this.analytics.careDue(ctx, query.asOf, optionalNumber(query.limit));
   }
 
   @Get('metrics/stickiness')

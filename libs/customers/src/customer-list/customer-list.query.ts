@@ -16,6 +16,8 @@ export interface CustomerListFilter {
   lifecycle?: Lifecycle;
   tag?: string;
   region?: string;
+  /** part of the name, any case */
+  name?: string;
   cursor?: string;
   limit: number;
   windowMonths: number;
@@ -68,7 +70,7 @@ export async function listCustomers(
   const items: CustomerListItem[] = [];
   const listed = new Map<string, ListedFacts>();
   let after = filter.cursor ? decodeCursor(filter.cursor) : '00000000-0000-0000-0000-000000000000';
-  const params = new Params([after, filter.asOf, filter.tag ?? null, filter.region ?? null]);
+  const params = new Params([after, filter.asOf, filter.tag ?? null, filter.region ?? null, filter.name ? `%${likeEscaped(filter.name)}%` : null]);
   const lifecycle = filter.lifecycle === undefined ? undefined : lifecycleFilter(filter.lifecycle, filter.asOf, filter.windowMonths, params);
   const tier = filter.tier === undefined ? undefined : tierFilter(filter.tier, filter.schedule, filter.asOf, currency, params);
   // A tier kept beyond its basis (retention, anniversaries) is only narrowed in SQL, so the page reads ahead.
@@ -80,6 +82,7 @@ export async function listCustomers(
         WHERE c.customer_id > $1 AND c.joined_on <= $2::date
           AND ($3::text IS NULL OR c.tags @> ARRAY[$3::text])
           AND ($4::text IS NULL OR c.province = $4::text OR c.city = $4::text)
+          AND ($5::text IS NULL OR c.name ILIKE $5::text)
           ${lifecycle ? `AND ${lifecycle.where}` : ''} ${tier ? `AND ${tier.where}` : ''}
         ORDER BY c.customer_id LIMIT ${scanPage}`,
       params.values,
@@ -166,6 +169,9 @@ function lifecycleFilter(status: Lifecycle, asOf: string, windowMonths: number, 
 }
 
 /** Query parameters in order: add() answers the placeholder of the value. */
+/** A LIKE pattern's own characters taken literally (the default escape is the backslash). */
+const likeEscaped = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
 class Params {
   constructor(readonly values: unknown[]) {}
   add(value: unknown): string {

@@ -31,6 +31,15 @@ export class AnalyticsResolver {
     );
   }
 
+  @Query(() => JSONScalar, { description: 'the customers whose post-purchase greeting is due (within 2 days) or overdue as of a date' })
+  careDue(@GqlCtx() ctx: RequestContext, @Args('asOf', { type: () => String, nullable: true }) asOf?: string, @Args('limit', { type: () => Int, nullable: true }) limit?: number) {
+    return this.analytics.careDue(
+      ctx,
+      dateArg(asOf),
+      within(limit, 'limit', (n) => n >= 1 && n <= 1000),
+    );
+  }
+
   @Query(() => JSONScalar, { description: 'repeat purchase rate, active ARPU, retention, wake-up and reactivation rates, sales by tier, region and category' })
   stickiness(
     @GqlCtx() ctx: RequestContext,

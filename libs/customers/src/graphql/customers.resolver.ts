@@ -21,6 +21,7 @@ class CustomersArgs {
   @Field(() => String, { nullable: true }) @IsOptional() @IsIn(LIFECYCLE_STATUSES) lifecycle?: Lifecycle;
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @IsKey() tag?: string;
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @IsCleanText() @MaxLength(50) region?: string;
+  @Field(() => String, { nullable: true, description: 'part of the name, any case' }) @IsOptional() @IsString() @IsCleanText() @MaxLength(100) name?: string;
   @Field(() => Int, { nullable: true, description: '1-500, default 50' }) @IsOptional() @IsInt() @Min(1) @Max(500) first?: number;
   @Field(() => String, { nullable: true }) @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'after must be a cursor this API gave out' }) after?: string;
   @Field(() => Int, { nullable: true, description: 'lifecycle window in months: 3, 6 or 12' }) @IsOptional() @IsIn([3, 6, 12]) window?: number;
@@ -75,6 +76,7 @@ export class CustomersResolver {
       lifecycle: args.lifecycle,
       tag: args.tag,
       region: args.region,
+      name: args.name,
       cursor: args.after,
       limit: args.first ?? 50,
       windowMonths: args.window,

@@ -17,7 +17,7 @@ import {
   WrongExpectedVersionError,
 } from '../../event-store';
 import { validateAppend } from '../../validate-append';
-import { partitionSql } from '../../partition';
+import { Partition, partitionSql } from '../../partition';
 import { SnapshotStore, SqlSnapshotStore } from '../../stream-states';
 import { APPEND_ONE_SQL } from './event-store.migrations';
 
@@ -39,6 +39,9 @@ interface AppendOneRow {
 }
 
 const COLUMNS = 'global_position, stream_id, stream_version, event_id, type, data, metadata, recorded_at';
+/** After position $1 in commit order, up to the oldest transaction still running (gap-safety.int.spec.ts). */
+const AFTER_IN_COMMIT_ORDER = `(transaction_id, global_position) > (coalesce((SELECT transaction_id FROM crm_events WHERE global_position = $1), '0'::xid8), $1::bigint)
+  AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
 /** A race lost to a concurrent writer is retried; the retry then answers a real conflict or the stored result. */
 const MAX_RACE_RETRIES = 64;
 
@@ -188,22 +191,48 @@ export class SqlEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllPage> {
     const after = options.after ?? 0;
     const limit = clampLimit(options.limit ?? 1000);
-    // A partition is filtered here, in the database: its reader gets its own streams' events only.
-    const mine = options.partition ? `AND ${partitionSql('stream_id', options.partition.count)} = ${Number(options.partition.index)}` : '';
-    const rows = await this.sql.query<EventRow>(
-      `SELECT ${COLUMNS} FROM crm_events
-        WHERE (transaction_id, global_position) >
-              (coalesce((SELECT transaction_id FROM crm_events WHERE global_position = $1), '0'::xid8), $1::bigint)
-          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot()) ${mine}
-        ORDER BY transaction_id, global_position
-        LIMIT $2`,
-      [after, limit],
-    );
+    if (options.partition) return this.readPartition(after, limit, options.partition);
+    const rows = await this.sql.query<EventRow>(`SELECT ${COLUMNS} FROM crm_events WHERE ${AFTER_IN_COMMIT_ORDER} ORDER BY transaction_id, global_position LIMIT $2`, [
+      after,
+      limit,
+    ]);
     const events = rows.map(toRecorded);
     return {
       events,
       checkpoint: events.length > 0 ? events[events.length - 1].position : after,
       hasMore: events.length === limit,
+    };
+  }
+
+  /**
+   * A partition is filtered here, in the database: its reader gets its own
+   * streams' events only. The scan is bounded (limit x count entries of the
+   * commit-order index) so that it walks the index in order: a filter the
+   * planner cannot estimate made it sort the whole rest of the log each page.
+   * The checkpoint moves to the last entry scanned, whoever's it was.
+   */
+  private async readPartition(after: number, limit: number, partition: Partition): Promise<ReadAllPage> {
+    const scan = Math.min(limit * partition.count, 100_000);
+    const mine = `${partitionSql('s.stream_id', partition.count)} = ${Number(partition.index)}`;
+    const rows = await this.sql.query<EventRow & { mine: boolean; last: boolean; seq: string | number }>(
+      `WITH scanned AS MATERIALIZED (
+         SELECT global_position, stream_id, row_number() OVER (ORDER BY transaction_id, global_position) AS seq
+           FROM (SELECT transaction_id, global_position, stream_id FROM crm_events WHERE ${AFTER_IN_COMMIT_ORDER}
+                  ORDER BY transaction_id, global_position LIMIT $2) page),
+       tail AS (SELECT max(seq) AS seq FROM scanned)
+       SELECT ${COLUMNS.split(', ')
+         .map((c) => `e.${c}`)
+         .join(', ')}, s.seq, ${mine} AS mine, s.seq = tail.seq AS last
+         FROM scanned s CROSS JOIN tail JOIN crm_events e ON e.global_position = s.global_position
+        WHERE ${mine} OR s.seq = tail.seq
+        ORDER BY s.seq`,
+      [after, scan],
+    );
+    const last = rows.find((r) => r.last);
+    return {
+      events: rows.filter((r) => r.mine).map(toRecorded),
+      checkpoint: last ? Number(last.global_position) : after,
+      hasMore: Number(last?.seq ?? 0) === scan,
     };
   }
 

@@ -1,0 +1,44 @@
+// The web console (apps/console, built into dist/console) served by the API
+// itself: the page at / and its hashed assets at /assets. Nothing else is
+// looked up on disk, so API requests never pay for a file lookup.
+import { INestApplication } from '@nestjs/common';
+import express, { Request, Response } from 'express';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** dist/console beside the build (dist/apps/api/src) or the sources (apps/api/src, under ts-jest). */
+export function consoleDir(): string | undefined {
+  let dir = __dirname;
+  for (let i = 0; i < 6; i++) {
+    const candidate = path.join(dir, 'dist', 'console');
+    if (fs.existsSync(path.join(candidate, 'index.html'))) return candidate;
+    if (path.basename(dir) === 'dist' && fs.existsSync(path.join(dir, 'console', 'index.html'))) return path.join(dir, 'console');
+    dir = path.dirname(dir);
+  }
+  return undefined;
+}
+
+const SECURITY_HEADERS = {
+  // Own scripts and styles only; the API and its subscriptions are same-origin.
+  'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+};
+
+export function serveConsole(app: INestApplication, dir = consoleDir()): void {
+  const http = app.getHttpAdapter().getInstance() as express.Express;
+  if (!dir) {
+    http.get('/', (_req: Request, res: Response) => {
+      res.type('text/plain').send('The console is not built: run `npm run build` (npm start does it). The API is at /api/v1, GraphQL at /graphql.\n');
+    });
+    return;
+  }
+  const index = fs.readFileSync(path.join(dir, 'index.html'));
+  http.get('/', (_req: Request, res: Response) => {
+    res
+      .set({ ...SECURITY_HEADERS, 'Cache-Control': 'no-cache' })
+      .type('html')
+      .send(index);
+  });
+  http.use('/assets', express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '1y', index: false, setHeaders: (res) => res.set(SECURITY_HEADERS) }));
+}

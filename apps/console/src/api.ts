@@ -1,0 +1,67 @@
+// The console speaks the product's own API: REST to sign in, GraphQL for the
+// rest, graphql-ws for the live timeline. The token lives in sessionStorage:
+// closing the tab signs out.
+import { createClient, Client } from 'graphql-ws';
+
+const TOKEN_KEY = 'crm.token';
+
+export interface Me {
+  username?: string;
+  name?: string;
+  role?: string;
+  operations: string[];
+  shop: { timezone: string; currency: string; today: string };
+}
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+export const token = () => sessionStorage.getItem(TOKEN_KEY);
+
+export async function signIn(username: string, password: string): Promise<void> {
+  const res = await fetch('/api/v1/auth/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw new ApiError(body.detail ?? 'sign-in failed', body.code);
+  sessionStorage.setItem(TOKEN_KEY, body.accessToken);
+}
+
+export function signOut(): void {
+  sessionStorage.removeItem(TOKEN_KEY);
+  wsClient?.dispose();
+  wsClient = undefined;
+}
+
+export async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const res = await fetch('/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', authorization: `Bearer ${token()}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await res.json().catch(() => ({ errors: [{ message: `HTTP ${res.status}` }] }));
+  if (body.errors?.length) {
+    const first = body.errors[0];
+    if (first.extensions?.code === 'UNAUTHENTICATED') signOut();
+    throw new ApiError(first.message, first.extensions?.code);
+  }
+  return body.data as T;
+}
+
+let wsClient: Client | undefined;
+
+/** Calls onData with each payload until the returned function is called. */
+export function subscribe<T>(query: string, variables: Record<string, unknown>, onData: (data: T) => void): () => void {
+  wsClient ??= createClient({
+    url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
+    connectionParams: () => ({ authorization: `Bearer ${token()}` }),
+    retryAttempts: Infinity,
+  });
+  return wsClient.subscribe<T>({ query, variables }, { next: (m) => m.data && onData(m.data), error: () => undefined, complete: () => undefined });
+}
+
+export const may = (me: Me | undefined, operation: string) => !!me?.operations.includes(operation);

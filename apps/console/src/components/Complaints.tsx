@@ -1,0 +1,115 @@
+// Complaints with their SLA state, and the steps an agent takes from the page.
+import { FormEvent, useEffect, useState } from 'react';
+import { gql, Me, may } from '../api';
+import { instant, timeLeft } from '../format';
+import { ErrorNote } from './Error';
+
+export interface ComplaintRow {
+  id: string;
+  customerId: string;
+  subject: string;
+  priority: string;
+  status: string;
+  agent: string | null;
+  openedAt: string | null;
+  respondBy: string | null;
+  firstResponseAt: string | null;
+  resolvedAt: string | null;
+  breached: boolean;
+}
+
+export const COMPLAINT_FIELDS = 'id customerId subject priority status agent openedAt respondBy firstResponseAt resolvedAt breached';
+
+/** Deadline, breached, and the time left while no first response has been given. */
+export function SlaState({ c }: { c: ComplaintRow }) {
+  if (c.breached) return <span className="bad">breached (due {instant(c.respondBy)})</span>;
+  if (c.firstResponseAt || c.status === 'resolved') return <span className="good">kept (due {instant(c.respondBy)})</span>;
+  return (
+    <span>
+      due {instant(c.respondBy)} · {timeLeft(c.respondBy)}
+    </span>
+  );
+}
+
+export function Complaints({ me, customerId, onChange }: { me: Me; customerId: string; onChange: () => void }) {
+  const [rows, setRows] = useState<ComplaintRow[]>([]);
+  const [error, setError] = useState('');
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    gql<{ complaints: { edges: Array<{ node: ComplaintRow }> } }>(`query ($id: ID!) { complaints(customerId: $id, first: 50) { edges { node { ${COMPLAINT_FIELDS} } } } }`, {
+      id: customerId,
+    })
+      .then((d) => setRows(d.complaints.edges.map((e) => e.node)))
+      .catch((e: Error) => setError(e.message));
+  }, [customerId, version]);
+
+  const step = async (e: FormEvent<HTMLFormElement>, c: ComplaintRow) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const text = String(form.get('text')).trim();
+    const action = (e.nativeEvent as SubmitEvent).submitter?.getAttribute('value');
+    try {
+      if (action === 'resolve') await gql('mutation ($id: ID!, $text: String!) { resolveComplaint(id: $id, input: { resolution: $text }) { position } }', { id: c.id, text });
+      else await gql('mutation ($id: ID!, $text: String!) { respondToComplaint(id: $id, input: { message: $text }) { position } }', { id: c.id, text });
+      setError('');
+      setVersion((v) => v + 1);
+      onChange();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+
+  return (
+    <section aria-labelledby="complaints-title">
+      <h2 id="complaints-title">Complaints</h2>
+      <ErrorNote error={error} />
+      {rows.length === 0 ? (
+        <p>No complaints{me.role === 'agent' ? ' assigned to you' : ''}.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Opened</th>
+              <th scope="col">Subject</th>
+              <th scope="col">Priority</th>
+              <th scope="col">Status</th>
+              <th scope="col">Agent</th>
+              <th scope="col">SLA</th>
+              <th scope="col">Next step</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((c) => (
+              <tr key={c.id}>
+                <td>{instant(c.openedAt)}</td>
+                <td>{c.subject}</td>
+                <td>{c.priority}</td>
+                <td>{c.status}</td>
+                <td>{c.agent ?? '-'}</td>
+                <td>
+                  <SlaState c={c} />
+                </td>
+                <td>
+                  {c.status === 'open' && may(me, 'complaints.handle') && (
+                    <form className="inline" onSubmit={(e) => step(e, c)}>
+                      <label>
+                        Message or resolution
+                        <input name="text" required maxLength={2000} />
+                      </label>
+                      <button type="submit" value="respond">
+                        Respond
+                      </button>
+                      <button type="submit" value="resolve">
+                        Resolve
+                      </button>
+                    </form>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,7 @@
+export function ErrorNote({ error }: { error: string }) {
+  return error ? (
+    <p role="alert" className="error">
+      {error}
+    </p>
+  ) : null;
+}

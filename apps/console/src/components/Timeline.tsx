@@ -1,0 +1,125 @@
+// The audit timeline: paged from the oldest, filterable by kind, entries after
+// the as-of date hidden, and new entries arriving live over the subscription.
+import { useEffect, useMemo, useState } from 'react';
+import { gql, subscribe } from '../api';
+import { instant, shopDay } from '../format';
+import { ErrorNote } from './Error';
+
+interface Entry {
+  position: number | null;
+  type: string;
+  derived: boolean;
+  eventId: string | null;
+  occurredAt: string;
+  recordedAt: string | null;
+  actor: string | null;
+  correlationId: string | null;
+  data: unknown;
+}
+
+const FIELDS = 'position type derived eventId occurredAt recordedAt actor correlationId data';
+const PAGE = `query ($id: ID!, $after: String) { customer(id: $id) { timeline(first: 100, after: $after) { edges { cursor node { ${FIELDS} } } pageInfo { hasNextPage endCursor } } } }`;
+const LIVE = `subscription ($id: ID!) { customerTimeline(customerId: $id) { cursor node { ${FIELDS} } } }`;
+
+const keyOf = (e: Entry) => e.eventId ?? `${e.type}@${e.occurredAt}`;
+
+/** onLive: a new entry arrived (the page refreshes the standing it shows). */
+export function Timeline({ customerId, asOf, refresh, onLive }: { customerId: string; asOf: string; refresh: number; onLive: () => void }) {
+  const [entries, setEntries] = useState<Entry[]>([]);
+  const [next, setNext] = useState<string | null>(null);
+  const [kind, setKind] = useState('');
+  const [error, setError] = useState('');
+
+  const add = (more: Entry[]) =>
+    setEntries((known) => {
+      const seen = new Set(known.map(keyOf));
+      return [...known, ...more.filter((e) => !seen.has(keyOf(e)))];
+    });
+
+  const load = async (after: string | null) => {
+    try {
+      const { customer } = await gql<{ customer: { timeline: { edges: Array<{ node: Entry }>; pageInfo: { hasNextPage: boolean; endCursor: string } } } }>(PAGE, {
+        id: customerId,
+        after,
+      });
+      add(customer.timeline.edges.map((e) => e.node));
+      setNext(customer.timeline.pageInfo.hasNextPage ? customer.timeline.pageInfo.endCursor : null);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  useEffect(() => {
+    setEntries([]);
+    void load(null);
+    return subscribe<{ customerTimeline: { node: Entry } }>(LIVE, { id: customerId }, (d) => {
+      add([d.customerTimeline.node]);
+      onLive();
+    });
+  }, [customerId]);
+  // A write from this page: derived entries (tier, lifecycle) are recomputed, so read again.
+  useEffect(() => {
+    if (refresh > 0) void load(null);
+  }, [refresh]);
+
+  const kinds = useMemo(() => [...new Set(entries.map((e) => e.type))].sort(), [entries]);
+  const shown = entries.filter((e) => shopDay(e.occurredAt) <= asOf && (!kind || e.type === kind));
+  const later = entries.filter((e) => shopDay(e.occurredAt) > asOf).length;
+
+  return (
+    <section aria-labelledby="timeline-title">
+      <h2 id="timeline-title">Timeline</h2>
+      <label>
+        Kind
+        <select value={kind} onChange={(e) => setKind(e.target.value)}>
+          <option value="">all kinds</option>
+          {kinds.map((k) => (
+            <option key={k}>{k}</option>
+          ))}
+        </select>
+      </label>
+      {later > 0 && (
+        <p className="muted">
+          {later} entries after {asOf} are hidden: move the date to see them.
+        </p>
+      )}
+      <ErrorNote error={error} />
+      <table className="timeline" aria-live="polite">
+        <thead>
+          <tr>
+            <th scope="col">Occurred</th>
+            <th scope="col">Recorded</th>
+            <th scope="col">What</th>
+            <th scope="col">Actor</th>
+            <th scope="col">Details</th>
+          </tr>
+        </thead>
+        <tbody>
+          {shown.map((e) => (
+            <tr key={keyOf(e)} id={e.position ? `entry-${e.position}` : undefined} tabIndex={-1} className={e.derived ? 'derived' : undefined}>
+              <td>{instant(e.occurredAt)}</td>
+              <td>{e.derived ? <em>derived</em> : instant(e.recordedAt)}</td>
+              <td>{e.type}</td>
+              <td>{e.actor ?? '-'}</td>
+              <td className="details">{summary(e.data)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {next && (
+        <button type="button" onClick={() => load(next)}>
+          Load more
+        </button>
+      )}
+    </section>
+  );
+}
+
+function summary(data: unknown): string {
+  if (!data || typeof data !== 'object') return '';
+  return Object.entries(data as Record<string, unknown>)
+    .filter(([k]) => k !== 'customerId')
+    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join('; ')
+    .slice(0, 240);
+}

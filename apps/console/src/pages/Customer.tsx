@@ -1,0 +1,162 @@
+// One customer as of a date: profile, tier and its history, lifecycle, RFM,
+// complaints with their SLA, care contacts, and the live audit timeline.
+import { useCallback, useEffect, useState } from 'react';
+import { gql, Me, may } from '../api';
+import { go } from '../router';
+import { instant } from '../format';
+import { ErrorNote } from '../components/Error';
+import { TierChange, TierChart } from '../components/TierChart';
+import { Timeline } from '../components/Timeline';
+import { Complaints } from '../components/Complaints';
+import { ContactForm } from '../components/ContactForm';
+
+interface CustomerData {
+  id: string;
+  customerRef: string | null;
+  profile: Record<string, unknown> | null;
+  personalDataErased: boolean | null;
+  tags: string[];
+  consent: Record<string, boolean> | null;
+  netSpend: string;
+  purchaseCount: number;
+  registeredAt: string | null;
+  tier: { tier: string | null; basis: string; reason: string; ruleSetId: string };
+  tierHistory: TierChange[];
+  lifecycle: { lifecycle: string; windowMonths: number; purchasesInWindow: number; lastPurchaseOn: string | null };
+  rfm: Record<string, unknown> | null;
+}
+
+const CUSTOMER = `query ($id: ID!, $asOf: String) {
+  customer(id: $id, asOf: $asOf) {
+    id customerRef profile personalDataErased tags consent netSpend purchaseCount registeredAt
+    tier { tier basis reason ruleSetId } tierHistory
+    lifecycle { lifecycle windowMonths purchasesInWindow lastPurchaseOn }
+    rfm
+  }
+}`;
+
+const PERSONAL = ['name', 'nickname', 'phone', 'email', 'birthDate', 'shippingAddress'];
+
+export function CustomerPage({ me, id, query }: { me: Me; id: string; query: URLSearchParams }) {
+  const asOf = query.get('asOf') || me.shop.today;
+  const [customer, setCustomer] = useState<CustomerData>();
+  const [error, setError] = useState('');
+  const [version, setVersion] = useState(0);
+  const reload = useCallback(() => setVersion((v) => v + 1), []);
+
+  useEffect(() => {
+    gql<{ customer: CustomerData }>(CUSTOMER, { id, asOf })
+      .then((d) => {
+        setCustomer(d.customer);
+        setError('');
+      })
+      .catch((e: Error) => setError(e.message));
+  }, [id, asOf, version]);
+
+  if (!customer) return error ? <ErrorNote error={error} /> : <p>Loading…</p>;
+  const profile = customer.profile ?? {};
+  return (
+    <article aria-labelledby="customer-title">
+      <header className="page-head">
+        <h1 id="customer-title">
+          {customer.customerRef ?? id} {customer.personalDataErased ? <em>(personal data erased)</em> : String(profile.name ?? '')}
+        </h1>
+        <label className="as-of">
+          As of
+          <input type="date" value={asOf} max="9999-12-31" onChange={(e) => e.target.value && go(`customers/${id}`, { asOf: e.target.value })} />
+        </label>
+      </header>
+      <ErrorNote error={error} />
+      <div className="cards">
+        <section className="card" aria-labelledby="profile-title">
+          <h2 id="profile-title">Profile</h2>
+          <dl>
+            {PERSONAL.map((field) => (
+              <div key={field}>
+                <dt>{field}</dt>
+                <dd>{customer.personalDataErased ? <em>erased</em> : formatValue(profile[field])}</dd>
+              </div>
+            ))}
+            <div>
+              <dt>region</dt>
+              <dd>{formatValue(profile.region)}</dd>
+            </div>
+            <div>
+              <dt>registered</dt>
+              <dd>{instant(customer.registeredAt)}</dd>
+            </div>
+            <div>
+              <dt>tags</dt>
+              <dd>{customer.tags.join(', ') || '-'}</dd>
+            </div>
+            <div>
+              <dt>consent</dt>
+              <dd>
+                {Object.entries(customer.consent ?? {})
+                  .map(([channel, yes]) => `${channel}: ${yes ? 'yes' : 'no'}`)
+                  .join(', ') || '-'}
+              </dd>
+            </div>
+          </dl>
+        </section>
+        <section className="card" aria-labelledby="standing-title">
+          <h2 id="standing-title">Standing on {asOf}</h2>
+          <dl>
+            <div>
+              <dt>tier</dt>
+              <dd data-testid="tier">{customer.tier.tier ?? 'none (prospect)'}</dd>
+            </div>
+            <div>
+              <dt>why</dt>
+              <dd>
+                {customer.tier.reason} (rule set {customer.tier.ruleSetId})
+              </dd>
+            </div>
+            <div>
+              <dt>lifecycle</dt>
+              <dd data-testid="lifecycle">{customer.lifecycle.lifecycle}</dd>
+            </div>
+            <div>
+              <dt>window</dt>
+              <dd>
+                {customer.lifecycle.purchasesInWindow} purchases in the last {customer.lifecycle.windowMonths} months; last on {customer.lifecycle.lastPurchaseOn ?? '-'}
+              </dd>
+            </div>
+            <div>
+              <dt>net spend</dt>
+              <dd>
+                {customer.netSpend} {me.shop.currency} in {customer.purchaseCount} purchases
+              </dd>
+            </div>
+            <div>
+              <dt>RFM</dt>
+              <dd data-testid="rfm">{customer.rfm ? rfmText(customer.rfm) : '-'}</dd>
+            </div>
+          </dl>
+        </section>
+      </div>
+      <section aria-labelledby="tier-title">
+        <h2 id="tier-title">Tier history</h2>
+        <TierChart changes={customer.tierHistory} asOf={asOf} />
+      </section>
+      <Complaints me={me} customerId={id} onChange={reload} />
+      {may(me, 'contacts.log') && <ContactForm customerId={id} onLogged={reload} />}
+      <Timeline customerId={id} asOf={asOf} refresh={version} onLive={reload} />
+    </article>
+  );
+}
+
+function formatValue(value: unknown): string {
+  if (value === undefined || value === null || value === '') return '-';
+  if (typeof value === 'object')
+    return Object.values(value as Record<string, unknown>)
+      .filter(Boolean)
+      .join(' ');
+  return String(value);
+}
+
+function rfmText(rfm: Record<string, unknown>): string {
+  if (rfm.scored === false) return String(rfm.reason);
+  const pick = (k: string) => (rfm[k] ?? '-') as string;
+  return `R ${pick('r')} · F ${pick('f')} · M ${pick('m')} · ${pick('segment')}`;
+}

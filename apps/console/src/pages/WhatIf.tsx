@@ -1,0 +1,215 @@
+// What-if: pick or compose a rule set, replay the whole history under it, read
+// the migration matrix and the movers, then activate it (managers).
+import { FormEvent, useEffect, useState } from 'react';
+import { gql, Me, may } from '../api';
+import { href } from '../router';
+import { ErrorNote } from '../components/Error';
+
+interface RuleSet {
+  id: string;
+  name: string;
+  status: string;
+  [field: string]: unknown;
+}
+interface Simulation {
+  asOf: string;
+  customers: number;
+  unchanged: number;
+  upgraded: number;
+  downgraded: number;
+  across: number;
+  matrix: Record<string, Record<string, number>>;
+  movers: Array<{ customerId: string; customerRef: string | null; from: string; to: string; direction: string; basis: string; basisBefore: string }>;
+  moversTotal: number;
+}
+
+const OUTPUT_ONLY = ['status', 'publishedAt', 'publishedBy', 'activations'];
+
+export function WhatIfPage({ me }: { me: Me }) {
+  const [ruleSets, setRuleSets] = useState<RuleSet[]>([]);
+  const [chosen, setChosen] = useState('');
+  const [draft, setDraft] = useState('');
+  const [result, setResult] = useState<Simulation>();
+  const [error, setError] = useState('');
+  const [note, setNote] = useState('');
+  const [version, setVersion] = useState(0);
+
+  useEffect(() => {
+    gql<{ tierRuleSets: { inForce: string; items: RuleSet[] } }>('{ tierRuleSets }')
+      .then(({ tierRuleSets }) => {
+        setRuleSets(tierRuleSets.items);
+        const inForce = tierRuleSets.items.find((r) => r.id === tierRuleSets.inForce);
+        if (inForce && !draft) {
+          const body = Object.fromEntries(Object.entries(inForce).filter(([k]) => !OUTPUT_ONLY.includes(k)));
+          setDraft(JSON.stringify({ ...body, id: `draft-${me.shop.today}`, name: `Draft of ${me.shop.today}` }, null, 2));
+        }
+      })
+      .catch((e: Error) => setError(e.message));
+  }, [version]);
+
+  const run = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    setResult(undefined);
+    try {
+      const { simulation } = await gql<{ simulation: Simulation }>('query ($id: String!, $asOf: String) { simulation(ruleSetId: $id, asOf: $asOf, movers: 200) }', {
+        id: chosen,
+        asOf: form.get('asOf') || undefined,
+      });
+      setResult(simulation);
+      setError('');
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+
+  const publish = async () => {
+    try {
+      const input = JSON.parse(draft);
+      await gql('mutation ($input: JSON!) { publishTierRuleSet(input: $input) { id } }', { input });
+      setNote(`Published ${input.id} as a draft.`);
+      setChosen(input.id);
+      setError('');
+      setVersion((v) => v + 1);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+
+  const activate = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const effectiveFrom = String(new FormData(e.currentTarget).get('effectiveFrom')) || undefined;
+    try {
+      await gql('mutation ($id: String!, $from: String) { activateTierRuleSet(ruleSetId: $id, effectiveFrom: $from) { position } }', { id: chosen, from: effectiveFrom });
+      setNote(`Activated ${chosen} from ${effectiveFrom ?? me.shop.today}.`);
+      setError('');
+      setVersion((v) => v + 1);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+
+  return (
+    <>
+      <h1>What-if: tier rules</h1>
+      <ErrorNote error={error} />
+      {note && <p role="status">{note}</p>}
+      <form className="filters" onSubmit={run}>
+        <label>
+          Rule set
+          <select value={chosen} onChange={(e) => setChosen(e.target.value)} required>
+            <option value="">choose…</option>
+            {ruleSets.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.id}: {r.name} ({r.status})
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Compare as of
+          <input type="date" name="asOf" defaultValue={me.shop.today} />
+        </label>
+        <button type="submit">Run simulation</button>
+      </form>
+      {may(me, 'ruleSets.publish') && (
+        <details>
+          <summary>Compose a draft rule set</summary>
+          <label className="block">
+            Rule set (the body of POST /tier-rule-sets)
+            <textarea value={draft} onChange={(e) => setDraft(e.target.value)} rows={14} spellCheck={false} />
+          </label>
+          <button type="button" onClick={publish}>
+            Publish draft
+          </button>
+        </details>
+      )}
+      {result && <SimulationView result={result} />}
+      {result && may(me, 'ruleSets.activate') && (
+        <form className="filters" onSubmit={activate} aria-label="Activate">
+          <label>
+            Effective from
+            <input type="date" name="effectiveFrom" defaultValue={me.shop.today} />
+          </label>
+          <button type="submit">Activate {chosen}</button>
+        </form>
+      )}
+    </>
+  );
+}
+
+function SimulationView({ result }: { result: Simulation }) {
+  const from = Object.keys(result.matrix);
+  const to = [...new Set(Object.values(result.matrix).flatMap((row) => Object.keys(row)))];
+  const max = Math.max(1, ...Object.values(result.matrix).flatMap((row) => Object.values(row)));
+  return (
+    <section aria-labelledby="result-title">
+      <h2 id="result-title">As of {result.asOf}</h2>
+      <p>
+        {result.customers} customers: {result.upgraded} up, {result.downgraded} down, {result.across} across, {result.unchanged} unchanged.
+      </p>
+      <table className="matrix">
+        <caption>Migration matrix: rows are tiers now, columns under the candidate</caption>
+        <thead>
+          <tr>
+            <th scope="col">now \ candidate</th>
+            {to.map((t) => (
+              <th scope="col" key={t}>
+                {t}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {from.map((f) => (
+            <tr key={f}>
+              <th scope="row">{f}</th>
+              {to.map((t) => {
+                const n = result.matrix[f][t] ?? 0;
+                const share = n / max;
+                return (
+                  <td key={t} data-cell={`${f}-${t}`} className="num" style={{ background: `rgba(29, 78, 216, ${share * 0.85})`, color: share > 0.5 ? '#fff' : '#111' }}>
+                    {n}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h3>
+        Movers ({result.movers.length} of {result.moversTotal})
+      </h3>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Customer</th>
+            <th scope="col">From</th>
+            <th scope="col">To</th>
+            <th scope="col">Direction</th>
+            <th scope="col" className="num">
+              Basis now
+            </th>
+            <th scope="col" className="num">
+              Basis under candidate
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {result.movers.map((m) => (
+            <tr key={m.customerId}>
+              <td>
+                <a href={href(`customers/${m.customerId}`)}>{m.customerRef ?? m.customerId.slice(0, 8)}</a>
+              </td>
+              <td>{m.from}</td>
+              <td>{m.to}</td>
+              <td>{m.direction}</td>
+              <td className="num">{m.basisBefore}</td>
+              <td className="num">{m.basis}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,208 @@
+// The web console in headless Chromium (Debian's, driven by playwright-core)
+// against the real app: sign in, search, a customer's page moved in time, the
+// live timeline, a care contact, a what-if run and its activation, and what an
+// agent is not offered. Each page is photographed into docs/screenshots/.
+// One database is enough here (PostgreSQL when DATABASE_URL is set): the
+// console adds no storage of its own, and the API is tested on both elsewhere.
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { Browser, chromium, Page } from 'playwright-core';
+import { testDatabases } from './support/test-databases';
+import { RunningApp, startTestApp, TEST_PASSWORD } from './support/test-app';
+import { API, http, purchaseBody } from './support/http';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ROOT = path.resolve(__dirname, '..');
+const SHOTS = path.join(ROOT, 'docs', 'screenshots');
+const haveChromium = fs.existsSync(CHROMIUM);
+if (!haveChromium && process.env.CI === 'true') throw new Error(`CI=true needs Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run installs it)`);
+
+/** Builds dist/console when a console source is newer than the build. */
+function buildConsole(): void {
+  const index = path.join(ROOT, 'dist', 'console', 'index.html');
+  const newest = (dir: string): number =>
+    Math.max(0, ...fs.readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs)));
+  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= newest(path.join(ROOT, 'apps', 'console'))) return;
+  const vite = path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
+  const built = spawnSync(process.execPath, [vite, 'build', '--config', 'apps/console/vite.config.mts', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`console build failed: ${built.stderr}`);
+}
+
+const database = testDatabases().at(-1);
+const describeIf = haveChromium && database ? describe : describe.skip;
+
+describeIf(`console in Chromium on ${database?.name}`, () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let base = '';
+  let customerId = '';
+
+  const signIn = async (page: Page, username: string) => {
+    await page.goto(base);
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  };
+  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    buildConsole();
+    fs.mkdirSync(SHOTS, { recursive: true });
+    app = await startTestApp(database as NonNullable<typeof database>);
+    await app.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(app.app.getHttpServer().address() as { port: number }).port}/`;
+    await app.tokenFor('manager.mo', 'manager');
+    await app.tokenFor('agent.an', 'agent');
+    // Mei bought once in March 2024: new then, sleeping by December, lost since.
+    const reg = await http(app)
+      .post(`${API}/customers`)
+      .send({ customerRef: 'C-MEI', name: 'Mei Lin', region: { province: 'Zhejiang', city: 'Hangzhou' }, occurredAt: '2024-02-20T09:00:00+08:00' })
+      .expect(201);
+    customerId = reg.body.customerId;
+    await http(app)
+      .post(`${API}/customers/${customerId}/purchases`)
+      .send(purchaseBody('O-MEI-1', '600.00', { occurredAt: '2024-03-01T10:00:00+08:00' }))
+      .expect(201);
+    await http(app).post(`${API}/customers/${customerId}/tags`).send({ tag: 'vip-prospect' }).expect(201);
+    for (let i = 0; i < 3; i++) {
+      const other = await http(app)
+        .post(`${API}/customers`)
+        .send({ customerRef: `C-${i}`, name: `Other ${i}` })
+        .expect(201);
+      await http(app)
+        .post(`${API}/customers/${other.body.customerId}/purchases`)
+        .send(purchaseBody(`O-${i}`, `${(i + 1) * 700}.00`))
+        .expect(201);
+    }
+    await http(app).post(`${API}/complaints`).send({ customerId, subject: 'parcel late', channel: 'phone', priority: 'URGENT', agent: 'agent.an' }).expect(201);
+    // A stricter candidate: SENIOR from 1000 instead of 500.
+    await http(app)
+      .post(`${API}/tier-rule-sets`)
+      .send({
+        id: 'strict',
+        name: 'Stricter',
+        tiers: [
+          { code: 'NORMAL', threshold: '0' },
+          { code: 'SENIOR', threshold: '1000' },
+          { code: 'VIP', threshold: '3000' },
+        ],
+      })
+      .expect(201);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('a manager signs in, finds a customer, moves her page in time and sees a purchase arrive live', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(base);
+    await shot(page, 'login');
+    await signIn(page, 'manager.mo');
+
+    await page.getByLabel('Name').fill('mei');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: 'C-MEI' }).waitFor();
+    await shot(page, 'customers');
+    await page.getByRole('link', { name: 'C-MEI' }).click();
+
+    const timeline = page.locator('table.timeline');
+    await timeline.getByText('O-MEI-1').first().waitFor();
+    await page.getByTestId('lifecycle').getByText('LOST').waitFor();
+    await page.getByLabel('As of').fill('2024-03-10');
+    await page.getByTestId('lifecycle').getByText('NEW_ONCE').waitFor();
+    await page.getByLabel('As of').fill('2024-12-01');
+    await page.getByTestId('lifecycle').getByText('SLEEPING').waitFor();
+    expect(await page.getByTestId('tier').textContent()).toBe('SENIOR');
+    // Each step of the tier history names what caused it.
+    await page.getByRole('link', { name: /caused by PurchaseRecorded/ }).waitFor();
+
+    // A purchase through the API appears on the open page without a reload.
+    await page.getByLabel('As of').fill(new Date().toISOString().slice(0, 10));
+    await page.getByTestId('lifecycle').getByText('LOST').waitFor();
+    await http(app)
+      .post(`${API}/customers/${customerId}/purchases`)
+      .send(purchaseBody('O-LIVE-1', '80.00', { occurredAt: new Date().toISOString() }))
+      .expect(201);
+    await timeline.getByText('O-LIVE-1').first().waitFor({ timeout: 10_000 });
+    await shot(page, 'customer');
+
+    // A care contact logged from the page.
+    await page.getByLabel('Note').fill('thank-you call after delivery');
+    await page.getByRole('button', { name: 'Log contact' }).click();
+    await page.getByRole('status').getByText('Logged a care contact by phone.').waitFor();
+    await timeline.getByText('thank-you call after delivery').first().waitFor({ timeout: 10_000 });
+
+    const narrow = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await narrow.goto(base);
+    await narrow.evaluate((token) => sessionStorage.setItem('crm.token', token), await app.tokenFor('manager.mo', 'manager'));
+    await narrow.goto(`${base}#/customers/${customerId}`);
+    await narrow.reload();
+    await narrow.getByTestId('lifecycle').waitFor();
+    await shot(narrow, 'customer-narrow');
+    await narrow.close();
+    await page.close();
+  }, 120_000);
+
+  it('a manager runs a what-if simulation, reads a matrix cell and activates the rule set', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, 'manager.mo');
+    await page.getByRole('link', { name: 'What-if tier rules' }).click();
+    await page.getByRole('combobox', { name: /^Rule set/ }).selectOption('strict');
+    await page.getByRole('button', { name: 'Run simulation' }).click();
+    // Mei (680.00) and C-0 (700.00) are SENIOR now and NORMAL under the candidate.
+    await expect(page.locator('[data-cell="SENIOR-NORMAL"]').textContent()).resolves.toBe('2');
+    await page.getByRole('cell', { name: 'C-MEI' }).waitFor();
+    await shot(page, 'what-if');
+    await page.getByRole('button', { name: 'Activate strict' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/Activated strict/)
+      .waitFor();
+    const ruleSets = await http(app).get(`${API}/tier-rule-sets`).expect(200);
+    expect(ruleSets.body.inForce).toBe('strict');
+
+    await page.getByRole('link', { name: 'Care & complaints' }).click();
+    await page.getByRole('heading', { name: /Post-purchase greetings/ }).waitFor();
+    await shot(page, 'care');
+    await page.getByRole('link', { name: 'Figures' }).click();
+    await page.getByRole('heading', { name: /Stickiness/ }).waitFor();
+    await shot(page, 'figures');
+    await page.close();
+  }, 120_000);
+
+  it('an agent is not offered what-if or activation, and handles her own complaint from the page', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, 'agent.an');
+    await expect(page.getByRole('link', { name: 'What-if tier rules' }).count()).resolves.toBe(0);
+    await expect(page.getByRole('link', { name: 'Figures' }).count()).resolves.toBe(0);
+    await page.goto(`${base}#/what-if`);
+    await page.getByRole('heading', { name: 'Customers' }).waitFor();
+    await expect(page.getByRole('button', { name: /Activate/ }).count()).resolves.toBe(0);
+
+    await page.goto(`${base}#/customers/${customerId}`);
+    await page.getByRole('cell', { name: 'parcel late', exact: true }).waitFor();
+    await page.getByLabel('Message or resolution').fill('we are on it');
+    await page.getByRole('button', { name: 'Respond' }).click();
+    await page.getByRole('cell', { name: /kept/ }).waitFor();
+    await shot(page, 'agent-customer');
+    await page.close();
+  }, 120_000);
+  it('is served at / with a strict content security policy; nothing else is read from disk', async () => {
+    const page = await fetch(base);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(await page.text())?.[1];
+    expect((await fetch(new URL(script ?? '/missing', base))).headers.get('cache-control')).toContain('immutable');
+    for (const probe of ['assets/..%2f..%2fpackage.json', 'assets/%2e%2e/index.html', 'index.html', 'package.json', 'assets/nope.js']) {
+      const res = await fetch(new URL(probe, base));
+      expect([401, 404]).toContain(res.status);
+    }
+  });
+});
