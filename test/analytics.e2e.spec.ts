@@ -205,6 +205,22 @@ for (const database of testDatabases()) {
       last = care.body.position;
       expect(await on('2024-07-03')).toEqual([]);
       expect((await http(app).get(`${API}/care/due?limit=0`)).status).toBe(400);
+
+      // The birthday greeting: due in the week before the birthday, overdue in the week after, settled by a care contact in that span.
+      const born = await http(app).post(`${API}/customers`).send({ customerRef: 'BD', name: 'Bo Ding', birthDate: '1990-07-05', occurredAt: '2023-01-01T00:00:00Z' }).expect(201);
+      last = born.body.position;
+      const birthdays = async (asOf: string) => (await http(app).get(`${API}/care/due?asOf=${asOf}&waitFor=${last}`).expect(200)).body.birthdays;
+      expect(await birthdays('2024-06-27')).toEqual([]);
+      expect(await birthdays('2024-07-01')).toEqual([{ customerId: born.body.customerId, customerRef: 'BD', name: 'Bo Ding', birthday: '2024-07-05', overdue: false }]);
+      expect(await birthdays('2024-07-10')).toEqual([expect.objectContaining({ customerRef: 'BD', overdue: true })]);
+      expect(await birthdays('2024-07-13')).toEqual([]);
+      const greeted = await http(app)
+        .post(`${API}/customers/${born.body.customerId}/contacts`)
+        .send({ kind: 'care', channel: 'sms', occurredAt: '2024-07-05T09:00:00Z' })
+        .expect(201);
+      last = greeted.body.position;
+      expect(await birthdays('2024-07-10')).toEqual([]);
+      expect(await birthdays('2025-07-01')).toEqual([expect.objectContaining({ birthday: '2025-07-05' })]);
     });
   });
 }

@@ -67,9 +67,11 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
       .expect(201);
     await http(app).post(`${API}/customers/${customerId}/tags`).send({ tag: 'vip-prospect' }).expect(201);
     for (let i = 0; i < 3; i++) {
+      // C-1's birthday is in 3 days (born in a leap year, so any day exists).
+      const soon = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(5, 10);
       const other = await http(app)
         .post(`${API}/customers`)
-        .send({ customerRef: `C-${i}`, name: `Other ${i}` })
+        .send({ customerRef: `C-${i}`, name: `Other ${i}`, ...(i === 1 ? { birthDate: `1992-${soon}` } : {}) })
         .expect(201);
       await http(app)
         .post(`${API}/customers/${other.body.customerId}/purchases`)
@@ -170,6 +172,10 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
 
     await page.getByRole('link', { name: 'Care & complaints' }).click();
     await page.getByRole('heading', { name: /Post-purchase greetings/ }).waitFor();
+    await page
+      .getByRole('region', { name: /Birthday greetings/ })
+      .getByRole('link', { name: 'C-1' })
+      .waitFor();
     await shot(page, 'care');
     await page.getByRole('link', { name: 'Figures' }).click();
     await page.getByRole('heading', { name: /Stickiness/ }).waitFor();

@@ -235,8 +235,12 @@ for (const database of testDatabases()) {
           sql.query = original;
         }
       };
-      // The projections' own polls may land in a measurement: the fewest of three runs is what the page costs.
-      const fewest = async (first: number) => Math.min(await count(first), await count(first), await count(first));
+      // The projections' own polls may land in a measurement (often, on a loaded CI machine): the fewest of five runs is what the page costs.
+      const fewest = async (first: number) => {
+        let least = Infinity;
+        for (let run = 0; run < 5; run++) least = Math.min(least, await count(first));
+        return least;
+      };
       const ten = await fewest(10);
       const hundred = await fewest(100);
       expect(hundred).toBeLessThanOrEqual(15);

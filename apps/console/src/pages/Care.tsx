@@ -16,16 +16,26 @@ interface Greeting {
   overdue: boolean;
 }
 
+interface Birthday {
+  customerId: string;
+  customerRef: string | null;
+  name: string | null;
+  birthday: string;
+  overdue: boolean;
+}
+
 export function CarePage({ me }: { me: Me }) {
   const [greetings, setGreetings] = useState<Greeting[]>([]);
+  const [birthdays, setBirthdays] = useState<Birthday[]>([]);
   const [complaints, setComplaints] = useState<ComplaintRow[]>([]);
   const [error, setError] = useState('');
   useEffect(() => {
-    gql<{ careDue: { greetings: Greeting[] }; complaints: { edges: Array<{ node: ComplaintRow }> } }>(
-      `query { careDue { greetings } complaints(status: "open", first: 500) { edges { node { ${COMPLAINT_FIELDS} } } } }`,
+    gql<{ careDue: { greetings: Greeting[]; birthdays: Birthday[] }; complaints: { edges: Array<{ node: ComplaintRow }> } }>(
+      `query { careDue complaints(status: "open", first: 500) { edges { node { ${COMPLAINT_FIELDS} } } } }`,
     )
       .then((d) => {
         setGreetings(d.careDue.greetings);
+        setBirthdays(d.careDue.birthdays);
         // Not yet answered first, the nearest deadline first.
         const rank = (c: ComplaintRow) => (c.firstResponseAt ? 1 : 0);
         setComplaints(d.complaints.edges.map((e) => e.node).sort((a, b) => rank(a) - rank(b) || String(a.respondBy).localeCompare(String(b.respondBy))));
@@ -62,6 +72,33 @@ export function CarePage({ me }: { me: Me }) {
                   <td>{instant(g.purchasedAt)}</td>
                   <td>{g.dueOn}</td>
                   <td className={g.overdue ? 'bad' : undefined}>{g.overdue ? 'overdue' : 'due'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section aria-labelledby="birthdays-title">
+        <h2 id="birthdays-title">Birthday greetings (the week before the birthday; overdue the week after)</h2>
+        {birthdays.length === 0 ? (
+          <p>No birthday greeting is due.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Customer</th>
+                <th scope="col">Birthday</th>
+                <th scope="col">State</th>
+              </tr>
+            </thead>
+            <tbody>
+              {birthdays.map((b) => (
+                <tr key={b.customerId}>
+                  <td>
+                    <a href={href(`customers/${b.customerId}`)}>{b.customerRef ?? b.customerId.slice(0, 8)}</a> {b.name ?? ''}
+                  </td>
+                  <td>{b.birthday}</td>
+                  <td className={b.overdue ? 'bad' : undefined}>{b.overdue ? 'overdue' : 'due'}</td>
                 </tr>
               ))}
             </tbody>

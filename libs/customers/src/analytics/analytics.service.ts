@@ -6,7 +6,7 @@ import { allow, APP_CONFIG, AppConfig, formatAmount, RequestContext, shopDate } 
 import { loadRuleSchedule } from '@crm/tiers';
 import { rfmAsOf } from './rfm.query';
 import { stickiness } from './stickiness.query';
-import { greetingsDue } from '../care/care-due.query';
+import { birthdaysDue, greetingsDue } from '../care/care-due.query';
 
 export const RFM_SEGMENTS = ['CHAMPIONS', 'AT_RISK_VALUABLE', 'LOYAL', 'NEW_OR_PROMISING', 'LOST_LOW_VALUE', 'SLIPPING', 'NEEDS_ATTENTION'] as const;
 
@@ -29,10 +29,10 @@ export class AnalyticsService {
     return shopDate(new Date(), this.config.shopTimezone);
   }
 
-  /** The customers whose post-purchase greeting is due or overdue on a date, the longest waiting first. */
+  /** The customers whose post-purchase or birthday greeting is due or overdue on a date, the longest waiting first. */
   async careDue(ctx: RequestContext, asOf = this.today(), limit = 100) {
     allow(ctx, 'customers.read');
-    return { asOf, greetings: await greetingsDue(this.sql, asOf, limit) };
+    return { asOf, greetings: await greetingsDue(this.sql, asOf, limit), birthdays: await birthdaysDue(this.sql, asOf, limit) };
   }
 
   /** Customers and net spend per segment; with `segment`, its first `limit` members by net spend. */

@@ -1,7 +1,7 @@
-// Care work that is due: the post-purchase greeting (DOMAIN.md: within 2 days
-// of a purchase; a care message, not marketing). A purchase is greeted by any
-// care contact logged at or after it; the earliest ungreeted purchase of a
-// customer names the customer once.
+// Care work that is due (care messages, not marketing, DOMAIN.md): the
+// post-purchase greeting, within 2 days of a purchase - a purchase is greeted
+// by any care contact logged at or after it, and the earliest ungreeted
+// purchase of a customer names the customer once - and the birthday greeting.
 import { SqlClient } from '@crm/database';
 import { addDays } from '@crm/shared';
 
@@ -43,4 +43,49 @@ export async function greetingsDue(sql: SqlClient, asOf: string, limit: number):
       overdue: asOf > dueOn,
     };
   });
+}
+
+/** A birthday greeting is due in the week before the birthday, overdue in the week after; a care contact in that span settles it. */
+export const BIRTHDAY_WINDOW_DAYS = 7;
+
+export interface BirthdayDue {
+  customerId: string;
+  customerRef: string | null;
+  name: string | null;
+  birthday: string;
+  overdue: boolean;
+}
+
+const isLeap = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
+/** Each MM-DD in the span around asOf with the date it falls on; 29 February on the 28th in a common year. */
+export function birthdaysAround(asOf: string, days = BIRTHDAY_WINDOW_DAYS): Map<string, string> {
+  const dates = new Map<string, string>();
+  for (let k = -days; k <= days; k++) {
+    const date = addDays(asOf, k);
+    dates.set(date.slice(5), date);
+    if (date.slice(5) === '02-28' && !isLeap(Number(date.slice(0, 4)))) dates.set('02-29', date);
+  }
+  return dates;
+}
+
+export async function birthdaysDue(sql: SqlClient, asOf: string, limit: number): Promise<BirthdayDue[]> {
+  const around = birthdaysAround(asOf);
+  const rows = await sql.query<{ customer_id: string; customer_ref: string | null; name: string | null; birthday: string }>(
+    'SELECT customer_id, customer_ref, name, birthday FROM rm_customers WHERE birthday = ANY ($1::text[]) ORDER BY customer_id',
+    [[...around.keys()]],
+  );
+  if (rows.length === 0) return [];
+  const cared = await sql.query<{ customer_id: string; last: unknown }>(
+    `SELECT customer_id, max(occurred_on)::text AS last FROM rm_customer_contacts
+      WHERE kind = 'care' AND customer_id = ANY ($1::uuid[]) AND occurred_on >= $2::date AND occurred_on <= $3::date GROUP BY customer_id`,
+    [rows.map((r) => r.customer_id), addDays(asOf, -2 * BIRTHDAY_WINDOW_DAYS), asOf],
+  );
+  const lastCare = new Map(cared.map((c) => [c.customer_id, String(c.last)]));
+  return rows
+    .map((r) => ({ row: r, birthday: around.get(r.birthday) as string }))
+    .filter(({ row, birthday }) => (lastCare.get(row.customer_id) ?? '') < addDays(birthday, -BIRTHDAY_WINDOW_DAYS))
+    .sort((a, b) => a.birthday.localeCompare(b.birthday) || a.row.customer_id.localeCompare(b.row.customer_id))
+    .slice(0, limit)
+    .map(({ row, birthday }) => ({ customerId: row.customer_id, customerRef: row.customer_ref, name: row.name, birthday, overdue: asOf > birthday }));
 }

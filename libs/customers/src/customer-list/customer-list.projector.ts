@@ -74,6 +74,16 @@ CREATE TABLE rm_customer_contacts (
 );
 CREATE INDEX rm_customer_contacts_on ON rm_customer_contacts (occurred_on);`,
   },
+  {
+    // The birthday (month and day only) for the birthday greetings due: the
+    // read model replays from position 0, whole or in partitions.
+    id: '0013_customer_birthdays',
+    sql: `
+TRUNCATE rm_customers, rm_customer_purchases, rm_customer_refunds, rm_customer_contacts;
+DELETE FROM crm_projection_checkpoints WHERE name = 'customer-list' OR name LIKE 'customer-list#%';
+ALTER TABLE rm_customers ADD COLUMN birthday text;
+CREATE INDEX rm_customers_birthday ON rm_customers (birthday) WHERE birthday IS NOT NULL;`,
+  },
 ];
 
 /** A row of rm_customers, as the projector folds it (times as ISO strings). */
@@ -81,6 +91,8 @@ export interface CustomerRow {
   customer_id: string;
   customer_ref: string | null;
   name: string | null;
+  /** MM-DD of the birth date; null when not given or erased. */
+  birthday: string | null;
   province: string | null;
   city: string | null;
   tags: string[];
@@ -98,6 +110,7 @@ const CUSTOMER_COLUMNS: Columns = {
   customer_id: 'uuid',
   customer_ref: 'text',
   name: 'text',
+  birthday: 'text',
   province: 'text',
   city: 'text',
   tags: 'text[]',
@@ -110,13 +123,14 @@ const CUSTOMER_COLUMNS: Columns = {
   first_purchase_at: 'timestamptz',
   last_purchase_at: 'timestamptz',
 };
-const UPSERT_CUSTOMER = `ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name, province = excluded.province, city = excluded.city, tags = excluded.tags,
+const UPSERT_CUSTOMER = `ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name, birthday = excluded.birthday, province = excluded.province, city = excluded.city, tags = excluded.tags,
   consent = excluded.consent, joined_on = excluded.joined_on, purchase_count = excluded.purchase_count, net_spend_minor = excluded.net_spend_minor,
   first_purchase_at = excluded.first_purchase_at, last_purchase_at = excluded.last_purchase_at`;
 const PURCHASE_COLUMNS: Columns = { customer_id: 'uuid', order_id: 'text', occurred_at: 'timestamptz', occurred_on: 'date', amount_minor: 'bigint', items: 'jsonb' };
 const REFUND_COLUMNS: Columns = { customer_id: 'uuid', refund_id: 'text', order_id: 'text', occurred_at: 'timestamptz', occurred_on: 'date', amount_minor: 'bigint' };
 const CONTACT_COLUMNS: Columns = { customer_id: 'uuid', contact_id: 'text', kind: 'text', channel: 'text', occurred_at: 'timestamptz', occurred_on: 'date' };
 
+const monthDay = (birthDate: string | undefined) => (birthDate ? birthDate.slice(5, 10) : null);
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
 const earlier = (a: string | null, b: string) => (a === null || Date.parse(b) < Date.parse(a) ? b : a);
 const later = (a: string | null, b: string) => (a === null || Date.parse(b) > Date.parse(a) ? b : a);
@@ -138,7 +152,7 @@ export class CustomerListProjector implements Projector {
     if (mine.length === 0) return;
     const ids = [...new Set(mine.map((e) => (e.data as { customerId: string }).customerId))];
     const loaded = await tx.query<Record<string, unknown>>(
-      `SELECT customer_id, customer_ref, name, province, city, tags, consent, registered_at, registered_on::text AS registered_on, joined_on::text AS joined_on,
+      `SELECT customer_id, customer_ref, name, birthday, province, city, tags, consent, registered_at, registered_on::text AS registered_on, joined_on::text AS joined_on,
               purchase_count, net_spend_minor, first_purchase_at, last_purchase_at
          FROM rm_customers WHERE customer_id = ANY ($1::uuid[])`,
       [ids],
@@ -177,6 +191,7 @@ export class CustomerListProjector implements Projector {
             customer_id: id,
             customer_ref: customerRef ?? null,
             name: profile.name ?? null,
+            birthday: monthDay(profile.birthDate),
             province: profile.region?.province ?? null,
             city: profile.region?.city ?? null,
             tags: [],
@@ -196,6 +211,7 @@ export class CustomerListProjector implements Projector {
           if (!row) break;
           const c = event.data.changes;
           row.name = c.name ?? row.name;
+          row.birthday = monthDay(c.birthDate) ?? row.birthday;
           row.province = c.region?.province ?? row.province;
           row.city = c.region?.city ?? row.city;
           break;
@@ -236,7 +252,10 @@ export class CustomerListProjector implements Projector {
           contacts.push({ customer_id: id, contact_id: event.data.contactId, kind: event.data.kind, channel: event.data.channel, occurred_at: at, occurred_on: on });
           break;
         case 'CustomerErased':
-          if (row) row.name = null;
+          if (row) {
+            row.name = null;
+            row.birthday = null;
+          }
           break;
         default: {
           const unknown: never = event;
