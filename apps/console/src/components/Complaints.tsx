@@ -45,13 +45,15 @@ export function Complaints({ me, customerId, onChange }: { me: Me; customerId: s
 
   const step = async (e: FormEvent<HTMLFormElement>, c: ComplaintRow) => {
     e.preventDefault();
-    const form = new FormData(e.currentTarget);
+    const formElement = e.currentTarget;
+    const form = new FormData(formElement);
     const text = String(form.get('text')).trim();
     const action = (e.nativeEvent as SubmitEvent).submitter?.getAttribute('value');
     try {
       if (action === 'resolve') await gql('mutation ($id: ID!, $text: String!) { resolveComplaint(id: $id, input: { resolution: $text }) { position } }', { id: c.id, text });
       else await gql('mutation ($id: ID!, $text: String!) { respondToComplaint(id: $id, input: { message: $text }) { position } }', { id: c.id, text });
       setError('');
+      formElement.reset();
       setVersion((v) => v + 1);
       onChange();
     } catch (err) {
