@@ -222,7 +222,8 @@ for (const database of testDatabases()) {
       const count = async (first: number) => {
         const original = sql.query.bind(sql);
         let n = 0;
-        sql.query = ((...args: Parameters<SqlClient['query']>) => (n++, original(...args))) as SqlClient['query'];
+        // The projections' idle polls of the log (every 100 ms, in the same process) are not the page's cost.
+        sql.query = ((...args: Parameters<SqlClient['query']>) => (String(args[0]).includes('pg_snapshot_xmin') || n++, original(...args))) as SqlClient['query'];
         try {
           const res = await gql(query, { first, waitFor: last.body.position });
           expect(res.body.errors).toBeUndefined();
