@@ -80,7 +80,7 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     }
     await http(app).post(`${API}/complaints`).send({ customerId, subject: 'parcel late', channel: 'phone', priority: 'URGENT', agent: 'agent.an' }).expect(201);
     // A stricter candidate: SENIOR from 1000 instead of 500.
-    await http(app)
+    const last = await http(app)
       .post(`${API}/tier-rule-sets`)
       .send({
         id: 'strict',
@@ -92,6 +92,8 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
         ],
       })
       .expect(201);
+    // The pages read at once: the projections must have all of the above.
+    await http(app).get(`${API}/customers?limit=1&waitFor=${last.body.position}`).expect(200);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -194,9 +196,20 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
 
     await page.goto(`${base}#/customers/${customerId}`);
     await page.getByRole('cell', { name: 'parcel late', exact: true }).waitFor();
+    // The reads after the step wait for its position, or they could show the complaint still unanswered.
+    const answered: number[] = [];
+    const rereads: unknown[] = [];
+    page.on('response', async (res) => {
+      const body = res.request().postDataJSON() as { query?: string; variables?: { waitFor?: number } } | null;
+      if (!body?.query) return;
+      if (body.query.includes('respondToComplaint')) answered.push((await res.json()).data.respondToComplaint.position);
+      else if (body.query.includes('complaints(')) rereads.push(body.variables?.waitFor);
+    });
     await page.getByLabel('Message or resolution').fill('we are on it');
     await page.getByRole('button', { name: 'Respond' }).click();
     await page.getByRole('cell', { name: /kept/ }).waitFor();
+    expect(answered).toHaveLength(1);
+    expect(rereads).toEqual([answered[0]]);
     await shot(page, 'agent-customer');
     await page.close();
   }, 120_000);

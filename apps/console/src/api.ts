@@ -13,6 +13,11 @@ export interface Me {
   shop: { timezone: string; currency: string; today: string };
 }
 
+/** What a mutation answers: the position to pass as waitFor on the reads after it. */
+export interface Written {
+  position: number;
+}
+
 export class ApiError extends Error {
   constructor(
     message: string,

@@ -1,6 +1,6 @@
 // Complaints with their SLA state, and the steps an agent takes from the page.
 import { FormEvent, useEffect, useState } from 'react';
-import { gql, Me, may } from '../api';
+import { gql, Me, may, Written } from '../api';
 import { instant, timeLeft } from '../format';
 import { ErrorNote } from './Error';
 
@@ -31,17 +31,17 @@ export function SlaState({ c }: { c: ComplaintRow }) {
   );
 }
 
-export function Complaints({ me, customerId, onChange }: { me: Me; customerId: string; onChange: () => void }) {
+const LIST = `query ($id: ID!, $waitFor: Float) { complaints(customerId: $id, first: 50, waitFor: $waitFor) { edges { node { ${COMPLAINT_FIELDS} } } } }`;
+
+/** written: the page's last write position, read after; onWrote: a step was recorded at that position. */
+export function Complaints({ me, customerId, written, onWrote }: { me: Me; customerId: string; written?: number; onWrote: (position: number) => void }) {
   const [rows, setRows] = useState<ComplaintRow[]>([]);
   const [error, setError] = useState('');
-  const [version, setVersion] = useState(0);
   useEffect(() => {
-    gql<{ complaints: { edges: Array<{ node: ComplaintRow }> } }>(`query ($id: ID!) { complaints(customerId: $id, first: 50) { edges { node { ${COMPLAINT_FIELDS} } } } }`, {
-      id: customerId,
-    })
+    gql<{ complaints: { edges: Array<{ node: ComplaintRow }> } }>(LIST, { id: customerId, waitFor: written })
       .then((d) => setRows(d.complaints.edges.map((e) => e.node)))
       .catch((e: Error) => setError(e.message));
-  }, [customerId, version]);
+  }, [customerId, written]);
 
   const step = async (e: FormEvent<HTMLFormElement>, c: ComplaintRow) => {
     e.preventDefault();
@@ -50,12 +50,13 @@ export function Complaints({ me, customerId, onChange }: { me: Me; customerId: s
     const text = String(form.get('text')).trim();
     const action = (e.nativeEvent as SubmitEvent).submitter?.getAttribute('value');
     try {
-      if (action === 'resolve') await gql('mutation ($id: ID!, $text: String!) { resolveComplaint(id: $id, input: { resolution: $text }) { position } }', { id: c.id, text });
-      else await gql('mutation ($id: ID!, $text: String!) { respondToComplaint(id: $id, input: { message: $text }) { position } }', { id: c.id, text });
+      const position =
+        action === 'resolve'
+          ? (await gql<{ resolveComplaint: Written }>('mutation ($id: ID!, $text: String!) { resolveComplaint(id: $id, input: { resolution: $text }) { position } }', { id: c.id, text })).resolveComplaint.position
+          : (await gql<{ respondToComplaint: Written }>('mutation ($id: ID!, $text: String!) { respondToComplaint(id: $id, input: { message: $text }) { position } }', { id: c.id, text })).respondToComplaint.position;
       setError('');
       formElement.reset();
-      setVersion((v) => v + 1);
-      onChange();
+      onWrote(position);
     } catch (err) {
       setError((err as Error).message);
     }

@@ -1,11 +1,11 @@
 // Logging a care (or marketing) contact from the customer page.
 import { FormEvent, useState } from 'react';
-import { gql } from '../api';
+import { gql, Written } from '../api';
 import { ErrorNote } from './Error';
 
 const CHANNELS = ['phone', 'sms', 'email', 'wechat', 'in_person', 'other'];
 
-export function ContactForm({ customerId, onLogged }: { customerId: string; onLogged: () => void }) {
+export function ContactForm({ customerId, onWrote }: { customerId: string; onWrote: (position: number) => void }) {
   const [error, setError] = useState('');
   const [done, setDone] = useState('');
   const submit = async (e: FormEvent<HTMLFormElement>) => {
@@ -15,7 +15,7 @@ export function ContactForm({ customerId, onLogged }: { customerId: string; onLo
     const note = String(form.get('note')).trim();
     const input = { kind: form.get('kind'), channel: form.get('channel'), occurredAt: new Date().toISOString(), ...(note ? { note } : {}) };
     try {
-      await gql('mutation ($id: ID!, $input: LogContactInput!, $key: String) { logContact(customerId: $id, input: $input, idempotencyKey: $key) { position } }', {
+      const { logContact } = await gql<{ logContact: Written }>('mutation ($id: ID!, $input: LogContactInput!, $key: String) { logContact(customerId: $id, input: $input, idempotencyKey: $key) { position } }', {
         id: customerId,
         input,
         key: crypto.randomUUID(),
@@ -23,7 +23,7 @@ export function ContactForm({ customerId, onLogged }: { customerId: string; onLo
       setError('');
       setDone(`Logged a ${input.kind} contact by ${input.channel}.`);
       formElement.reset();
-      onLogged();
+      onWrote(logContact.position);
     } catch (err) {
       setDone('');
       setError((err as Error).message);

@@ -18,13 +18,13 @@ interface Entry {
 }
 
 const FIELDS = 'position type derived eventId occurredAt recordedAt actor correlationId data';
-const PAGE = `query ($id: ID!, $after: String) { customer(id: $id) { timeline(first: 100, after: $after) { edges { cursor node { ${FIELDS} } } pageInfo { hasNextPage endCursor } } } }`;
+const PAGE = `query ($id: ID!, $after: String, $waitFor: Float) { customer(id: $id, waitFor: $waitFor) { timeline(first: 100, after: $after) { edges { cursor node { ${FIELDS} } } pageInfo { hasNextPage endCursor } } } }`;
 const LIVE = `subscription ($id: ID!) { customerTimeline(customerId: $id) { cursor node { ${FIELDS} } } }`;
 
 const keyOf = (e: Entry) => e.eventId ?? `${e.type}@${e.occurredAt}`;
 
-/** onLive: a new entry arrived (the page refreshes the standing it shows). */
-export function Timeline({ customerId, asOf, refresh, onLive }: { customerId: string; asOf: string; refresh: number; onLive: () => void }) {
+/** written: the page's last write position; onLive: a new entry arrived (the page refreshes the standing it shows). */
+export function Timeline({ customerId, asOf, written, onLive }: { customerId: string; asOf: string; written?: number; onLive: () => void }) {
   const [entries, setEntries] = useState<Entry[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [kind, setKind] = useState('');
@@ -41,6 +41,7 @@ export function Timeline({ customerId, asOf, refresh, onLive }: { customerId: st
       const { customer } = await gql<{ customer: { timeline: { edges: Array<{ node: Entry }>; pageInfo: { hasNextPage: boolean; endCursor: string } } } }>(PAGE, {
         id: customerId,
         after,
+        waitFor: written,
       });
       add(customer.timeline.edges.map((e) => e.node));
       setNext(customer.timeline.pageInfo.hasNextPage ? customer.timeline.pageInfo.endCursor : null);
@@ -57,10 +58,11 @@ export function Timeline({ customerId, asOf, refresh, onLive }: { customerId: st
       onLive();
     });
   }, [customerId]);
-  // A write from this page: derived entries (tier, lifecycle) are recomputed, so read again.
+  // A write from this page: derived entries (tier, lifecycle) are recomputed, so read again
+  // once the projections have it. A live entry alone needs no re-read.
   useEffect(() => {
-    if (refresh > 0) void load(null);
-  }, [refresh]);
+    if (written !== undefined) void load(null);
+  }, [written]);
 
   const kinds = useMemo(() => [...new Set(entries.map((e) => e.type))].sort(), [entries]);
   const shown = entries.filter((e) => shopDay(e.occurredAt) <= asOf && (!kind || e.type === kind));

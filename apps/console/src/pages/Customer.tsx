@@ -26,8 +26,8 @@ interface CustomerData {
   rfm: Record<string, unknown> | null;
 }
 
-const CUSTOMER = `query ($id: ID!, $asOf: String) {
-  customer(id: $id, asOf: $asOf) {
+const CUSTOMER = `query ($id: ID!, $asOf: String, $waitFor: Float) {
+  customer(id: $id, asOf: $asOf, waitFor: $waitFor) {
     id customerRef profile personalDataErased tags consent netSpend purchaseCount registeredAt
     tier { tier basis reason ruleSetId } tierHistory
     lifecycle { lifecycle windowMonths purchasesInWindow lastPurchaseOn }
@@ -42,16 +42,20 @@ export function CustomerPage({ me, id, query }: { me: Me; id: string; query: URL
   const [customer, setCustomer] = useState<CustomerData>();
   const [error, setError] = useState('');
   const [version, setVersion] = useState(0);
+  // The position of this page's last write: every read after it waits for the
+  // projections to have applied it, or it would show the state before.
+  const [written, setWritten] = useState<number>();
   const reload = useCallback(() => setVersion((v) => v + 1), []);
+  const wrote = useCallback((position: number) => setWritten((p) => Math.max(p ?? 0, position)), []);
 
   useEffect(() => {
-    gql<{ customer: CustomerData }>(CUSTOMER, { id, asOf })
+    gql<{ customer: CustomerData }>(CUSTOMER, { id, asOf, waitFor: written })
       .then((d) => {
         setCustomer(d.customer);
         setError('');
       })
       .catch((e: Error) => setError(e.message));
-  }, [id, asOf, version]);
+  }, [id, asOf, version, written]);
 
   if (!customer) return error ? <ErrorNote error={error} /> : <p>Loading…</p>;
   const profile = customer.profile ?? {};
@@ -139,9 +143,9 @@ export function CustomerPage({ me, id, query }: { me: Me; id: string; query: URL
         <h2 id="tier-title">Tier history</h2>
         <TierChart changes={customer.tierHistory} asOf={asOf} />
       </section>
-      <Complaints me={me} customerId={id} onChange={reload} />
-      {may(me, 'contacts.log') && <ContactForm customerId={id} onLogged={reload} />}
-      <Timeline customerId={id} asOf={asOf} refresh={version} onLive={reload} />
+      <Complaints me={me} customerId={id} written={written} onWrote={wrote} />
+      {may(me, 'contacts.log') && <ContactForm customerId={id} onWrote={wrote} />}
+      <Timeline customerId={id} asOf={asOf} written={written} onLive={reload} />
     </article>
   );
 }
