@@ -1,8 +1,9 @@
 // npm run bench:reads: reads of a large base over HTTP on PostgreSQL, under
 // 8 concurrent clients (keep-alive, a bearer token): the single-customer
 // reads (/customers/{id}, /tier, /lifecycle, /rfm) for random customers,
-// and a tier-filtered and a lifecycle-filtered page of the list (and each
-// again from one client alone, the service time); then the
+// a tier-filtered and a lifecycle-filtered page of the list, and the care
+// due lists (greetings and birthdays, 50 each); each again from one client
+// alone (the service time); then the
 // whole-base figures (RFM segments, stickiness, a simulation) with their
 // times. The log is the generated shop history of bench:rebuild (about 9.5
 // events a customer), projected with `crm rebuild`. The issue's scale is
@@ -61,6 +62,9 @@ async function main() {
       rfm: () => get(`/customers/${someone()}/rfm?asOf=${AS_OF}`),
       listTierVip: () => get(`/customers?asOf=${AS_OF}&tier=VIP&limit=50`),
       listLifecycleSleeping: () => get(`/customers?asOf=${AS_OF}&lifecycle=SLEEPING&limit=50`),
+      careDue: () => get(`/care/due?asOf=${AS_OF}&limit=50`),
+      // A fortnight in the thick of the generated history: about 15k purchases at 1M events.
+      careDueBusy: () => get(`/care/due?asOf=2024-03-31&limit=50`),
     };
     const firstRfmMs = await timed(() => get(`/customers/${someone()}/rfm?asOf=${AS_OF}`));
     const results: Record<string, unknown> = {};

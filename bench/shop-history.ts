@@ -20,11 +20,13 @@ export function* shopHistory(customers: number, seed = 7): Generator<AppendReque
     let day = Math.floor(rand() * 700);
     const at = () => new Date(Date.UTC(2023, 0, 1) + day * 86_400_000 + Math.floor(rand() * 86_400_000)).toISOString();
     const meta = () => ({ actor: 'bench', correlationId: id(), source: 'import' as const, occurredAt: at() });
+    // Birthdays spread over the year without drawing from rand(), so the rest of the history stays as it was.
+    const birthDate = `${1960 + (c % 40)}-${new Date(Date.UTC(1991, 0, 1) + ((c * 7919) % 365) * 86_400_000).toISOString().slice(5, 10)}`;
     const events: NewEvent[] = [
       {
         id: id(),
         type: 'CustomerRegistered',
-        data: { customerId, customerRef: `B-${c}`, profile: { name: `Customer ${c}`, region: { province: pick(PROVINCES), city: 'city' } } },
+        data: { customerId, customerRef: `B-${c}`, profile: { name: `Customer ${c}`, birthDate, region: { province: pick(PROVINCES), city: 'city' } } },
         metadata: meta(),
       },
     ];

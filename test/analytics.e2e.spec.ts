@@ -206,6 +206,16 @@ for (const database of testDatabases()) {
       expect(await on('2024-07-03')).toEqual([]);
       expect((await http(app).get(`${API}/care/due?limit=0`)).status).toBe(400);
 
+      // Two ungreeted purchases name the customer once, by the earlier; a care contact between them leaves the later one due.
+      const g = (await http(app).post(`${API}/customers`).send({ customerRef: 'G', occurredAt: '2024-01-01T00:00:00Z' }).expect(201)).body.customerId;
+      await http(app).post(`${API}/customers/${g}/purchases`).send(purchaseBody('G1', '10.00', { occurredAt: '2024-08-01T10:00:00Z' })).expect(201);
+      last = (await http(app).post(`${API}/customers/${g}/purchases`).send(purchaseBody('G2', '10.00', { occurredAt: '2024-08-02T10:00:00Z' })).expect(201)).body.position;
+      expect((await on('2024-08-03')).map((d: { orderId: string }) => d.orderId)).toEqual(['G1']);
+      last = (await http(app).post(`${API}/customers/${g}/contacts`).send({ kind: 'care', channel: 'phone', occurredAt: '2024-08-01T12:00:00Z' }).expect(201)).body.position;
+      expect((await on('2024-08-03')).map((d: { orderId: string }) => d.orderId)).toEqual(['G2']);
+      last = (await http(app).post(`${API}/customers/${g}/contacts`).send({ kind: 'care', channel: 'sms', occurredAt: '2024-08-02T11:00:00Z' }).expect(201)).body.position;
+      expect(await on('2024-08-03')).toEqual([]);
+
       // The birthday greeting: due in the week before the birthday, overdue in the week after, settled by a care contact in that span.
       const born = await http(app).post(`${API}/customers`).send({ customerRef: 'BD', name: 'Bo Ding', birthDate: '1990-07-05', occurredAt: '2023-01-01T00:00:00Z' }).expect(201);
       last = born.body.position;
@@ -221,6 +231,13 @@ for (const database of testDatabases()) {
       last = greeted.body.position;
       expect(await birthdays('2024-07-10')).toEqual([]);
       expect(await birthdays('2025-07-01')).toEqual([expect.objectContaining({ birthday: '2025-07-05' })]);
+      // Nearest birthday first; the limit cuts after that order (29 February falls on the 28th in 2025).
+      const leap = await http(app).post(`${API}/customers`).send({ customerRef: 'LP', name: 'Li Pei', birthDate: '1992-02-29', occurredAt: '2023-01-01T00:00:00Z' }).expect(201);
+      const march = await http(app).post(`${API}/customers`).send({ customerRef: 'MR', name: 'Ma Rui', birthDate: '1991-03-01', occurredAt: '2023-01-01T00:00:00Z' }).expect(201);
+      last = march.body.position;
+      const due = (await http(app).get(`${API}/care/due?asOf=2025-02-27&limit=1&waitFor=${last}`).expect(200)).body.birthdays;
+      expect(due).toEqual([{ customerId: leap.body.customerId, customerRef: 'LP', name: 'Li Pei', birthday: '2025-02-28', overdue: false }]);
+      expect((await birthdays('2025-02-27')).map((b: { customerRef: string }) => b.customerRef)).toEqual(['LP', 'MR']);
     });
   });
 }

@@ -142,6 +142,15 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     await page.getByRole('button', { name: 'Log contact' }).click();
     await page.getByRole('status').getByText('Logged a care contact by phone.').waitFor();
     await timeline.getByText('thank-you call after delivery').first().waitFor({ timeout: 10_000 });
+    // The kind filter asks the server: only that kind, from the whole history.
+    const filtered = page.waitForResponse((res) => JSON.stringify(res.request().postDataJSON()?.variables?.types ?? null) === '["PurchaseRecorded"]');
+    await page.getByRole('region', { name: 'Timeline' }).getByLabel('Kind').selectOption('PurchaseRecorded');
+    const kinds = (await (await filtered).json()).data.customer.timeline.edges.map((e: { node: { type: string } }) => e.node.type);
+    expect(new Set(kinds)).toEqual(new Set(['PurchaseRecorded']));
+    await timeline.getByText('O-MEI-1').first().waitFor();
+    await expect(timeline.getByText('thank-you call after delivery').count()).resolves.toBe(0);
+    await page.getByRole('region', { name: 'Timeline' }).getByLabel('Kind').selectOption('');
+    await timeline.getByText('thank-you call after delivery').first().waitFor();
 
     const narrow = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await narrow.goto(base);

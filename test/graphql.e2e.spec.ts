@@ -101,6 +101,12 @@ for (const database of testDatabases()) {
         after: timeline.pageInfo.endCursor,
       });
       expect(rest.body.data?.customer.timeline.edges.map((e: { node: { type: string } }) => e.node.type)).toEqual(['ComplaintOpened']);
+      const opens = await gql(`query ($id: ID!) { customer(id: $id) { timeline(types: ["ComplaintOpened", "RefundRecorded"]) { edges { node { type } } } } }`, { id });
+      expect(opens.body.data?.customer.timeline.edges).toEqual([{ node: { type: 'ComplaintOpened' } }]);
+      const unknownType = await gql(`query ($id: ID!) { customer(id: $id) { timeline(types: ["Nope"]) { edges { node { type } } } } }`, { id });
+      expect(unknownType.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      const types = await gql(`{ timelineEntryTypes }`);
+      expect(types.body.data?.timelineEntryTypes).toEqual(expect.arrayContaining(['CustomerRegistered', 'ComplaintRated', 'TierChanged', 'LifecycleChanged']));
       expect(page.body.data?.customer.complaints).toEqual([{ id: complaintId, agent: 'agent.gql' }]);
 
       const other = await app.tokenFor('agent.other', 'agent');
@@ -123,7 +129,7 @@ for (const database of testDatabases()) {
       expect(published.body.data?.publishTierRuleSet).toEqual({ id: 'gql-rules', unchanged: false });
       const bad = await gql(`mutation ($input: JSON!) { publishTierRuleSet(input: $input) { id } }`, { input: { ...rules, id: 'x', extra: 1 } });
       expect(bad.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-      const simulation = await gql(`{ simulation(ruleSetId: "gql-rules", asOf: "2024-12-31") }`);
+      const simulation = await gql(`{ simulation(ruleSetId: "gql-rules", asOf: "2024-12-31", waitFor: 1) }`);
       expect(simulation.body.data?.simulation).toMatchObject({ ruleSetId: 'gql-rules', matrix: expect.any(Object) });
       const agent = await gql(`{ simulation(ruleSetId: "gql-rules") }`, {}, await app.tokenFor('agent.sim', 'agent'));
       expect(agent.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

@@ -116,6 +116,21 @@ for (const database of testDatabases()) {
         ['ComplaintResponded', 'agent.wang'],
       ]);
       expect(rest.body.nextCursor).toBeNull();
+
+      // Filtered by type on the server: the whole history of those types, paged the same way.
+      const only = await http(app).get(`${API}/customers/${id}/timeline?types=ComplaintResponded,CustomerRegistered&limit=1`).expect(200);
+      expect(only.body.items.map((e: { type: string }) => e.type)).toEqual(['CustomerRegistered']);
+      const onlyRest = await http(app).get(`${API}/customers/${id}/timeline?types=ComplaintResponded,CustomerRegistered&cursor=${only.body.nextCursor}`).expect(200);
+      expect(onlyRest.body).toEqual({ items: [expect.objectContaining({ type: 'ComplaintResponded', actor: 'agent.wang' })], nextCursor: null });
+      const tiers = await http(app).get(`${API}/customers/${id}/timeline?types=TierChanged`).expect(200);
+      expect(tiers.body.items.length).toBeGreaterThan(0);
+      expect(tiers.body.items.every((e: { type: string; derived: boolean }) => e.type === 'TierChanged' && e.derived)).toBe(true);
+      for (const bad of ['Nope', 'constructor', '__proto__', '', 'PurchaseRecorded,', 'a'.repeat(41), Array(31).fill('PurchaseRecorded').join(',')]) {
+        const res = await http(app).get(`${API}/customers/${id}/timeline?types=${encodeURIComponent(bad)}`);
+        expect([bad.slice(0, 20), res.status, res.headers['content-type']]).toEqual([bad.slice(0, 20), 400, expect.stringContaining('application/problem+json')]);
+      }
+      expect((await http(app).get(`${API}/customers/${id}/timeline?types=Nope`)).body).toMatchObject({ code: 'InvalidEntryTypes', known: expect.arrayContaining(['PurchaseRecorded', 'TierChanged']) });
+      expect((await http(app).get(`${API}/customers/${id}/timeline?types=PurchaseRecorded&types=RefundRecorded`)).status).toBe(400);
     });
 
     it('health shows each projection position and lag', async () => {

@@ -9,3 +9,4 @@ export * from './ids';
 export * from './text';
 export * from './request-context';
 export * from './access';
+export * from './event-types';

@@ -3,14 +3,14 @@ import { Module } from '@nestjs/common';
 import { EventStoreModule } from '@crm/event-store';
 import { CustomersModule } from '@crm/customers';
 import { TimelineQuery } from './timeline-query/timeline.query';
-import { TimelineResolver } from './graphql/timeline.resolver';
+import { TimelineEntryTypesResolver, TimelineResolver } from './graphql/timeline.resolver';
 import { TimelineSubscriptionResolver } from './graphql/timeline-subscription.resolver';
 import { TimelineController } from './timeline.controller';
 
 @Module({
   imports: [EventStoreModule, CustomersModule],
   controllers: [TimelineController],
-  providers: [TimelineQuery, TimelineResolver, TimelineSubscriptionResolver],
+  providers: [TimelineQuery, TimelineResolver, TimelineEntryTypesResolver, TimelineSubscriptionResolver],
   exports: [TimelineQuery],
 })
 export class TimelineModule {}

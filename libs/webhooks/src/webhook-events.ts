@@ -5,25 +5,10 @@
 // deadline sweep, never written into the customer streams.
 import { createHash } from 'node:crypto';
 import { businessTime, type RecordedEvent } from '@crm/event-store';
+import { SOURCE_EVENT_TYPES } from '@crm/shared';
 
-export const SOURCE_EVENT_TYPES = [
-  'CustomerRegistered',
-  'CustomerProfileUpdated',
-  'PurchaseRecorded',
-  'RefundRecorded',
-  'ConsentChanged',
-  'CustomerTagged',
-  'CustomerUntagged',
-  'ContactLogged',
-  'CustomerErased',
-  'ComplaintOpened',
-  'ComplaintAssigned',
-  'ComplaintEscalated',
-  'ComplaintResponded',
-  'ComplaintResolved',
-  'ComplaintReopened',
-  'ComplaintRated',
-] as const;
+export { SOURCE_EVENT_TYPES };
+
 export const DERIVED_EVENT_TYPES = ['TierChanged', 'LifecycleChanged', 'ComplaintDeadlineBreached'] as const;
 export const WEBHOOK_EVENT_TYPES: readonly string[] = [...SOURCE_EVENT_TYPES, ...DERIVED_EVENT_TYPES];
 

@@ -1,6 +1,6 @@
-// The audit timeline: paged from the oldest, filterable by kind, entries after
+// The audit timeline: paged from the oldest, filtered by kind on the server, entries after
 // the as-of date hidden, and new entries arriving live over the subscription.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { gql, subscribe } from '../api';
 import { instant, shopDay } from '../format';
 import { ErrorNote } from './Error';
@@ -18,7 +18,7 @@ interface Entry {
 }
 
 const FIELDS = 'position type derived eventId occurredAt recordedAt actor correlationId data';
-const PAGE = `query ($id: ID!, $after: String, $waitFor: Float) { customer(id: $id, waitFor: $waitFor) { timeline(first: 100, after: $after) { edges { cursor node { ${FIELDS} } } pageInfo { hasNextPage endCursor } } } }`;
+const PAGE = `query ($id: ID!, $after: String, $waitFor: Float, $types: [String!]) { customer(id: $id, waitFor: $waitFor) { timeline(first: 100, after: $after, types: $types) { edges { cursor node { ${FIELDS} } } pageInfo { hasNextPage endCursor } } } }`;
 const LIVE = `subscription ($id: ID!) { customerTimeline(customerId: $id) { cursor node { ${FIELDS} } } }`;
 
 const keyOf = (e: Entry) => e.eventId ?? `${e.type}@${e.occurredAt}`;
@@ -28,6 +28,7 @@ export function Timeline({ customerId, asOf, written, onLive }: { customerId: st
   const [entries, setEntries] = useState<Entry[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [kind, setKind] = useState('');
+  const [kinds, setKinds] = useState<string[]>([]);
   const [error, setError] = useState('');
 
   const add = (more: Entry[]) =>
@@ -42,6 +43,7 @@ export function Timeline({ customerId, asOf, written, onLive }: { customerId: st
         id: customerId,
         after,
         waitFor: written,
+        types: kind ? [kind] : undefined,
       });
       add(customer.timeline.edges.map((e) => e.node));
       setNext(customer.timeline.pageInfo.hasNextPage ? customer.timeline.pageInfo.endCursor : null);
@@ -51,20 +53,30 @@ export function Timeline({ customerId, asOf, written, onLive }: { customerId: st
   };
 
   useEffect(() => {
+    gql<{ timelineEntryTypes: string[] }>('{ timelineEntryTypes }')
+      .then((d) => setKinds(d.timelineEntryTypes))
+      .catch((e: Error) => setError(e.message));
+  }, []);
+  // The kind filter is the server's: the whole history of that kind, paged, not just the loaded pages.
+  useEffect(() => {
     setEntries([]);
+    setNext(null);
     void load(null);
-    return subscribe<{ customerTimeline: { node: Entry } }>(LIVE, { id: customerId }, (d) => {
-      add([d.customerTimeline.node]);
-      onLive();
-    });
-  }, [customerId]);
+  }, [customerId, kind]);
+  useEffect(
+    () =>
+      subscribe<{ customerTimeline: { node: Entry } }>(LIVE, { id: customerId }, (d) => {
+        add([d.customerTimeline.node]);
+        onLive();
+      }),
+    [customerId],
+  );
   // A write from this page: derived entries (tier, lifecycle) are recomputed, so read again
   // once the projections have it. A live entry alone needs no re-read.
   useEffect(() => {
     if (written !== undefined) void load(null);
   }, [written]);
 
-  const kinds = useMemo(() => [...new Set(entries.map((e) => e.type))].sort(), [entries]);
   const shown = entries.filter((e) => shopDay(e.occurredAt) <= asOf && (!kind || e.type === kind));
   const later = entries.filter((e) => shopDay(e.occurredAt) > asOf).length;
 

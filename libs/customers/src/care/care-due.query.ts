@@ -20,15 +20,25 @@ export interface GreetingDue {
   overdue: boolean;
 }
 
+/** A care contact at or after purchase `alias` greets it. */
+const greeting = (alias: string) => `SELECT 1 FROM rm_customer_contacts k WHERE k.customer_id = ${alias}.customer_id AND k.kind = 'care' AND k.occurred_at >= ${alias}.occurred_at`;
+
+/**
+ * Walks the span's purchases in time order (index rm_customer_purchases_on) and
+ * stops at the limit: a purchase is listed when no care contact came at or after
+ * it and it is its customer's earliest such purchase in the span.
+ */
 export async function greetingsDue(sql: SqlClient, asOf: string, limit: number): Promise<GreetingDue[]> {
   const rows = await sql.query<{ customer_id: string; customer_ref: string | null; name: string | null; order_id: string; occurred_at: unknown; occurred_on: unknown }>(
-    `SELECT * FROM (
-       SELECT DISTINCT ON (p.customer_id) p.customer_id, c.customer_ref, c.name, p.order_id, p.occurred_at, p.occurred_on::text AS occurred_on
-         FROM rm_customer_purchases p JOIN rm_customers c ON c.customer_id = p.customer_id
-        WHERE p.occurred_on > $1::date - $2::int AND p.occurred_on <= $1::date
-          AND NOT EXISTS (SELECT 1 FROM rm_customer_contacts k WHERE k.customer_id = p.customer_id AND k.kind = 'care' AND k.occurred_at >= p.occurred_at)
-        ORDER BY p.customer_id, p.occurred_at) due
-     ORDER BY occurred_at, customer_id LIMIT $3`,
+    `SELECT p.customer_id, c.customer_ref, c.name, p.order_id, p.occurred_at, p.occurred_on::text AS occurred_on
+       FROM rm_customer_purchases p JOIN rm_customers c ON c.customer_id = p.customer_id
+      WHERE p.occurred_on > $1::date - $2::int AND p.occurred_on <= $1::date
+        AND NOT EXISTS (${greeting('p')})
+        AND NOT EXISTS (SELECT 1 FROM rm_customer_purchases q
+                         WHERE q.customer_id = p.customer_id AND q.occurred_on > $1::date - $2::int
+                           AND (q.occurred_at, q.order_id) < (p.occurred_at, p.order_id)
+                           AND NOT EXISTS (${greeting('q')}))
+      ORDER BY p.occurred_on, p.occurred_at, p.customer_id LIMIT $3`,
     [asOf, GREETING_LOOKBACK_DAYS, limit],
   );
   return rows.map((r) => {
@@ -69,23 +79,24 @@ export function birthdaysAround(asOf: string, days = BIRTHDAY_WINDOW_DAYS): Map<
   return dates;
 }
 
+/**
+ * Day by day through the span (index rm_customers_birthday on birthday and id),
+ * at most `limit` a day, so the read is bounded however many share a birthday.
+ */
 export async function birthdaysDue(sql: SqlClient, asOf: string, limit: number): Promise<BirthdayDue[]> {
   const around = birthdaysAround(asOf);
   const rows = await sql.query<{ customer_id: string; customer_ref: string | null; name: string | null; birthday: string }>(
-    'SELECT customer_id, customer_ref, name, birthday FROM rm_customers WHERE birthday = ANY ($1::text[]) ORDER BY customer_id',
-    [[...around.keys()]],
+    `SELECT d.customer_id, d.customer_ref, d.name, w.falls_on::text AS birthday
+       FROM unnest($1::text[], $2::date[]) AS w (month_day, falls_on)
+       CROSS JOIN LATERAL (
+         SELECT c.customer_id, c.customer_ref, c.name FROM rm_customers c
+          WHERE c.birthday = w.month_day
+            AND NOT EXISTS (SELECT 1 FROM rm_customer_contacts k
+                             WHERE k.customer_id = c.customer_id AND k.kind = 'care'
+                               AND k.occurred_on >= w.falls_on - $3::int AND k.occurred_on <= $4::date)
+          ORDER BY c.customer_id LIMIT $5) d
+      ORDER BY w.falls_on, d.customer_id LIMIT $5`,
+    [[...around.keys()], [...around.values()], BIRTHDAY_WINDOW_DAYS, asOf, limit],
   );
-  if (rows.length === 0) return [];
-  const cared = await sql.query<{ customer_id: string; last: unknown }>(
-    `SELECT customer_id, max(occurred_on)::text AS last FROM rm_customer_contacts
-      WHERE kind = 'care' AND customer_id = ANY ($1::uuid[]) AND occurred_on >= $2::date AND occurred_on <= $3::date GROUP BY customer_id`,
-    [rows.map((r) => r.customer_id), addDays(asOf, -2 * BIRTHDAY_WINDOW_DAYS), asOf],
-  );
-  const lastCare = new Map(cared.map((c) => [c.customer_id, String(c.last)]));
-  return rows
-    .map((r) => ({ row: r, birthday: around.get(r.birthday) as string }))
-    .filter(({ row, birthday }) => (lastCare.get(row.customer_id) ?? '') < addDays(birthday, -BIRTHDAY_WINDOW_DAYS))
-    .sort((a, b) => a.birthday.localeCompare(b.birthday) || a.row.customer_id.localeCompare(b.row.customer_id))
-    .slice(0, limit)
-    .map(({ row, birthday }) => ({ customerId: row.customer_id, customerRef: row.customer_ref, name: row.name, birthday, overdue: asOf > birthday }));
+  return rows.map((r) => ({ customerId: r.customer_id, customerRef: r.customer_ref, name: r.name, birthday: r.birthday, overdue: asOf > r.birthday }));
 }

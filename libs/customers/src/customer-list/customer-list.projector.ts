@@ -84,6 +84,17 @@ DELETE FROM crm_projection_checkpoints WHERE name = 'customer-list' OR name LIKE
 ALTER TABLE rm_customers ADD COLUMN birthday text;
 CREATE INDEX rm_customers_birthday ON rm_customers (birthday) WHERE birthday IS NOT NULL;`,
   },
+  {
+    // The care due lists walk these in their answer's order and stop at the
+    // limit, instead of reading every purchase of the span or every customer
+    // born in it (bench:reads, careDue).
+    id: '0014_care_due_indexes',
+    sql: `
+DROP INDEX rm_customer_purchases_on;
+CREATE INDEX rm_customer_purchases_on ON rm_customer_purchases (occurred_on, occurred_at, customer_id);
+DROP INDEX rm_customers_birthday;
+CREATE INDEX rm_customers_birthday ON rm_customers (birthday, customer_id) WHERE birthday IS NOT NULL;`,
+  },
 ];
 
 /** A row of rm_customers, as the projector folds it (times as ISO strings). */

@@ -1,9 +1,10 @@
 // Tier rule sets in GraphQL: the schedule, what-if simulations, publishing
 // and activation. Rule sets travel as JSON shaped like the REST bodies, and
 // are checked by the same DTOs (the ValidationPipe reads the parameter type).
-import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Float, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { WaitForProjections } from '@crm/projections';
 import { invalid, RequestContext } from '@crm/shared';
-import { dateArg, GqlCtx, JSONScalar, WriteResult, writeResult } from '@crm/shared/http';
+import { dateArg, GqlCtx, JSONScalar, positionArg, WriteResult, writeResult } from '@crm/shared/http';
 import { PublishTierRuleSetDto, RULE_SET_ID } from '../tier-rule-sets.dto';
 import { TierRuleSetsService } from '../tier-rule-sets.service';
 
@@ -14,7 +15,10 @@ function ruleSetIdArg(id: string): string {
 
 @Resolver()
 export class TierRuleSetsResolver {
-  constructor(private readonly ruleSets: TierRuleSetsService) {}
+  constructor(
+    private readonly ruleSets: TierRuleSetsService,
+    private readonly projections: WaitForProjections,
+  ) {}
 
   @Query(() => JSONScalar, { description: 'published rule sets, the schedule of activations, and the one in force today' })
   async tierRuleSets(@GqlCtx() ctx: RequestContext) {
@@ -23,14 +27,16 @@ export class TierRuleSetsResolver {
   }
 
   @Query(() => JSONScalar, { description: 'what-if replay of a published rule set over the whole history: migration matrix and movers; writes nothing' })
-  simulation(
+  async simulation(
     @GqlCtx() ctx: RequestContext,
     @Args('ruleSetId', { type: () => String }) ruleSetId: string,
     @Args('asOf', { type: () => String, nullable: true }) asOf?: string,
     @Args('effectiveFrom', { type: () => String, nullable: true }) effectiveFrom?: string,
     @Args('movers', { type: () => Int, nullable: true }) movers?: number,
+    @Args('waitFor', { type: () => Float, nullable: true, description: 'a write position to wait for (at most 5 s): the simulation reads the customer read model' }) waitFor?: number,
   ) {
     if (movers !== undefined && movers !== null && (movers < 0 || movers > 10_000)) throw invalid('InvalidMovers', 'movers must be 0-10000');
+    await this.projections.waitFor(positionArg(waitFor));
     return this.ruleSets.simulate(ctx, ruleSetIdArg(ruleSetId), { asOf: dateArg(asOf), effectiveFrom: dateArg(effectiveFrom, 'effectiveFrom'), moversLimit: movers ?? undefined });
   }
 

@@ -1,11 +1,11 @@
 // A customer's timeline in GraphQL: a Relay connection on Customer, keyset
 // paged like REST, entries named as REST names them.
-import { Args, Field, Float, ID, Int, ObjectType, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Field, Float, ID, Int, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CustomerType, PageInfoType } from '@crm/customers';
 import { invalid, memoized, RequestContext } from '@crm/shared';
 import DataLoader from 'dataloader';
 import { GqlCtx, JSONScalar } from '@crm/shared/http';
-import { TimelineQuery } from '../timeline-query/timeline.query';
+import { TIMELINE_ENTRY_TYPES, TimelineQuery } from '../timeline-query/timeline.query';
 
 @ObjectType('TimelineEntry')
 export class TimelineEntryType {
@@ -47,8 +47,10 @@ export class TimelineResolver {
     @Args('after', { type: () => String, nullable: true }) after?: string,
     @Args('derived', { type: () => Boolean, nullable: true, description: 'include derived entries (default true)' }) derived?: boolean,
     @Args('last', { type: () => Int, nullable: true, description: 'the newest n entries (1-100), instead of first/after; batched across a page of customers' }) last?: number,
+    @Args('types', { type: () => [String], nullable: true, description: 'only entries of these types (stored or derived), with first/after' }) types?: string[],
   ): Promise<TimelineConnection> {
     if (last !== undefined && last !== null) {
+      if (types != null) throw invalid('InvalidPageArguments', 'types goes with first/after, not last');
       if (last < 1 || last > 100) throw invalid('InvalidPageSize', 'last must be 1-100');
       if (first != null || after != null) throw invalid('InvalidPageArguments', 'last cannot be combined with first or after');
       const withDerived = derived ?? true;
@@ -65,10 +67,18 @@ export class TimelineResolver {
     }
     if (first !== undefined && first !== null && (first < 1 || first > 1000)) throw invalid('InvalidPageSize', 'first must be 1-1000');
     if (after !== undefined && after !== null && !/^[A-Za-z0-9_-]{1,500}$/.test(after)) throw invalid('InvalidCursor', 'after must be a cursor this API gave out');
-    const page = await this.query.edges(ctx, customer.id, { cursor: after ?? undefined, limit: first ?? undefined, derived: derived ?? true });
+    const page = await this.query.edges(ctx, customer.id, { cursor: after ?? undefined, limit: first ?? undefined, derived: derived ?? true, types: types ?? undefined });
     return {
       edges: page.edges.map((e) => ({ cursor: e.cursor, node: e.entry as TimelineEntryType })),
       pageInfo: { hasNextPage: page.nextCursor !== null, endCursor: page.nextCursor },
     };
+  }
+}
+
+@Resolver()
+export class TimelineEntryTypesResolver {
+  @Query(() => [String], { description: "the entry types a customer's timeline can hold, for its types filter" })
+  timelineEntryTypes(): readonly string[] {
+    return TIMELINE_ENTRY_TYPES;
   }
 }

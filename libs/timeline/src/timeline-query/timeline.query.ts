@@ -6,7 +6,7 @@ import { CustomersService, DataKey, displayProfile } from '@crm/customers';
 import type { Profile } from '@crm/customers';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { EVENT_STORE, EventStore } from '@crm/event-store';
-import { allow, APP_CONFIG, AppConfig, refused, RequestContext, shopDate } from '@crm/shared';
+import { allow, APP_CONFIG, AppConfig, invalid, refused, RequestContext, shopDate, SOURCE_EVENT_TYPES } from '@crm/shared';
 import { loadRuleSchedule } from '@crm/tiers';
 import { compareKeys, DerivedEntry, derivedChanges } from '../derived-changes';
 
@@ -67,6 +67,20 @@ export interface TimelinePageInput {
   cursor?: string;
   limit?: number;
   derived?: boolean;
+  /** Only entries of these types (stored or derived); all when absent. */
+  types?: readonly string[];
+}
+
+/** What a timeline entry can be: a stored event of the customer or their complaints, or a derived change. */
+export const TIMELINE_ENTRY_TYPES: readonly string[] = [...SOURCE_EVENT_TYPES, 'TierChanged', 'LifecycleChanged'];
+const MAX_TYPES = TIMELINE_ENTRY_TYPES.length;
+
+function typesFilter(types: readonly string[] | undefined): Set<string> | undefined {
+  if (types === undefined) return undefined;
+  if (types.length === 0 || types.length > MAX_TYPES) throw invalid('InvalidEntryTypes', `types must name 1-${MAX_TYPES} entry types`);
+  const unknown = types.filter((t) => !TIMELINE_ENTRY_TYPES.includes(t));
+  if (unknown.length > 0) throw invalid('InvalidEntryTypes', `unknown entry type(s): ${unknown.slice(0, 5).join(', ')}`, { known: TIMELINE_ENTRY_TYPES });
+  return new Set(types);
 }
 
 @Injectable()
@@ -87,14 +101,16 @@ export class TimelineQuery {
   /** A page with each entry's own cursor (GraphQL's connection edges). */
   async edges(ctx: RequestContext, customerId: string, input: TimelinePageInput = {}) {
     allow(ctx, 'timeline.read');
+    const only = typesFilter(input.types);
     const history = await this.customers.history(customerId, '9999-12-31');
     const limit = input.limit ?? 100;
     const after: Key = input.cursor ? decode(input.cursor) : ['0000-01-01T00:00:00.000Z', 0, 0];
     const rows = await this.sql.query<TimelineRow>(
       `SELECT position, stream_id, stream_version, event_id, type, occurred_at, recorded_at, actor, correlation_id, causation_id, source, data
          FROM rm_timeline WHERE customer_id = $1 AND (occurred_at, position) > ($2::timestamptz, $3::bigint)
+          AND ($5::text[] IS NULL OR type = ANY ($5::text[]))
         ORDER BY occurred_at, position LIMIT $4`,
-      [customerId, input.cursor ? after[0] : '-infinity', after[1], limit + 1],
+      [customerId, input.cursor ? after[0] : '-infinity', after[1], limit + 1, only ? [...only] : null],
     );
     const dataKey = rows.some((r) => r.type === 'CustomerRegistered' || r.type === 'CustomerProfileUpdated') ? await this.customers.dataKey(customerId) : undefined;
     const stored = rows.map((r) => ({
@@ -105,7 +121,9 @@ export class TimelineQuery {
     const derived =
       input.derived === false
         ? []
-        : derivedChanges(history, await loadRuleSchedule(this.store), today, this.config.shopTimezone, this.config.shopCurrency).filter((d) => compareKeys(d.key, after) > 0);
+        : derivedChanges(history, await loadRuleSchedule(this.store), today, this.config.shopTimezone, this.config.shopCurrency).filter(
+            (d) => compareKeys(d.key, after) > 0 && (!only || only.has(d.entry.type)),
+          );
     // Merge two sorted lists; stored rows past the page's last one may be missing (LIMIT), so stop at limit.
     const merged: Array<{ key: Key; entry: Record<string, unknown> | DerivedEntry['entry'] }> = [];
     let i = 0;
