@@ -208,8 +208,16 @@ for (const database of testDatabases()) {
 
       // Two ungreeted purchases name the customer once, by the earlier; a care contact between them leaves the later one due.
       const g = (await http(app).post(`${API}/customers`).send({ customerRef: 'G', occurredAt: '2024-01-01T00:00:00Z' }).expect(201)).body.customerId;
-      await http(app).post(`${API}/customers/${g}/purchases`).send(purchaseBody('G1', '10.00', { occurredAt: '2024-08-01T10:00:00Z' })).expect(201);
-      last = (await http(app).post(`${API}/customers/${g}/purchases`).send(purchaseBody('G2', '10.00', { occurredAt: '2024-08-02T10:00:00Z' })).expect(201)).body.position;
+      await http(app)
+        .post(`${API}/customers/${g}/purchases`)
+        .send(purchaseBody('G1', '10.00', { occurredAt: '2024-08-01T10:00:00Z' }))
+        .expect(201);
+      last = (
+        await http(app)
+          .post(`${API}/customers/${g}/purchases`)
+          .send(purchaseBody('G2', '10.00', { occurredAt: '2024-08-02T10:00:00Z' }))
+          .expect(201)
+      ).body.position;
       expect((await on('2024-08-03')).map((d: { orderId: string }) => d.orderId)).toEqual(['G1']);
       last = (await http(app).post(`${API}/customers/${g}/contacts`).send({ kind: 'care', channel: 'phone', occurredAt: '2024-08-01T12:00:00Z' }).expect(201)).body.position;
       expect((await on('2024-08-03')).map((d: { orderId: string }) => d.orderId)).toEqual(['G2']);

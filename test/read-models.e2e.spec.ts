@@ -129,7 +129,10 @@ for (const database of testDatabases()) {
         const res = await http(app).get(`${API}/customers/${id}/timeline?types=${encodeURIComponent(bad)}`);
         expect([bad.slice(0, 20), res.status, res.headers['content-type']]).toEqual([bad.slice(0, 20), 400, expect.stringContaining('application/problem+json')]);
       }
-      expect((await http(app).get(`${API}/customers/${id}/timeline?types=Nope`)).body).toMatchObject({ code: 'InvalidEntryTypes', known: expect.arrayContaining(['PurchaseRecorded', 'TierChanged']) });
+      expect((await http(app).get(`${API}/customers/${id}/timeline?types=Nope`)).body).toMatchObject({
+        code: 'InvalidEntryTypes',
+        known: expect.arrayContaining(['PurchaseRecorded', 'TierChanged']),
+      });
       expect((await http(app).get(`${API}/customers/${id}/timeline?types=PurchaseRecorded&types=RefundRecorded`)).status).toBe(400);
     });
 

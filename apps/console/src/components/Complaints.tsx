@@ -52,8 +52,18 @@ export function Complaints({ me, customerId, written, onWrote }: { me: Me; custo
     try {
       const position =
         action === 'resolve'
-          ? (await gql<{ resolveComplaint: Written }>('mutation ($id: ID!, $text: String!) { resolveComplaint(id: $id, input: { resolution: $text }) { position } }', { id: c.id, text })).resolveComplaint.position
-          : (await gql<{ respondToComplaint: Written }>('mutation ($id: ID!, $text: String!) { respondToComplaint(id: $id, input: { message: $text }) { position } }', { id: c.id, text })).respondToComplaint.position;
+          ? (
+              await gql<{ resolveComplaint: Written }>('mutation ($id: ID!, $text: String!) { resolveComplaint(id: $id, input: { resolution: $text }) { position } }', {
+                id: c.id,
+                text,
+              })
+            ).resolveComplaint.position
+          : (
+              await gql<{ respondToComplaint: Written }>('mutation ($id: ID!, $text: String!) { respondToComplaint(id: $id, input: { message: $text }) { position } }', {
+                id: c.id,
+                text,
+              })
+            ).respondToComplaint.position;
       setError('');
       formElement.reset();
       onWrote(position);

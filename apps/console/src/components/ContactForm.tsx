@@ -15,11 +15,14 @@ export function ContactForm({ customerId, onWrote }: { customerId: string; onWro
     const note = String(form.get('note')).trim();
     const input = { kind: form.get('kind'), channel: form.get('channel'), occurredAt: new Date().toISOString(), ...(note ? { note } : {}) };
     try {
-      const { logContact } = await gql<{ logContact: Written }>('mutation ($id: ID!, $input: LogContactInput!, $key: String) { logContact(customerId: $id, input: $input, idempotencyKey: $key) { position } }', {
-        id: customerId,
-        input,
-        key: crypto.randomUUID(),
-      });
+      const { logContact } = await gql<{ logContact: Written }>(
+        'mutation ($id: ID!, $input: LogContactInput!, $key: String) { logContact(customerId: $id, input: $input, idempotencyKey: $key) { position } }',
+        {
+          id: customerId,
+          input,
+          key: crypto.randomUUID(),
+        },
+      );
       setError('');
       setDone(`Logged a ${input.kind} contact by ${input.channel}.`);
       formElement.reset();

@@ -33,7 +33,8 @@ export class TierRuleSetsResolver {
     @Args('asOf', { type: () => String, nullable: true }) asOf?: string,
     @Args('effectiveFrom', { type: () => String, nullable: true }) effectiveFrom?: string,
     @Args('movers', { type: () => Int, nullable: true }) movers?: number,
-    @Args('waitFor', { type: () => Float, nullable: true, description: 'a write position to wait for (at most 5 s): the simulation reads the customer read model' }) waitFor?: number,
+    @Args('waitFor', { type: () => Float, nullable: true, description: 'a write position to wait for (at most 5 s): the simulation reads the customer read model' })
+    waitFor?: number,
   ) {
     if (movers !== undefined && movers !== null && (movers < 0 || movers > 10_000)) throw invalid('InvalidMovers', 'movers must be 0-10000');
     await this.projections.waitFor(positionArg(waitFor));
