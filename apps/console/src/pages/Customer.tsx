@@ -123,13 +123,13 @@ export function CustomerPage({ me, id, query }: { me: Me; id: string; query: URL
             <div>
               <dt>window</dt>
               <dd>
-                {customer.lifecycle.purchasesInWindow} purchases in the last {customer.lifecycle.windowMonths} months; last on {customer.lifecycle.lastPurchaseOn ?? '-'}
+                {count(customer.lifecycle.purchasesInWindow, 'purchase')} in the last {customer.lifecycle.windowMonths} months; last on {customer.lifecycle.lastPurchaseOn ?? '-'}
               </dd>
             </div>
             <div>
               <dt>net spend</dt>
               <dd>
-                {customer.netSpend} {me.shop.currency} in {customer.purchaseCount} purchases
+                {customer.netSpend} {me.shop.currency} in {count(customer.purchaseCount, 'purchase')}
               </dd>
             </div>
             <div>
@@ -149,6 +149,8 @@ export function CustomerPage({ me, id, query }: { me: Me; id: string; query: URL
     </article>
   );
 }
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 function formatValue(value: unknown): string {
   if (value === undefined || value === null || value === '') return '-';
