@@ -72,7 +72,7 @@ const routes: Route[] = [
   { operation: 'apiKeys.manage', method: 'post', path: () => `${API}/api-keys`, body: () => ({ name: 'k', operations: ['customers.read'] }) },
   { operation: 'apiKeys.manage', method: 'delete', path: (i) => `${API}/api-keys/${i.key}` },
   { operation: 'webhooks.manage', method: 'get', path: () => `${API}/webhooks` },
-  { operation: 'webhooks.manage', method: 'post', path: () => `${API}/webhooks`, body: () => ({ url: 'http://127.0.0.1:9/matrix', eventTypes: ['CustomerTagged'] }) },
+  { operation: 'webhooks.manage', method: 'post', path: () => `${API}/webhooks`, body: () => ({ url: 'https://receiver.invalid/matrix', eventTypes: ['CustomerTagged'] }) },
 ];
 
 for (const database of testDatabases()) {

@@ -299,5 +299,25 @@ for (const database of testDatabases()) {
       await http(app).post(`${API}/customers/${id}/refunds`).send({ refundId: 'toString', orderId: 'constructor', occurredAt: at, amount: '5.00', currency: 'CNY' }).expect(201);
       await http(app).post(`${API}/customers/${id}/refunds`).send({ refundId: 'R-proto', orderId: 'hasOwnProperty', occurredAt: at, amount: '1.00', currency: 'CNY' }).expect(422);
     });
+
+    it('a webhook cannot point at this machine or a private network (SSRF), in any spelling; nothing is registered', async () => {
+      for (const url of [
+        'http://127.0.0.1:5432/',
+        'http://2130706433/',
+        'http://0x7f.1/',
+        'http://[::1]:3000/',
+        'http://[::ffff:127.0.0.1]/',
+        'http://localhost/',
+        'http://169.254.169.254/latest/meta-data',
+        'http://10.0.0.5/',
+        'http://192.168.1.1/',
+      ]) {
+        const res = await http(app)
+          .post(`${API}/webhooks`)
+          .send({ url, eventTypes: ['PurchaseRecorded'] });
+        expect([url, res.status, res.body.code]).toEqual([url, 400, 'WebhookTargetNotAllowed']);
+      }
+      expect((await http(app).get(`${API}/webhooks`).expect(200)).body.items).toEqual([]);
+    });
   });
 }

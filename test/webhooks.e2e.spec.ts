@@ -75,7 +75,7 @@ for (const database of testDatabases()) {
     const receiver = new Receiver();
     beforeAll(async () => {
       await receiver.start();
-      app = await startTestApp(database, { WEBHOOK_RETRY_BASE_MS: '25', WEBHOOK_MAX_ATTEMPTS: '6' });
+      app = await startTestApp(database, { WEBHOOK_RETRY_BASE_MS: '25', WEBHOOK_MAX_ATTEMPTS: '6', WEBHOOK_PRIVATE_TARGETS: 'allow' });
     });
     afterAll(async () => {
       await app?.close();

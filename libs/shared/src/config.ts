@@ -45,6 +45,8 @@ export interface AppConfig {
   webhookRetryBaseMs: number;
   /** How long a receiver has to answer a delivery. */
   webhookTimeoutMs: number;
+  /** Webhook receivers on this machine or private networks (loopback, RFC 1918, link-local...): refused unless allowed. */
+  webhookPrivateTargets: 'refuse' | 'allow';
   /** NODE_ENV=production: secrets must be configured, nothing is generated. */
   production: boolean;
   /** HMAC secret of access tokens; in development a generated one is kept in DATA_DIR when unset. */
@@ -156,6 +158,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const projections = value('PROJECTIONS') ?? 'inline';
   if (projections !== 'inline' && projections !== 'off') throw new ConfigError(`PROJECTIONS must be inline or off, got "${projections}"`);
+  const privateTargets = value('WEBHOOK_PRIVATE_TARGETS') ?? 'refuse';
+  if (privateTargets !== 'refuse' && privateTargets !== 'allow') throw new ConfigError(`WEBHOOK_PRIVATE_TARGETS must be refuse or allow, got "${privateTargets}"`);
   const partitions = value('PROJECTION_PARTITIONS') ?? '1';
   if (!/^\d{1,2}$/.test(partitions) || Number(partitions) < 1 || Number(partitions) > 64) {
     throw new ConfigError(`PROJECTION_PARTITIONS must be a whole number from 1 to 64, got "${partitions}"`);
@@ -197,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     webhookMaxAttempts: Math.max(1, whole('WEBHOOK_MAX_ATTEMPTS', '10', 100)),
     webhookRetryBaseMs: Math.max(10, whole('WEBHOOK_RETRY_BASE_MS', '5000', 3_600_000)),
     webhookTimeoutMs: Math.max(100, whole('WEBHOOK_TIMEOUT_MS', '10000', 120_000)),
+    webhookPrivateTargets: privateTargets,
     production,
     authJwtSecret,
     authTokenTtlSeconds: Math.max(60, whole('AUTH_TOKEN_TTL_SECONDS', '3600', 604_800)),

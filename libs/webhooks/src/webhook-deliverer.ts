@@ -15,6 +15,7 @@ import { takeLease } from '@crm/projections';
 import { type AppConfig } from '@crm/shared';
 import { metrics } from '@crm/shared/metrics';
 import { sign } from './signature';
+import { postTo } from './webhook-target';
 
 const LEASE = 'webhook-delivery';
 const MAX_DELAY_MS = 3_600_000;
@@ -46,7 +47,7 @@ export class WebhookDeliverer {
 
   constructor(
     private readonly sql: SqlClient,
-    private readonly config: Pick<AppConfig, 'webhookMaxAttempts' | 'webhookRetryBaseMs' | 'webhookTimeoutMs' | 'projectionLeaseMs'>,
+    private readonly config: Pick<AppConfig, 'webhookMaxAttempts' | 'webhookRetryBaseMs' | 'webhookTimeoutMs' | 'webhookPrivateTargets' | 'projectionLeaseMs'>,
     private readonly options: DelivererOptions = {},
   ) {}
 
@@ -92,15 +93,11 @@ export class WebhookDeliverer {
     let error: string | null = null;
     try {
       const headers = sign(delivery.secret, delivery.id, Math.floor(Date.now() / 1000), body);
-      const res = await fetch(delivery.url, {
-        method: 'POST',
+      status = await postTo(delivery.url, body, {
         headers: { 'content-type': 'application/json', 'user-agent': 'crm-webhooks/1', ...headers },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.config.webhookTimeoutMs),
+        timeoutMs: this.config.webhookTimeoutMs,
+        allowPrivate: this.config.webhookPrivateTargets === 'allow',
       });
-      status = res.status;
-      await res.body?.cancel();
       if (status < 200 || status > 299) error = `the receiver answered ${status}`;
     } catch (cause) {
       error = cause instanceof Error ? (cause.cause instanceof Error ? `${cause.message}: ${cause.cause.message}` : cause.message) : String(cause);

@@ -6,8 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { EVENT_STORE, EventStore } from '@crm/event-store';
-import { allow, invalid, nameUuid, notFound, RequestContext } from '@crm/shared';
+import { allow, APP_CONFIG, AppConfig, invalid, nameUuid, notFound, RequestContext } from '@crm/shared';
 import { isSecret, newSecret } from './signature';
+import { privateHostReason } from './webhook-target';
 
 export interface RegisterWebhookInput {
   url: string;
@@ -86,8 +87,8 @@ const deliveryOf = (r: DeliveryRow) => ({
   payload: r.payload,
 });
 
-/** A receiver's address: http(s), a host, no credentials in it (they would be logged and shown). */
-function checkUrl(raw: string): string {
+/** A receiver's address: http(s), a host, no credentials in it (they would be logged and shown), not this machine or a private network unless allowed. */
+function checkUrl(raw: string, allowPrivate: boolean): string {
   let url: URL;
   try {
     url = new URL(raw);
@@ -97,6 +98,9 @@ function checkUrl(raw: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalid('InvalidWebhookUrl', 'url must use http or https');
   if (url.username || url.password) throw invalid('InvalidWebhookUrl', 'url must not carry credentials: the signature authenticates deliveries');
   if (url.hash) throw invalid('InvalidWebhookUrl', 'url must not have a fragment');
+  const reason = allowPrivate ? undefined : privateHostReason(url);
+  if (reason)
+    throw invalid('WebhookTargetNotAllowed', `url must reach a receiver outside this machine and its private networks: ${reason} (WEBHOOK_PRIVATE_TARGETS=allow permits it)`);
   return url.toString();
 }
 
@@ -105,6 +109,7 @@ export class WebhooksService {
   constructor(
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
@@ -114,7 +119,7 @@ export class WebhooksService {
    */
   async register(ctx: RequestContext, input: RegisterWebhookInput): Promise<WebhookView & { secret: string }> {
     allow(ctx, 'webhooks.manage');
-    const url = checkUrl(input.url);
+    const url = checkUrl(input.url, this.config.webhookPrivateTargets === 'allow');
     if (input.secret !== undefined && !isSecret(input.secret))
       throw invalid('InvalidWebhookSecret', 'secret must be "whsec_" followed by base64 of 24 to 64 random bytes (or leave it out to have one made)');
     const secret = input.secret ?? newSecret();
