@@ -71,6 +71,32 @@ for (const database of testDatabases()) {
   });
 }
 
+describe('/metrics behind METRICS_TOKEN', () => {
+  it('answers 401 problem+json without the token or with another, and the series with it', async () => {
+    const token = 'scrape-token-0123456789';
+    const running = await startTestApp(testDatabases()[0], { METRICS_TOKEN: token });
+    try {
+      const server = running.app.getHttpServer();
+      for (const authorization of [undefined, 'Bearer wrong', `Bearer ${token}x`, token, `Basic ${token}`]) {
+        const req = request(server).get('/metrics');
+        const res = await (authorization ? req.set('Authorization', authorization) : req);
+        expect([authorization, res.status, res.headers['content-type'], res.headers['www-authenticate'], res.body.code]).toEqual([
+          authorization,
+          401,
+          expect.stringContaining('application/problem+json'),
+          'Bearer',
+          'MetricsTokenRequired',
+        ]);
+      }
+      const ok = await request(server).get('/metrics').set('Authorization', `Bearer ${token}`).expect(200);
+      expect(ok.text).toContain('# TYPE crm_http_requests_total counter');
+      await request(server).get('/health').expect(200);
+    } finally {
+      await running.close();
+    }
+  });
+});
+
 describe('the log of a request', () => {
   it('is a JSON line with the route pattern, status and the correlation id given, and holds no personal data', async () => {
     const running = await startTestApp(testDatabases()[0], { LOG_LEVEL: 'log' });

@@ -41,6 +41,7 @@ const UNITS = [...['customer-list', 'service-history', 'timeline'].flatMap((name
     await app?.close();
   });
 
+  const SCRAPE_TOKEN = 'worker-scrape-token-42';
   const startWorker = (workerPort: string) => {
     // The same DATA_DIR as the API: in development both take the generated master key from there.
     const w = child(['apps/worker/src/main.ts'], {
@@ -50,6 +51,7 @@ const UNITS = [...['customer-list', 'service-history', 'timeline'].flatMap((name
       PROJECTION_LEASE_SECONDS: '2',
       PROJECTION_PARTITIONS: '2',
       LOG_LEVEL: 'log',
+      METRICS_TOKEN: SCRAPE_TOKEN,
     });
     workers.push(w);
     return w;
@@ -126,7 +128,10 @@ const UNITS = [...['customer-list', 'service-history', 'timeline'].flatMap((name
     const posted = await request(`http://127.0.0.1:${ports[1]}`).post('/metrics').send({ a: 1 }).expect(405);
     expect(posted.body).toMatchObject({ status: 405, code: 'MethodNotAllowed' });
     expect(posted.headers.allow).toBe('GET');
-    const metrics = await request(`http://127.0.0.1:${ports[1]}`).get('/metrics').expect(200);
+    const unscraped = await request(`http://127.0.0.1:${ports[1]}`).get('/metrics').expect(401);
+    expect(unscraped.body).toMatchObject({ status: 401, code: 'MetricsTokenRequired' });
+    expect(unscraped.headers['www-authenticate']).toBe('Bearer');
+    const metrics = await request(`http://127.0.0.1:${ports[1]}`).get('/metrics').set('Authorization', `Bearer ${SCRAPE_TOKEN}`).expect(200);
     expect(metrics.text).toMatch(/^crm_projection_events_total\{projection="customer-list#1\/2"\} [1-9]\d*$/m);
     // The worker opened the sealed name with the master key it shares with the API.
     const [row] = await sql.query<{ name: string }>('SELECT name FROM rm_customers WHERE customer_id = $1', [named]);

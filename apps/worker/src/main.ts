@@ -11,7 +11,7 @@ import { HealthCheck, HealthAnswer } from '@crm/projections';
 import { ConfigError, loadConfig } from '@crm/shared';
 import { JsonLogger } from '@crm/shared/logging';
 import { Problem, problem } from '@crm/shared/http';
-import { metricsText } from '@crm/shared/metrics';
+import { METRICS_REFUSAL, metricsAllowed, metricsText } from '@crm/shared/metrics';
 import { WorkerModule } from './worker.module';
 
 function json(res: ServerResponse, { status, body }: HealthAnswer): void {
@@ -22,13 +22,14 @@ function refuse(res: ServerResponse, p: Problem, headers: Record<string, string>
   res.writeHead(p.status, { 'content-type': 'application/problem+json', ...headers }).end(JSON.stringify(p));
 }
 
-async function answer(health: HealthCheck, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function answer(health: HealthCheck, metricsToken: string | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
   if (req.method !== 'GET') return refuse(res, problem(405, 'MethodNotAllowed', 'a worker answers GET only'), { allow: 'GET' });
   if (path === '/health') return json(res, await health.summary());
   if (path === '/health/live') return json(res, { status: 200, body: { status: 'ok' } });
   if (path === '/health/ready') return json(res, await health.ready());
   if (path === '/metrics') {
+    if (!metricsAllowed(req.headers.authorization, metricsToken)) return refuse(res, problem(401, METRICS_REFUSAL.code, METRICS_REFUSAL.detail), { 'www-authenticate': 'Bearer' });
     const { contentType, body } = await metricsText();
     return void res.writeHead(200, { 'content-type': contentType }).end(body);
   }
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   const health = app.get(HealthCheck);
   const logger = new Logger('worker');
   const server = createServer((req, res) => {
-    answer(health, req, res).catch((error: unknown) => {
+    answer(health, config.metricsToken, req, res).catch((error: unknown) => {
       logger.error(`health: ${error instanceof Error ? error.message : String(error)}`);
       if (!res.headersSent) res.writeHead(503).end();
     });

@@ -105,6 +105,8 @@ describe('configuration', () => {
     [{ SLA_TIER_FACTORS: 'VIP=0' }, /SLA_TIER_FACTORS/],
     [{ PROJECTIONS: 'workers' }, /PROJECTIONS must be inline or off/],
     [{ WEBHOOK_PRIVATE_TARGETS: 'yes' }, /WEBHOOK_PRIVATE_TARGETS must be refuse or allow/],
+    [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN must be 16-200 printable characters/],
+    [{ METRICS_TOKEN: 'has a space in it, long enough' }, /METRICS_TOKEN must be 16-200 printable characters/],
     [{ WORKER_PORT: '99999' }, /WORKER_PORT/],
     [{ PROJECTION_LEASE_SECONDS: 'long' }, /PROJECTION_LEASE_SECONDS must be a whole number/],
     [{ PROJECTION_PARTITIONS: '0' }, /PROJECTION_PARTITIONS must be a whole number from 1 to 64/],

@@ -47,6 +47,8 @@ export interface AppConfig {
   webhookTimeoutMs: number;
   /** Webhook receivers on this machine or private networks (loopback, RFC 1918, link-local...): refused unless allowed. */
   webhookPrivateTargets: 'refuse' | 'allow';
+  /** When set, /metrics answers only `Authorization: Bearer <token>`. */
+  metricsToken?: string;
   /** NODE_ENV=production: secrets must be configured, nothing is generated. */
   production: boolean;
   /** HMAC secret of access tokens; in development a generated one is kept in DATA_DIR when unset. */
@@ -158,6 +160,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const projections = value('PROJECTIONS') ?? 'inline';
   if (projections !== 'inline' && projections !== 'off') throw new ConfigError(`PROJECTIONS must be inline or off, got "${projections}"`);
+  const metricsToken = value('METRICS_TOKEN');
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{16,200}$/.test(metricsToken)) throw new ConfigError('METRICS_TOKEN must be 16-200 printable characters without spaces');
   const privateTargets = value('WEBHOOK_PRIVATE_TARGETS') ?? 'refuse';
   if (privateTargets !== 'refuse' && privateTargets !== 'allow') throw new ConfigError(`WEBHOOK_PRIVATE_TARGETS must be refuse or allow, got "${privateTargets}"`);
   const partitions = value('PROJECTION_PARTITIONS') ?? '1';
@@ -202,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     webhookRetryBaseMs: Math.max(10, whole('WEBHOOK_RETRY_BASE_MS', '5000', 3_600_000)),
     webhookTimeoutMs: Math.max(100, whole('WEBHOOK_TIMEOUT_MS', '10000', 120_000)),
     webhookPrivateTargets: privateTargets,
+    metricsToken,
     production,
     authJwtSecret,
     authTokenTtlSeconds: Math.max(60, whole('AUTH_TOKEN_TTL_SECONDS', '3600', 604_800)),

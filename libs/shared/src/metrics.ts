@@ -3,6 +3,7 @@
 // names, and a process's /metrics shows what that process did. Labels are
 // bounded sets (route patterns, not paths; projection names), and no label
 // ever holds personal data.
+import { timingSafeEqual } from 'node:crypto';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, register } from 'prom-client';
 
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -76,6 +77,17 @@ export function startMetrics(projections?: ProjectionGaugeSource): void {
   if (defaults) return;
   defaults = true;
   collectDefaultMetrics();
+}
+
+/** What a scrape without the token is answered (401), by the API and the workers. */
+export const METRICS_REFUSAL = { code: 'MetricsTokenRequired', detail: 'send the METRICS_TOKEN as Authorization: Bearer <token>' } as const;
+
+/** Whether a scrape may read /metrics: always without METRICS_TOKEN, else with `Bearer <token>` (compared in constant time). */
+export function metricsAllowed(authorization: string | undefined, token: string | undefined): boolean {
+  if (token === undefined) return true;
+  const given = Buffer.from(/^Bearer (.+)$/.exec(authorization ?? '')?.[1] ?? '');
+  const wanted = Buffer.from(token);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
 /** The exposition: text in the Prometheus format and its content type. */
