@@ -4,10 +4,13 @@
 // customer; nothing is sent again after a 2xx; a dead-lettered delivery can
 // be redelivered; derived events (tier, lifecycle, breached deadlines) go
 // out without being written into the streams; bad registrations get a 4xx.
+import { randomBytes } from 'node:crypto';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SQL_CLIENT, SqlClient } from '../libs/database/src';
+import { APP_CONFIG, AppConfig } from '../libs/shared/src';
 import { verify } from '../libs/webhooks/src/signature';
+import { sealStoredSecrets } from '../libs/webhooks/src/webhook-secrets';
 import { testDatabases } from './support/test-databases';
 import { RunningApp, startTestApp } from './support/test-app';
 import { API, as, eventCount, http, purchaseBody, register } from './support/http';
@@ -272,6 +275,26 @@ for (const database of testDatabases()) {
       expect(receiver.at('/f')).toEqual([]);
       expect(id).toBeDefined();
       expect(probe.id).not.toBe(f.id);
+    });
+
+    it('keeps secrets sealed at rest; one stored in clear by an earlier version is sealed at start and still signs', async () => {
+      const secret = `whsec_${randomBytes(32).toString('base64')}`;
+      const res = await http(app)
+        .post(`${API}/webhooks`)
+        .send({ url: receiver.url('/sealed'), eventTypes: ['CustomerTagged'], secret })
+        .expect(201);
+      expect(res.body.secret).toBe(secret);
+      const sql = app.app.get<SqlClient>(SQL_CLIENT);
+      const stored = async () => (await sql.query<{ secret: string }>('SELECT secret FROM crm_webhooks WHERE id = $1', [res.body.id]))[0].secret;
+      expect(await stored()).toMatch(/^v1\./);
+      expect(await stored()).not.toContain(secret.slice(6));
+      await sql.query('UPDATE crm_webhooks SET secret = $2 WHERE id = $1', [res.body.id, secret]);
+      expect(await sealStoredSecrets(sql, app.app.get<AppConfig>(APP_CONFIG).masterKey as Buffer)).toBe(1);
+      expect(await stored()).toMatch(/^v1\./);
+      const id = await register(app);
+      await http(app).post(`${API}/customers/${id}/tags`).send({ tag: 'sealed' }).expect(201);
+      await until('the tag delivered', () => (receiver.at('/sealed').length >= 1 ? true : undefined));
+      expect(verify(secret, receiver.at('/sealed')[0].headers as never, receiver.at('/sealed')[0].body)).toBe(true);
     });
   });
 }

@@ -10,3 +10,4 @@ export * from './text';
 export * from './request-context';
 export * from './access';
 export * from './event-types';
+export * from './sealing';

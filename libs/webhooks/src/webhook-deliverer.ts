@@ -12,10 +12,11 @@ import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { SqlClient } from '@crm/database';
 import { takeLease } from '@crm/projections';
-import { type AppConfig } from '@crm/shared';
+import { type AppConfig, masterKeyOf } from '@crm/shared';
 import { metrics } from '@crm/shared/metrics';
 import { sign } from './signature';
 import { postTo } from './webhook-target';
+import { openSecret } from './webhook-secrets';
 
 const LEASE = 'webhook-delivery';
 const MAX_DELAY_MS = 3_600_000;
@@ -24,6 +25,7 @@ const PARALLEL = 8;
 
 interface Due {
   id: string;
+  webhook_id: string;
   url: string;
   secret: string;
   payload: unknown;
@@ -47,7 +49,7 @@ export class WebhookDeliverer {
 
   constructor(
     private readonly sql: SqlClient,
-    private readonly config: Pick<AppConfig, 'webhookMaxAttempts' | 'webhookRetryBaseMs' | 'webhookTimeoutMs' | 'webhookPrivateTargets' | 'projectionLeaseMs'>,
+    private readonly config: Pick<AppConfig, 'webhookMaxAttempts' | 'webhookRetryBaseMs' | 'webhookTimeoutMs' | 'webhookPrivateTargets' | 'projectionLeaseMs' | 'masterKey'>,
     private readonly options: DelivererOptions = {},
   ) {}
 
@@ -76,7 +78,7 @@ export class WebhookDeliverer {
       this.lastSweep = Date.now();
     }
     const due = await this.sql.query<Due>(
-      `SELECT d.id, w.url, w.secret, d.payload, d.attempts FROM crm_webhook_deliveries d JOIN crm_webhooks w ON w.id = d.webhook_id
+      `SELECT d.id, d.webhook_id, w.url, w.secret, d.payload, d.attempts FROM crm_webhook_deliveries d JOIN crm_webhooks w ON w.id = d.webhook_id
         WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND w.removed_at IS NULL
           AND NOT EXISTS (SELECT 1 FROM crm_webhook_deliveries e
                            WHERE e.status = 'pending' AND e.webhook_id = d.webhook_id AND e.customer_id = d.customer_id AND e.seq < d.seq)
@@ -92,7 +94,7 @@ export class WebhookDeliverer {
     let status: number | null = null;
     let error: string | null = null;
     try {
-      const headers = sign(delivery.secret, delivery.id, Math.floor(Date.now() / 1000), body);
+      const headers = sign(openSecret(masterKeyOf(this.config), delivery.webhook_id, delivery.secret), delivery.id, Math.floor(Date.now() / 1000), body);
       status = await postTo(delivery.url, body, {
         headers: { 'content-type': 'application/json', 'user-agent': 'crm-webhooks/1', ...headers },
         timeoutMs: this.config.webhookTimeoutMs,

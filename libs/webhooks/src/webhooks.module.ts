@@ -1,11 +1,12 @@
 // The webhook slice: the API, and the deliverer in every process that
 // projects (the API inline, the workers); the lease lets one send at a time.
-import { Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { EventStoreModule } from '@crm/event-store';
 import { PROJECTION_MODE, ProjectionMode } from '@crm/projections';
 import { APP_CONFIG, AppConfig } from '@crm/shared';
 import { WebhookDeliverer } from './webhook-deliverer';
+import { sealStoredSecrets } from './webhook-secrets';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
@@ -19,7 +20,12 @@ export class WebhooksModule implements OnApplicationBootstrap, OnApplicationShut
     @Inject(PROJECTION_MODE) private readonly mode: ProjectionMode,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    // Secrets stored in clear by an earlier version are sealed on the first start after the upgrade.
+    if (this.config.masterKey) {
+      const sealed = await sealStoredSecrets(this.sql, this.config.masterKey);
+      if (sealed > 0) new Logger('webhooks').log(`sealed ${sealed} webhook secret(s) stored in clear`);
+    }
     if (this.mode === 'none') return;
     this.deliverer = new WebhookDeliverer(this.sql, this.config);
     this.deliverer.start();

@@ -6,9 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { EVENT_STORE, EventStore } from '@crm/event-store';
-import { allow, APP_CONFIG, AppConfig, invalid, nameUuid, notFound, RequestContext } from '@crm/shared';
+import { allow, APP_CONFIG, AppConfig, invalid, masterKeyOf, nameUuid, notFound, RequestContext } from '@crm/shared';
 import { isSecret, newSecret } from './signature';
 import { privateHostReason } from './webhook-target';
+import { openSecret, sealSecret } from './webhook-secrets';
 
 export interface RegisterWebhookInput {
   url: string;
@@ -132,11 +133,20 @@ export class WebhooksService {
       await tx.query(
         `INSERT INTO crm_webhooks (id, url, event_types, secret, description, from_position, created_by, include_imports) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (id) DO NOTHING`,
-        [id, url, input.eventTypes, secret, input.description ?? null, Math.max(lastPosition, Number(checkpoint?.position ?? 0)), ctx.actor, input.includeImports ?? false],
+        [
+          id,
+          url,
+          input.eventTypes,
+          sealSecret(masterKeyOf(this.config), id, secret),
+          input.description ?? null,
+          Math.max(lastPosition, Number(checkpoint?.position ?? 0)),
+          ctx.actor,
+          input.includeImports ?? false,
+        ],
       );
     });
     const [row] = await this.sql.query<WebhookRow & { secret: string }>('SELECT * FROM crm_webhooks WHERE id = $1', [id]);
-    return { ...viewOf(row), secret: row.secret };
+    return { ...viewOf(row), secret: openSecret(masterKeyOf(this.config), id, row.secret) };
   }
 
   async list(ctx: RequestContext): Promise<WebhookView[]> {

@@ -6,7 +6,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { SQL_CLIENT, SqlClient, SqlExecutor } from '@crm/database';
 import type { Migration } from '@crm/database';
-import { APP_CONFIG, AppConfig } from '@crm/shared';
+import { APP_CONFIG, AppConfig, masterKeyOf } from '@crm/shared';
 import { DataKey, unwrapKey, wrapKey } from './personal-data';
 
 export const customerKeyMigrations: Migration[] = [
@@ -23,11 +23,6 @@ CREATE TABLE crm_customer_keys (
 ];
 
 const CACHE_SIZE = 10_000;
-
-export function masterKeyOf(config: AppConfig): Buffer {
-  if (!config.masterKey) throw new Error('no master key: CRM_MASTER_KEY is not set and no local one was made (withLocalSecrets)');
-  return config.masterKey;
-}
 
 /** The keys of several customers in one query (projectors, inside their transaction). */
 export async function loadDataKeys(sql: SqlExecutor, masterKey: Buffer, customerIds: readonly string[]): Promise<Map<string, DataKey>> {

@@ -3,7 +3,7 @@
 // log, in backups, in a rebuild - while purchases and the rest stay usable.
 // A sealed profile keeps the names of its sealed fields in clear, so that an
 // erased one can still say which fields it had.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { seal, unseal } from '@crm/shared';
 import type { Profile } from '../customer';
 
 export const PERSONAL_FIELDS = ['name', 'phone', 'email', 'shippingAddress', 'birthDate', 'nickname'] as const;
@@ -18,21 +18,6 @@ export interface SealedProfile extends Omit<Profile, PersonalField> {
 /** The data key of a customer, or 'erased' once it has been destroyed. */
 export type DataKey = Buffer | 'erased';
 
-function encrypt(key: Buffer, plaintext: string, aad: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(aad));
-  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return ['v1', iv.toString('base64'), body.toString('base64'), cipher.getAuthTag().toString('base64')].join('.');
-}
-
-function decrypt(key: Buffer, sealed: string, aad: string): string {
-  const [version, iv, body, tag] = sealed.split('.');
-  if (version !== 'v1' || !iv || !body || !tag) throw new Error('not a sealed value');
-  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64')).setAAD(Buffer.from(aad));
-  decipher.setAuthTag(Buffer.from(tag, 'base64'));
-  return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
-}
-
 export const hasPersonalData = (profile: Profile): boolean => PERSONAL_FIELDS.some((f) => profile[f] !== undefined);
 
 /** Seals the personal fields of a profile for a customer (bound to them: a sealed value moved to another customer does not open). */
@@ -45,7 +30,7 @@ export function sealProfile(profile: Profile, key: Buffer, customerId: string): 
     personal[f] = clear[f];
     delete clear[f];
   }
-  return { ...clear, sealed: { fields, data: encrypt(key, JSON.stringify(personal), `customer:${customerId}`) } };
+  return { ...clear, sealed: { fields, data: seal(key, JSON.stringify(personal), `customer:${customerId}`) } };
 }
 
 /**
@@ -57,7 +42,7 @@ export function openProfile(stored: SealedProfile & Profile, key: DataKey | unde
   const { sealed, ...rest } = stored;
   if (!sealed) return { profile: rest, erasedFields: [] };
   if (key === undefined || key === 'erased') return { profile: rest, erasedFields: sealed.fields };
-  return { profile: { ...rest, ...(JSON.parse(decrypt(key, sealed.data, `customer:${customerId}`)) as Profile) }, erasedFields: [] };
+  return { profile: { ...rest, ...(JSON.parse(unseal(key, sealed.data, `customer:${customerId}`)) as Profile) }, erasedFields: [] };
 }
 
 /** For people reading a stored event (the timeline): the sealed fields opened, or shown as erased. */
@@ -68,9 +53,9 @@ export function displayProfile(stored: SealedProfile & Profile, key: DataKey | u
 
 /** Data keys wrapped by the master key for their table. */
 export function wrapKey(masterKey: Buffer, dataKey: Buffer, customerId: string): string {
-  return encrypt(masterKey, dataKey.toString('base64'), `customer-key:${customerId}`);
+  return seal(masterKey, dataKey.toString('base64'), `customer-key:${customerId}`);
 }
 
 export function unwrapKey(masterKey: Buffer, wrapped: string, customerId: string): Buffer {
-  return Buffer.from(decrypt(masterKey, wrapped, `customer-key:${customerId}`), 'base64');
+  return Buffer.from(unseal(masterKey, wrapped, `customer-key:${customerId}`), 'base64');
 }
