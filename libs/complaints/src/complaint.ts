@@ -1,6 +1,7 @@
 // The complaint stream: from opening to resolution, with the respond-by
 // deadline set by the SLA policy in force when it was opened or escalated.
 import type { RecordedEvent } from '@crm/event-store/event-store';
+import { COMPLAINT_EVENT_TYPES } from '@crm/shared';
 
 export const PRIORITIES = ['FEEDBACK', 'NORMAL', 'URGENT', 'CRITICAL', 'RED_ALERT'] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -86,18 +87,11 @@ export function evolve(state: Complaint, event: ComplaintEvent): Complaint {
   }
 }
 
-const COMPLAINT_EVENT_TYPES: ReadonlySet<string> = new Set<ComplaintEvent['type']>([
-  'ComplaintOpened',
-  'ComplaintAssigned',
-  'ComplaintEscalated',
-  'ComplaintResponded',
-  'ComplaintResolved',
-  'ComplaintReopened',
-  'ComplaintRated',
-]);
+/** Each shared name must be a complaint event type (the compiler checks it here). */
+const KNOWN_TYPES: ReadonlySet<string> = new Set<ComplaintEvent['type']>(COMPLAINT_EVENT_TYPES);
 
 /** The seam from a stored event to a complaint event (no older shapes to upcast yet). */
 export function decodeComplaintEvent(recorded: Pick<RecordedEvent, 'type' | 'data'>): ComplaintEvent {
-  if (!COMPLAINT_EVENT_TYPES.has(recorded.type)) throw new Error(`not a complaint event: ${recorded.type}`);
+  if (!KNOWN_TYPES.has(recorded.type)) throw new Error(`not a complaint event: ${recorded.type}`);
   return { type: recorded.type, data: recorded.data } as ComplaintEvent;
 }

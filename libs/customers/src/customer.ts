@@ -5,7 +5,7 @@
 // older shapes.
 import { businessTime, type RecordedEvent } from '@crm/event-store/event-store';
 import { List, Map as ImmutableMap } from 'immutable';
-import { shopDate, UNIT_PRICE_SCALE } from '@crm/shared';
+import { CUSTOMER_EVENT_TYPES, shopDate, UNIT_PRICE_SCALE } from '@crm/shared';
 import { DataKey, openProfile, PERSONAL_FIELDS, sealProfile, SealedProfile } from './privacy/personal-data';
 
 export const CONSENT_CHANNELS = ['sms', 'email', 'phone', 'wechat'] as const;
@@ -159,17 +159,8 @@ export function evolve(state: Customer, event: CustomerEvent): Customer {
   }
 }
 
-const CUSTOMER_EVENT_TYPES: ReadonlySet<string> = new Set<CustomerEventType>([
-  'CustomerRegistered',
-  'CustomerProfileUpdated',
-  'PurchaseRecorded',
-  'RefundRecorded',
-  'ConsentChanged',
-  'CustomerTagged',
-  'CustomerUntagged',
-  'ContactLogged',
-  'CustomerErased',
-]);
+/** Each shared name must be a customer event type (the compiler checks it here). */
+const KNOWN_TYPES: ReadonlySet<string> = new Set<CustomerEventType>(CUSTOMER_EVENT_TYPES);
 
 /**
  * The one seam from a stored event to a customer event of today's shape.
@@ -178,7 +169,7 @@ const CUSTOMER_EVENT_TYPES: ReadonlySet<string> = new Set<CustomerEventType>([
  * now `unitPriceScaled`). Stored events are never rewritten.
  */
 export function decodeCustomerEvent(recorded: Pick<RecordedEvent, 'type' | 'data' | 'metadata' | 'recordedAt'>, key?: DataKey): CustomerEvent {
-  if (!CUSTOMER_EVENT_TYPES.has(recorded.type)) throw new Error(`not a customer event: ${recorded.type}`);
+  if (!KNOWN_TYPES.has(recorded.type)) throw new Error(`not a customer event: ${recorded.type}`);
   const data = { ...(recorded.data as Record<string, unknown>) };
   // Personal fields are sealed with the customer's key: opened with it, left out without it (erased).
   const customerId = String(data.customerId);

@@ -1,6 +1,7 @@
-// The stored event types of a customer's history and complaints: what a
-// timeline can be filtered by and what a webhook can subscribe to.
-export const SOURCE_EVENT_TYPES = [
+// The stored event types of a customer's history and of complaints: what the
+// slices decode, what a timeline can be filtered by and what a webhook can
+// subscribe to. The slices check these names against their event unions.
+export const CUSTOMER_EVENT_TYPES = [
   'CustomerRegistered',
   'CustomerProfileUpdated',
   'PurchaseRecorded',
@@ -10,6 +11,9 @@ export const SOURCE_EVENT_TYPES = [
   'CustomerUntagged',
   'ContactLogged',
   'CustomerErased',
+] as const;
+
+export const COMPLAINT_EVENT_TYPES = [
   'ComplaintOpened',
   'ComplaintAssigned',
   'ComplaintEscalated',
@@ -18,3 +22,5 @@ export const SOURCE_EVENT_TYPES = [
   'ComplaintReopened',
   'ComplaintRated',
 ] as const;
+
+export const SOURCE_EVENT_TYPES = [...CUSTOMER_EVENT_TYPES, ...COMPLAINT_EVENT_TYPES] as const;
