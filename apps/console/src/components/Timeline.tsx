@@ -1,6 +1,6 @@
 // The audit timeline: paged from the oldest, filtered by kind on the server, entries after
 // the as-of date hidden, and new entries arriving live over the subscription.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { gql, subscribe } from '../api';
 import { instant, shopDay } from '../format';
 import { ErrorNote } from './Error';
@@ -30,6 +30,8 @@ export function Timeline({ customerId, asOf, written, onLive }: { customerId: st
   const [kind, setKind] = useState('');
   const [kinds, setKinds] = useState<string[]>([]);
   const [error, setError] = useState('');
+  // Which list the answers belong to: one for a customer and kind no longer shown is dropped.
+  const listShown = useRef(0);
 
   const add = (more: Entry[]) =>
     setEntries((known) => {
@@ -38,6 +40,7 @@ export function Timeline({ customerId, asOf, written, onLive }: { customerId: st
     });
 
   const load = async (after: string | null) => {
+    const list = listShown.current;
     try {
       const { customer } = await gql<{ customer: { timeline: { edges: Array<{ node: Entry }>; pageInfo: { hasNextPage: boolean; endCursor: string } } } }>(PAGE, {
         id: customerId,
@@ -45,6 +48,7 @@ export function Timeline({ customerId, asOf, written, onLive }: { customerId: st
         waitFor: written,
         types: kind ? [kind] : undefined,
       });
+      if (list !== listShown.current) return;
       add(customer.timeline.edges.map((e) => e.node));
       setNext(customer.timeline.pageInfo.hasNextPage ? customer.timeline.pageInfo.endCursor : null);
     } catch (e) {
@@ -59,6 +63,7 @@ export function Timeline({ customerId, asOf, written, onLive }: { customerId: st
   }, []);
   // The kind filter is the server's: the whole history of that kind, paged, not just the loaded pages.
   useEffect(() => {
+    listShown.current += 1;
     setEntries([]);
     setNext(null);
     void load(null);
