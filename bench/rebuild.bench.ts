@@ -429,7 +429,7 @@ async function partQueries(url: string) {
     }
     return round(times.sort((a, b) => a - b)[Math.floor(runs / 2)]);
   };
-  const filter = { asOf, limit: 50, windowMonths: 3, schedule };
+  const filter = { asOf, limit: 50, windowMonths: 3 };
   const [deep] = await sql.query<{ id: string }>('SELECT customer_id AS id FROM rm_customers ORDER BY customer_id OFFSET 90000 LIMIT 1');
   const cursor = deep ? encodeCursor(deep.id) : undefined;
   const [{ n }] = await sql.query<{ n: string }>('SELECT count(*)::text AS n FROM rm_customers');
@@ -439,7 +439,7 @@ async function partQueries(url: string) {
     listPageAfter90kMs: await median(9, () => listCustomers(sql, { ...filter, cursor }, 'CNY')),
     listFilteredSleepingFirstPageMs: await median(5, () => listCustomers(sql, { ...filter, lifecycle: 'SLEEPING' }, 'CNY')),
     rfmAllCustomersMs: await median(3, () => rfmAsOf(sql, asOf)),
-    stickinessMs: await median(3, () => stickiness(sql, { asOf, windowMonths: 3, retentionDays: 30, responseDays: 30, currency: 'CNY', schedule })),
+    stickinessMs: await median(3, () => stickiness(sql, { asOf, windowMonths: 3, retentionDays: 30, responseDays: 30, currency: 'CNY' })),
     simulationMs: await median(3, async () => {
       const sim = new TierSimulation(schedule, [{ ruleSet: { ...DEFAULT_RULE_SET, id: 'x', basis: { kind: 'rollingMonths', months: 12 } }, effectiveFrom: '' }], asOf, 'CNY', 100);
       await scanCustomerFacts(sql, asOf, (batch) => sim.add(batch));

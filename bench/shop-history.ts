@@ -4,7 +4,7 @@
 import { migrate, PostgresClient } from '@crm/database';
 import { AppendRequest, NewEvent, SqlEventStore } from '@crm/event-store';
 import { nameUuid } from '@crm/shared';
-import { allMigrations } from '../apps/api/src/migrations';
+import { allMigrations } from '@crm/wiring';
 
 const CATEGORIES = ['dresses', 'shoes', 'bags', 'coats', 'accessories'];
 const PROVINCES = ['浙江', '广东', '江苏', '北京', '四川', '山东'];

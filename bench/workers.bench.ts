@@ -16,7 +16,7 @@ import { PostgresClient } from '@crm/database';
 import { partitionSql, SqlEventStore } from '@crm/event-store';
 import { partitioned } from '@crm/projections';
 import { loadConfig } from '@crm/shared';
-import { runtimeProjectors } from '../apps/api/src/projectors';
+import { runtimeProjectors } from '@crm/wiring';
 import { CLI, dropPgDatabase, freshPgDatabase, machine, printResult, ratio } from './bench-support';
 import { seedShopHistory } from './shop-history';
 

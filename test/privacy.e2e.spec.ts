@@ -8,7 +8,7 @@ import { API, as, eventCount, http, purchaseBody } from './support/http';
 import { EVENT_STORE, EventStore } from '../libs/event-store/src';
 import { SQL_CLIENT, SqlClient } from '../libs/database/src';
 import { rebuildProjections } from '../libs/projections/src';
-import { allProjectors } from '../apps/api/src/projectors';
+import { allProjectors } from '@crm/wiring';
 import { APP_CONFIG, AppConfig } from '../libs/shared/src';
 
 const personal = {

@@ -9,7 +9,7 @@ import { PGliteClient } from '../libs/database/src/pglite-client';
 import { PostgresClient } from '../libs/database/src/postgres-client';
 import { ProjectionRunner, rebuildProjection } from '../libs/projections/src';
 import { loadConfig } from '../libs/shared/src/config';
-import { allProjectors } from '../apps/api/src/projectors';
+import { allProjectors } from '@crm/wiring';
 import { testDatabases } from './support/test-databases';
 import { appendHistory, snapshot } from './support/history';
 import { child } from './support/child';

@@ -10,7 +10,7 @@ import { APP_CONFIG, AppConfig } from '../libs/shared/src';
 import { SqlEventStore } from '../libs/event-store/src';
 import { PostgresClient } from '../libs/database/src/postgres-client';
 import { partitionNames, rebuildProjections } from '../libs/projections/src';
-import { allProjectors } from '../apps/api/src/projectors';
+import { allProjectors } from '@crm/wiring';
 import { testDatabases } from './support/test-databases';
 import { RunningApp, startTestApp } from './support/test-app';
 import { API, http, register } from './support/http';

@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import { migrate } from '../../libs/database/src/migrator';
 import { PGliteClient } from '../../libs/database/src/pglite-client';
 import { PostgresClient } from '../../libs/database/src/postgres-client';
-import { allMigrations } from '../../apps/api/src/migrations';
+import { allMigrations } from '@crm/wiring';
 import { databaseUrl, PG_TEMPLATE, withDatabase } from './test-databases';
 
 export default async function globalSetup(): Promise<void> {

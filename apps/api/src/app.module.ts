@@ -17,8 +17,8 @@ import { ConfigModule } from '@crm/shared/http';
 import { HealthController } from './health/health.controller';
 import { IdempotencyInterceptor } from './http/idempotency';
 import { graphqlModule } from './graphql/graphql-setup';
-import { allMigrations } from './migrations';
-import { runtimeProjectors } from './projectors';
+import { allMigrations } from '@crm/wiring';
+import { runtimeProjectors } from '@crm/wiring';
 
 @Module({})
 export class AppModule {

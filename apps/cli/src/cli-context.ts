@@ -11,8 +11,8 @@ import { EventStoreModule } from '@crm/event-store';
 import { ProjectionsModule } from '@crm/projections';
 import { AppConfig } from '@crm/shared';
 import { ConfigModule } from '@crm/shared/http';
-import { allMigrations } from '../../api/src/migrations';
-import { allProjectors } from '../../api/src/projectors';
+import { allMigrations } from '@crm/wiring';
+import { allProjectors } from '@crm/wiring';
 
 @Module({})
 class CliModule {

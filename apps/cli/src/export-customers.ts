@@ -9,7 +9,7 @@ import type { EventStore } from '@crm/event-store';
 import { Lifecycle, LIFECYCLE_STATUSES } from '@crm/lifecycle';
 import { ProjectionRunner } from '@crm/projections';
 import { AppConfig, isCalendarDate, shopDate } from '@crm/shared';
-import { loadRuleSchedule } from '@crm/tiers';
+import { TierPeriodsProjector } from '@crm/tiers';
 
 export interface ExportOptions {
   asOf: string;
@@ -75,14 +75,14 @@ const row = (c: CustomerListItem) =>
     csvField(c.lastPurchaseAt),
   ].join(',');
 
-/** Catch the customer list up to the end of the log (the checkpoint fence makes this safe beside a running service). */
+/** Catch the customer list and the tier read model up to the end of the log (the checkpoint fence makes this safe beside a running service). */
 export async function catchUp(store: EventStore, sql: SqlClient, config: AppConfig): Promise<void> {
-  const runner = new ProjectionRunner(store, sql, [new CustomerListProjector(config)], { batchSize: 5_000 });
+  const runner = new ProjectionRunner(store, sql, [new CustomerListProjector(config), new TierPeriodsProjector(config)], { batchSize: 5_000 });
   const [last] = await sql.query<{ p: string | null }>('SELECT max(global_position)::text AS p FROM crm_events');
   await runner.start();
   const caughtUp = await runner.waitFor(Number(last?.p ?? 0), 10 * 60_000);
   await runner.stop();
-  if (!caughtUp) throw new Error('the customer read model did not catch up within 10 minutes');
+  if (!caughtUp) throw new Error('the customer and tier read models did not catch up within 10 minutes');
 }
 
 export async function exportCustomers(store: EventStore, sql: SqlClient, config: AppConfig, o: ExportOptions): Promise<number> {
@@ -91,11 +91,10 @@ export async function exportCustomers(store: EventStore, sql: SqlClient, config:
   const out: Writable = o.out ? createWriteStream(o.out) : process.stdout;
   const write = (line: string) => new Promise<void>((resolve, reject) => out.write(`${line}\r\n`, (e) => (e ? reject(e) : resolve())));
   await write(COLUMNS.join(','));
-  const schedule = await loadRuleSchedule(store);
   let cursor: string | undefined;
   let count = 0;
   do {
-    const page = await listCustomers(sql, { ...o, cursor, limit: 500, schedule }, config.shopCurrency);
+    const page = await listCustomers(sql, { ...o, cursor, limit: 500 }, config.shopCurrency);
     for (const c of page.items) await write(row(c));
     count += page.items.length;
     cursor = page.nextCursor ?? undefined;

@@ -9,8 +9,8 @@ import { AppConfig, ConfigError, contextFor, DomainError, loadConfig, operatorPr
 import { EventStore, openEventStore } from '@crm/event-store';
 import { rebuildProjections } from '@crm/projections';
 import { progressDisplay } from './progress';
-import { allMigrations } from '../../api/src/migrations';
-import { allProjectors } from '../../api/src/projectors';
+import { allMigrations } from '@crm/wiring';
+import { allProjectors } from '@crm/wiring';
 import { catchUp, exportCustomers, ExportUsageError, parseExportArgs } from './export-customers';
 import { parseReplayArgs, replayRules, ReplayUsageError } from './replay-rules';
 import { parseImportArgs, runImport } from './import-history';

@@ -9,8 +9,8 @@ import { ProjectionsModule } from '@crm/projections';
 import { AppConfig } from '@crm/shared';
 import { ConfigModule } from '@crm/shared/http';
 import { WebhooksModule } from '@crm/webhooks';
-import { allMigrations } from '../../api/src/migrations';
-import { runtimeProjectors } from '../../api/src/projectors';
+import { allMigrations } from '@crm/wiring';
+import { runtimeProjectors } from '@crm/wiring';
 
 @Module({})
 export class WorkerModule {

@@ -3,8 +3,7 @@
 // recorded it), beside the raw events for the fold.
 import { businessTime, EventStore, RecordedEvent } from '@crm/event-store';
 import { shopDate } from '@crm/shared';
-import { DatedAmount, TierFacts } from '@crm/tiers';
-import { decodeCustomerEvent } from './customer';
+import { DatedAmount, datedFactOf, isDatedFact, TierFacts } from '@crm/tiers';
 import { customerStream } from './customer-commands';
 
 export interface CustomerHistory {
@@ -33,19 +32,9 @@ export function customerHistoryOf(events: RecordedEvent[], timezone: string): Cu
   const purchases: Array<DatedAmount & { occurredAt: string }> = [];
   const refunds: DatedAmount[] = [];
   for (const recorded of events) {
-    if (recorded.type !== 'PurchaseRecorded' && recorded.type !== 'RefundRecorded') continue;
-    const event = decodeCustomerEvent(recorded);
-    if (event.type !== 'PurchaseRecorded' && event.type !== 'RefundRecorded') continue;
-    const occurredAt = event.data.occurredAt;
-    const fact = {
-      date: shopDate(new Date(occurredAt), timezone),
-      amountMinor: event.data.amountMinor,
-      eventId: recorded.id,
-      position: recorded.position,
-      occurredAt,
-      type: recorded.type,
-    };
-    (event.type === 'PurchaseRecorded' ? purchases : refunds).push(fact);
+    if (!isDatedFact(recorded)) continue;
+    const fact = datedFactOf(recorded, timezone);
+    (fact.type === 'PurchaseRecorded' ? purchases : refunds).push(fact);
   }
   purchases.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
   const registeredAt = businessTime(first);

@@ -25,8 +25,8 @@ import {
   RequestContext,
   shopDate,
 } from '@crm/shared';
-import { loadRuleSchedule, loadTierRuleSets, ruleSetOn, tierHistory, tierOn, tierOnFast } from '@crm/tiers';
-import type { RuleSchedule, TierAnswer, TierFacts } from '@crm/tiers';
+import { loadRuleSchedule, loadTierRuleSets, tierChangesUntil, tierStandingOn } from '@crm/tiers';
+import type { RuleSchedule, TierAnswer, TierFacts, TierRuleSet } from '@crm/tiers';
 import DataLoader from 'dataloader';
 import { RfmBase } from './analytics/rfm.query';
 import { ConsentChannel, ContactChannel, Profile, PurchaseItem } from './customer';
@@ -93,13 +93,13 @@ export interface Written<T> {
 }
 
 /** A tier as the edges show it: the basis a decimal string, the rule set's basis kind beside it. */
-function tierAnswer(customerId: string, asOf: string, t: TierAnswer, schedule: RuleSchedule, currency: string) {
+function tierAnswer(customerId: string, asOf: string, t: TierAnswer, basisKind: TierRuleSet['basis'], currency: string) {
   return {
     customerId,
     asOf,
     tier: t.tier,
     basis: formatAmount(t.basisMinor, currency),
-    basisKind: ruleSetOn(schedule, asOf).ruleSet.basis,
+    basisKind,
     purchaseCount: t.purchaseCount,
     ruleSetId: t.ruleSetId,
     reason: t.reason,
@@ -341,7 +341,7 @@ export class CustomersService {
 
   async list(ctx: RequestContext, input: ListInput) {
     allow(ctx, 'customers.read');
-    const { ruleSets, schedule } = await loadTierRuleSets(this.store);
+    const { ruleSets } = await loadTierRuleSets(this.store);
     if (input.tier !== undefined && !ruleSets.some((r) => r.ruleSet.tiers.some((t) => t.code === input.tier))) {
       throw refused('UnknownTier', `no published rule set has a tier ${input.tier}`, { tier: input.tier });
     }
@@ -358,7 +358,6 @@ export class CustomersService {
         cursor: input.cursor,
         limit: input.limit ?? 50,
         windowMonths: input.windowMonths ?? 3,
-        schedule,
       },
       this.config.shopCurrency,
     );
@@ -394,35 +393,37 @@ export class CustomersService {
 
   /** The tier of a registered customer today, or undefined when the customer is unknown (complaints fix their SLA by it). */
   async tierToday(customerId: string): Promise<{ tier: string | null } | undefined> {
-    const history = await loadCustomerHistory(this.store, customerId, this.config.shopTimezone);
-    if (!history) return undefined;
-    return { tier: tierOn(history.facts, await loadRuleSchedule(this.store), this.today(), this.config.shopCurrency).tier };
+    if (!(await loadCustomerHistory(this.store, customerId, this.config.shopTimezone))) return undefined;
+    return { tier: (await tierStandingOn(this.sql, customerId, this.today()))?.tier ?? null };
+  }
+
+  /** The tier read model's step covering the date, or 404 when it does not know the customer then (unknown, joined later, or not projected yet: read with ?waitFor). */
+  private async standing(customerId: string, asOf: string) {
+    const standing = await tierStandingOn(this.sql, customerId, asOf);
+    if (!standing) throw notFound('CustomerNotFound', `customer ${customerId} not found as of ${asOf}`);
+    return standing;
   }
 
   async tier(ctx: RequestContext, customerId: string, asOf = this.today()) {
     allow(ctx, 'customers.read');
-    const { facts } = await this.history(customerId, asOf, ctx);
-    const schedule = await this.schedule(ctx);
-    const currency = this.config.shopCurrency;
-    const t = tierOn(facts, schedule, asOf, currency);
-    return { ...tierAnswer(customerId, asOf, t, schedule, currency), basisTier: t.basisTier, since: t.since, downgradeDue: t.downgradeDue };
+    const t = await this.standing(customerId, asOf);
+    return { ...tierAnswer(customerId, asOf, t, t.basisRule, this.config.shopCurrency), basisTier: t.basisTier, since: t.since, downgradeDue: t.downgradeDue };
   }
 
-  /** The tier as of a date without when it was reached (that walks the history): what a list of customers shows. */
+  /** The tier as of a date without when it was reached: what a list of customers shows. */
   async tierStatus(ctx: RequestContext, customerId: string, asOf = this.today()) {
     allow(ctx, 'customers.read');
-    const schedule = await this.schedule(ctx);
-    const currency = this.config.shopCurrency;
-    const t = this.listedOn(ctx, customerId, asOf)?.tier ?? tierOnFast(await this.factsOf(ctx, customerId, asOf), schedule, asOf, currency);
-    return tierAnswer(customerId, asOf, t, schedule, currency);
+    const listed = this.listedOn(ctx, customerId, asOf)?.tier;
+    const t = listed ?? (await this.standing(customerId, asOf));
+    return tierAnswer(customerId, asOf, t, t.basisRule, this.config.shopCurrency);
   }
 
   async tierHistory(ctx: RequestContext, customerId: string, asOf = this.today()) {
     allow(ctx, 'customers.read');
-    const { facts } = await this.history(customerId, asOf, ctx);
-    const schedule = await this.schedule(ctx);
+    const changes = await tierChangesUntil(this.sql, customerId, asOf);
+    if (!changes) throw notFound('CustomerNotFound', `customer ${customerId} not found as of ${asOf}`);
     const currency = this.config.shopCurrency;
-    return { customerId, asOf, items: tierHistory(facts, schedule, asOf, currency).map(({ basisMinor, ...c }) => ({ ...c, basis: formatAmount(basisMinor, currency) })) };
+    return { customerId, asOf, items: changes.map(({ basisMinor, ...c }) => ({ ...c, basis: formatAmount(basisMinor, currency) })) };
   }
 
   /** The lifecycle status as of a date, without its moves (walking the moves costs a pass over every day since the first purchase). */

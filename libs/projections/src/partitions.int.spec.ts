@@ -6,7 +6,7 @@ import { partitionOf, SqlEventStore } from '../../event-store/src';
 import { SqlClient } from '../../database/src';
 import { testDatabases } from '../../../test/support/test-databases';
 import { appendHistory, snapshot } from '../../../test/support/history';
-import { allProjectors } from '../../../apps/api/src/projectors';
+import { allProjectors } from '@crm/wiring';
 import { loadConfig } from '../../shared/src/config';
 import { PartitionLayoutError } from './partition-layout';
 import { ProjectionRunner } from './projection-runner';

@@ -5,7 +5,8 @@ import type { Migration, SqlClient } from '@crm/database';
 import { CatchUpSubscription, EventStore, Partition, partitionOf, partitionSql, RecordedEvent } from '@crm/event-store';
 import { metrics } from '@crm/shared/metrics';
 import { settleCheckpoints } from './partition-layout';
-import { Projector } from './projector';
+import { Projector, RebuildNeededError } from './projector';
+import { rebuildProjection, RebuildProgress } from './rebuild';
 
 export const projectionMigrations: Migration[] = [
   {
@@ -59,6 +60,8 @@ export interface ProjectionStatus {
   /** failed: its batch failed `failAfter` times in a row; it keeps retrying (backing off) and resumes when the cause is gone. */
   state: 'running' | 'failed' | 'stopped';
   failure?: ProjectionFailure;
+  /** Re-projected side by side (a tier rule set was activated): how far it has got; reads answer from the tables in place meanwhile. */
+  rebuilding?: RebuildProgress & { why: string; since: string };
 }
 
 export interface RunnerOptions {
@@ -96,6 +99,8 @@ export class ProjectionRunner {
   private readonly retired: CatchUpSubscription[] = [];
   private readonly listeners = new Set<BatchListener>();
   private readonly failures = new Map<string, ProjectionFailure>();
+  private closed = false;
+  private readonly rebuilds = new Map<string, RebuildProgress & { why: string; since: string }>();
   private readonly logger = new Logger('projections');
 
   constructor(
@@ -177,6 +182,14 @@ export class ProjectionRunner {
   private onBatchError(group: Group, error: unknown): void {
     if (error instanceof CheckpointMovedError) return;
     const culprit = error instanceof ProjectorFailedError ? group.projectors.find((p) => p.name === error.projector) : undefined;
+    if (culprit && error instanceof ProjectorFailedError && error.reason instanceof RebuildNeededError) {
+      if (group.projectors.length > 1) {
+        group.projectors = group.projectors.filter((p) => p !== culprit);
+        this.startGroup([culprit], group.subscription.checkpoint);
+      }
+      this.rebuildAside(culprit, error.reason.why);
+      return;
+    }
     const message = error instanceof Error ? error.message : String(error);
     const names = culprit ? [culprit.name] : group.projectors.map((p) => p.name);
     for (const name of names) {
@@ -254,6 +267,33 @@ export class ProjectionRunner {
     throw new CheckpointMovedError(moved[0].projector.name, moved[0].position ?? 0);
   }
 
+  /**
+   * Rebuilds a projector side by side while its live tables keep answering;
+   * the swap moves its checkpoint, and it goes on from there at once (its
+   * subscription, held at the batch that asked for the rebuild, is replaced).
+   * A rebuild that fails is asked for again by the next attempt of that batch.
+   */
+  private rebuildAside(projector: Projector, why: string): void {
+    if (this.rebuilds.has(projector.name)) return;
+    const since = new Date().toISOString();
+    this.rebuilds.set(projector.name, { phase: 'projecting', events: 0, position: 0, target: 0, why, since });
+    this.logger.log(`${projector.name}: rebuilding side by side (${why})`);
+    void rebuildProjection(this.store, this.sql, projector, { onProgress: (progress) => this.rebuilds.set(projector.name, { ...progress, why, since }) })
+      .then(async (result) => {
+        this.logger.log(`${projector.name}: rebuilt and swapped in at position ${result.position} (${result.events} events, ${result.seconds} s)`);
+        this.rebuilds.delete(projector.name);
+        if (this.closed) return;
+        const running = this.running.includes(projector.name);
+        await this.stopOne(projector.name);
+        if (running) await this.startSome([projector.name]);
+        for (const listener of this.listeners) listener(projector.name, [], result.position);
+      })
+      .catch((error: unknown) => {
+        this.rebuilds.delete(projector.name);
+        this.logger.error(`${projector.name}: rebuild failed (${(error as Error).message}); asked for again by the next attempt`);
+      });
+  }
+
   onBatch(listener: BatchListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -324,7 +364,8 @@ export class ProjectionRunner {
       const state = this.liveCheckpoint(projector.name) === undefined ? 'stopped' : failed ? 'failed' : 'running';
       const lag = Number(behind?.n ?? 0);
       const lagSeconds = lag > 0 ? await this.ageAfter(position, projector.partition) : 0;
-      result.push({ name: projector.name, position, lag, lagSeconds, state, ...(failed ? { failure } : {}) });
+      const rebuilding = this.rebuilds.get(projector.name);
+      result.push({ name: projector.name, position, lag, lagSeconds, state, ...(failed ? { failure } : {}), ...(rebuilding ? { rebuilding } : {}) });
     }
     return result;
   }
@@ -363,6 +404,7 @@ export class ProjectionRunner {
   }
 
   async stop(): Promise<void> {
+    this.closed = true;
     const all = [...this.groups.map((g) => g.subscription), ...this.retired];
     this.groups = [];
     this.retired.length = 0;

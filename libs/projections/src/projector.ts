@@ -27,6 +27,25 @@ export interface Projector {
    * connection); its answer is handed to apply.
    */
   prepare?(events: readonly RecordedEvent[]): Promise<unknown>;
+  /** The instance a rebuild fills fresh tables with (one that may defer work to finish). */
+  forRebuild?(): Projector;
+  /** Work a rebuild does once its tables are loaded, and again after its swap caught up (in the fresh tables). */
+  finish?(tx: SqlExecutor): Promise<void>;
+}
+
+/**
+ * Thrown by a projector's apply when a batch changes its whole read model
+ * (a tier rule set activated): the runner rebuilds it side by side and swaps
+ * it in, the live tables answering meanwhile; the batch is not counted a failure.
+ */
+export class RebuildNeededError extends Error {
+  override readonly name = 'RebuildNeededError';
+  constructor(
+    readonly projector: string,
+    readonly why: string,
+  ) {
+    super(`${projector}: ${why}`);
+  }
 }
 
 export const PROJECTORS = Symbol('PROJECTORS');

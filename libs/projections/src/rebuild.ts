@@ -26,7 +26,7 @@ export interface RebuildResult {
 }
 
 export interface RebuildProgress {
-  phase: 'projecting' | 'indexing' | 'swapping';
+  phase: 'projecting' | 'finishing' | 'indexing' | 'swapping';
   events: number;
   position: number;
   /** The log's last position when the rebuild started: how far `position` has to go. */
@@ -54,7 +54,14 @@ const ident = (name: string) => {
  */
 export async function rebuildProjections(store: EventStore, sql: SqlClient, projectors: readonly Projector[], options: RebuildOptions = {}): Promise<RebuildResult[]> {
   const started = Date.now();
-  const plans = projectors.map((projector) => ({ projector, schema: ident(schemaOf(projector)), tables: projector.tables.map(ident) }));
+  const plans = projectors.map((live) => ({ projector: live.forRebuild?.() ?? live, schema: ident(schemaOf(live)), tables: live.tables.map(ident) }));
+  const finishAll = async (tx: SqlExecutor) => {
+    for (const { projector, schema } of plans) {
+      if (!projector.finish) continue;
+      await tx.query(`SELECT set_config('search_path', '${schema}, public', true)`);
+      await projector.finish(tx);
+    }
+  };
   const deferred: string[] = [];
   for (const { schema, tables } of plans) {
     await sql.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema};`);
@@ -100,6 +107,13 @@ export async function rebuildProjections(store: EventStore, sql: SqlClient, proj
     if (!page.hasMore) break;
   }
 
+  if (plans.some((p) => p.projector.finish)) {
+    progress('finishing');
+    await sql.transaction(async (tx) => {
+      await tx.exec('SET LOCAL synchronous_commit = off');
+      await finishAll(tx);
+    });
+  }
   progress('indexing');
   for (const statement of deferred) await sql.exec(statement);
   // Fresh tables have no planner statistics yet; queries right after the swap need them.
@@ -127,6 +141,7 @@ export async function rebuildProjections(store: EventStore, sql: SqlClient, proj
         }
         if (!page.hasMore) break;
       }
+      await finishAll(tx);
     }
     await tx.query(`SELECT set_config('search_path', 'public', true)`);
     await tx.query(`DELETE FROM crm_projection_checkpoints WHERE ${LAYOUT_ROWS} AND NOT name = ANY ($2::text[])`, [bases, layout]);

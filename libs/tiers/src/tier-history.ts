@@ -2,7 +2,7 @@
 // a date, and every change of a customer's tier with its date, rule set and
 // cause. Pure, so a candidate rule set replays over real history unchanged.
 import { addDays, minusMonths, monthsAfter, parseAmount } from '@crm/shared';
-import { DEFAULT_RULE_SET, TierAnswer, TierFacts, tierAsOf, TierRuleSet } from './tier-rules';
+import { AS_OF_MARK, DEFAULT_RULE_SET, TierAnswer, TierFacts, tierAsOf, TierRuleSet } from './tier-rules';
 
 export interface ScheduledRuleSet {
   ruleSet: TierRuleSet;
@@ -68,7 +68,15 @@ interface Walk {
   downgradeDue: string | null;
 }
 
-function walk(facts: TierFacts, schedule: RuleSchedule, until: string, currency: string): Walk {
+/** Where the walk stands after a date it visited: what tier is held, and a downgrade waiting. */
+export interface WalkState {
+  date: string;
+  held: string | null;
+  since: string | null;
+  downgradeDue: string | null;
+}
+
+function walk(facts: TierFacts, schedule: RuleSchedule, until: string, currency: string, visit?: (state: WalkState) => void): Walk {
   const purchases = facts.purchases.filter((p) => p.date <= until);
   if (purchases.length === 0) return { changes: [], held: null, downgradeDue: null };
   const first = purchases.reduce((a, p) => (p.date < a ? p.date : a), purchases[0].date);
@@ -166,6 +174,7 @@ function walk(facts: TierFacts, schedule: RuleSchedule, until: string, currency:
       heldRuleSet = rs;
       heldSince = date;
     }
+    visit?.({ date, held, since: heldSince ?? null, downgradeDue });
   }
   return { changes, held, downgradeDue };
 }
@@ -206,17 +215,92 @@ export function tierOn(facts: TierFacts, schedule: RuleSchedule, asOf: string, c
   if (basis.tier === null) return { ...basis, basisTier: null, since: null, downgradeDue: null };
   const w = walk(facts, schedule, asOf, currency);
   const since = w.changes.length > 0 ? w.changes[w.changes.length - 1].date : null;
-  if (w.held === basis.tier) return { ...basis, basisTier: basis.tier, since, downgradeDue: null };
+  return standingOf(basis, { date: asOf, held: w.held, since, downgradeDue: w.downgradeDue }, rs);
+}
+
+/** The standing on a date: what the basis reaches there, and the tier the walk holds (kept above the basis while a downgrade waits). */
+function standingOf(basis: TierAnswer, state: WalkState, rs: TierRuleSet): TierStanding {
+  if (basis.tier === null) return { ...basis, basisTier: null, since: null, downgradeDue: null };
+  if (state.held === basis.tier) return { ...basis, basisTier: basis.tier, since: state.since, downgradeDue: null };
   return {
     ...basis,
-    tier: w.held,
+    tier: state.held,
     basisTier: basis.tier,
-    since,
-    downgradeDue: w.downgradeDue,
+    since: state.since,
+    downgradeDue: state.downgradeDue,
     reason: rs.downgrade?.atAnniversary
-      ? `${basis.reason}; ${w.held} is kept until the anniversary of reaching it, ${w.downgradeDue}`
-      : `${basis.reason}; ${w.held} is kept until ${w.downgradeDue ?? 'the retention period ends'} (retention ${retentionOf(rs)} months)`,
+      ? `${basis.reason}; ${state.held} is kept until the anniversary of reaching it, ${state.downgradeDue}`
+      : `${basis.reason}; ${state.held} is kept until ${state.downgradeDue ?? 'the retention period ends'} (retention ${retentionOf(rs)} months)`,
   };
+}
+
+/** A span of days over which a customer's whole tier answer is the same; `to` is exclusive, null for "from then on". */
+export interface TierStep {
+  from: string;
+  to: string | null;
+  /** Its reason names the as-of date as AS_OF_MARK (a rolling basis is described "to" the date asked about). */
+  standing: TierStanding;
+  basis: TierRuleSet['basis'];
+  /** The change of tier on `from`, when one happens that day. */
+  change?: TierChange;
+}
+
+/**
+ * A customer's tier answer for every date from `joined` on, as steps: every
+ * date the answer can change on (facts, activations, days spend leaves a
+ * window, downgrades that retention or anniversaries bring) starts a step.
+ * tierOn(facts, schedule, D) equals the step covering D with its reason's
+ * AS_OF_MARK replaced by D: the tier read model is built from this.
+ */
+export function tierSteps(facts: TierFacts, schedule: RuleSchedule, joined: string, currency: string): TierStep[] {
+  const states: WalkState[] = [];
+  const { changes } = walk(facts, schedule, LAST_DATE, currency, (state) => states.push(state));
+  const dates = new Set<string>([joined, ...states.map((s) => s.date)]);
+  // Before the first purchase the answer changes only with the rule set in force (a prospect's).
+  for (const e of schedule) if (e.effectiveFrom > joined) dates.add(e.effectiveFrom);
+  const byDate = new Map(changes.map((c) => [c.date, c]));
+  const steps: TierStep[] = [];
+  let at = -1;
+  for (const date of [...dates].sort()) {
+    while (at + 1 < states.length && states[at + 1].date <= date) at++;
+    const rs = ruleSetOn(schedule, date).ruleSet;
+    const basis = tierAsOf(facts, date, rs, currency, AS_OF_MARK);
+    const state = at >= 0 ? states[at] : { date, held: null, since: null, downgradeDue: null };
+    const standing = standingOf(basis, state, rs);
+    const last = steps[steps.length - 1];
+    const change = byDate.get(date);
+    if (last && !change && sameStanding(last.standing, standing)) continue;
+    if (last) last.to = date;
+    steps.push({ from: date, to: null, standing, basis: rs.basis, ...(change ? { change } : {}) });
+  }
+  return steps;
+}
+
+const LAST_DATE = '9999-12-31';
+
+/** The answer a step gives for a date it covers: its reason names that date. */
+export function standingFromStep(standing: TierStanding, asOf: string): TierStanding {
+  return { ...standing, reason: standing.reason.split(AS_OF_MARK).join(asOf) };
+}
+
+/** The step covering a date (steps in date order), or undefined before the first. */
+export function stepOn<T extends { from: string }>(steps: readonly T[], asOf: string): T | undefined {
+  let found: T | undefined;
+  for (const step of steps) if (step.from <= asOf) found = step;
+  return found;
+}
+
+function sameStanding(a: TierStanding, b: TierStanding): boolean {
+  return (
+    a.tier === b.tier &&
+    a.basisMinor === b.basisMinor &&
+    a.purchaseCount === b.purchaseCount &&
+    a.ruleSetId === b.ruleSetId &&
+    a.reason === b.reason &&
+    a.basisTier === b.basisTier &&
+    a.since === b.since &&
+    a.downgradeDue === b.downgradeDue
+  );
 }
 
 /** The tier on a date without the walk when no rule set keeps a tier beyond its basis (the list's fast path). */

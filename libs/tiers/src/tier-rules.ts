@@ -68,10 +68,14 @@ export interface TierAnswer {
   reason: string;
 }
 
-export function tierAsOf(facts: TierFacts, asOf: string, ruleSet: TierRuleSet, currency: string): TierAnswer {
+/** Stands for the as-of date in a reason kept by the tier read model (its steps span many dates). */
+export const AS_OF_MARK = '{asOf}';
+
+/** `said` is the date the reason names: the as-of date, or AS_OF_MARK for a reason kept for a span of dates. */
+export function tierAsOf(facts: TierFacts, asOf: string, ruleSet: TierRuleSet, currency: string, said = asOf): TierAnswer {
   const purchases = facts.purchases.filter((p) => p.date <= asOf);
   if (purchases.length === 0) {
-    return { tier: null, basisMinor: 0, purchaseCount: 0, ruleSetId: ruleSet.id, reason: `no purchase on or before ${asOf}` };
+    return { tier: null, basisMinor: 0, purchaseCount: 0, ruleSetId: ruleSet.id, reason: `no purchase on or before ${said}` };
   }
   const from = ruleSet.basis.kind === 'rollingMonths' ? minusMonths(asOf, ruleSet.basis.months) : undefined;
   const counted = (d: DatedAmount) => d.date <= asOf && (from === undefined || d.date > from);
@@ -84,7 +88,7 @@ export function tierAsOf(facts: TierFacts, asOf: string, ruleSet: TierRuleSet, c
   for (const rule of ruleSet.tiers.slice(1)) {
     if (basisMinor >= parseAmount(rule.threshold, currency) && purchaseCount >= (rule.minPurchases ?? 0)) reached = rule;
   }
-  const basisText = ruleSet.basis.kind === 'lifetime' ? 'lifetime net spend' : `net spend over the ${ruleSet.basis.months} months to ${asOf}`;
+  const basisText = ruleSet.basis.kind === 'lifetime' ? 'lifetime net spend' : `net spend over the ${ruleSet.basis.months} months to ${said}`;
   return {
     tier: reached.code,
     basisMinor,

@@ -10,25 +10,10 @@ import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
-import type { Migration } from '@crm/database';
 import { APP_CONFIG, AppConfig, DomainError } from '@crm/shared';
 import { principalOf, Problem, StoredProblem, toProblem } from '@crm/shared/http';
+export { idempotencyMigrations } from '@crm/shared/http/idempotency.migrations';
 import { metrics } from '@crm/shared/metrics';
-
-export const idempotencyMigrations: Migration[] = [
-  {
-    id: '0002_idempotency_keys',
-    sql: `
-CREATE TABLE crm_idempotency_keys (
-  key          text PRIMARY KEY,
-  request_hash text NOT NULL,
-  status       integer,
-  body         jsonb,
-  headers      jsonb,
-  created_at   timestamptz NOT NULL DEFAULT now()
-);`,
-  },
-];
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
 const REPLAYED_HEADERS = ['etag', 'location', 'content-type'];

@@ -1,9 +1,7 @@
 // Whole-base figures as of a date: RFM segments and stickiness metrics.
 import { Inject, Injectable } from '@nestjs/common';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
-import { EVENT_STORE, EventStore } from '@crm/event-store';
 import { allow, APP_CONFIG, AppConfig, formatAmount, RequestContext, shopDate } from '@crm/shared';
-import { loadRuleSchedule } from '@crm/tiers';
 import { rfmAsOf } from './rfm.query';
 import { stickiness } from './stickiness.query';
 import { birthdaysDue, greetingsDue } from '../care/care-due.query';
@@ -21,7 +19,6 @@ export interface StickinessInput {
 export class AnalyticsService {
   constructor(
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -72,7 +69,6 @@ export class AnalyticsService {
       retentionDays: input.retentionDays ?? 30,
       responseDays: input.responseDays ?? 30,
       currency: this.config.shopCurrency,
-      schedule: await loadRuleSchedule(this.store),
     });
   }
 }

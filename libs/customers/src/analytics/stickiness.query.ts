@@ -5,7 +5,7 @@
 import type { SqlClient } from '@crm/database';
 import { lifecycleAsOf } from '@crm/lifecycle';
 import { addDays, formatAmount, minusMonths, UNIT_PRICE_SCALE } from '@crm/shared';
-import { RuleSchedule, tierOnFast } from '@crm/tiers';
+import { tierStandingsOn } from '@crm/tiers';
 import { scanCustomerFacts } from '../customer-list/customer-list.query';
 
 export interface Rate {
@@ -37,7 +37,6 @@ export interface StickinessOptions {
   retentionDays: number;
   responseDays: number;
   currency: string;
-  schedule: RuleSchedule;
 }
 
 export async function stickiness(sql: SqlClient, o: StickinessOptions) {
@@ -46,7 +45,9 @@ export async function stickiness(sql: SqlClient, o: StickinessOptions) {
   let repeaters = 0;
   let sales = 0;
   const byTier = new Map<string, { customers: number; salesMinor: number }>();
-  await scanCustomerFacts(sql, o.asOf, (batch) => {
+  await scanCustomerFacts(sql, o.asOf, async (batch) => {
+    // Sales by tier: the tier each buyer holds on D, from the tier read model.
+    const tiers = await tierStandingsOn(sql, batch.map((c) => c.customerId), o.asOf);
     for (const c of batch) {
       const inPeriod = c.purchases.filter((p) => p.date > from);
       if (inPeriod.length === 0) continue;
@@ -54,7 +55,7 @@ export async function stickiness(sql: SqlClient, o: StickinessOptions) {
       if (inPeriod.length >= 2) repeaters++;
       const spent = inPeriod.reduce((s, p) => s + p.amountMinor, 0);
       sales += spent;
-      const tier = tierOnFast(c, o.schedule, o.asOf, o.currency).tier ?? 'NONE';
+      const tier = tiers.get(c.customerId)?.tier ?? 'NONE';
       const t = byTier.get(tier) ?? { customers: 0, salesMinor: 0 };
       t.customers++;
       t.salesMinor += spent;

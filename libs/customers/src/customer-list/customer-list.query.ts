@@ -1,12 +1,12 @@
 // The filtered customer list as of a date, keyset-paginated on the customer
-// id ({ items, nextCursor }), so page 1,000 costs what page 1 costs. Tier and
-// lifecycle are computed per customer from the dated facts with the same pure
-// functions as everywhere else; filters on the tier and the lifecycle pick
-// the customers in SQL over the dated facts (and the functions check them).
+// id ({ items, nextCursor }), so page 1,000 costs what page 1 costs. The tier
+// (and its filter) is the tier read model's; the lifecycle is computed per
+// customer from the dated facts with the pure rule, and its filter is SQL
+// generated from the same rule.
 import type { SqlClient } from '@crm/database';
 import { Lifecycle, lifecycleAsOf } from '@crm/lifecycle';
-import { formatAmount, minusMonths, parseAmount, refused, UUID_PATTERN } from '@crm/shared';
-import { CustomerTierFacts, DatedAmount, memoryless, RuleSchedule, ruleSetOn, TierAnswer, tierOnFast } from '@crm/tiers';
+import { formatAmount, minusMonths, refused, UUID_PATTERN } from '@crm/shared';
+import { CustomerTierFacts, DatedAmount, tierFilterSql, tierStandingsOn, TierStandingRow } from '@crm/tiers';
 import { netSpendAsOf } from '../customer-view';
 import type { CustomerRow } from './customer-list.projector';
 
@@ -21,7 +21,6 @@ export interface CustomerListFilter {
   cursor?: string;
   limit: number;
   windowMonths: number;
-  schedule: RuleSchedule;
 }
 
 export interface CustomerListItem {
@@ -40,8 +39,6 @@ export interface CustomerListItem {
 
 type Row = Pick<CustomerRow, 'customer_id' | 'customer_ref' | 'name' | 'province' | 'city' | 'tags'>;
 
-const SCAN_PAGE = 500;
-
 export const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
 
 export function decodeCursor(cursor: string): string {
@@ -57,7 +54,7 @@ const day = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : 
 /** What the list read and computed for a customer: its facts, tier and lifecycle on the list's date and window. */
 export interface ListedFacts {
   facts: { purchases: DatedAmount[]; refunds: DatedAmount[] };
-  tier: TierAnswer;
+  tier: TierStandingRow;
   lifecycle: Lifecycle;
   windowMonths: number;
 }
@@ -72,18 +69,17 @@ export async function listCustomers(
   let after = filter.cursor ? decodeCursor(filter.cursor) : '00000000-0000-0000-0000-000000000000';
   const params = new Params([after, filter.asOf, filter.tag ?? null, filter.region ?? null, filter.name ? `%${likeEscaped(filter.name)}%` : null]);
   const lifecycle = filter.lifecycle === undefined ? undefined : lifecycleFilter(filter.lifecycle, filter.asOf, filter.windowMonths, params);
-  const tier = filter.tier === undefined ? undefined : tierFilter(filter.tier, filter.schedule, filter.asOf, currency, params);
-  // A tier kept beyond its basis (retention, anniversaries) is only narrowed in SQL, so the page reads ahead.
-  const scanPage = tier && !tier.exact ? SCAN_PAGE : filter.limit + 1;
+  const tier = filter.tier === undefined ? undefined : tierFilterSql('c', '$2', params.add(filter.tier));
+  const scanPage = filter.limit + 1;
   for (;;) {
     params.values[0] = after;
     const rows = await sql.query<Row>(
-      `SELECT c.customer_id, c.customer_ref, c.name, c.province, c.city, c.tags FROM rm_customers c ${lifecycle?.join ?? ''} ${tier?.join ?? ''}
+      `SELECT c.customer_id, c.customer_ref, c.name, c.province, c.city, c.tags FROM rm_customers c ${lifecycle?.join ?? ''}
         WHERE c.customer_id > $1 AND c.joined_on <= $2::date
           AND ($3::text IS NULL OR c.tags @> ARRAY[$3::text])
           AND ($4::text IS NULL OR c.province = $4::text OR c.city = $4::text)
           AND ($5::text IS NULL OR c.name ILIKE $5::text)
-          ${lifecycle ? `AND ${lifecycle.where}` : ''} ${tier ? `AND ${tier.where}` : ''}
+          ${lifecycle ? `AND ${lifecycle.where}` : ''} ${tier ? `AND ${tier}` : ''}
         ORDER BY c.customer_id LIMIT ${scanPage}`,
       params.values,
     );
@@ -109,26 +105,28 @@ export async function listCustomers(
       facts.lastAt = p.occurred_at;
     }
     for (const r of refunds) byCustomer.get(r.customer_id)?.refunds.push({ date: day(r.occurred_on), amountMinor: Number(r.amount_minor) });
+    const tiers = await tierStandingsOn(sql, ids, filter.asOf);
 
     for (const row of rows) {
       after = row.customer_id;
       const { firstAt, lastAt, ...facts } = byCustomer.get(row.customer_id) ?? { purchases: [], refunds: [] };
-      const tier = tierOnFast(facts, filter.schedule, filter.asOf, currency);
+      const tier = tiers.get(row.customer_id);
       const lifecycle = lifecycleAsOf(
         facts.purchases.map((p) => p.date),
         filter.asOf,
         filter.windowMonths,
       );
-      if (filter.tier !== undefined && tier.tier !== filter.tier) continue;
+      // Read models stand at their own positions: a customer the tier read model does not know yet is left out of a tier filter.
+      if (filter.tier !== undefined && tier?.tier !== filter.tier) continue;
       if (filter.lifecycle !== undefined && lifecycle !== filter.lifecycle) continue;
-      listed.set(row.customer_id, { facts, tier, lifecycle, windowMonths: filter.windowMonths });
+      if (tier) listed.set(row.customer_id, { facts, tier, lifecycle, windowMonths: filter.windowMonths });
       items.push({
         id: row.customer_id,
         customerRef: row.customer_ref,
         name: row.name,
         region: { province: row.province, city: row.city },
         tags: row.tags,
-        tier: tier.tier,
+        tier: tier?.tier ?? null,
         lifecycle,
         netSpend: formatAmount(netSpendAsOf(facts, filter.asOf), currency),
         purchaseCount: facts.purchases.length,
@@ -178,33 +176,6 @@ class Params {
     this.values.push(value);
     return `$${this.values.length}`;
   }
-}
-
-/**
- * The tier as of D in SQL, the same rule as tierAsOf under the rule set in
- * force on D: the basis (net spend, or spend, in the basis window) and the
- * purchase count reach the tier and no tier above it. Exact when no rule set
- * of the schedule keeps a tier beyond its basis; otherwise a tier is never
- * below what the basis reaches (upgrades are at once), so SQL keeps the
- * customers whose basis reaches no tier above, and tierOnFast decides.
- */
-function tierFilter(code: string, schedule: RuleSchedule, asOf: string, currency: string, params: Params): { join: string; where: string; exact: boolean } {
-  const { ruleSet } = ruleSetOn(schedule, asOf);
-  const rank = ruleSet.tiers.findIndex((t) => t.code === code);
-  const from = params.add(ruleSet.basis.kind === 'rollingMonths' ? minusMonths(asOf, ruleSet.basis.months) : '-infinity');
-  const refunds =
-    ruleSet.refundsCount === false
-      ? '0'
-      : `(SELECT coalesce(sum(r.amount_minor), 0) FROM rm_customer_refunds r WHERE r.customer_id = c.customer_id AND r.occurred_on <= $2::date AND r.occurred_on > ${from}::date)`;
-  const join = `CROSS JOIN LATERAL (SELECT count(*) AS n, coalesce(sum(p.amount_minor) FILTER (WHERE p.occurred_on > ${from}::date), 0) - ${refunds} AS b
-                  FROM rm_customer_purchases p WHERE p.customer_id = c.customer_id AND p.occurred_on <= $2::date) t`;
-  const reaches = (i: number) =>
-    `(t.b >= ${params.add(parseAmount(ruleSet.tiers[i].threshold, currency))}::bigint AND t.n >= ${params.add(ruleSet.tiers[i].minPurchases ?? 0)}::bigint)`;
-  const exact = memoryless(schedule);
-  if (rank < 0) return { join, where: 'false', exact };
-  const conditions = ['t.n > 0', ...ruleSet.tiers.slice(rank + 1).map((_, i) => `NOT ${reaches(rank + 1 + i)}`)];
-  if (exact && rank > 0) conditions.push(reaches(rank));
-  return { join, where: `(${conditions.join(' AND ')})`, exact };
 }
 
 /**

@@ -4,10 +4,11 @@ import { serviceHistoryMigrations } from '@crm/complaints';
 import { customerKeyMigrations, customerListMigrations, importMigrations } from '@crm/customers';
 import { eventStoreMigrations } from '@crm/event-store';
 import { leaseMigrations, projectionMigrations } from '@crm/projections';
+import { tierPeriodsMigrations } from '@crm/tiers';
 import { timelineMigrations } from '@crm/timeline';
 import { accountMigrations } from '@crm/accounts';
 import { webhookMigrations } from '@crm/webhooks';
-import { idempotencyMigrations } from './http/idempotency';
+import { idempotencyMigrations } from '@crm/shared/http/idempotency.migrations';
 
 export const allMigrations: Migration[] = [
   ...eventStoreMigrations,
@@ -21,4 +22,5 @@ export const allMigrations: Migration[] = [
   ...importMigrations,
   ...leaseMigrations,
   ...webhookMigrations,
+  ...tierPeriodsMigrations,
 ];

@@ -6,11 +6,12 @@ import { CustomerListProjector } from '@crm/customers';
 import type { SqlClient } from '@crm/database';
 import type { EventStore } from '@crm/event-store';
 import { AppConfig } from '@crm/shared';
+import { TierPeriodsProjector } from '@crm/tiers';
 import { TimelineProjector } from '@crm/timeline';
 import { WebhookOutboxProjector } from '@crm/webhooks';
 
 export function allProjectors(config: AppConfig): Projector[] {
-  return [new CustomerListProjector(config), new TimelineProjector(), new ServiceHistoryProjector(config)];
+  return [new CustomerListProjector(config), new TimelineProjector(), new ServiceHistoryProjector(config), new TierPeriodsProjector(config)];
 }
 
 /** What a process that projects runs: the read models and the webhook outbox. */
