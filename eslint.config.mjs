@@ -17,6 +17,55 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'error',
     },
   },
+  // Boundaries. A lib never imports an app; a slice reaches another slice
+  // through its entry point (@crm/<slice>), never its files; only the shared
+  // kernel, the event-store port and the shared HTTP helpers have subpaths.
+  {
+    files: ['libs/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(\\.\\./)+(apps|libs)/|^(\\.\\./){2,}[a-z-]+/src', message: 'a lib imports other libs by their @crm/<slice> entry point, and never an app' },
+            { regex: '^@crm/(?!shared/|event-store/event-store$|projections/insert-rows$)[a-z-]+/', message: "another slice's internals: import its entry point @crm/<slice>" },
+          ],
+        },
+      ],
+    },
+  },
+  // Domain code (events, evolve, decide, rules) is pure: no Nest, no database, no adapter, no HTTP.
+  {
+    files: [
+      'libs/*/src/business-logic.ts',
+      'libs/customers/src/customer.ts',
+      'libs/complaints/src/complaint.ts',
+      'libs/complaints/src/sla-policy.ts',
+      'libs/accounts/src/account.ts',
+      'libs/tiers/src/tier-rules.ts',
+      'libs/tiers/src/tier-history.ts',
+      'libs/tiers/src/tier-rule-set.ts',
+      'libs/tiers/src/tier-rule-set-view.ts',
+      'libs/tiers/src/dated-facts.ts',
+      'libs/lifecycle/src/lifecycle.ts',
+      'libs/lifecycle/src/rfm.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^@nestjs/|^pg$|^@electric-sql/|^@eventstore/|^typeorm', message: 'domain code is pure: no framework, driver or adapter' },
+            {
+              regex: '^@crm/(database|projections|wiring)($|/)|^@crm/shared/http|^@crm/event-store$',
+              message: 'domain code is pure: the event-store port is @crm/event-store/event-store',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['**/*.spec.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-require-imports': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },

@@ -1,10 +1,10 @@
 // Tier rule sets over HTTP: publish, simulate (what-if, nothing written),
 // activate from a date mid-history; tier as of a date with basis, rule set
 // and reason; tier history with causes; derived changes on the timeline.
-import { SQL_CLIENT } from '../libs/database/src';
+import { SQL_CLIENT, SqlClient } from '../libs/database/src';
 import { testDatabases } from './support/test-databases';
 import { RunningApp, startTestApp } from './support/test-app';
-import { API, eventCount, http, purchaseBody, as } from './support/http';
+import { API, eventCount, http, purchaseBody, as, settledHttp } from './support/http';
 
 const rollingRules = {
   id: 'rolling-6m',
@@ -47,12 +47,12 @@ for (const database of testDatabases()) {
     afterAll(async () => app?.close());
 
     it('answers the tier as of a date with basis, rule set and reason; refunds lower it from their date', async () => {
-      const before = await http(app).get(`${API}/customers/${lin}/tier?asOf=2024-04-09`).expect(200);
+      const before = await (await settledHttp(app)).get(`${API}/customers/${lin}/tier?asOf=2024-04-09`).expect(200);
       expect(before.body).toMatchObject({ tier: 'VIP', basis: '3100.00', ruleSetId: 'default', since: '2024-03-10', basisTier: 'VIP' });
       expect(before.body.reason).toContain('lifetime net spend');
-      const after = await http(app).get(`${API}/customers/${lin}/tier?asOf=2024-04-10`).expect(200);
+      const after = await (await settledHttp(app)).get(`${API}/customers/${lin}/tier?asOf=2024-04-10`).expect(200);
       expect(after.body).toMatchObject({ tier: 'SENIOR', basis: '2900.00', ruleSetId: 'default' });
-      const prospect = await http(app).get(`${API}/customers/${wu}/tier?asOf=2024-04-30`).expect(200);
+      const prospect = await (await settledHttp(app)).get(`${API}/customers/${wu}/tier?asOf=2024-04-30`).expect(200);
       expect(prospect.body).toMatchObject({ tier: null, basis: '0.00' });
     });
 
@@ -62,8 +62,8 @@ for (const database of testDatabases()) {
         .post(`${API}/customers/${id}/purchases`)
         .send(purchaseBody('T-TZ-1', '500.00', { occurredAt: '2024-03-31T16:30:00Z' }))
         .expect(201);
-      expect((await http(app).get(`${API}/customers/${id}/tier?asOf=2024-03-31`).expect(200)).body.tier).toBeNull();
-      expect((await http(app).get(`${API}/customers/${id}/tier?asOf=2024-04-01`).expect(200)).body.tier).toBe('SENIOR');
+      expect((await (await settledHttp(app)).get(`${API}/customers/${id}/tier?asOf=2024-03-31`).expect(200)).body.tier).toBeNull();
+      expect((await (await settledHttp(app)).get(`${API}/customers/${id}/tier?asOf=2024-04-01`).expect(200)).body.tier).toBe('SENIOR');
     });
 
     it('history recorded for a customer registered later counts from its first purchase (list, tier, simulation alike)', async () => {
@@ -72,8 +72,8 @@ for (const database of testDatabases()) {
         .post(`${API}/customers/${late}/purchases`)
         .send(purchaseBody('T-LATE-1', '800.00', { occurredAt: '2024-02-01T10:00:00+08:00' }))
         .expect(201);
-      expect((await http(app).get(`${API}/customers/${late}/tier?asOf=2024-03-01`).expect(200)).body.tier).toBe('SENIOR');
-      await http(app).get(`${API}/customers/${late}/tier?asOf=2024-01-31`).expect(404);
+      expect((await (await settledHttp(app)).get(`${API}/customers/${late}/tier?asOf=2024-03-01`).expect(200)).body.tier).toBe('SENIOR');
+      await (await settledHttp(app)).get(`${API}/customers/${late}/tier?asOf=2024-01-31`).expect(404);
       const listed = await http(app).get(`${API}/customers?asOf=2024-03-01&tier=SENIOR&waitFor=${buy.body.position}`).expect(200);
       expect(listed.body.items.map((c: { customerRef: string }) => c.customerRef)).toContain('T-LATE');
       const lateOne = await http(app).get(`${API}/customers/${late}?asOf=2024-03-01`).expect(200);
@@ -86,13 +86,30 @@ for (const database of testDatabases()) {
     });
 
     it('tier history lists each change with the event that caused it', async () => {
-      const res = await http(app).get(`${API}/customers/${lin}/tier-history?asOf=2024-12-31`).expect(200);
+      const res = await (await settledHttp(app)).get(`${API}/customers/${lin}/tier-history?asOf=2024-12-31`).expect(200);
       expect(res.body.items.map((c: { date: string; from: string | null; to: string }) => [c.date, c.from, c.to])).toEqual([
         ['2024-01-10', null, 'SENIOR'],
         ['2024-03-10', 'SENIOR', 'VIP'],
         ['2024-04-10', 'VIP', 'SENIOR'],
       ]);
       expect(res.body.items[2]).toMatchObject({ direction: 'down', ruleSetId: 'default', basis: '2900.00', cause: { kind: 'event', type: 'RefundRecorded' } });
+    });
+
+    it('a tier read reads the tier read model and no event stream', async () => {
+      const client = await settledHttp(app);
+      const sql = app.app.get<SqlClient>(SQL_CLIENT);
+      const original = sql.query.bind(sql);
+      const seen: string[] = [];
+      sql.query = ((...args: Parameters<SqlClient['query']>) => (seen.push(String(args[0])), original(...args))) as SqlClient['query'];
+      try {
+        await client.get(`${API}/customers/${lin}/tier?asOf=2024-04-09`).expect(200);
+        await client.get(`${API}/customers/${lin}/tier-history?asOf=2024-12-31`).expect(200);
+      } finally {
+        sql.query = original;
+      }
+      // The projections poll the log in this process too: those reads are of the whole log, never of a stream.
+      expect(seen.filter((q) => /FROM crm_events WHERE stream_id/.test(q))).toEqual([]);
+      expect(seen.filter((q) => q.includes('FROM rm_tier_periods'))).toHaveLength(2);
     });
 
     it('publishes a rule set as a draft: republishing the same is a no-op, other rules under its id conflict, unsound ones are refused', async () => {
@@ -160,14 +177,14 @@ for (const database of testDatabases()) {
       await http(app).post(`${API}/tier-rule-sets/ghost/activate`).send({ effectiveFrom: '2025-01-01' }).expect(404);
       await http(app).post(`${API}/tier-rule-sets/rolling-6m/activate`).send({ effectiveFrom: 'tomorrow' }).expect(400);
 
-      expect((await http(app).get(`${API}/customers/${lin}/tier?asOf=2024-04-30`).expect(200)).body).toMatchObject({ tier: 'SENIOR', ruleSetId: 'default' });
-      expect((await http(app).get(`${API}/customers/${lin}/tier?asOf=2024-05-01`).expect(200)).body).toMatchObject({ tier: 'VIP', ruleSetId: 'rolling-6m' });
+      expect((await (await settledHttp(app)).get(`${API}/customers/${lin}/tier?asOf=2024-04-30`).expect(200)).body).toMatchObject({ tier: 'SENIOR', ruleSetId: 'default' });
+      expect((await (await settledHttp(app)).get(`${API}/customers/${lin}/tier?asOf=2024-05-01`).expect(200)).body).toMatchObject({ tier: 'VIP', ruleSetId: 'rolling-6m' });
       // 2024-07-10: T-1 leaves the window, basis 2300 < 2500; the 3-month retention keeps VIP until 2024-10-10.
-      const kept = await http(app).get(`${API}/customers/${lin}/tier?asOf=2024-10-09`).expect(200);
+      const kept = await (await settledHttp(app)).get(`${API}/customers/${lin}/tier?asOf=2024-10-09`).expect(200);
       expect(kept.body).toMatchObject({ tier: 'VIP', basisTier: 'NORMAL', downgradeDue: '2024-10-10' });
-      expect((await http(app).get(`${API}/customers/${lin}/tier?asOf=2024-10-10`).expect(200)).body).toMatchObject({ tier: 'NORMAL', downgradeDue: null });
+      expect((await (await settledHttp(app)).get(`${API}/customers/${lin}/tier?asOf=2024-10-10`).expect(200)).body).toMatchObject({ tier: 'NORMAL', downgradeDue: null });
 
-      const history = await http(app).get(`${API}/customers/${lin}/tier-history?asOf=2024-12-31`).expect(200);
+      const history = await (await settledHttp(app)).get(`${API}/customers/${lin}/tier-history?asOf=2024-12-31`).expect(200);
       const switched = history.body.items.find((c: { date: string }) => c.date === '2024-05-01');
       expect(switched).toMatchObject({
         from: 'SENIOR',
@@ -207,7 +224,7 @@ for (const database of testDatabases()) {
     });
 
     it("refuses bad reads of a customer's standing", async () => {
-      await http(app).get(`${API}/customers/${lin}/tier?asOf=2023-12-31`).expect(404);
+      await (await settledHttp(app)).get(`${API}/customers/${lin}/tier?asOf=2023-12-31`).expect(404);
       await http(app).get(`${API}/customers/00000000-0000-4000-8000-000000000000/tier`).expect(404);
       for (const q of ['tier?asOf=2024-02-30', 'tier-history?asOf=x', 'lifecycle?window=5', 'rfm?asOf=2024-1-1', 'tier?extra=1']) {
         const res = await http(app).get(`${API}/customers/${lin}/${q}`);

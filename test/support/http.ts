@@ -3,6 +3,7 @@ import request from 'supertest';
 import { RunningApp } from './test-app';
 import { SQL_CLIENT, SqlClient } from '../../libs/database/src';
 import type { Role } from '../../libs/shared/src';
+import { PROJECTION_RUNNER } from '../../libs/projections/src';
 
 export const API = '/api/v1';
 
@@ -43,3 +44,12 @@ export const purchaseBody = (orderId: string, amount = '600.00', extra: Record<s
   currency: 'CNY',
   ...extra,
 });
+
+/** Requests as the test admin once every projection has caught up with the log (reads of read models after writes, without a position at hand). */
+export async function settledHttp(running: RunningApp) {
+  const sql = running.app.get<SqlClient>(SQL_CLIENT);
+  const [row] = await sql.query<{ p: string | null }>('SELECT max(global_position)::text AS p FROM crm_events');
+  const runner = running.app.get<{ waitFor(position: number, timeoutMs?: number): Promise<boolean> }>(PROJECTION_RUNNER);
+  if (!(await runner.waitFor(Number(row?.p ?? 0), 60_000))) throw new Error('the projections did not catch up within 60 s');
+  return http(running);
+}

@@ -4,8 +4,8 @@
 // customer from the dated facts with the pure rule, and its filter is SQL
 // generated from the same rule.
 import type { SqlClient } from '@crm/database';
-import { Lifecycle, lifecycleAsOf } from '@crm/lifecycle';
-import { formatAmount, minusMonths, refused, UUID_PATTERN } from '@crm/shared';
+import { Lifecycle, lifecycleAsOf, lifecycleBounds, lifecycleSql } from '@crm/lifecycle';
+import { formatAmount, refused, UUID_PATTERN } from '@crm/shared';
 import { CustomerTierFacts, DatedAmount, tierFilterSql, tierStandingsOn, TierStandingRow } from '@crm/tiers';
 import { netSpendAsOf } from '../customer-view';
 import type { CustomerRow } from './customer-list.projector';
@@ -143,27 +143,15 @@ export async function listCustomers(
 }
 
 /**
- * The lifecycle as of D in SQL, the same rule as lifecycleAsOf over a
- * customer's purchases dated on or before D: first and last date and the
- * purchases in the window, from the purchases' primary key (customer first).
- * The window bounds are computed here with the shop calendar's month rule.
+ * The lifecycle filter in SQL, generated from the one rule (lifecycleSql):
+ * a customer's first and last purchase on or before D and their purchases in
+ * the window, from the purchases' primary key (customer first).
  */
 function lifecycleFilter(status: Lifecycle, asOf: string, windowMonths: number, params: Params): { join: string; where: string } {
-  const [ws, m2, m4] = [1, 2, 4].map((n) => params.add(minusMonths(asOf, n * windowMonths)));
-  const join = `CROSS JOIN LATERAL (SELECT min(p.occurred_on) AS f, max(p.occurred_on) AS l, count(*) FILTER (WHERE p.occurred_on > ${ws}::date) AS w,
-                         ${ws}::date AS ws, ${m2}::date AS m2, ${m4}::date AS m4
+  const bounds = lifecycleBounds(asOf, windowMonths);
+  const join = `CROSS JOIN LATERAL (SELECT min(p.occurred_on) AS f, max(p.occurred_on) AS l, count(*) FILTER (WHERE p.occurred_on > ${params.add(bounds.window)}::date) AS w
                   FROM rm_customer_purchases p WHERE p.customer_id = c.customer_id AND p.occurred_on <= $2::date) a`;
-  const where: Record<Lifecycle, string> = {
-    PROSPECT: 'a.l IS NULL',
-    NEW_ONCE: 'a.f > a.ws AND a.w = 1',
-    NEW_REPEAT: 'a.f > a.ws AND a.w > 1',
-    OLD_ONCE: 'a.f <= a.ws AND a.w = 1',
-    OLD_REPEAT: 'a.f <= a.ws AND a.w > 1',
-    SILENT: 'a.w = 0 AND a.l > a.m2',
-    SLEEPING: 'a.w = 0 AND a.l <= a.m2 AND a.l > a.m4',
-    LOST: 'a.w = 0 AND a.l <= a.m4',
-  };
-  return { join, where: where[status] };
+  return { join, where: lifecycleSql(status, { first: 'a.f', last: 'a.l', inWindow: 'a.w' }, (b) => params.add(bounds[b])) };
 }
 
 /** Query parameters in order: add() answers the placeholder of the value. */
