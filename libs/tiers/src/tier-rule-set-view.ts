@@ -42,4 +42,3 @@ export function tierRuleSetsView(events: readonly RecordedEvent[]): TierRuleSets
   }
   return { ruleSets: [...published.values()], schedule, version: events.length > 0 ? events[events.length - 1].streamVersion : 0 };
 }
-

@@ -32,14 +32,15 @@ const history = fc.record({
   purchases: fc.array(fact('PurchaseRecorded'), { maxLength: 8 }),
   refunds: fc.array(fact('RefundRecorded'), { maxLength: 3 }),
 });
-const schedule = fc
-  .array(fc.record({ rs: fc.integer({ min: 0, max: ruleSets.length - 1 }), at: fc.integer({ min: 0, max: 1200 }) }), { maxLength: 3 })
-  .chain((activations) =>
-    fc.integer({ min: 0, max: ruleSets.length - 1 }).map((first): RuleSchedule => [
-      { ruleSet: ruleSets[first], effectiveFrom: '' },
-      ...activations.map((a) => a.at).sort((a, b) => a - b).map((at, i) => ({ ruleSet: ruleSets[activations[i].rs], effectiveFrom: day(at) })),
-    ]),
-  );
+const schedule = fc.array(fc.record({ rs: fc.integer({ min: 0, max: ruleSets.length - 1 }), at: fc.integer({ min: 0, max: 1200 }) }), { maxLength: 3 }).chain((activations) =>
+  fc.integer({ min: 0, max: ruleSets.length - 1 }).map((first): RuleSchedule => [
+    { ruleSet: ruleSets[first], effectiveFrom: '' },
+    ...activations
+      .map((a) => a.at)
+      .sort((a, b) => a - b)
+      .map((at, i) => ({ ruleSet: ruleSets[activations[i].rs], effectiveFrom: day(at) })),
+  ]),
+);
 
 const numbered = (facts: Array<Omit<DatedAmount, 'eventId' | 'position'>>, offset: number): DatedAmount[] =>
   facts.map((f, i) => ({ ...f, eventId: `e-${offset + i}`, position: offset + i, occurredAt: `${f.date}T08:00:00.000Z` }));

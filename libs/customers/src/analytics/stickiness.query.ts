@@ -47,7 +47,11 @@ export async function stickiness(sql: SqlClient, o: StickinessOptions) {
   const byTier = new Map<string, { customers: number; salesMinor: number }>();
   await scanCustomerFacts(sql, o.asOf, async (batch) => {
     // Sales by tier: the tier each buyer holds on D, from the tier read model.
-    const tiers = await tierStandingsOn(sql, batch.map((c) => c.customerId), o.asOf);
+    const tiers = await tierStandingsOn(
+      sql,
+      batch.map((c) => c.customerId),
+      o.asOf,
+    );
     for (const c of batch) {
       const inPeriod = c.purchases.filter((p) => p.date > from);
       if (inPeriod.length === 0) continue;

@@ -47,8 +47,18 @@ for (const database of testDatabases()) {
         edge('RefundRecorded', { refundId: 'edge-r', amountMinor: 50, currency: 'CNY' }, 3),
       ]);
       // Rule sets in force over the history: the default, a rolling basis with purchase counts, then kept tiers.
-      const ruleSet = (n: number, r: TierRuleSet) => ({ id: `00000002-0000-4000-8000-00000000000${n}`, type: 'TierRuleSetPublished', data: { ruleSet: r }, metadata: { actor: 'seed' } });
-      const activate = (n: number, ruleSetId: string, effectiveFrom: string) => ({ id: `00000003-0000-4000-8000-00000000000${n}`, type: 'TierRuleSetActivated', data: { ruleSetId, effectiveFrom }, metadata: { actor: 'seed' } });
+      const ruleSet = (n: number, r: TierRuleSet) => ({
+        id: `00000002-0000-4000-8000-00000000000${n}`,
+        type: 'TierRuleSetPublished',
+        data: { ruleSet: r },
+        metadata: { actor: 'seed' },
+      });
+      const activate = (n: number, ruleSetId: string, effectiveFrom: string) => ({
+        id: `00000003-0000-4000-8000-00000000000${n}`,
+        type: 'TierRuleSetActivated',
+        data: { ruleSetId, effectiveFrom },
+        metadata: { actor: 'seed' },
+      });
       await store.append(TIER_RULES_STREAM, [ruleSet(1, rolling), ruleSet(2, kept), activate(1, 'rolling', '2023-09-01'), activate(2, 'kept', '2024-06-01')]);
       schedule = await loadRuleSchedule(store);
       await rebuildProjections(store, sql, allProjectors(loadConfig({ SHOP_TIMEZONE: 'Asia/Shanghai' })));
@@ -96,7 +106,11 @@ for (const database of testDatabases()) {
       let seen = 0;
       for (const asOf of ['2023-06-30', '2023-09-01', '2024-02-29', '2024-06-01', '2024-08-31', '2025-03-01']) {
         const everyone = await all({ asOf, windowMonths: 6 });
-        const histories = await loadCustomerHistories(storeRef, everyone.map((c) => c.id), 'Asia/Shanghai');
+        const histories = await loadCustomerHistories(
+          storeRef,
+          everyone.map((c) => c.id),
+          'Asia/Shanghai',
+        );
         const pure = new Map(everyone.map((c, i) => [c.id, tierOn(histories[i]?.facts ?? { purchases: [], refunds: [] }, schedule, asOf, 'CNY')]));
         expect(everyone.map((c) => [c.id, c.tier])).toEqual(everyone.map((c) => [c.id, pure.get(c.id)?.tier ?? null]));
         for (const c of everyone.slice(0, 25)) expect(await tierStandingOn(sql, c.id, asOf)).toMatchObject(pure.get(c.id) ?? {});

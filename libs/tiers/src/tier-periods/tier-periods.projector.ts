@@ -158,7 +158,16 @@ export class TierPeriodsProjector implements Projector {
         registered_on: known?.registered_on ?? on ?? null,
         joined_on: known && known.joined_on < date ? known.joined_on : date,
       });
-      if (fact) facts.push({ customer_id: id, event_id: fact.eventId, type: fact.type, position: fact.position, occurred_at: fact.occurredAt, occurred_on: fact.date, amount_minor: fact.amountMinor });
+      if (fact)
+        facts.push({
+          customer_id: id,
+          event_id: fact.eventId,
+          type: fact.type,
+          position: fact.position,
+          occurred_at: fact.occurredAt,
+          occurred_on: fact.date,
+          amount_minor: fact.amountMinor,
+        });
     }
     const ids = [...customers.keys()];
     await insertRows(

@@ -56,10 +56,10 @@ export async function tierStandingOn(sql: SqlExecutor, customerId: string, asOf:
 /** The tiers of several customers as of a date, in one read. */
 export async function tierStandingsOn(sql: SqlExecutor, customerIds: readonly string[], asOf: string): Promise<Map<string, TierStandingRow>> {
   if (customerIds.length === 0) return new Map();
-  const rows = await sql.query<PeriodRow>(
-    `SELECT ${COLUMNS} FROM rm_tier_periods WHERE customer_id = ANY ($1::uuid[]) AND valid_from <= $2::date AND valid_to > $2::date`,
-    [customerIds, asOf],
-  );
+  const rows = await sql.query<PeriodRow>(`SELECT ${COLUMNS} FROM rm_tier_periods WHERE customer_id = ANY ($1::uuid[]) AND valid_from <= $2::date AND valid_to > $2::date`, [
+    customerIds,
+    asOf,
+  ]);
   return new Map(rows.map((r) => [r.customer_id, standingOf(r, asOf)]));
 }
 
