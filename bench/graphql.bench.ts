@@ -8,7 +8,7 @@
 import { INestApplication } from '@nestjs/common';
 import { createApp } from '../apps/api/src/create-app';
 import { AccountsService } from '@crm/accounts';
-import { CustomersService } from '@crm/customers';
+import { CustomerCommandsService } from '@crm/customers';
 import { contextFor, loadConfig, operatorPrincipal } from '@crm/shared';
 import { dropPgDatabase, freshPgDatabase, machine, ratio, request, runConcurrent, Throughput } from './bench-support';
 
@@ -37,7 +37,7 @@ async function main() {
     await app.listen(0);
     const port = (app.getHttpServer().address() as { port: number }).port;
     const base = `http://127.0.0.1:${port}`;
-    const customers = app.get(CustomersService);
+    const customers = app.get(CustomerCommandsService);
     const operator = contextFor(operatorPrincipal());
     log(`loading ${CUSTOMERS} customers with 3 purchases each`);
     await runConcurrent(CUSTOMERS, CONCURRENCY, async (i) => {

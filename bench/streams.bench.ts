@@ -1,13 +1,13 @@
 // npm run bench:streams: what a purchase costs a customer with 10 events and
 // one with 10,000 (a wholesale account), through the one command path
-// (CustomersService -> command bus -> load, decide, append) on PostgreSQL,
+// (CustomerCommandsService -> command bus -> load, decide, append) on PostgreSQL,
 // in the same run and interleaved, beside the floor: a bare append of the
 // same event to the store. Sequential (latency, not throughput); inline
 // projections run as in `npm start`. Prints one JSON document.
 // Options: --long=10000 --short-customers=1000 --appends=1000
 import { INestApplication } from '@nestjs/common';
 import { createApp } from '../apps/api/src/create-app';
-import { CustomersService } from '@crm/customers';
+import { CustomerCommandsService } from '@crm/customers';
 import { EVENT_STORE, EventStore } from '@crm/event-store';
 import { contextFor, loadConfig, nameUuid, operatorPrincipal } from '@crm/shared';
 import { dropPgDatabase, freshPgDatabase, machine, percentile, printResult, ratio, runConcurrent } from './bench-support';
@@ -57,7 +57,7 @@ async function main() {
   try {
     app = await createApp(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'error', DATA_DIR: '/tmp/crm-bench-streams', RATE_LIMIT_PER_MINUTE: '1000000' }));
     await app.listen(0);
-    const customers = app.get(CustomersService);
+    const customers = app.get(CustomerCommandsService);
     const store = app.get<EventStore>(EVENT_STORE);
     const operator = contextFor(operatorPrincipal());
 
@@ -109,7 +109,7 @@ async function main() {
       benchmark: 'streams',
       machine: machine(),
       storage: 'postgres',
-      path: 'CustomersService.recordPurchase (command bus: load, decide, append), sequential, inline projections on',
+      path: 'CustomerCommandsService.recordPurchase (command bus: load, decide, append), sequential, inline projections on',
       appends: APPENDS,
       shortCustomer: { eventsBefore: 10, ...s },
       longCustomer: { eventsBefore: LONG, eventsAfter: LONG + APPENDS + 1, ...l },

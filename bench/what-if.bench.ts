@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { PostgresClient } from '@crm/database';
 import { SqlEventStore } from '@crm/event-store';
-import { scanCustomerFacts } from '@crm/customers';
+import { scanCustomerFacts } from '@crm/figures';
 import { parseAmount } from '@crm/shared';
 import { DEFAULT_RULE_SET, simulateRuleSet, TierRuleSet } from '@crm/tiers';
 import { CLI, dropPgDatabase, freshPgDatabase, machine, printResult, ratio } from './bench-support';

@@ -5,9 +5,11 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { AccountsModule, AuthenticationGuard, RateLimitGuard, rateLimits, UNAUTHENTICATED_PRINCIPAL } from '@crm/accounts';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ComplaintsModule } from '@crm/complaints';
-import { CustomersModule, ImportsModule } from '@crm/customers';
+import { CustomersModule } from '@crm/customers';
+import { ImportsModule } from '@crm/imports';
 import { ProjectionsModule } from '@crm/projections';
 import { TiersModule } from '@crm/tiers';
+import { FiguresModule } from '@crm/figures';
 import { TimelineModule } from '@crm/timeline';
 import { WebhooksModule } from '@crm/webhooks';
 import { DatabaseModule } from '@crm/database';
@@ -34,7 +36,7 @@ export class AppModule {
         ProjectionsModule.forRoot(runtimeProjectors, config.projections === 'inline' ? 'all' : 'none'),
         CustomersModule,
         ImportsModule,
-        TiersModule.forRoot(CustomersModule),
+        TiersModule.forRoot(FiguresModule),
         ComplaintsModule,
         TimelineModule,
         WebhooksModule,

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { INestApplicationContext } from '@nestjs/common';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
-import { customerIdForRef, CustomersService, ImportFileError, parseColumnMap, readImportRows, ReadItem } from '@crm/customers';
+import { customerIdForRef, CustomerCommandsService } from '@crm/customers';
+import { ImportFileError, parseColumnMap, readImportRows, ReadItem } from '@crm/imports';
 import { EVENT_STORE, EventStore } from '@crm/event-store';
 import { AppConfig, loadConfig } from '@crm/shared';
 import { testDatabases } from '../../../test/support/test-databases';
@@ -91,7 +92,7 @@ for (const database of testDatabases()) {
   describe(`crm import on ${database.name}`, () => {
     let sql: SqlClient;
     let store: EventStore;
-    let customers: CustomersService;
+    let customers: CustomerCommandsService;
     let app: INestApplicationContext;
     let dispose: () => Promise<void>;
     let dbConfig: AppConfig;
@@ -104,7 +105,7 @@ for (const database of testDatabases()) {
       app = await openCliContext(dbConfig);
       sql = app.get(SQL_CLIENT);
       store = app.get(EVENT_STORE);
-      customers = app.get(CustomersService);
+      customers = app.get(CustomerCommandsService);
     });
     afterAll(async () => {
       await app?.close();

@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, createWriteStream, existsSync, openSync, readSync, statSync, WriteStream } from 'node:fs';
 import { progressDisplay } from './progress';
-import { Importer, ImportFileError, ImportSummary, parseColumnMap, RejectedRow } from '@crm/customers';
-import type { CustomersService } from '@crm/customers';
+import { Importer, ImportFileError, ImportSummary, parseColumnMap, RejectedRow } from '@crm/imports';
+import type { CustomerCommandsService } from '@crm/customers';
 import { actorOf, AppConfig, operatorPrincipal, RequestContext } from '@crm/shared';
 
 export interface ImportArgs {
@@ -70,7 +70,7 @@ class RejectsFile {
   }
 }
 
-export async function runImport(customers: CustomersService, config: AppConfig, options: ImportArgs): Promise<ImportSummary & { rejectsShown: RejectedRow[] }> {
+export async function runImport(customers: CustomerCommandsService, config: AppConfig, options: ImportArgs): Promise<ImportSummary & { rejectsShown: RejectedRow[] }> {
   const map = parseColumnMap(options.map);
   const principal = operatorPrincipal();
   const source = importSource(options.file);

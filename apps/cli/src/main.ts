@@ -14,9 +14,9 @@ import { allProjectors } from '@crm/wiring';
 import { catchUp, exportCustomers, ExportUsageError, parseExportArgs } from './export-customers';
 import { parseReplayArgs, replayRules, ReplayUsageError } from './replay-rules';
 import { parseImportArgs, runImport } from './import-history';
-import { ImportFileError } from '@crm/customers';
+import { ImportFileError } from '@crm/imports';
 import { openCliContext } from './cli-context';
-import { CustomersService } from '@crm/customers';
+import { CustomerCommandsService } from '@crm/customers';
 
 const USAGE = `usage: crm <command>
 
@@ -131,7 +131,7 @@ const commands: Record<string, CommandFn> = Object.assign(Object.create(null) as
     const app = await openCliContext(config);
     try {
       const started = Date.now();
-      const { rejectsShown, ...summary } = await runImport(app.get(CustomersService), config, options);
+      const { rejectsShown, ...summary } = await runImport(app.get(CustomerCommandsService), config, options);
       const seconds = (Date.now() - started) / 1000;
       const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
       console.log(JSON.stringify({ ...summary, seconds, rowsPerSec: Math.round(summary.rows / Math.max(seconds, 0.001)), peakRssMiB }, null, 2));

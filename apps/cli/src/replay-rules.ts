@@ -3,7 +3,7 @@
 // publishing it: the same simulation as POST /tier-rule-sets/{id}/simulations.
 import { readFileSync } from 'node:fs';
 import type { SqlClient } from '@crm/database';
-import { scanCustomerFacts } from '@crm/customers';
+import { scanCustomerFacts } from '@crm/figures';
 import type { EventStore } from '@crm/event-store';
 import { AppConfig, isCalendarDate, shopDate } from '@crm/shared';
 import { plainToInstance } from 'class-transformer';

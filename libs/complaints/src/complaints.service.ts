@@ -4,7 +4,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { CustomersService } from '@crm/customers';
+import { CustomerViewsService } from '@crm/customers';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { CommandResult, EVENT_STORE, EventStore } from '@crm/event-store';
 import { addDays, allow, APP_CONFIG, AppConfig, can, forbidden, nameUuid, notFound, Operation, parseAmount, refused, RequestContext, shopDate } from '@crm/shared';
@@ -27,7 +27,7 @@ export interface ResolveInput {
 export class ComplaintsService {
   constructor(
     private readonly commands: CommandBus,
-    private readonly customers: CustomersService,
+    private readonly views: CustomerViewsService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -52,7 +52,7 @@ export class ComplaintsService {
   async open(input: OpenComplaintInput, ctx: RequestContext): Promise<{ complaintId: string; result: CommandResult }> {
     allow(ctx, 'complaints.open');
     const customerId = input.customerId.toLowerCase();
-    const customer = await this.customers.tierToday(customerId);
+    const customer = await this.views.tierToday(customerId);
     if (!customer) throw refused('UnknownCustomer', `customer ${input.customerId} is not registered`, { customerId: input.customerId });
     const complaintId = ctx.idempotencyKey ? nameUuid(`complaint:${ctx.idempotencyKey}`) : randomUUID();
     const result = await this.run(complaintId, { type: 'OpenComplaint', complaintId, ...input, customerId, occurredAt: new Date(), customerTier: customer.tier }, ctx);

@@ -1,6 +1,6 @@
 // Where a customer stands, as of any date, and how they got there: tier
 // (with basis, rule set and reason), tier history, lifecycle and its moves,
-// RFM. The answers come from CustomersService; this only translates.
+// RFM. The answers come from CustomerViewsService; this only translates.
 import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -8,7 +8,7 @@ import { IsIn, IsOptional } from 'class-validator';
 import { WaitForProjections } from '@crm/projections';
 import { RequestContext } from '@crm/shared';
 import { ApiRead, Ctx, IsCalendarDate, ReadQuery } from '@crm/shared/http';
-import { CustomersService } from './customers.service';
+import { CustomerViewsService } from './customer-views.service';
 
 class StandingQuery extends ReadQuery {
   @IsOptional() @IsCalendarDate() asOf?: string;
@@ -21,7 +21,7 @@ const idPipe = new ParseUUIDPipe({ version: undefined });
 @Controller('customers')
 export class CustomerStandingController {
   constructor(
-    private readonly customers: CustomersService,
+    private readonly views: CustomerViewsService,
     private readonly projections: WaitForProjections,
   ) {}
 
@@ -30,7 +30,7 @@ export class CustomerStandingController {
   @ApiQuery({ name: 'asOf', required: false, description: 'calendar date in the shop time zone (default today)' })
   async tier(@Param('id', idPipe) id: string, @Query() query: StandingQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     await this.projections.waitFor(query.waitFor, res);
-    return this.customers.tier(ctx, id, query.asOf);
+    return this.views.tier(ctx, id, query.asOf);
   }
 
   @Get(':id/tier-history')
@@ -38,7 +38,7 @@ export class CustomerStandingController {
   @ApiQuery({ name: 'asOf', required: false, description: 'changes up to this date (default today)' })
   async tierHistory(@Param('id', idPipe) id: string, @Query() query: StandingQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     await this.projections.waitFor(query.waitFor, res);
-    return this.customers.tierHistory(ctx, id, query.asOf);
+    return this.views.tierHistory(ctx, id, query.asOf);
   }
 
   @Get(':id/lifecycle')
@@ -47,7 +47,7 @@ export class CustomerStandingController {
   @ApiQuery({ name: 'window', required: false, description: 'window W in months: 3 (default), 6 or 12' })
   async lifecycle(@Param('id', idPipe) id: string, @Query() query: StandingQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     await this.projections.waitFor(query.waitFor, res);
-    return this.customers.lifecycle(ctx, id, query.asOf, query.window !== undefined ? Number(query.window) : undefined);
+    return this.views.lifecycle(ctx, id, query.asOf, query.window !== undefined ? Number(query.window) : undefined);
   }
 
   @Get(':id/rfm')
@@ -56,6 +56,6 @@ export class CustomerStandingController {
   @ApiQuery({ name: 'waitFor', required: false, description: 'a write position to wait for (at most 5 s)' })
   async rfm(@Param('id', idPipe) id: string, @Query() query: StandingQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     await this.projections.waitFor(query.waitFor, res);
-    return this.customers.rfm(ctx, id, query.asOf);
+    return this.views.rfm(ctx, id, query.asOf);
   }
 }

@@ -7,7 +7,8 @@ import { Lifecycle, LIFECYCLE_STATUSES } from '@crm/lifecycle';
 import { WaitForProjections } from '@crm/projections';
 import { RequestContext } from '@crm/shared';
 import { answerWrite, ApiRead, ApiWrite, Ctx, IsCalendarDate, IsCleanText, IsKey, keyPipe, ReadQuery, WriteResultDto } from '@crm/shared/http';
-import { CustomersService } from './customers.service';
+import { CustomerCommandsService } from './customer-commands.service';
+import { CustomerViewsService } from './customer-views.service';
 import { ConsentDto, LogContactDto, RecordPurchaseDto, RecordRefundDto, RegisterCustomerDto, TagDto, UpdateProfileDto } from './customers.dto';
 
 class CustomerRefParam {
@@ -38,7 +39,8 @@ const optionalNumber = (value: string | undefined) => (value !== undefined ? Num
 @Controller('customers')
 export class CustomersController {
   constructor(
-    private readonly customers: CustomersService,
+    private readonly commands: CustomerCommandsService,
+    private readonly views: CustomerViewsService,
     private readonly projections: WaitForProjections,
   ) {}
 
@@ -58,14 +60,14 @@ export class CustomersController {
   async list(@Query() query: ListQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     await this.projections.waitFor(query.waitFor, res);
     const { limit, window, waitFor: _, ...filters } = query;
-    return this.customers.list(ctx, { ...filters, limit: optionalNumber(limit), windowMonths: optionalNumber(window) });
+    return this.views.list(ctx, { ...filters, limit: optionalNumber(limit), windowMonths: optionalNumber(window) });
   }
 
   @Post()
   @ApiWrite()
   @ApiCreatedResponse({ type: WriteResultDto, description: 'registered; Location names the customer' })
   async register(@Body() body: RegisterCustomerDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
-    const { ids, result } = await this.customers.register(body, ctx);
+    const { ids, result } = await this.commands.register(body, ctx);
     res.status(result.unchanged ? 200 : 201).setHeader('Location', `/api/v1/customers/${ids.customerId}`);
     return answerWrite(res, result, ids);
   }
@@ -75,7 +77,7 @@ export class CustomersController {
   @ApiQuery({ name: 'asOf', required: false, description: 'calendar date YYYY-MM-DD in the shop time zone' })
   async byRef(@Param() params: CustomerRefParam, @Query() query: AsOfQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     await this.projections.waitFor(query.waitFor, res);
-    const view = await this.customers.viewByRef(ctx, params.customerRef, query.asOf, optionalNumber(query.window));
+    const view = await this.views.viewByRef(ctx, params.customerRef, query.asOf, optionalNumber(query.window));
     res.setHeader('ETag', `"${view.version}"`);
     return view;
   }
@@ -86,7 +88,7 @@ export class CustomersController {
   @ApiQuery({ name: 'waitFor', required: false, description: 'a write position to wait for (at most 5 s)' })
   async get(@Param('id', idPipe) id: string, @Query() query: AsOfQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     await this.projections.waitFor(query.waitFor, res);
-    const view = await this.customers.view(ctx, id, query.asOf, optionalNumber(query.window));
+    const view = await this.views.view(ctx, id, query.asOf, optionalNumber(query.window));
     res.setHeader('ETag', `"${view.version}"`);
     return view;
   }
@@ -95,7 +97,7 @@ export class CustomersController {
   @ApiWrite({ ifMatch: true })
   @ApiOkResponse({ type: WriteResultDto })
   async update(@Param('id', idPipe) id: string, @Body() body: UpdateProfileDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
-    const { ids, result } = await this.customers.updateProfile(id, body, ctx);
+    const { ids, result } = await this.commands.updateProfile(id, body, ctx);
     return answerWrite(res, result, ids);
   }
 
@@ -106,7 +108,7 @@ export class CustomersController {
     description: 'recorded (200 with unchanged=true when the same order was recorded before; 409 when it was recorded with another amount)',
   })
   async purchase(@Param('id', idPipe) id: string, @Body() body: RecordPurchaseDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
-    const { ids, result } = await this.customers.recordPurchase(id, body, ctx);
+    const { ids, result } = await this.commands.recordPurchase(id, body, ctx);
     res.status(result.unchanged ? 200 : 201);
     return answerWrite(res, result, ids);
   }
@@ -115,7 +117,7 @@ export class CustomersController {
   @ApiWrite({ ifMatch: true })
   @ApiCreatedResponse({ type: WriteResultDto })
   async refund(@Param('id', idPipe) id: string, @Body() body: RecordRefundDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
-    const { ids, result } = await this.customers.recordRefund(id, body, ctx);
+    const { ids, result } = await this.commands.recordRefund(id, body, ctx);
     res.status(result.unchanged ? 200 : 201);
     return answerWrite(res, result, ids);
   }
@@ -124,7 +126,7 @@ export class CustomersController {
   @ApiWrite({ ifMatch: true })
   @ApiCreatedResponse({ type: WriteResultDto })
   async tag(@Param('id', idPipe) id: string, @Body() body: TagDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
-    const { ids, result } = await this.customers.tag(id, body.tag, ctx);
+    const { ids, result } = await this.commands.tag(id, body.tag, ctx);
     res.status(result.unchanged ? 200 : 201);
     return answerWrite(res, result, ids);
   }
@@ -133,7 +135,7 @@ export class CustomersController {
   @ApiWrite({ ifMatch: true })
   @ApiOkResponse({ type: WriteResultDto })
   async untag(@Param('id', idPipe) id: string, @Param('tag', keyPipe('tag')) tag: string, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
-    const { ids, result } = await this.customers.untag(id, tag, ctx);
+    const { ids, result } = await this.commands.untag(id, tag, ctx);
     return answerWrite(res, result, ids);
   }
 
@@ -142,7 +144,7 @@ export class CustomersController {
   @ApiWrite({ ifMatch: true })
   @ApiOkResponse({ type: WriteResultDto })
   async consent(@Param('id', idPipe) id: string, @Body() body: ConsentDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
-    const { ids, result } = await this.customers.changeConsent(id, body, ctx);
+    const { ids, result } = await this.commands.changeConsent(id, body, ctx);
     return answerWrite(res, result, ids);
   }
 
@@ -151,7 +153,7 @@ export class CustomersController {
   @ApiWrite()
   @ApiOkResponse({ type: WriteResultDto, description: "erases the customer's personal data (admin): the data key is destroyed, read models drop the fields; the history stays" })
   async erase(@Param('id', idPipe) id: string, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
-    const { ids, result } = await this.customers.erase(id, ctx);
+    const { ids, result } = await this.commands.erase(id, ctx);
     return answerWrite(res, result, ids);
   }
 
@@ -159,7 +161,7 @@ export class CustomersController {
   @ApiWrite({ ifMatch: true })
   @ApiCreatedResponse({ type: WriteResultDto })
   async contact(@Param('id', idPipe) id: string, @Body() body: LogContactDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
-    const { ids, result } = await this.customers.logContact(id, body, ctx);
+    const { ids, result } = await this.commands.logContact(id, body, ctx);
     res.status(201);
     return answerWrite(res, result, ids);
   }

@@ -71,6 +71,7 @@ for (const database of testDatabases()) {
         'service-history#0/3',
         'service-history#1/3',
         'service-history#2/3',
+        'tier-periods',
         'timeline#0/3',
         'timeline#1/3',
         'timeline#2/3',
@@ -85,7 +86,7 @@ for (const database of testDatabases()) {
       // 3 partitions at one position (the rebuild above) become 1, then 2: nothing applied twice, nothing lost.
       await appendHistory(store, 40, 2);
       await project(1);
-      expect((await checkpoints()).map((c) => c.split('@')[0])).toEqual(['customer-list', 'service-history', 'timeline']);
+      expect((await checkpoints()).map((c) => c.split('@')[0])).toEqual(['customer-list', 'service-history', 'tier-periods', 'timeline']);
       await appendHistory(store, 40, 3);
       await project(2);
       const live = await snapshot(sql, tables);

@@ -59,7 +59,7 @@ for (const database of testDatabases()) {
       expect(await indexes()).toEqual(indexesBefore);
       expect(await constraints()).toEqual(constraintsBefore);
       expect(indexesBefore.length).toBeGreaterThan(tables.length);
-      expect([...new Set(phases)]).toEqual(['projecting', 'indexing', 'swapping']);
+      expect([...new Set(phases)]).toEqual(['projecting', 'finishing', 'indexing', 'swapping']);
     });
 
     it('a runner that projected before a rebuild continues after the swap without doubling anything', async () => {

@@ -8,7 +8,8 @@ import { invalid, isKey, memoized, RequestContext } from '@crm/shared';
 import { dateArg, GqlCtx, idArg, IsCalendarDate, IsCleanText, IsKey, JSONScalar, positionArg, WriteResult, writeResult } from '@crm/shared/http';
 import { LIFECYCLE_STATUSES } from '@crm/lifecycle';
 import type { Lifecycle } from '@crm/lifecycle';
-import { CustomersService } from '../customers.service';
+import { CustomerCommandsService } from '../customer-commands.service';
+import { CustomerViewsService } from '../customer-views.service';
 import { ConsentDto, LogContactDto, RecordPurchaseDto, RecordRefundDto, RegisterCustomerDto, UpdateProfileDto } from '../customers.dto';
 import type { CustomerView } from '../customer-view';
 import { encodeCursor } from '../customer-list/customer-list.query';
@@ -42,7 +43,8 @@ function tagArg(tag: string): string {
 @Resolver(() => CustomerType)
 export class CustomersResolver {
   constructor(
-    private readonly service: CustomersService,
+    private readonly commands: CustomerCommandsService,
+    private readonly views: CustomerViewsService,
     private readonly projections: WaitForProjections,
   ) {}
 
@@ -54,7 +56,7 @@ export class CustomersResolver {
     @Args('waitFor', { type: () => Float, nullable: true }) waitFor?: number,
   ): Promise<CustomerType> {
     await this.projections.waitFor(positionArg(waitFor));
-    return fromView(await this.service.view(ctx, idArg(id), dateArg(asOf)));
+    return fromView(await this.views.view(ctx, idArg(id), dateArg(asOf)));
   }
 
   @Query(() => CustomerType, { description: "a customer by the shop's own ref" })
@@ -64,13 +66,13 @@ export class CustomersResolver {
     @Args('asOf', { type: () => String, nullable: true }) asOf?: string,
   ): Promise<CustomerType> {
     if (ref.length === 0 || ref.length > 128) throw invalid('InvalidRef', 'ref must be 1-128 characters');
-    return fromView(await this.service.viewByRef(ctx, ref, dateArg(asOf)));
+    return fromView(await this.views.viewByRef(ctx, ref, dateArg(asOf)));
   }
 
   @Query(() => CustomerConnection, { description: 'the filtered list as of a date, keyset-paginated' })
   async customers(@GqlCtx() ctx: RequestContext, @Args() args: CustomersArgs): Promise<CustomerConnection> {
     await this.projections.waitFor(positionArg(args.waitFor));
-    const { items, nextCursor } = await this.service.list(ctx, {
+    const { items, nextCursor } = await this.views.list(ctx, {
       asOf: args.asOf,
       tier: args.tier,
       lifecycle: args.lifecycle,
@@ -81,15 +83,15 @@ export class CustomersResolver {
       limit: args.first ?? 50,
       windowMonths: args.window,
     });
-    const asOf = args.asOf ?? this.service.today();
+    const asOf = args.asOf ?? this.views.today();
     // Tier and lifecycle on the list's date and window come from the facts the list read.
     const edges = items.map((item) => {
       const node: CustomerType = Object.assign(item, {
         asOf,
         presets: {
-          tier: () => this.service.tierStatus(ctx, item.id, asOf),
+          tier: () => this.views.tierStatus(ctx, item.id, asOf),
           // The nested field's default window is 3 months: a list in another window does not answer it.
-          lifecycle: (args.window ?? 3) === 3 ? () => this.service.lifecycleStatus(ctx, item.id, asOf, 3) : undefined,
+          lifecycle: (args.window ?? 3) === 3 ? () => this.views.lifecycleStatus(ctx, item.id, asOf, 3) : undefined,
         },
       });
       // Made only when the query asks for it.
@@ -108,12 +110,12 @@ export class CustomersResolver {
 
   @ResolveField(() => TierType, { description: "the tier as of a date (default: the customer answer's date), with basis, rule set and reason" })
   tier(@GqlCtx() ctx: RequestContext, @Parent() customer: CustomerType, @Args('asOf', { type: () => String, nullable: true }) asOf?: string) {
-    return this.service.tierStatus(ctx, customer.id, dateArg(asOf) ?? customer.asOf);
+    return this.views.tierStatus(ctx, customer.id, dateArg(asOf) ?? customer.asOf);
   }
 
   @ResolveField(() => JSONScalar, { description: 'every tier change up to a date' })
   async tierHistory(@GqlCtx() ctx: RequestContext, @Parent() customer: CustomerType, @Args('asOf', { type: () => String, nullable: true }) asOf?: string) {
-    return (await this.service.tierHistory(ctx, customer.id, dateArg(asOf) ?? customer.asOf)).items;
+    return (await this.views.tierHistory(ctx, customer.id, dateArg(asOf) ?? customer.asOf)).items;
   }
 
   @ResolveField(() => LifecycleType)
@@ -123,12 +125,12 @@ export class CustomersResolver {
     @Args('asOf', { type: () => String, nullable: true }) asOf?: string,
     @Args('window', { type: () => Int, nullable: true }) window?: number,
   ) {
-    return this.service.lifecycleStatus(ctx, customer.id, dateArg(asOf) ?? customer.asOf, windowArg(window));
+    return this.views.lifecycleStatus(ctx, customer.id, dateArg(asOf) ?? customer.asOf, windowArg(window));
   }
 
   @ResolveField(() => JSONScalar, { description: 'R, F, M scores, score and segment' })
   rfm(@GqlCtx() ctx: RequestContext, @Parent() customer: CustomerType, @Args('asOf', { type: () => String, nullable: true }) asOf?: string) {
-    return this.service.rfm(ctx, customer.id, dateArg(asOf) ?? customer.asOf);
+    return this.views.rfm(ctx, customer.id, dateArg(asOf) ?? customer.asOf);
   }
 
   @Mutation(() => WriteResult, { description: 'register a customer (customerRef unique)' })
@@ -137,7 +139,7 @@ export class CustomersResolver {
     @Args('input', { type: () => RegisterCustomerDto }) input: RegisterCustomerDto,
     @Args('idempotencyKey', { type: () => String, nullable: true }) _key?: string,
   ): Promise<WriteResult> {
-    const { ids, result } = await this.service.register(input, ctx);
+    const { ids, result } = await this.commands.register(input, ctx);
     return writeResult(ids.customerId, result);
   }
 
@@ -149,7 +151,7 @@ export class CustomersResolver {
     @Args('expectedVersion', { type: () => Int, nullable: true }) _version?: number,
     @Args('idempotencyKey', { type: () => String, nullable: true }) _key?: string,
   ): Promise<WriteResult> {
-    return writeResult(customerId, (await this.service.updateProfile(idArg(customerId, 'customerId'), input, ctx)).result);
+    return writeResult(customerId, (await this.commands.updateProfile(idArg(customerId, 'customerId'), input, ctx)).result);
   }
 
   @Mutation(() => WriteResult, { description: 'record a purchase (the same orderId again records nothing)' })
@@ -160,7 +162,7 @@ export class CustomersResolver {
     @Args('expectedVersion', { type: () => Int, nullable: true }) _version?: number,
     @Args('idempotencyKey', { type: () => String, nullable: true }) _key?: string,
   ): Promise<WriteResult> {
-    return writeResult(customerId, (await this.service.recordPurchase(idArg(customerId, 'customerId'), input, ctx)).result);
+    return writeResult(customerId, (await this.commands.recordPurchase(idArg(customerId, 'customerId'), input, ctx)).result);
   }
 
   @Mutation(() => WriteResult)
@@ -171,7 +173,7 @@ export class CustomersResolver {
     @Args('expectedVersion', { type: () => Int, nullable: true }) _version?: number,
     @Args('idempotencyKey', { type: () => String, nullable: true }) _key?: string,
   ): Promise<WriteResult> {
-    return writeResult(customerId, (await this.service.recordRefund(idArg(customerId, 'customerId'), input, ctx)).result);
+    return writeResult(customerId, (await this.commands.recordRefund(idArg(customerId, 'customerId'), input, ctx)).result);
   }
 
   @Mutation(() => WriteResult)
@@ -182,7 +184,7 @@ export class CustomersResolver {
     @Args('expectedVersion', { type: () => Int, nullable: true }) _version?: number,
     @Args('idempotencyKey', { type: () => String, nullable: true }) _key?: string,
   ): Promise<WriteResult> {
-    return writeResult(customerId, (await this.service.tag(idArg(customerId, 'customerId'), tagArg(tag), ctx)).result);
+    return writeResult(customerId, (await this.commands.tag(idArg(customerId, 'customerId'), tagArg(tag), ctx)).result);
   }
 
   @Mutation(() => WriteResult)
@@ -193,7 +195,7 @@ export class CustomersResolver {
     @Args('expectedVersion', { type: () => Int, nullable: true }) _version?: number,
     @Args('idempotencyKey', { type: () => String, nullable: true }) _key?: string,
   ): Promise<WriteResult> {
-    return writeResult(customerId, (await this.service.untag(idArg(customerId, 'customerId'), tagArg(tag), ctx)).result);
+    return writeResult(customerId, (await this.commands.untag(idArg(customerId, 'customerId'), tagArg(tag), ctx)).result);
   }
 
   @Mutation(() => WriteResult)
@@ -204,7 +206,7 @@ export class CustomersResolver {
     @Args('expectedVersion', { type: () => Int, nullable: true }) _version?: number,
     @Args('idempotencyKey', { type: () => String, nullable: true }) _key?: string,
   ): Promise<WriteResult> {
-    return writeResult(customerId, (await this.service.changeConsent(idArg(customerId, 'customerId'), input, ctx)).result);
+    return writeResult(customerId, (await this.commands.changeConsent(idArg(customerId, 'customerId'), input, ctx)).result);
   }
 
   @Mutation(() => WriteResult, { description: 'a care or marketing contact (marketing: consent, caps by lifecycle stage)' })
@@ -215,22 +217,22 @@ export class CustomersResolver {
     @Args('expectedVersion', { type: () => Int, nullable: true }) _version?: number,
     @Args('idempotencyKey', { type: () => String, nullable: true }) _key?: string,
   ): Promise<WriteResult> {
-    return writeResult(customerId, (await this.service.logContact(idArg(customerId, 'customerId'), input, ctx)).result);
+    return writeResult(customerId, (await this.commands.logContact(idArg(customerId, 'customerId'), input, ctx)).result);
   }
 
   @Mutation(() => WriteResult, { description: "erase the customer's personal data (admin); the history stays" })
   async eraseCustomer(@GqlCtx() ctx: RequestContext, @Args('customerId', { type: () => ID }) customerId: string): Promise<WriteResult> {
-    return writeResult(customerId, (await this.service.erase(idArg(customerId, 'customerId'), ctx)).result);
+    return writeResult(customerId, (await this.commands.erase(idArg(customerId, 'customerId'), ctx)).result);
   }
 }
 
 /** The moves of a lifecycle are walked only when asked for. */
 @Resolver(() => LifecycleType)
 export class LifecycleResolver {
-  constructor(private readonly service: CustomersService) {}
+  constructor(private readonly views: CustomerViewsService) {}
 
   private full(ctx: RequestContext, l: LifecycleType) {
-    return memoized(ctx, `lifecycle-moves:${l.customerId}:${l.asOf}:${l.windowMonths}`, () => this.service.lifecycle(ctx, l.customerId, l.asOf, l.windowMonths));
+    return memoized(ctx, `lifecycle-moves:${l.customerId}:${l.asOf}:${l.windowMonths}`, () => this.views.lifecycle(ctx, l.customerId, l.asOf, l.windowMonths));
   }
 
   @ResolveField(() => JSONScalar, { description: 'each move: date, from, to, direction (forward or reverse)' })
@@ -252,10 +254,10 @@ export class LifecycleResolver {
 /** Since when a tier is held, and until when a retention keeps it, are walked only when asked for. */
 @Resolver(() => TierType)
 export class TierResolver {
-  constructor(private readonly service: CustomersService) {}
+  constructor(private readonly views: CustomerViewsService) {}
 
   private full(ctx: RequestContext, t: TierType) {
-    return memoized(ctx, `tier:${t.customerId}:${t.asOf}`, () => this.service.tier(ctx, t.customerId, t.asOf));
+    return memoized(ctx, `tier:${t.customerId}:${t.asOf}`, () => this.views.tier(ctx, t.customerId, t.asOf));
   }
 
   @ResolveField(() => String, { nullable: true, description: 'the date the tier held was reached' })

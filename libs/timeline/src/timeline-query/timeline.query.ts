@@ -2,7 +2,7 @@
 // complaints (read model rm_timeline), merged with the derived tier changes
 // and lifecycle moves, in the order things happened, keyset-paginated.
 import { Inject, Injectable } from '@nestjs/common';
-import { CustomersService, DataKey, displayProfile } from '@crm/customers';
+import { CustomerViewsService, DataKey, displayProfile } from '@crm/customers';
 import type { Profile } from '@crm/customers';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { EVENT_STORE, EventStore } from '@crm/event-store';
@@ -89,7 +89,7 @@ export class TimelineQuery {
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly customers: CustomersService,
+    private readonly views: CustomerViewsService,
   ) {}
 
   /** A page of the customer's timeline; 404 for a customer never registered. */
@@ -102,7 +102,7 @@ export class TimelineQuery {
   async edges(ctx: RequestContext, customerId: string, input: TimelinePageInput = {}) {
     allow(ctx, 'timeline.read');
     const only = typesFilter(input.types);
-    const history = await this.customers.history(customerId, '9999-12-31');
+    const history = await this.views.history(customerId, '9999-12-31');
     const limit = input.limit ?? 100;
     const after: Key = input.cursor ? decode(input.cursor) : ['0000-01-01T00:00:00.000Z', 0, 0];
     const rows = await this.sql.query<TimelineRow>(
@@ -112,7 +112,7 @@ export class TimelineQuery {
         ORDER BY occurred_at, position LIMIT $4`,
       [customerId, input.cursor ? after[0] : '-infinity', after[1], limit + 1, only ? [...only] : null],
     );
-    const dataKey = rows.some((r) => r.type === 'CustomerRegistered' || r.type === 'CustomerProfileUpdated') ? await this.customers.dataKey(customerId) : undefined;
+    const dataKey = rows.some((r) => r.type === 'CustomerRegistered' || r.type === 'CustomerProfileUpdated') ? await this.views.dataKey(customerId) : undefined;
     const stored = rows.map((r) => ({
       key: [new Date(r.occurred_at).toISOString(), Number(r.position), 0] as Key,
       entry: entryOf(r, customerId, dataKey) as Record<string, unknown>,
@@ -144,7 +144,7 @@ export class TimelineQuery {
    */
   async exportCustomer(ctx: RequestContext, customerId: string) {
     allow(ctx, 'privacy.export');
-    const customer = await this.customers.view(ctx, customerId);
+    const customer = await this.views.view(ctx, customerId);
     const events: unknown[] = [];
     for (let cursor: string | undefined; ;) {
       const page = await this.page(ctx, customerId, { cursor, limit: 1000, derived: false });
@@ -170,9 +170,9 @@ export class TimelineQuery {
       [customerId, position, limit],
     );
     if (rows.length === 0) return [];
-    const history = await this.customers.history(customerId, '9999-12-31');
+    const history = await this.views.history(customerId, '9999-12-31');
     const derived = derivedChanges(history, await loadRuleSchedule(this.store), shopDate(new Date(), this.config.shopTimezone), this.config.shopTimezone, this.config.shopCurrency);
-    const key = rows.some((r) => r.type === 'CustomerRegistered' || r.type === 'CustomerProfileUpdated') ? await this.customers.dataKey(customerId) : undefined;
+    const key = rows.some((r) => r.type === 'CustomerRegistered' || r.type === 'CustomerProfileUpdated') ? await this.views.dataKey(customerId) : undefined;
     return rows.flatMap((r) => {
       const cursor = String(Number(r.position));
       const caused = derived.filter((d) => d.entry.causationId === r.event_id).map((d) => ({ cursor, entry: d.entry as Record<string, unknown> }));
@@ -195,17 +195,17 @@ export class TimelineQuery {
       [[...new Set(customerIds)], n],
     );
     const today = shopDate(new Date(), this.config.shopTimezone);
-    const schedule = withDerived ? await this.customers.schedule(ctx) : undefined;
+    const schedule = withDerived ? await this.views.schedule(ctx) : undefined;
     return Promise.all(
       customerIds.map(async (customerId) => {
         const mine = rows.filter((r) => String(r.customer_id) === customerId);
-        const key = mine.some((r) => r.type === 'CustomerRegistered' || r.type === 'CustomerProfileUpdated') ? await this.customers.dataKey(customerId, ctx) : undefined;
+        const key = mine.some((r) => r.type === 'CustomerRegistered' || r.type === 'CustomerProfileUpdated') ? await this.views.dataKey(customerId, ctx) : undefined;
         const stored = mine.map((r) => ({
           key: [new Date(r.occurred_at).toISOString(), Number(r.position), 0] as Key,
           entry: entryOf(r, customerId, key) as Record<string, unknown>,
         }));
         const derived = schedule
-          ? derivedChanges(await this.customers.history(customerId, '9999-12-31', ctx), schedule, today, this.config.shopTimezone, this.config.shopCurrency)
+          ? derivedChanges(await this.views.history(customerId, '9999-12-31', ctx), schedule, today, this.config.shopTimezone, this.config.shopCurrency)
           : [];
         const all = [...stored, ...derived.map((d) => ({ key: d.key, entry: d.entry as Record<string, unknown> }))].sort((a, b) => compareKeys(a.key, b.key));
         return all.slice(-n).map((e) => ({ cursor: encode(e.key), entry: e.entry }));

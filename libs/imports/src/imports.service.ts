@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { actorOf, allow, APP_CONFIG, AppConfig, invalid, notFound, Principal, RequestContext } from '@crm/shared';
-import { CustomersService } from '../customers.service';
+import { CustomerCommandsService } from '@crm/customers';
 import { ImportFileError, parseColumnMap, RejectedRow } from './import-file';
 import { Importer, ImportProgress } from './importer';
 import { ImportRecord, ImportsStore } from './imports.store';
@@ -31,7 +31,7 @@ export class ImportsService implements OnApplicationBootstrap, BeforeApplication
   private stopping = false;
 
   constructor(
-    private readonly customers: CustomersService,
+    private readonly customers: CustomerCommandsService,
     @Inject(SQL_CLIENT) sql: SqlClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {

@@ -2,7 +2,7 @@
 // checked as they are read (a bad one is rejected with its line), sorted by
 // customer in constant memory (SortedRows), then taken in batches of
 // customers: each batch read in one query and appended in one transaction
-// (CustomersService.importBatch: the API's decider), unknown refs registered
+// (CustomerCommandsService.importBatch: the API's decider), unknown refs registered
 // on the fly. A customer the batch refuses (a row a rule refuses) goes again
 // alone, where that row is rejected and the others go in. Purchases and
 // refunds keep their natural event ids and registrations derive theirs from
@@ -12,8 +12,8 @@ import type { Readable } from 'node:stream';
 import type { CommandResult } from '@crm/event-store';
 import { DomainError, RequestContext } from '@crm/shared';
 import { metrics } from '@crm/shared/metrics';
-import { CommandInBatchError } from '../customer-commands';
-import type { CustomersService } from '../customers.service';
+import { CommandInBatchError } from '@crm/customers';
+import type { CustomerCommandsService } from '@crm/customers';
 import { ImportColumn, ImportRow, readImportRows, RejectedRow } from './import-file';
 import { SortedRows } from './sorted-rows';
 
@@ -72,7 +72,7 @@ export class Importer {
   private ignoredColumns: string[] = [];
 
   constructor(
-    private readonly customers: CustomersService,
+    private readonly customers: CustomerCommandsService,
     private readonly ctx: RequestContext,
     private readonly options: ImportOptions,
   ) {}

@@ -1,7 +1,7 @@
 // Imports over REST, for the service only: it resumes the imports a stopped
 // service left running, which the command line must not do.
 import { Module } from '@nestjs/common';
-import { CustomersModule } from '../customers.module';
+import { CustomersModule } from '@crm/customers';
 import { ImportsController } from './imports.controller';
 import { ImportsService } from './imports.service';
 

@@ -4,7 +4,7 @@
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { isKey, parseAmount, parseInstant, parseUnitPrice, textProblem } from '@crm/shared';
-import type { PurchaseInput, RefundInput } from '../customers.service';
+import type { PurchaseInput, RefundInput } from '@crm/customers';
 
 /** The file cannot be read as a whole (no header, a required column missing): nothing is imported. */
 export class ImportFileError extends Error {}

@@ -2,7 +2,7 @@
 import { Args, Int, Query, Resolver } from '@nestjs/graphql';
 import { invalid, RequestContext } from '@crm/shared';
 import { dateArg, GqlCtx, JSONScalar } from '@crm/shared/http';
-import { AnalyticsService, RFM_SEGMENTS } from '../analytics/analytics.service';
+import { AnalyticsService, RFM_SEGMENTS } from './analytics.service';
 
 const within = (value: number | undefined | null, name: string, allowed: (n: number) => boolean): number | undefined => {
   if (value === undefined || value === null) return undefined;

@@ -6,7 +6,7 @@ import type { SqlClient } from '@crm/database';
 import { lifecycleAsOf } from '@crm/lifecycle';
 import { addDays, formatAmount, minusMonths, UNIT_PRICE_SCALE } from '@crm/shared';
 import { tierStandingsOn } from '@crm/tiers';
-import { scanCustomerFacts } from '../customer-list/customer-list.query';
+import { scanCustomerFacts } from './customer-facts.query';
 
 export interface Rate {
   numerator: number;

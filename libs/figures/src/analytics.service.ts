@@ -4,7 +4,7 @@ import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { allow, APP_CONFIG, AppConfig, formatAmount, RequestContext, shopDate } from '@crm/shared';
 import { rfmAsOf } from './rfm.query';
 import { stickiness } from './stickiness.query';
-import { birthdaysDue, greetingsDue } from '../care/care-due.query';
+import { birthdaysDue, greetingsDue } from './care-due.query';
 
 export const RFM_SEGMENTS = ['CHAMPIONS', 'AT_RISK_VALUABLE', 'LOYAL', 'NEW_OR_PROMISING', 'LOST_LOW_VALUE', 'SLIPPING', 'NEEDS_ATTENTION'] as const;
 

@@ -1,0 +1,8 @@
+// The figures slice's public face: whole-base figures (RFM, stickiness), the
+// care due lists, the RFM base a single customer is ranked in, every
+// customer's dated facts, and the module.
+export { AnalyticsService, RFM_SEGMENTS } from './analytics.service';
+export { rfmAsOf, RfmBase } from './rfm.query';
+export { stickiness } from './stickiness.query';
+export { scanCustomerFacts } from './customer-facts.query';
+export { FiguresModule } from './figures.module';
