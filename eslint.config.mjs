@@ -19,7 +19,8 @@ export default tseslint.config(
   },
   // Boundaries. A lib never imports an app; a slice reaches another slice
   // through its entry point (@crm/<slice>), never its files; only the shared
-  // kernel, the event-store port and the shared HTTP helpers have subpaths.
+  // kernel (@crm/shared/...) and the event store's adapters and Nest module
+  // (@crm/event-store/adapters, /nest) have subpaths.
   {
     files: ['libs/**/*.ts'],
     ignores: ['**/*.spec.ts'],
@@ -29,7 +30,7 @@ export default tseslint.config(
         {
           patterns: [
             { regex: '^(\\.\\./)+(apps|libs)/|^(\\.\\./){2,}[a-z-]+/src', message: 'a lib imports other libs by their @crm/<slice> entry point, and never an app' },
-            { regex: '^@crm/(?!shared/|event-store/event-store$|projections/insert-rows$)[a-z-]+/', message: "another slice's internals: import its entry point @crm/<slice>" },
+            { regex: '^@crm/(?!shared/|event-store/(adapters|nest)$)[a-z-]+/', message: "another slice's internals: import its entry point @crm/<slice>" },
           ],
         },
       ],
@@ -58,8 +59,8 @@ export default tseslint.config(
           patterns: [
             { regex: '^@nestjs/|^pg$|^@electric-sql/|^@eventstore/|^typeorm', message: 'domain code is pure: no framework, driver or adapter' },
             {
-              regex: '^@crm/(database|projections|wiring)($|/)|^@crm/shared/http|^@crm/event-store$',
-              message: 'domain code is pure: the event-store port is @crm/event-store/event-store',
+              regex: '^@crm/(database|projections|wiring)($|/)|^@crm/shared/http|^@crm/event-store/',
+              message: 'domain code is pure: the event-store port (@crm/event-store) only, no adapter or module',
             },
           ],
         },

@@ -2,7 +2,8 @@
 // profile changes, purchases with items, refunds, tags, consent, contacts and
 // complaints (about 10 events a customer), deterministic for a given seed.
 import { migrate, PostgresClient } from '@crm/database';
-import { AppendRequest, NewEvent, SqlEventStore } from '@crm/event-store';
+import { AppendRequest, NewEvent } from '@crm/event-store';
+import { SqlEventStore } from '@crm/event-store/adapters';
 import { nameUuid } from '@crm/shared';
 import { allMigrations } from '@crm/wiring';
 

@@ -11,7 +11,7 @@ import { Client, Pool } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
 import { migrate, PGliteClient, PostgresClient, SqlClient } from '@crm/database';
-import { eventStoreMigrations, SqlEventStore } from '@crm/event-store';
+import { eventStoreMigrations, SqlEventStore } from '@crm/event-store/adapters';
 import { dropPgDatabase, freshPgDatabase, machine, purchaseEvent, ratio, runConcurrent, timeIt, Throughput } from './bench-support';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));

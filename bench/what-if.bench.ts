@@ -8,7 +8,7 @@
 // Options: --events=N
 import { spawnSync } from 'node:child_process';
 import { PostgresClient } from '@crm/database';
-import { SqlEventStore } from '@crm/event-store';
+import { SqlEventStore } from '@crm/event-store/adapters';
 import { scanCustomerFacts } from '@crm/figures';
 import { parseAmount } from '@crm/shared';
 import { DEFAULT_RULE_SET, simulateRuleSet, TierRuleSet } from '@crm/tiers';

@@ -3,7 +3,7 @@
 // and a few times while the service projects from 0. After each kill the live
 // read models equal a clean rebuild (old tables intact or new ones swapped in
 // whole), and finishing the work gives exactly the clean result.
-import { SqlEventStore } from '../libs/event-store/src';
+import { SqlEventStore } from '../libs/event-store/src/adapters';
 import { SqlClient } from '../libs/database/src';
 import { PGliteClient } from '../libs/database/src/pglite-client';
 import { PostgresClient } from '../libs/database/src/postgres-client';

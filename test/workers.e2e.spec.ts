@@ -7,7 +7,7 @@
 // the folder).
 import request from 'supertest';
 import { APP_CONFIG, AppConfig } from '../libs/shared/src';
-import { SqlEventStore } from '../libs/event-store/src';
+import { SqlEventStore } from '../libs/event-store/src/adapters';
 import { PostgresClient } from '../libs/database/src/postgres-client';
 import { partitionNames, rebuildProjections } from '../libs/projections/src';
 import { allProjectors } from '@crm/wiring';

@@ -13,7 +13,7 @@ import { FiguresModule } from '@crm/figures';
 import { TimelineModule } from '@crm/timeline';
 import { WebhooksModule } from '@crm/webhooks';
 import { DatabaseModule } from '@crm/database';
-import { EventStoreModule } from '@crm/event-store';
+import { EventStoreModule } from '@crm/event-store/nest';
 import { AppConfig, Principal } from '@crm/shared';
 import { ConfigModule } from '@crm/shared/http';
 import { HealthController } from './health/health.controller';

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SqlClient } from '@crm/database';
-import { SqlEventStore } from '@crm/event-store';
+import { SqlEventStore } from '@crm/event-store/adapters';
 import { loadConfig } from '@crm/shared';
 import { DEFAULT_RULE_SET } from '@crm/tiers';
 import { testDatabases } from '../../../test/support/test-databases';

@@ -7,7 +7,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AccountsModule } from '@crm/accounts';
 import { CustomersModule } from '@crm/customers';
 import { DatabaseModule, withLocalSecrets } from '@crm/database';
-import { EventStoreModule } from '@crm/event-store';
+import { EventStoreModule } from '@crm/event-store/nest';
 import { ProjectionsModule } from '@crm/projections';
 import { AppConfig } from '@crm/shared';
 import { ConfigModule } from '@crm/shared/http';

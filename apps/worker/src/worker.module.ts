@@ -4,7 +4,7 @@
 // read model never apply a batch twice.
 import { DynamicModule, Module } from '@nestjs/common';
 import { DatabaseModule } from '@crm/database';
-import { EventStoreModule } from '@crm/event-store';
+import { EventStoreModule } from '@crm/event-store/nest';
 import { ProjectionsModule } from '@crm/projections';
 import { AppConfig } from '@crm/shared';
 import { ConfigModule } from '@crm/shared/http';

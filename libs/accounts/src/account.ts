@@ -3,7 +3,7 @@
 // One stream: a shop has tens of accounts, and a username must be unique.
 // Secrets never enter the log: passwords are hashed in their own table, and
 // an API key's event holds only a hash of its secret.
-import type { RecordedEvent } from '@crm/event-store/event-store';
+import type { RecordedEvent } from '@crm/event-store';
 import type { Operation, Role } from '@crm/shared';
 
 export const ACCOUNTS_STREAM = 'accounts';

@@ -2,7 +2,7 @@
 // uses, accounts and API keys, and the token signer with its secret.
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { EventStoreModule } from '@crm/event-store';
+import { EventStoreModule } from '@crm/event-store/nest';
 import { APP_CONFIG, AppConfig } from '@crm/shared';
 import { AccountCommandHandler } from './account-commands';
 import { AccountsController, ApiKeysController, AuthController } from './accounts.controller';

@@ -1,6 +1,6 @@
 // The complaint stream: from opening to resolution, with the respond-by
 // deadline set by the SLA policy in force when it was opened or escalated.
-import type { RecordedEvent } from '@crm/event-store/event-store';
+import type { RecordedEvent } from '@crm/event-store';
 import { COMPLAINT_EVENT_TYPES } from '@crm/shared';
 
 export const PRIORITIES = ['FEEDBACK', 'NORMAL', 'URGENT', 'CRITICAL', 'RED_ALERT'] as const;

@@ -1,6 +1,6 @@
 // The complaint capability: its command handler and its REST faces (writes, service history).
 import { Module } from '@nestjs/common';
-import { EventStoreModule } from '@crm/event-store';
+import { EventStoreModule } from '@crm/event-store/nest';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CustomersModule } from '@crm/customers';
 import { ComplaintsService } from './complaints.service';

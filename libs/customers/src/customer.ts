@@ -3,7 +3,7 @@
 // event data; amounts are minor units of the shop's base currency. Stored
 // events reach the domain through decodeCustomerEvent, which upcasts the
 // older shapes.
-import { businessTime, type RecordedEvent } from '@crm/event-store/event-store';
+import { businessTime, type RecordedEvent } from '@crm/event-store';
 import { List, Map as ImmutableMap } from 'immutable';
 import { CUSTOMER_EVENT_TYPES, shopDate, UNIT_PRICE_SCALE } from '@crm/shared';
 import { DataKey, openProfile, PERSONAL_FIELDS, sealProfile, SealedProfile } from './privacy/personal-data';

@@ -1,7 +1,7 @@
 // The customer capability: its command handler, its application services
 // (commands and views) and its REST and GraphQL faces.
 import { Module } from '@nestjs/common';
-import { EventStoreModule } from '@crm/event-store';
+import { EventStoreModule } from '@crm/event-store/nest';
 import { FiguresModule } from '@crm/figures';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CustomerCommandBatchHandler, CustomerCommandHandler } from './customer-commands';

@@ -1,11 +1,10 @@
+// The event store port (@crm/event-store): the interface, its errors, the
+// catch-up subscription, partitions and the one command shape (load, decide,
+// append). No adapter and no Nest here: the adapters are
+// @crm/event-store/adapters, the Nest module @crm/event-store/nest.
 export * from './event-store';
 export * from './partition';
 export * from './validate-append';
 export * from './catch-up-subscription';
-export * from './adapters/postgres/sql-event-store';
-export * from './adapters/postgres/event-store.migrations';
-export * from './adapters/eventstoredb/eventstoredb-event-store';
-export * from './open-event-store';
-export * from './event-store.module';
 export * from './command-handling';
 export * from './stream-states';

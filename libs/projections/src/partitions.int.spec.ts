@@ -2,7 +2,8 @@
 // (each its own checkpoint and subscription, reading only its streams) give
 // exactly the rows a clean rebuild gives; checkpoints move between layouts
 // only where that is safe, and a rebuild lays them out anew.
-import { partitionOf, SqlEventStore } from '../../event-store/src';
+import { partitionOf } from '../../event-store/src';
+import { SqlEventStore } from '../../event-store/src/adapters';
 import { SqlClient } from '../../database/src';
 import { testDatabases } from '../../../test/support/test-databases';
 import { appendHistory, snapshot } from '../../../test/support/history';

@@ -4,7 +4,7 @@
 // them after the lease time. Two ProjectionLeases on the same database play
 // two workers (real SQL, PGlite always, PostgreSQL when DATABASE_URL is set).
 import type { SqlClient } from '@crm/database';
-import { SqlEventStore } from '@crm/event-store';
+import { SqlEventStore } from '@crm/event-store/adapters';
 import { testDatabases } from '../../../test/support/test-databases';
 import { ProjectionLeases } from './projection-leases';
 import { ProjectionRunner } from './projection-runner';

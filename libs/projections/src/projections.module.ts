@@ -2,7 +2,8 @@
 // before storage closes. Reads use it to wait for a position (?waitFor=).
 import { DynamicModule, Global, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
-import { EVENT_STORE, EventStore, EventStoreModule } from '@crm/event-store';
+import { EVENT_STORE, EventStore } from '@crm/event-store';
+import { EventStoreModule } from '@crm/event-store/nest';
 import { APP_CONFIG, AppConfig } from '@crm/shared';
 import { startMetrics } from '@crm/shared/metrics';
 import { HealthCheck } from './health';

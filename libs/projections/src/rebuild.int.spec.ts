@@ -1,7 +1,7 @@
 // Rebuilding a read model from 0 gives exactly the rows incremental
 // projection gave, and a runner keeps going after a rebuild swapped in.
 import { randomUUID } from 'node:crypto';
-import { SqlEventStore } from '../../event-store/src';
+import { SqlEventStore } from '../../event-store/src/adapters';
 import { SqlClient } from '../../database/src';
 import { testDatabases } from '../../../test/support/test-databases';
 import { appendHistory, snapshot } from '../../../test/support/history';

@@ -2,7 +2,7 @@
 // answers: its amount in the shop's currency and the shop-calendar date of
 // its business time, with the event that recorded it (a change's cause).
 // One definition for the customer's stream read and the tier read model.
-import { businessTime, type RecordedEvent } from '@crm/event-store/event-store';
+import { businessTime, type RecordedEvent } from '@crm/event-store';
 import { shopDate } from '@crm/shared';
 import type { DatedAmount } from './tier-rules';
 

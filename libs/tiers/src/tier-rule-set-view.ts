@@ -1,7 +1,7 @@
 // The rule sets stream folded into what readers need: the published rule
 // sets with their activations, and the schedule of which one is in force
 // when. Pure: the command side, the reads and the tier read model share it.
-import type { RecordedEvent } from '@crm/event-store/event-store';
+import type { RecordedEvent } from '@crm/event-store';
 import { DEFAULT_SCHEDULE, RuleSchedule, ScheduledRuleSet } from './tier-history';
 import { decodeTierRuleSetEvent } from './tier-rule-set';
 import { DEFAULT_RULE_SET, TierRuleSet } from './tier-rules';

@@ -2,7 +2,7 @@
 // published) and activated with an effective date. The schedule it folds to
 // says which rule set was in force on any date, so every past tier answer
 // can be explained and a new one replayed before it is switched on.
-import type { RecordedEvent } from '@crm/event-store/event-store';
+import type { RecordedEvent } from '@crm/event-store';
 import { DEFAULT_RULE_SET, TierRuleSet } from './tier-rules';
 
 export const TIER_RULES_STREAM = 'tier-rule-sets';

@@ -3,7 +3,7 @@
 // from a module the application passes in, so this slice imports no other.
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { EventStoreModule } from '@crm/event-store';
+import { EventStoreModule } from '@crm/event-store/nest';
 import { TierRuleSetCommandHandler } from './tier-rule-set-commands';
 import { TierRuleSetsController } from './tier-rule-sets.controller';
 import { TierRuleSetsService } from './tier-rule-sets.service';

@@ -1,6 +1,6 @@
 // The timeline capability: its query and REST read (the projector is run by ProjectionsModule).
 import { Module } from '@nestjs/common';
-import { EventStoreModule } from '@crm/event-store';
+import { EventStoreModule } from '@crm/event-store/nest';
 import { CustomersModule } from '@crm/customers';
 import { TimelineQuery } from './timeline-query/timeline.query';
 import { TimelineEntryTypesResolver, TimelineResolver } from './graphql/timeline.resolver';

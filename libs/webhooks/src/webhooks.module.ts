@@ -2,7 +2,7 @@
 // projects (the API inline, the workers); the lease lets one send at a time.
 import { Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
-import { EventStoreModule } from '@crm/event-store';
+import { EventStoreModule } from '@crm/event-store/nest';
 import { PROJECTION_MODE, ProjectionMode } from '@crm/projections';
 import { APP_CONFIG, AppConfig } from '@crm/shared';
 import { WebhookDeliverer } from './webhook-deliverer';

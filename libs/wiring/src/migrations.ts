@@ -3,7 +3,7 @@ import type { Migration } from '@crm/database';
 import { serviceHistoryMigrations } from '@crm/complaints';
 import { customerKeyMigrations, customerListMigrations } from '@crm/customers';
 import { importMigrations } from '@crm/imports';
-import { eventStoreMigrations } from '@crm/event-store';
+import { eventStoreMigrations } from '@crm/event-store/adapters';
 import { leaseMigrations, projectionMigrations } from '@crm/projections';
 import { tierPeriodsMigrations } from '@crm/tiers';
 import { timelineMigrations } from '@crm/timeline';

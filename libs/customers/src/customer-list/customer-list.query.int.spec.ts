@@ -3,7 +3,7 @@
 // status or tier, date, window and several rule sets activated over the
 // history, exactly the customers the pure functions give that answer, and
 // the single-customer tier read agrees.
-import { SqlEventStore } from '@crm/event-store';
+import { SqlEventStore } from '@crm/event-store/adapters';
 import { LIFECYCLE_STATUSES } from '@crm/lifecycle';
 import { loadConfig } from '@crm/shared';
 import { DEFAULT_RULE_SET, loadRuleSchedule, RuleSchedule, tierOn, tierStandingOn, TierRuleSet, TIER_RULES_STREAM } from '@crm/tiers';

@@ -10,8 +10,8 @@
 // fills fresh tables side by side and swaps them in; until then reads answer
 // from the tables in place.
 import type { Migration, SqlExecutor } from '@crm/database';
-import type { RecordedEvent } from '@crm/event-store/event-store';
-import { businessTime } from '@crm/event-store/event-store';
+import type { RecordedEvent } from '@crm/event-store';
+import { businessTime } from '@crm/event-store';
 import { Columns, insertRows, RebuildNeededError, type Projector } from '@crm/projections';
 import { AppConfig, shopDate } from '@crm/shared';
 import { datedFactOf, DatedFact, isDatedFact } from '../dated-facts';
