@@ -1,8 +1,10 @@
-// npm run bench:activation: the tier read model on a large base over HTTP on
-// PostgreSQL. The generated shop history of bench:rebuild (default 1M
-// events), projected with `crm rebuild`; then (1) the single-customer tier
-// read, 8 concurrent clients and one client alone, as bench:reads measures
-// it; (2) a rule set (12-month rolling basis) activated from 2025-01-01: the
+// npm run bench:tiers: the tier read model on a large base on PostgreSQL.
+// The generated shop history of bench:rebuild (default 1M events), projected
+// with `crm rebuild`; then (1) the single-customer tier read over HTTP, 8
+// concurrent clients and one client alone, as bench:reads measures it;
+// (2) its data path in process, 8 concurrent, interleaved in rounds: the read
+// model's one indexed read against the path before it (the customer's
+// stream, the rule sets stream, the walk of tierOn) - the baseline; (3) a rule set (12-month rolling basis) activated from 2025-01-01: the
 // seconds until the tier read model is rebuilt side by side and swapped in,
 // and what a client reading tiers every 50 ms got meanwhile (which rule set
 // answered, how fast, any error), and when a read with ?waitFor=<the
@@ -11,7 +13,11 @@
 import { spawnSync } from 'node:child_process';
 import { INestApplication } from '@nestjs/common';
 import { AccountsService } from '@crm/accounts';
+import { loadCustomerHistory } from '@crm/customers';
+import { SQL_CLIENT, SqlClient } from '@crm/database';
+import { EVENT_STORE, EventStore } from '@crm/event-store';
 import { contextFor, loadConfig, nameUuid, operatorPrincipal } from '@crm/shared';
+import { loadRuleSchedule, tierOn, tierStandingOn } from '@crm/tiers';
 import { createApp } from '../apps/api/src/create-app';
 import { CLI, dropPgDatabase, freshPgDatabase, machine, percentile, printResult, request, runConcurrent } from './bench-support';
 import { seedShopHistory } from './shop-history';
@@ -19,7 +25,7 @@ import { seedShopHistory } from './shop-history';
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const EVENTS = Number(args.get('events') ?? 1_000_000);
 const REQUESTS = Number(args.get('requests') ?? 2_000);
-const DB = 'crm_bench_activation';
+const DB = 'crm_bench_tiers';
 const AS_OF = '2025-06-30';
 const log = (...a: unknown[]) => console.error('[bench]', ...a);
 const round = (n: number) => Math.round(n * 10) / 10;
@@ -35,7 +41,7 @@ async function main() {
     const rebuildStarted = performance.now();
     if (spawnSync(process.execPath, [...CLI, 'rebuild'], { env: { ...process.env, DATABASE_URL: url }, stdio: 'ignore' }).status !== 0) throw new Error('rebuild failed');
     const rebuildSeconds = round((performance.now() - rebuildStarted) / 1000);
-    app = await createApp(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'error', DATA_DIR: '/tmp/crm-bench-activation', RATE_LIMIT_PER_MINUTE: '1000000' }));
+    app = await createApp(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'error', DATA_DIR: '/tmp/crm-bench-tiers', RATE_LIMIT_PER_MINUTE: '1000000' }));
     await app.listen(0, '127.0.0.1');
     const root = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
     const base = `${root}/api/v1`;
@@ -59,6 +65,20 @@ async function main() {
     log('tier, 8 clients', JSON.stringify(tierEightClients));
     const tierOneClient = await runConcurrent(REQUESTS / 4, 1, tierRead);
     log('tier, one client', JSON.stringify(tierOneClient));
+
+    // The data path alone, in process: the read model against the stream walk it replaced, interleaved.
+    const sql = app.get<SqlClient>(SQL_CLIENT);
+    const store = app.get<EventStore>(EVENT_STORE);
+    const viaReadModel = async () => void (await tierStandingOn(sql, someone(), AS_OF));
+    const viaStreams = async () => {
+      const history = await loadCustomerHistory(store, someone(), 'UTC');
+      if (history) tierOn(history.facts, await loadRuleSchedule(store), AS_OF, 'CNY');
+    };
+    const rounds: Array<{ readModel: unknown; streams: unknown }> = [];
+    for (let round = 0; round < 3; round++) {
+      rounds.push({ readModel: await runConcurrent(REQUESTS / 2, 8, viaReadModel), streams: await runConcurrent(REQUESTS / 2, 8, viaStreams) });
+      log(`data path round ${round + 1}`, JSON.stringify(rounds[round]));
+    }
 
     const ruleSet = {
       id: 'rolling-12',
@@ -98,12 +118,13 @@ async function main() {
     const waited = await call(`/customers/${someone()}/tier?asOf=${AS_OF}&waitFor=${position}`);
     const latencies = meanwhile.map((m) => m.ms).sort((a, b) => a - b);
     return {
-      benchmark: 'activation',
+      benchmark: 'tiers',
       machine: machine(),
       storage: 'postgres',
       log: seeded,
       crmRebuildSeconds: rebuildSeconds,
       tierRead: { eightClients: tierEightClients, oneClient: tierOneClient },
+      dataPathEightConcurrent: rounds,
       activation: {
         secondsUntilSwap: swappedAtMs === undefined ? null : round(swappedAtMs / 1000),
         readsMeanwhile: {
