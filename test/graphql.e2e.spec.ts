@@ -48,6 +48,46 @@ for (const database of testDatabases()) {
       expect(results.filter((r) => r.status === 'warn').map((r) => r.name)).toEqual([]);
     });
 
+    it('answers the typed fields (profile, consent, region, basis rule, tier changes, lifecycle moves, RFM) beside the deprecated JSON ones', async () => {
+      const id = await register(app, { customerRef: 'G-TYPED', name: '林小姐', region: { province: '浙江', city: '杭州' } });
+      await http(app).put(`${API}/customers/${id}/consent`).send({ sms: true }).expect(200);
+      const bought = await http(app)
+        .post(`${API}/customers/${id}/purchases`)
+        .send(purchaseBody('G-T1', '600.00', { occurredAt: '2024-05-31T10:00:00+08:00' }))
+        .expect(201);
+      const { body } = await gql(
+        `query ($id: ID!, $waitFor: Float) { customer(id: $id, waitFor: $waitFor) {
+           details { name region { province city } } consents { sms email } location { city }
+           tier(asOf: "2024-06-01") { tier basisRule { kind months } }
+           tierChanges(asOf: "2024-12-31") { date from to direction ruleSetId basis cause { kind type position } }
+           lifecycle(asOf: "2024-12-31") { changes { date from to direction cause } }
+           rfmScore(asOf: "2024-06-01") { scored score r f m monetary population } } }`,
+        { id, waitFor: bought.body.position },
+      );
+      expect(body.errors).toBeUndefined();
+      const c = body.data?.customer;
+      expect(c.details).toEqual({ name: '林小姐', region: { province: '浙江', city: '杭州' } });
+      expect(c.consents).toEqual({ sms: true, email: null });
+      expect(c.location).toEqual({ city: '杭州' });
+      expect(c.tier).toEqual({ tier: 'SENIOR', basisRule: { kind: 'lifetime', months: null } });
+      expect(c.tierChanges).toEqual([
+        {
+          date: '2024-05-31',
+          from: null,
+          to: 'SENIOR',
+          direction: 'up',
+          ruleSetId: 'default',
+          basis: '600.00',
+          cause: { kind: 'event', type: 'PurchaseRecorded', position: bought.body.position },
+        },
+      ]);
+      expect(c.lifecycle.changes.map((m: { to: string }) => m.to)).toEqual(['NEW_ONCE', 'SILENT', 'SLEEPING']);
+      expect(c.rfmScore).toMatchObject({ scored: true, monetary: '600.00', population: expect.any(Number) });
+      const introspected = await gql(`{ __type(name: "Customer") { fields(includeDeprecated: true) { name isDeprecated } } }`);
+      const deprecated = introspected.body.data?.__type.fields.filter((f: { isDeprecated: boolean }) => f.isDeprecated).map((f: { name: string }) => f.name);
+      expect(deprecated.sort()).toEqual(['consent', 'profile', 'region', 'rfm', 'tierHistory']);
+    });
+
     it('answers a customer with their tier and lifecycle, named as in REST', async () => {
       const id = await register(app, { customerRef: 'G-1' });
       const bought = await http(app).post(`${API}/customers/${id}/purchases`).send(purchaseBody('G-O1', '600.00')).expect(201);

@@ -13,7 +13,7 @@ import { CustomerViewsService } from '../customer-views.service';
 import { ConsentDto, LogContactDto, RecordPurchaseDto, RecordRefundDto, RegisterCustomerDto, UpdateProfileDto } from '../customers.dto';
 import type { CustomerView } from '../customer-view';
 import { encodeCursor } from '../customer-list/customer-list.query';
-import { CustomerConnection, CustomerType, LifecycleType, TierType } from './customer.types';
+import { CustomerConnection, CustomerType, LifecycleMoveType, LifecycleType, RfmScoreType, TierBasisRuleType, TierChangeType, TierType } from './customer.types';
 
 @ArgsType()
 class CustomersArgs {
@@ -29,7 +29,14 @@ class CustomersArgs {
   @Field(() => Float, { nullable: true, description: 'a write position to wait for (at most 5 s)' }) @IsOptional() @IsNumber() waitFor?: number;
 }
 
-const fromView = (v: CustomerView): CustomerType => ({ ...v, name: v.profile.name ?? null, region: v.profile.region ?? null });
+const fromView = (v: CustomerView): CustomerType => ({
+  ...v,
+  name: v.profile.name ?? null,
+  region: v.profile.region ?? null,
+  location: v.profile.region ?? null,
+  details: v.profile,
+  consents: v.consent,
+});
 function windowArg(window: number | undefined): number | undefined {
   if (window !== undefined && window !== null && ![3, 6, 12].includes(window)) throw invalid('InvalidWindow', 'window must be 3, 6 or 12');
   return window ?? undefined;
@@ -88,6 +95,7 @@ export class CustomersResolver {
     const edges = items.map((item) => {
       const node: CustomerType = Object.assign(item, {
         asOf,
+        location: item.region,
         presets: {
           tier: () => this.views.tierStatus(ctx, item.id, asOf),
           // The nested field's default window is 3 months: a list in another window does not answer it.
@@ -113,8 +121,13 @@ export class CustomersResolver {
     return this.views.tierStatus(ctx, customer.id, dateArg(asOf) ?? customer.asOf);
   }
 
-  @ResolveField(() => JSONScalar, { description: 'every tier change up to a date' })
+  @ResolveField(() => JSONScalar, { description: 'every tier change up to a date', deprecationReason: 'use tierChanges (typed)' })
   async tierHistory(@GqlCtx() ctx: RequestContext, @Parent() customer: CustomerType, @Args('asOf', { type: () => String, nullable: true }) asOf?: string) {
+    return (await this.views.tierHistory(ctx, customer.id, dateArg(asOf) ?? customer.asOf)).items;
+  }
+
+  @ResolveField(() => [TierChangeType], { description: "every tier change up to a date (default: the answer's date), oldest first, each with its cause" })
+  async tierChanges(@GqlCtx() ctx: RequestContext, @Parent() customer: CustomerType, @Args('asOf', { type: () => String, nullable: true }) asOf?: string) {
     return (await this.views.tierHistory(ctx, customer.id, dateArg(asOf) ?? customer.asOf)).items;
   }
 
@@ -128,8 +141,13 @@ export class CustomersResolver {
     return this.views.lifecycleStatus(ctx, customer.id, dateArg(asOf) ?? customer.asOf, windowArg(window));
   }
 
-  @ResolveField(() => JSONScalar, { description: 'R, F, M scores, score and segment' })
+  @ResolveField(() => JSONScalar, { description: 'R, F, M scores, score and segment', deprecationReason: 'use rfmScore (typed)' })
   rfm(@GqlCtx() ctx: RequestContext, @Parent() customer: CustomerType, @Args('asOf', { type: () => String, nullable: true }) asOf?: string) {
+    return this.views.rfm(ctx, customer.id, dateArg(asOf) ?? customer.asOf);
+  }
+
+  @ResolveField(() => RfmScoreType, { description: "R, F, M scores, score and segment as of a date (default: the answer's date)" })
+  rfmScore(@GqlCtx() ctx: RequestContext, @Parent() customer: CustomerType, @Args('asOf', { type: () => String, nullable: true }) asOf?: string) {
     return this.views.rfm(ctx, customer.id, dateArg(asOf) ?? customer.asOf);
   }
 
@@ -235,8 +253,13 @@ export class LifecycleResolver {
     return memoized(ctx, `lifecycle-moves:${l.customerId}:${l.asOf}:${l.windowMonths}`, () => this.views.lifecycle(ctx, l.customerId, l.asOf, l.windowMonths));
   }
 
-  @ResolveField(() => JSONScalar, { description: 'each move: date, from, to, direction (forward or reverse)' })
+  @ResolveField(() => JSONScalar, { description: 'each move: date, from, to, direction (forward or reverse)', deprecationReason: 'use changes (typed)' })
   async moves(@GqlCtx() ctx: RequestContext, @Parent() l: LifecycleType) {
+    return (await this.full(ctx, l)).moves;
+  }
+
+  @ResolveField(() => [LifecycleMoveType], { description: 'every move up to the date, oldest first: date, from, to, direction, cause' })
+  async changes(@GqlCtx() ctx: RequestContext, @Parent() l: LifecycleType) {
     return (await this.full(ctx, l)).moves;
   }
 
@@ -258,6 +281,11 @@ export class TierResolver {
 
   private full(ctx: RequestContext, t: TierType) {
     return memoized(ctx, `tier:${t.customerId}:${t.asOf}`, () => this.views.tier(ctx, t.customerId, t.asOf));
+  }
+
+  @ResolveField(() => TierBasisRuleType, { description: "the rule set's spend basis: lifetime, or rolling over the last N months" })
+  basisRule(@Parent() t: TierType) {
+    return t.basisKind;
   }
 
   @ResolveField(() => String, { nullable: true, description: 'the date the tier held was reached' })
