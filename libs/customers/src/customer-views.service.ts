@@ -4,9 +4,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { EVENT_STORE, EventStore } from '@crm/event-store';
+import { PROJECTION_RUNNER, ProjectionRunner } from '@crm/projections';
 import { lifecycleMoves } from '@crm/lifecycle';
 import { allow, APP_CONFIG, AppConfig, formatAmount, memoized, notFound, refused, RequestContext, shopDate } from '@crm/shared';
-import { loadRuleSchedule, loadTierRuleSets, tierChangesUntil, tierStandingOn } from '@crm/tiers';
+import { loadRuleSchedule, loadTierRuleSets, TIER_PERIODS, tierChangesUntil, tierOn, tierStandingOn } from '@crm/tiers';
 import type { RuleSchedule, TierFacts } from '@crm/tiers';
 import DataLoader from 'dataloader';
 import { RfmBase } from '@crm/figures';
@@ -27,6 +28,7 @@ export class CustomerViewsService {
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
     private readonly keys: CustomerKeys,
     private readonly rfmBase: RfmBase,
+    @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
   ) {}
 
   /** Today in the shop's calendar. */
@@ -126,10 +128,19 @@ export class CustomerViewsService {
     return history;
   }
 
-  /** The tier of a registered customer today, or undefined when the customer is unknown (complaints fix their SLA by it). */
+  /**
+   * The tier of a registered customer today, or undefined when the customer is
+   * unknown (complaints fix their SLA by it). A decision must not read a stale
+   * answer: when the tier read model has not yet seen the customer's last event,
+   * the same rule answers from their stream.
+   */
   async tierToday(customerId: string): Promise<{ tier: string | null } | undefined> {
-    if (!(await loadCustomerHistory(this.store, customerId, this.config.shopTimezone))) return undefined;
-    return { tier: (await tierStandingOn(this.sql, customerId, this.today()))?.tier ?? null };
+    const history = await loadCustomerHistory(this.store, customerId, this.config.shopTimezone);
+    if (!history) return undefined;
+    const today = this.today();
+    const last = history.events[history.events.length - 1].position;
+    if (await this.runner.covers(TIER_PERIODS, last)) return { tier: (await tierStandingOn(this.sql, customerId, today))?.tier ?? null };
+    return { tier: tierOn(history.facts, await loadRuleSchedule(this.store), today, this.config.shopCurrency).tier };
   }
 
   /** The tier read model's step covering the date, or 404 when it does not know the customer then (unknown, joined later, or not projected yet: read with ?waitFor). */

@@ -383,6 +383,17 @@ export class ProjectionRunner {
     return row ? Math.max(0, Math.round(Number(row.age) * 1000) / 1000) : 0;
   }
 
+  /** Whether a projector (as a whole: every partition) has processed `position` now, without waiting. */
+  async covers(base: string, position: number): Promise<boolean> {
+    const units = this.projectors.filter((p) => (p.base ?? p.name) === base);
+    if (units.length === 0) return false;
+    for (const unit of units) {
+      const checkpoint = this.liveCheckpoint(unit.name) ?? (await this.checkpointOf(unit.name));
+      if (!(await this.store.isCoveredBy(position, checkpoint))) return false;
+    }
+    return true;
+  }
+
   /** Resolves true once every projector (each partition the event falls in) has processed `position`, false after `timeoutMs`. */
   async waitFor(position: number, timeoutMs = 5_000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;

@@ -6,6 +6,7 @@ import { CustomerType, PageInfoType } from '@crm/customers';
 import { WaitForProjections } from '@crm/projections';
 import { RequestContext } from '@crm/shared';
 import { dateArg, GqlCtx, idArg, IsKey, JSONScalar, positionArg, WriteResult, writeResult } from '@crm/shared/http';
+import { ServiceFiguresType } from './complaint.types';
 import { PRIORITIES } from '../complaint';
 import { ComplaintsService } from '../complaints.service';
 import { AssignComplaintDto, EscalateComplaintDto, OpenComplaintDto, RateComplaintDto, ReopenComplaintDto, RespondComplaintDto, ResolveComplaintDto } from '../complaints.dto';
@@ -87,8 +88,20 @@ export class ComplaintsResolver {
     return { edges: items.map((node) => ({ cursor: node.id, node })), pageInfo: { hasNextPage: nextCursor !== null, endCursor: nextCursor } };
   }
 
-  @Query(() => JSONScalar, { description: 'time to first response and to resolution, breaches, reopen rate, satisfaction: overall, per agent, per priority' })
+  @Query(() => JSONScalar, {
+    description: 'time to first response and to resolution, breaches, reopen rate, satisfaction: overall, per agent, per priority',
+    deprecationReason: 'use serviceFigures (typed)',
+  })
   serviceMetrics(
+    @GqlCtx() ctx: RequestContext,
+    @Args('from', { type: () => String, nullable: true }) from?: string,
+    @Args('to', { type: () => String, nullable: true }) to?: string,
+  ) {
+    return this.serviceFigures(ctx, from, to);
+  }
+
+  @Query(() => ServiceFiguresType, { description: 'time to first response and to resolution, breaches, reopen rate, satisfaction: overall, per agent, per priority' })
+  serviceFigures(
     @GqlCtx() ctx: RequestContext,
     @Args('from', { type: () => String, nullable: true }) from?: string,
     @Args('to', { type: () => String, nullable: true }) to?: string,

@@ -7,6 +7,7 @@ import { invalid, RequestContext } from '@crm/shared';
 import { dateArg, GqlCtx, JSONScalar, positionArg, WriteResult, writeResult } from '@crm/shared/http';
 import { PublishTierRuleSetDto, RULE_SET_ID } from '../tier-rule-sets.dto';
 import { TierRuleSetsService } from '../tier-rule-sets.service';
+import { TierRuleSetsType, TierSimulationType } from './tier-rule-set.types';
 
 function ruleSetIdArg(id: string): string {
   if (!RULE_SET_ID.test(id)) throw invalid('InvalidRuleSetId', 'ruleSetId must be a rule set id');
@@ -20,14 +21,34 @@ export class TierRuleSetsResolver {
     private readonly projections: WaitForProjections,
   ) {}
 
-  @Query(() => JSONScalar, { description: 'published rule sets, the schedule of activations, and the one in force today' })
-  async tierRuleSets(@GqlCtx() ctx: RequestContext) {
+  @Query(() => JSONScalar, { description: 'published rule sets, the schedule of activations, and the one in force today', deprecationReason: 'use ruleSets (typed)' })
+  tierRuleSets(@GqlCtx() ctx: RequestContext) {
+    return this.ruleSets$(ctx);
+  }
+
+  @Query(() => TierRuleSetsType, { name: 'ruleSets', description: 'published rule sets, the schedule of activations, and the one in force today' })
+  async ruleSets$(@GqlCtx() ctx: RequestContext) {
     const { version, ...view } = await this.ruleSets.list(ctx);
     return { ...view, version };
   }
 
-  @Query(() => JSONScalar, { description: 'what-if replay of a published rule set over the whole history: migration matrix and movers; writes nothing' })
+  @Query(() => JSONScalar, {
+    description: 'what-if replay of a published rule set over the whole history: migration matrix and movers; writes nothing',
+    deprecationReason: 'use ruleSetSimulation (typed)',
+  })
   async simulation(
+    @GqlCtx() ctx: RequestContext,
+    @Args('ruleSetId', { type: () => String }) ruleSetId: string,
+    @Args('asOf', { type: () => String, nullable: true }) asOf?: string,
+    @Args('effectiveFrom', { type: () => String, nullable: true }) effectiveFrom?: string,
+    @Args('movers', { type: () => Int, nullable: true }) movers?: number,
+    @Args('waitFor', { type: () => Float, nullable: true }) waitFor?: number,
+  ) {
+    return this.simulate(ctx, ruleSetId, asOf, effectiveFrom, movers, waitFor);
+  }
+
+  @Query(() => TierSimulationType, { description: 'what-if replay of a published rule set over the whole history: migration matrix and movers; writes nothing' })
+  async ruleSetSimulation(
     @GqlCtx() ctx: RequestContext,
     @Args('ruleSetId', { type: () => String }) ruleSetId: string,
     @Args('asOf', { type: () => String, nullable: true }) asOf?: string,
@@ -36,6 +57,12 @@ export class TierRuleSetsResolver {
     @Args('waitFor', { type: () => Float, nullable: true, description: 'a write position to wait for (at most 5 s): the simulation reads the customer read model' })
     waitFor?: number,
   ) {
+    const answer = await this.simulate(ctx, ruleSetId, asOf, effectiveFrom, movers, waitFor);
+    const matrix = Object.entries(answer.matrix).flatMap(([from, row]) => Object.entries(row).map(([to, customers]) => ({ from, to, customers })));
+    return { ...answer, matrix };
+  }
+
+  private async simulate(ctx: RequestContext, ruleSetId: string, asOf?: string, effectiveFrom?: string, movers?: number, waitFor?: number) {
     if (movers !== undefined && movers !== null && (movers < 0 || movers > 10_000)) throw invalid('InvalidMovers', 'movers must be 0-10000');
     await this.projections.waitFor(positionArg(waitFor));
     return this.ruleSets.simulate(ctx, ruleSetIdArg(ruleSetId), { asOf: dateArg(asOf), effectiveFrom: dateArg(effectiveFrom, 'effectiveFrom'), moversLimit: movers ?? undefined });

@@ -106,8 +106,11 @@ export interface TierPeriodsOptions {
   deferred?: boolean;
 }
 
+/** The tier read model's projector name (its checkpoint). */
+export const TIER_PERIODS = 'tier-periods';
+
 export class TierPeriodsProjector implements Projector {
-  readonly name = 'tier-periods';
+  readonly name = TIER_PERIODS;
   readonly tables = ['rm_tier_customers', 'rm_tier_facts', 'rm_tier_rule_set_events', 'rm_tier_periods'];
 
   constructor(
