@@ -88,6 +88,29 @@ for (const database of testDatabases()) {
       expect(deprecated.sort()).toEqual(['consent', 'profile', 'region', 'rfm', 'tierHistory']);
     });
 
+    it('answers the figures, service figures, rule sets, a simulation and who is asking as typed objects', async () => {
+      const { body } = await gql(`{
+        stickinessMetrics(asOf: "2024-06-30") { asOf period { after through } repeatPurchaseRate { numerator denominator rate } activeArpu
+          retention { withinDays rate } wakeUp { status rate } composition { byTier { tier customers sales } byRegion { region sales } byCategory { category sales } } }
+        rfmSegmentFigures(asOf: "2024-06-30", segment: "CHAMPIONS", limit: 3) { customers segments { segment customers netSpend } members { customerId r f m monetary } }
+        careDueList(asOf: "2024-06-30", limit: 5) { asOf greetings { customerId orderId dueOn overdue } birthdays { customerId birthday overdue } }
+        serviceFigures(from: "2024-01-01", to: "2030-12-31") { from overall { complaints firstResponseSeconds { mean median } reopenRate { rate } satisfaction { rated mean } } byPriority { priority complaints } }
+        ruleSets { version inForce schedule { ruleSetId effectiveFrom } items { id status tiers { code threshold } basis { kind months } activations { effectiveFrom } } }
+        ruleSetSimulation(ruleSetId: "default", asOf: "2024-06-30") { customers unchanged matrix { from to customers } movers { customerId basis basisBefore } moversTotal }
+        whoAmI { kind username role operations actor shop { timezone currency today } }
+      }`);
+      expect(body.errors).toBeUndefined();
+      const d = body.data ?? {};
+      expect(d.stickinessMetrics.period.through).toBe('2024-06-30');
+      expect(d.rfmSegmentFigures.segments.map((x: { segment: string }) => x.segment)).toContain('CHAMPIONS');
+      expect(d.careDueList.asOf).toBe('2024-06-30');
+      expect(d.serviceFigures.overall.complaints).toEqual(expect.any(Number));
+      expect(d.ruleSets.items.map((r: { id: string }) => r.id)).toContain('default');
+      expect(d.ruleSetSimulation.unchanged).toBe(d.ruleSetSimulation.customers);
+      expect(d.ruleSetSimulation.matrix.every((c: { from: string; to: string }) => c.from === c.to)).toBe(true);
+      expect(d.whoAmI).toMatchObject({ kind: 'account', role: 'admin', shop: { currency: 'CNY' } });
+    });
+
     it('answers a customer with their tier and lifecycle, named as in REST', async () => {
       const id = await register(app, { customerRef: 'G-1' });
       const bought = await http(app).post(`${API}/customers/${id}/purchases`).send(purchaseBody('G-O1', '600.00')).expect(201);
