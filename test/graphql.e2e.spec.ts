@@ -9,6 +9,10 @@ import { testDatabases } from './support/test-databases';
 import { RunningApp, startTestApp } from './support/test-app';
 import { API, eventCount, http, purchaseBody, register } from './support/http';
 import { SQL_CLIENT, SqlClient } from '../libs/database/src';
+import * as fs from 'node:fs';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { buildSchema, SCHEMA_FILE, TYPES_FILE, typesOf } from '../scripts/graphql-contract';
 
 interface GqlAnswer {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are read field by field in each test
@@ -86,6 +90,12 @@ for (const database of testDatabases()) {
       const introspected = await gql(`{ __type(name: "Customer") { fields(includeDeprecated: true) { name isDeprecated } } }`);
       const deprecated = introspected.body.data?.__type.fields.filter((f: { isDeprecated: boolean }) => f.isDeprecated).map((f: { name: string }) => f.name);
       expect(deprecated.sort()).toEqual(['consent', 'profile', 'region', 'rfm', 'tierHistory']);
+    });
+
+    it('serves the schema committed in docs/graphql/schema.graphql (the console types are generated from it)', async () => {
+      const served = printSchema(lexicographicSortSchema(app.app.get(GraphQLSchemaHost).schema));
+      expect(`${served}\n`).toBe(fs.readFileSync(SCHEMA_FILE, 'utf8'));
+      expect(typesOf(await buildSchema())).toBe(fs.readFileSync(TYPES_FILE, 'utf8'));
     });
 
     it('answers the figures, service figures, rule sets, a simulation and who is asking as typed objects', async () => {

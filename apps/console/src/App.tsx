@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { gql, Me, may, signOut, token } from './api';
+import { gql, ME_QUERY, Me, may, signOut, token } from './api';
 import { setShopZone } from './format';
 import { href, useRoute } from './router';
 import { LoginPage } from './pages/Login';
@@ -16,7 +16,7 @@ export function App() {
 
   const loadMe = useCallback(async () => {
     try {
-      const { me } = await gql<{ me: Me }>('{ me }');
+      const { whoAmI: me } = await gql<{ whoAmI: Me }>(ME_QUERY);
       setShopZone(me.shop.timezone);
       setMe(me);
     } catch {

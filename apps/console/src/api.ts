@@ -5,13 +5,11 @@ import { createClient, Client } from 'graphql-ws';
 
 const TOKEN_KEY = 'crm.token';
 
-export interface Me {
-  username?: string;
-  name?: string;
-  role?: string;
-  operations: string[];
-  shop: { timezone: string; currency: string; today: string };
-}
+/** Who is signed in (the schema's Me, as the console selects it). */
+import type { Me as WhoAmI } from './generated/graphql';
+
+export type Me = Pick<WhoAmI, 'username' | 'name' | 'role' | 'operations' | 'shop'>;
+export const ME_QUERY = '{ whoAmI { username name role operations shop { timezone currency today } } }';
 
 /** What a mutation answers: the position to pass as waitFor on the reads after it. */
 export interface Written {
@@ -69,4 +67,4 @@ export function subscribe<T>(query: string, variables: Record<string, unknown>, 
   return wsClient.subscribe<T>({ query, variables }, { next: (m) => m.data && onData(m.data), error: () => undefined, complete: () => undefined });
 }
 
-export const may = (me: Me | undefined, operation: string) => !!me?.operations.includes(operation);
+export const may = (me: Me | undefined, operation: string) => !!me?.operations?.includes(operation);

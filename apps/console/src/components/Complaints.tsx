@@ -3,20 +3,13 @@ import { FormEvent, useEffect, useState } from 'react';
 import { gql, Me, may, Written } from '../api';
 import { instant, timeLeft } from '../format';
 import { ErrorNote } from './Error';
+import type { Complaint } from '../generated/graphql';
 
-export interface ComplaintRow {
-  id: string;
-  customerId: string;
-  subject: string;
-  priority: string;
-  status: string;
-  agent: string | null;
-  openedAt: string | null;
-  respondBy: string | null;
-  firstResponseAt: string | null;
-  resolvedAt: string | null;
-  breached: boolean;
-}
+/** A complaint as the console selects it (COMPLAINT_FIELDS) of the schema's Complaint. */
+export type ComplaintRow = Pick<
+  Complaint,
+  'id' | 'customerId' | 'subject' | 'priority' | 'status' | 'agent' | 'openedAt' | 'respondBy' | 'firstResponseAt' | 'resolvedAt' | 'breached'
+>;
 
 export const COMPLAINT_FIELDS = 'id customerId subject priority status agent openedAt respondBy firstResponseAt resolvedAt breached';
 

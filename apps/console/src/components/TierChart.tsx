@@ -3,17 +3,9 @@ import { useMemo } from 'react';
 import type { ChartConfiguration } from 'chart.js';
 import { ChartView } from './Chart';
 
-export interface TierChange {
-  date: string;
-  from: string | null;
-  to: string;
-  direction: string;
-  ruleSetId: string;
-  /** Decimal string in the shop currency. */
-  basis: string;
-  reason: string;
-  cause: { kind: 'event'; type: string; position: number } | { kind: 'ruleSetActivated'; ruleSetId: string; position?: number } | { kind: 'time'; reason: string };
-}
+import type { TierChange } from '../generated/graphql';
+
+export type { TierChange };
 
 /** The ladder as the history shows it: an up move puts `to` above `from`, a down move below. */
 function ladder(changes: TierChange[]): string[] {
@@ -63,9 +55,9 @@ export function TierChart({ changes, asOf }: { changes: TierChange[]; asOf: stri
 
 function Cause({ change }: { change: TierChange }) {
   const c = change.cause;
-  if (c.kind === 'event')
+  if (c.kind === 'event' && c.position !== null)
     return (
-      <a href={`#entry-${c.position}`} onClick={(e) => jump(e, c.position)}>
+      <a href={`#entry-${c.position}`} onClick={(e) => jump(e, c.position ?? 0)}>
         caused by {c.type} (position {c.position})
       </a>
     );

@@ -4,18 +4,10 @@ import { useEffect, useRef, useState } from 'react';
 import { gql, subscribe } from '../api';
 import { instant, shopDay } from '../format';
 import { ErrorNote } from './Error';
+import type { TimelineEntry } from '../generated/graphql';
 
-interface Entry {
-  position: number | null;
-  type: string;
-  derived: boolean;
-  eventId: string | null;
-  occurredAt: string;
-  recordedAt: string | null;
-  actor: string | null;
-  correlationId: string | null;
-  data: unknown;
-}
+/** An entry as the console selects it (FIELDS) of the schema's TimelineEntry. */
+type Entry = Pick<TimelineEntry, 'position' | 'type' | 'derived' | 'eventId' | 'occurredAt' | 'recordedAt' | 'actor' | 'correlationId' | 'data'>;
 
 const FIELDS = 'position type derived eventId occurredAt recordedAt actor correlationId data';
 const PAGE = `query ($id: ID!, $after: String, $waitFor: Float, $types: [String!]) { customer(id: $id, waitFor: $waitFor) { timeline(first: 100, after: $after, types: $types) { edges { cursor node { ${FIELDS} } } pageInfo { hasNextPage endCursor } } } }`;

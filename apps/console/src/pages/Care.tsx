@@ -5,24 +5,10 @@ import { href } from '../router';
 import { instant } from '../format';
 import { ErrorNote } from '../components/Error';
 import { COMPLAINT_FIELDS, ComplaintRow, SlaState } from '../components/Complaints';
+import type { BirthdayDue, CareDue, GreetingDue } from '../generated/graphql';
 
-interface Greeting {
-  customerId: string;
-  customerRef: string | null;
-  name: string | null;
-  orderId: string;
-  purchasedAt: string;
-  dueOn: string;
-  overdue: boolean;
-}
-
-interface Birthday {
-  customerId: string;
-  customerRef: string | null;
-  name: string | null;
-  birthday: string;
-  overdue: boolean;
-}
+type Greeting = GreetingDue;
+type Birthday = BirthdayDue;
 
 export function CarePage({ me }: { me: Me }) {
   const [greetings, setGreetings] = useState<Greeting[]>([]);
@@ -30,12 +16,15 @@ export function CarePage({ me }: { me: Me }) {
   const [complaints, setComplaints] = useState<ComplaintRow[]>([]);
   const [error, setError] = useState('');
   useEffect(() => {
-    gql<{ careDue: { greetings: Greeting[]; birthdays: Birthday[] }; complaints: { edges: Array<{ node: ComplaintRow }> } }>(
-      `query { careDue complaints(status: "open", first: 500) { edges { node { ${COMPLAINT_FIELDS} } } } }`,
+    gql<{ careDueList: CareDue; complaints: { edges: Array<{ node: ComplaintRow }> } }>(
+      `query { careDueList {
+         greetings { customerId customerRef name orderId purchasedAt dueOn overdue }
+         birthdays { customerId customerRef name birthday overdue } }
+       complaints(status: "open", first: 500) { edges { node { ${COMPLAINT_FIELDS} } } } }`,
     )
       .then((d) => {
-        setGreetings(d.careDue.greetings);
-        setBirthdays(d.careDue.birthdays);
+        setGreetings(d.careDueList.greetings);
+        setBirthdays(d.careDueList.birthdays);
         // Not yet answered first, the nearest deadline first.
         const rank = (c: ComplaintRow) => (c.firstResponseAt ? 1 : 0);
         setComplaints(d.complaints.edges.map((e) => e.node).sort((a, b) => rank(a) - rank(b) || String(a.respondBy).localeCompare(String(b.respondBy))));

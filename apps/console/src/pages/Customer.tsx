@@ -6,32 +6,28 @@ import { go } from '../router';
 import { instant } from '../format';
 import { ErrorNote } from '../components/Error';
 import { TierChange, TierChart } from '../components/TierChart';
+import type { Customer, Lifecycle, RfmScore, Tier } from '../generated/graphql';
 import { Timeline } from '../components/Timeline';
 import { Complaints } from '../components/Complaints';
 import { ContactForm } from '../components/ContactForm';
 
-interface CustomerData {
-  id: string;
-  customerRef: string | null;
-  profile: Record<string, unknown> | null;
-  personalDataErased: boolean | null;
-  tags: string[];
-  consent: Record<string, boolean> | null;
-  netSpend: string;
-  purchaseCount: number;
-  registeredAt: string | null;
-  tier: { tier: string | null; basis: string; reason: string; ruleSetId: string };
-  tierHistory: TierChange[];
-  lifecycle: { lifecycle: string; windowMonths: number; purchasesInWindow: number; lastPurchaseOn: string | null };
-  rfm: Record<string, unknown> | null;
-}
+/** What the page's query selects of the schema's Customer (generated types). */
+type CustomerData = Pick<Customer, 'id' | 'customerRef' | 'details' | 'personalDataErased' | 'tags' | 'consents' | 'netSpend' | 'purchaseCount' | 'registeredAt'> & {
+  tier: Pick<Tier, 'tier' | 'basis' | 'reason' | 'ruleSetId'>;
+  tierChanges: TierChange[];
+  lifecycle: Pick<Lifecycle, 'lifecycle' | 'windowMonths' | 'purchasesInWindow' | 'lastPurchaseOn'>;
+  rfmScore: Pick<RfmScore, 'scored' | 'reason' | 'r' | 'f' | 'm' | 'segment'> | null;
+};
 
 const CUSTOMER = `query ($id: ID!, $asOf: String, $waitFor: Float) {
   customer(id: $id, asOf: $asOf, waitFor: $waitFor) {
-    id customerRef profile personalDataErased tags consent netSpend purchaseCount registeredAt
-    tier { tier basis reason ruleSetId } tierHistory
+    id customerRef personalDataErased tags netSpend purchaseCount registeredAt
+    details { name gender birthDate phone email region { province city } shippingAddress nickname creditLevel channel }
+    consents { sms email phone wechat }
+    tier { tier basis reason ruleSetId }
+    tierChanges { date from to direction ruleSetId basis reason cause { kind type eventId position occurredAt ruleSetId reason } }
     lifecycle { lifecycle windowMonths purchasesInWindow lastPurchaseOn }
-    rfm
+    rfmScore { scored reason r f m segment }
   }
 }`;
 
@@ -58,7 +54,7 @@ export function CustomerPage({ me, id, query }: { me: Me; id: string; query: URL
   }, [id, asOf, version, written]);
 
   if (!customer) return error ? <ErrorNote error={error} /> : <p>Loading…</p>;
-  const profile = customer.profile ?? {};
+  const profile: Record<string, unknown> = { ...(customer.details ?? {}) };
   return (
     <article aria-labelledby="customer-title">
       <header className="page-head">
@@ -96,7 +92,8 @@ export function CustomerPage({ me, id, query }: { me: Me; id: string; query: URL
             <div>
               <dt>consent</dt>
               <dd>
-                {Object.entries(customer.consent ?? {})
+                {Object.entries(customer.consents ?? {})
+                  .filter(([, yes]) => yes !== null && yes !== undefined)
                   .map(([channel, yes]) => `${channel}: ${yes ? 'yes' : 'no'}`)
                   .join(', ') || '-'}
               </dd>
@@ -134,14 +131,14 @@ export function CustomerPage({ me, id, query }: { me: Me; id: string; query: URL
             </div>
             <div>
               <dt>RFM</dt>
-              <dd data-testid="rfm">{customer.rfm ? rfmText(customer.rfm) : '-'}</dd>
+              <dd data-testid="rfm">{customer.rfmScore ? rfmText(customer.rfmScore) : '-'}</dd>
             </div>
           </dl>
         </section>
       </div>
       <section aria-labelledby="tier-title">
         <h2 id="tier-title">Tier history</h2>
-        <TierChart changes={customer.tierHistory} asOf={asOf} />
+        <TierChart changes={customer.tierChanges} asOf={asOf} />
       </section>
       <Complaints me={me} customerId={id} written={written} onWrote={wrote} />
       {may(me, 'contacts.log') && <ContactForm customerId={id} onWrote={wrote} />}
@@ -161,8 +158,7 @@ function formatValue(value: unknown): string {
   return String(value);
 }
 
-function rfmText(rfm: Record<string, unknown>): string {
-  if (rfm.scored === false) return String(rfm.reason);
-  const pick = (k: string) => (rfm[k] ?? '-') as string;
-  return `R ${pick('r')} · F ${pick('f')} · M ${pick('m')} · ${pick('segment')}`;
+function rfmText(rfm: NonNullable<CustomerData['rfmScore']>): string {
+  if (!rfm.scored) return String(rfm.reason);
+  return `R ${rfm.r ?? '-'} · F ${rfm.f ?? '-'} · M ${rfm.m ?? '-'} · ${rfm.segment ?? '-'}`;
 }

@@ -3,19 +3,12 @@ import { FormEvent, useEffect, useState } from 'react';
 import { gql, Me } from '../api';
 import { go, href } from '../router';
 import { ErrorNote } from '../components/Error';
+import type { Customer, Lifecycle, Tier } from '../generated/graphql';
 
 const LIFECYCLES = ['PROSPECT', 'NEW_ONCE', 'NEW_REPEAT', 'ACTIVE', 'SILENT', 'SLEEPING', 'LOST'];
 
-interface Row {
-  id: string;
-  customerRef: string | null;
-  name: string | null;
-  netSpend: string;
-  purchaseCount: number;
-  tags: string[];
-  tier: { tier: string | null };
-  lifecycle: { lifecycle: string };
-}
+/** A list row as LIST selects it of the schema's Customer. */
+type Row = Pick<Customer, 'id' | 'customerRef' | 'name' | 'netSpend' | 'purchaseCount' | 'tags'> & { tier: Pick<Tier, 'tier'>; lifecycle: Pick<Lifecycle, 'lifecycle'> };
 
 const LIST = `query ($asOf: String, $name: String, $tag: String, $tier: String, $lifecycle: String, $after: String) {
   customers(asOf: $asOf, name: $name, tag: $tag, tier: $tier, lifecycle: $lifecycle, first: 25, after: $after) {

@@ -4,39 +4,16 @@ import type { ChartConfiguration } from 'chart.js';
 import { gql, Me } from '../api';
 import { ChartView } from '../components/Chart';
 import { ErrorNote } from '../components/Error';
+import type { Rate, ServiceFigures, Stickiness } from '../generated/graphql';
 
-interface Figures {
-  complaints: number;
-  responded: number;
-  resolved: number;
-  breaches: number;
-  firstResponseSeconds: { median: number | null };
-  satisfaction: { mean: number | null };
-  reopenRate: { rate: number | null };
-}
-interface ServiceMetrics {
-  from: string;
-  to: string;
-  overall: Figures;
-  byAgent: Array<Figures & { agent: string }>;
-  byPriority: Array<Figures & { priority: string }>;
-}
-interface Rate {
-  numerator: number;
-  denominator: number;
-  rate: number | null;
-}
-interface Stickiness {
-  period: { after: string; through: string };
-  activeCustomers: number;
-  repeatPurchaseRate: Rate;
-  activeArpu: string;
-  netSpend: string;
-  retention: Rate & { withinDays: number };
-  wakeUp: Rate;
-  reactivation: Rate;
-  composition: { byTier: Array<{ tier: string; sales: string }>; byRegion: Array<{ region: string; sales: string }>; byCategory: Array<{ category: string; sales: string }> };
-}
+const FIGURE = `complaints responded resolved breaches firstResponseSeconds { median } satisfaction { mean } reopenRate { rate }`;
+const RATE = `numerator denominator rate`;
+const QUERY = `{
+  serviceFigures { from to overall { ${FIGURE} } byAgent { agent ${FIGURE} } byPriority { priority ${FIGURE} } }
+  stickinessMetrics { period { after through } activeCustomers repeatPurchaseRate { ${RATE} } activeArpu netSpend
+    retention { withinDays ${RATE} } wakeUp { ${RATE} } reactivation { ${RATE} }
+    composition { byTier { tier sales } byRegion { region sales } byCategory { category sales } } }
+}`;
 
 const pct = (r: Rate) => (r.rate === null ? '-' : `${(r.rate * 100).toFixed(1)}% (${r.numerator}/${r.denominator})`);
 const hours = (s: number | null) => (s === null ? '-' : `${(s / 3600).toFixed(1)} h`);
@@ -46,14 +23,14 @@ function bars(labels: string[], series: Array<{ label: string; data: number[]; c
 }
 
 export function FiguresPage({ me }: { me: Me }) {
-  const [service, setService] = useState<ServiceMetrics>();
+  const [service, setService] = useState<ServiceFigures>();
   const [sticky, setSticky] = useState<Stickiness>();
   const [error, setError] = useState('');
   useEffect(() => {
-    gql<{ serviceMetrics: ServiceMetrics; stickiness: Stickiness }>('{ serviceMetrics stickiness }')
+    gql<{ serviceFigures: ServiceFigures; stickinessMetrics: Stickiness }>(QUERY)
       .then((d) => {
-        setService(d.serviceMetrics);
-        setSticky(d.stickiness);
+        setService(d.serviceFigures);
+        setSticky(d.stickinessMetrics);
       })
       .catch((e: Error) => setError(e.message));
   }, []);
@@ -74,7 +51,7 @@ export function FiguresPage({ me }: { me: Me }) {
     () =>
       service &&
       bars(
-        service.byPriority.map((p) => p.priority),
+        service.byPriority.map((p) => p.priority ?? ''),
         [
           { label: 'complaints', data: service.byPriority.map((p) => p.complaints), color: '#1d4ed8' },
           { label: 'breaches', data: service.byPriority.map((p) => p.breaches), color: '#b91c1c' },

@@ -4,26 +4,32 @@ import { FormEvent, useEffect, useState } from 'react';
 import { gql, Me, may } from '../api';
 import { href } from '../router';
 import { ErrorNote } from '../components/Error';
+import type { MigrationCell, TierRuleSet, TierRuleSets, TierSimulation } from '../generated/graphql';
 
-interface RuleSet {
-  id: string;
-  name: string;
-  status: string;
-  [field: string]: unknown;
-}
-interface Simulation {
-  asOf: string;
-  customers: number;
-  unchanged: number;
-  upgraded: number;
-  downgraded: number;
-  across: number;
-  matrix: Record<string, Record<string, number>>;
-  movers: Array<{ customerId: string; customerRef: string | null; from: string; to: string; direction: string; basis: string; basisBefore: string }>;
-  moversTotal: number;
+type RuleSet = Pick<TierRuleSet, 'id' | 'name' | 'status' | 'tiers' | 'basis' | 'refundsCount' | 'downgrade'>;
+/** The simulation with its matrix as rows: matrix[from][to] = customers. */
+type Simulation = Omit<TierSimulation, 'matrix'> & { matrix: Record<string, Record<string, number>> };
+
+const RULE_SETS = `{ ruleSets { inForce items { id name status tiers { code threshold minPurchases } basis { kind months } refundsCount
+  downgrade { retentionMonths atAnniversary stepwise } } } }`;
+const SIMULATION = `query ($id: String!, $asOf: String) { ruleSetSimulation(ruleSetId: $id, asOf: $asOf, movers: 200) {
+  asOf customers unchanged upgraded downgraded across matrix { from to customers }
+  movers { customerId customerRef from to direction basis basisBefore } moversTotal moversTruncated ruleSetId comparedWith effectiveFrom } }`;
+
+const OUTPUT_ONLY = ['status'];
+
+/** A rule set as a publish body: what the answer left null is left out. */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).flatMap(([k, v]) => (v === null ? [] : [[k, withoutNulls(v)]])));
 }
 
-const OUTPUT_ONLY = ['status', 'publishedAt', 'publishedBy', 'activations'];
+function asRows(cells: MigrationCell[]): Record<string, Record<string, number>> {
+  const rows: Record<string, Record<string, number>> = {};
+  for (const c of cells) (rows[c.from] ??= {})[c.to] = c.customers;
+  return rows;
+}
 
 export function WhatIfPage({ me }: { me: Me }) {
   const [ruleSets, setRuleSets] = useState<RuleSet[]>([]);
@@ -35,12 +41,12 @@ export function WhatIfPage({ me }: { me: Me }) {
   const [version, setVersion] = useState(0);
 
   useEffect(() => {
-    gql<{ tierRuleSets: { inForce: string; items: RuleSet[] } }>('{ tierRuleSets }')
-      .then(({ tierRuleSets }) => {
+    gql<{ ruleSets: Pick<TierRuleSets, 'inForce'> & { items: RuleSet[] } }>(RULE_SETS)
+      .then(({ ruleSets: tierRuleSets }) => {
         setRuleSets(tierRuleSets.items);
         const inForce = tierRuleSets.items.find((r) => r.id === tierRuleSets.inForce);
         if (inForce && !draft) {
-          const body = Object.fromEntries(Object.entries(inForce).filter(([k]) => !OUTPUT_ONLY.includes(k)));
+          const body = withoutNulls(Object.fromEntries(Object.entries(inForce).filter(([k]) => !OUTPUT_ONLY.includes(k)))) as object;
           setDraft(JSON.stringify({ ...body, id: `draft-${me.shop.today}`, name: `Draft of ${me.shop.today}` }, null, 2));
         }
       })
@@ -52,11 +58,11 @@ export function WhatIfPage({ me }: { me: Me }) {
     const form = new FormData(e.currentTarget);
     setResult(undefined);
     try {
-      const { simulation } = await gql<{ simulation: Simulation }>('query ($id: String!, $asOf: String) { simulation(ruleSetId: $id, asOf: $asOf, movers: 200) }', {
+      const { ruleSetSimulation } = await gql<{ ruleSetSimulation: TierSimulation }>(SIMULATION, {
         id: chosen,
         asOf: form.get('asOf') || undefined,
       });
-      setResult(simulation);
+      setResult({ ...ruleSetSimulation, matrix: asRows(ruleSetSimulation.matrix) });
       setError('');
     } catch (err) {
       setError((err as Error).message);
