@@ -189,12 +189,18 @@ export class TierPeriodsProjector implements Projector {
   /** Computes the steps of every customer marked stale (a rebuild's last step, and again after its swap's catch-up). */
   async finish(tx: SqlExecutor): Promise<void> {
     const schedule = await this.schedule(tx);
+    // In key order from the last one done: the entries this transaction already cleared are never walked again.
+    let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
-      const rows = await tx.query<{ customer_id: string }>(`SELECT customer_id FROM rm_tier_customers WHERE stale ORDER BY customer_id LIMIT ${FINISH_BATCH}`);
+      const rows = await tx.query<{ customer_id: string }>(
+        `SELECT customer_id FROM rm_tier_customers WHERE stale AND customer_id > $1 ORDER BY customer_id LIMIT ${FINISH_BATCH}`,
+        [after],
+      );
       if (rows.length === 0) return;
       const ids = rows.map((r) => r.customer_id);
       await this.project(tx, ids, schedule);
       await tx.query('UPDATE rm_tier_customers SET stale = false WHERE customer_id = ANY ($1::uuid[])', [ids]);
+      after = ids[ids.length - 1];
     }
   }
 
