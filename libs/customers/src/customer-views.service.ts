@@ -7,7 +7,7 @@ import { EVENT_STORE, EventStore } from '@crm/event-store';
 import { PROJECTION_RUNNER, ProjectionRunner } from '@crm/projections';
 import { lifecycleMoves } from '@crm/lifecycle';
 import { allow, APP_CONFIG, AppConfig, formatAmount, memoized, notFound, refused, RequestContext, shopDate } from '@crm/shared';
-import { loadRuleSchedule, loadTierRuleSets, TIER_PERIODS, tierChangesUntil, tierOn, tierStandingOn } from '@crm/tiers';
+import { loadRuleSchedule, loadTierRuleSets, ruleSetOn, TIER_PERIODS, tierChangesUntil, tierHistory, tierOn, tierStandingOn } from '@crm/tiers';
 import type { RuleSchedule, TierFacts } from '@crm/tiers';
 import DataLoader from 'dataloader';
 import { RfmBase } from '@crm/figures';
@@ -143,16 +143,23 @@ export class CustomerViewsService {
     return { tier: tierOn(history.facts, await loadRuleSchedule(this.store), today, this.config.shopCurrency).tier };
   }
 
-  /** The tier read model's step covering the date, or 404 when it does not know the customer then (unknown, joined later, or not projected yet: read with ?waitFor). */
-  private async standing(customerId: string, asOf: string) {
+  /**
+   * The tier read model's step covering the date. A customer it does not know
+   * yet (registered a moment ago) is answered from their stream by the same
+   * rule; one who is not there on that date is a 404.
+   */
+  private async standing(customerId: string, asOf: string, ctx?: RequestContext) {
     const standing = await tierStandingOn(this.sql, customerId, asOf);
-    if (!standing) throw notFound('CustomerNotFound', `customer ${customerId} not found as of ${asOf}`);
-    return standing;
+    if (standing) return standing;
+    // Not in the read model yet (just registered): the same rule over their stream, or 404 when they are not there.
+    const { facts } = await this.history(customerId, asOf, ctx);
+    const schedule = await this.schedule(ctx);
+    return { ...tierOn(facts, schedule, asOf, this.config.shopCurrency), basisRule: ruleSetOn(schedule, asOf).ruleSet.basis };
   }
 
   async tier(ctx: RequestContext, customerId: string, asOf = this.today()) {
     allow(ctx, 'customers.read');
-    const t = await this.standing(customerId, asOf);
+    const t = await this.standing(customerId, asOf, ctx);
     return { ...tierAnswer(customerId, asOf, t, t.basisRule, this.config.shopCurrency), basisTier: t.basisTier, since: t.since, downgradeDue: t.downgradeDue };
   }
 
@@ -160,14 +167,15 @@ export class CustomerViewsService {
   async tierStatus(ctx: RequestContext, customerId: string, asOf = this.today()) {
     allow(ctx, 'customers.read');
     const listed = this.listedOn(ctx, customerId, asOf)?.tier;
-    const t = listed ?? (await this.standing(customerId, asOf));
+    const t = listed ?? (await this.standing(customerId, asOf, ctx));
     return tierAnswer(customerId, asOf, t, t.basisRule, this.config.shopCurrency);
   }
 
   async tierHistory(ctx: RequestContext, customerId: string, asOf = this.today()) {
     allow(ctx, 'customers.read');
-    const changes = await tierChangesUntil(this.sql, customerId, asOf);
-    if (!changes) throw notFound('CustomerNotFound', `customer ${customerId} not found as of ${asOf}`);
+    const changes =
+      (await tierChangesUntil(this.sql, customerId, asOf)) ??
+      tierHistory((await this.history(customerId, asOf, ctx)).facts, await this.schedule(ctx), asOf, this.config.shopCurrency);
     const currency = this.config.shopCurrency;
     return { customerId, asOf, items: changes.map(({ basisMinor, ...c }) => ({ ...c, basis: formatAmount(basisMinor, currency) })) };
   }
