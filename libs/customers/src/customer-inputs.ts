@@ -3,9 +3,9 @@
 // parsed, ids derived. Pure; the rules themselves are the decider's.
 import { invalid, nameUuid, parseAmount, parseInstant, parseUnitPrice } from '@crm/shared';
 import type { CommandResult } from '@crm/event-store';
-import type { Lifecycle } from '@crm/lifecycle';
 import { ConsentChannel, ContactChannel, Profile, PurchaseItem } from './customer';
 import type { CustomerCommand } from './business-logic';
+import type { CustomerListFilter } from './customer-list/customer-list.query';
 
 /** The customer id of an external ref: name-based, so a ref maps to one stream and registering it twice conflicts. */
 export const customerIdForRef = (customerRef: string) => nameUuid(`customer-ref:${customerRef}`);
@@ -43,17 +43,8 @@ export interface ContactInput {
   yearlyPromotion?: boolean;
 }
 
-export interface ListInput {
-  asOf?: string;
-  tier?: string;
-  lifecycle?: Lifecycle;
-  tag?: string;
-  region?: string;
-  name?: string;
-  cursor?: string;
-  limit?: number;
-  windowMonths?: number;
-}
+/** The list's filter as the edges give it: every part optional (today, 50, 3 months by default). */
+export type ListInput = Partial<CustomerListFilter>;
 
 export type { ConsentChannel };
 
