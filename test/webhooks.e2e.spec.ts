@@ -78,7 +78,9 @@ for (const database of testDatabases()) {
     const receiver = new Receiver();
     beforeAll(async () => {
       await receiver.start();
-      app = await startTestApp(database, { WEBHOOK_RETRY_BASE_MS: '25', WEBHOOK_MAX_ATTEMPTS: '6', WEBHOOK_PRIVATE_TARGETS: 'allow' });
+      // 8 attempts from 25 ms: dead after about 3.2 s. A receiver that is down while a test writes (a loaded CI machine
+      // took longer than the 0.8 s that 6 attempts gave) must not dead-letter the first delivery meanwhile.
+      app = await startTestApp(database, { WEBHOOK_RETRY_BASE_MS: '25', WEBHOOK_MAX_ATTEMPTS: '8', WEBHOOK_PRIVATE_TARGETS: 'allow' });
     });
     afterAll(async () => {
       await app?.close();
@@ -181,7 +183,7 @@ for (const database of testDatabases()) {
         const items = await deliveries(d.id, 'dead');
         return items.length > 0 ? items : undefined;
       });
-      expect(dead.attempts).toBe(6);
+      expect(dead.attempts).toBe(8);
       receiver.failing.delete('/d');
       const again = await http(app).post(`${API}/webhooks/${d.id}/deliveries/${dead.id}/redeliver`).expect(202);
       expect(again.body).toMatchObject({ id: dead.id, status: 'pending', attempts: 0 });
