@@ -16,7 +16,7 @@ import { PostgresClient } from '@crm/database';
 import { EVENT_STORE, EventStore } from '@crm/event-store';
 import { SqlEventStore } from '@crm/event-store/adapters';
 import { PROJECTION_RUNNER, ProjectionRunner } from '@crm/projections';
-import { encodeCursor, listCustomers } from '@crm/customers';
+import { encodeCursor, listCustomers } from '@crm/customer-views';
 import { rfmAsOf, scanCustomerFacts, stickiness } from '@crm/figures';
 import { AccountsService } from '@crm/accounts';
 import { contextFor, loadConfig, operatorPrincipal, shopDate } from '@crm/shared';

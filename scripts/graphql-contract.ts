@@ -26,7 +26,8 @@ import {
 } from 'graphql';
 import { AccountsResolver } from '../libs/accounts/src/graphql/accounts.resolver';
 import { ComplaintsResolver, CustomerComplaintsResolver } from '../libs/complaints/src/graphql/complaints.resolver';
-import { CustomersResolver, LifecycleResolver, TierResolver } from '../libs/customers/src/graphql/customers.resolver';
+import { CustomerMutationsResolver } from '../libs/customers/src/graphql/customer-mutations.resolver';
+import { CustomerViewsResolver, LifecycleResolver, TierResolver } from '../libs/customer-views/src/graphql/customer-views.resolver';
 import { AnalyticsResolver } from '../libs/figures/src/analytics.resolver';
 import { TierRuleSetsResolver } from '../libs/tiers/src/graphql/tier-rule-sets.resolver';
 import { TimelineSubscriptionResolver } from '../libs/timeline/src/graphql/timeline-subscription.resolver';
@@ -40,7 +41,8 @@ const RESOLVERS = [
   AccountsResolver,
   ComplaintsResolver,
   CustomerComplaintsResolver,
-  CustomersResolver,
+  CustomerMutationsResolver,
+  CustomerViewsResolver,
   LifecycleResolver,
   TierResolver,
   AnalyticsResolver,

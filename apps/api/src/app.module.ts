@@ -6,6 +6,7 @@ import { AccountsModule, AuthenticationGuard, RateLimitGuard, rateLimits, UNAUTH
 import { CqrsModule } from '@nestjs/cqrs';
 import { ComplaintsModule } from '@crm/complaints';
 import { CustomersModule } from '@crm/customers';
+import { CustomerViewsModule } from '@crm/customer-views';
 import { ImportsModule } from '@crm/imports';
 import { ProjectionsModule } from '@crm/projections';
 import { TiersModule } from '@crm/tiers';
@@ -35,6 +36,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         ProjectionsModule.forRoot(runtimeProjectors, config.projections === 'inline' ? 'all' : 'none'),
         CustomersModule,
+        CustomerViewsModule,
         ImportsModule,
         TiersModule.forRoot(FiguresModule),
         ComplaintsModule,

@@ -6,6 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AccountsModule } from '@crm/accounts';
 import { CustomersModule } from '@crm/customers';
+import { CustomerViewsModule } from '@crm/customer-views';
 import { DatabaseModule, withLocalSecrets } from '@crm/database';
 import { EventStoreModule } from '@crm/event-store/nest';
 import { ProjectionsModule } from '@crm/projections';
@@ -26,6 +27,7 @@ class CliModule {
         CqrsModule.forRoot(),
         ProjectionsModule.forRoot(allProjectors, 'none'),
         CustomersModule,
+        CustomerViewsModule,
         AccountsModule.forRoot({ firstAdminOnStart: false }),
       ],
     };

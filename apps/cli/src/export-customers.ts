@@ -4,7 +4,7 @@
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { SqlClient } from '@crm/database';
-import { CustomerListItem, CustomerListProjector, listCustomers } from '@crm/customers';
+import { CustomerListItem, CustomerListProjector, listCustomers } from '@crm/customer-views';
 import type { EventStore } from '@crm/event-store';
 import { Lifecycle, LIFECYCLE_STATUSES } from '@crm/lifecycle';
 import { ProjectionRunner } from '@crm/projections';

@@ -2,7 +2,7 @@
 import { Module } from '@nestjs/common';
 import { EventStoreModule } from '@crm/event-store/nest';
 import { CqrsModule } from '@nestjs/cqrs';
-import { CustomersModule } from '@crm/customers';
+import { CustomerViewsModule } from '@crm/customer-views';
 import { ComplaintsService } from './complaints.service';
 import { ComplaintCommandHandler } from './complaint-commands';
 import { ComplaintsController } from './complaints.controller';
@@ -10,7 +10,7 @@ import { ServiceHistoryController } from './service-history/service-history.cont
 import { ComplaintsResolver, CustomerComplaintsResolver } from './graphql/complaints.resolver';
 
 @Module({
-  imports: [CqrsModule, EventStoreModule, CustomersModule],
+  imports: [CqrsModule, EventStoreModule, CustomerViewsModule],
   controllers: [ServiceHistoryController, ComplaintsController],
   providers: [ComplaintCommandHandler, ComplaintsService, ComplaintsResolver, CustomerComplaintsResolver],
   exports: [ComplaintsService],

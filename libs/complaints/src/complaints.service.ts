@@ -4,7 +4,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { CustomerViewsService } from '@crm/customers';
+import { CustomerViewsService } from '@crm/customer-views';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { CommandResult, EVENT_STORE, EventStore } from '@crm/event-store';
 import { addDays, allow, APP_CONFIG, AppConfig, can, forbidden, nameUuid, notFound, Operation, parseAmount, refused, RequestContext, shopDate } from '@crm/shared';

@@ -5,7 +5,6 @@ import { invalid, nameUuid, parseAmount, parseInstant, parseUnitPrice } from '@c
 import type { CommandResult } from '@crm/event-store';
 import { ConsentChannel, ContactChannel, Profile, PurchaseItem } from './customer';
 import type { CustomerCommand } from './business-logic';
-import type { CustomerListFilter } from './customer-list/customer-list.query';
 
 /** The customer id of an external ref: name-based, so a ref maps to one stream and registering it twice conflicts. */
 export const customerIdForRef = (customerRef: string) => nameUuid(`customer-ref:${customerRef}`);
@@ -42,9 +41,6 @@ export interface ContactInput {
   note?: string;
   yearlyPromotion?: boolean;
 }
-
-/** The list's filter as the edges give it: every part optional (today, 50, 3 months by default). */
-export type ListInput = Partial<CustomerListFilter>;
 
 export type { ConsentChannel };
 

@@ -1,21 +1,19 @@
-// The customer capability: its command handler, its application services
-// (commands and views) and its REST and GraphQL faces.
+// The customer capability's write side: its command handlers, the commands
+// service and its REST and GraphQL write faces, and the data keys that seal
+// personal data (exported for the read side that opens them).
 import { Module } from '@nestjs/common';
-import { EventStoreModule } from '@crm/event-store/nest';
-import { FiguresModule } from '@crm/figures';
 import { CqrsModule } from '@nestjs/cqrs';
+import { EventStoreModule } from '@crm/event-store/nest';
 import { CustomerCommandBatchHandler, CustomerCommandHandler } from './customer-commands';
-import { CustomerStandingController } from './customer-standing.controller';
 import { CustomersController } from './customers.controller';
 import { CustomerCommandsService } from './customer-commands.service';
-import { CustomerViewsService } from './customer-views.service';
 import { CustomerKeys } from './privacy/customer-keys';
-import { CustomersResolver, LifecycleResolver, TierResolver } from './graphql/customers.resolver';
+import { CustomerMutationsResolver } from './graphql/customer-mutations.resolver';
 
 @Module({
-  imports: [CqrsModule, EventStoreModule, FiguresModule],
-  controllers: [CustomersController, CustomerStandingController],
-  providers: [CustomerCommandHandler, CustomerCommandBatchHandler, CustomerCommandsService, CustomerViewsService, CustomerKeys, CustomersResolver, LifecycleResolver, TierResolver],
-  exports: [CustomerCommandsService, CustomerViewsService, CustomerKeys],
+  imports: [CqrsModule, EventStoreModule],
+  controllers: [CustomersController],
+  providers: [CustomerCommandHandler, CustomerCommandBatchHandler, CustomerCommandsService, CustomerKeys, CustomerMutationsResolver],
+  exports: [CustomerCommandsService, CustomerKeys],
 })
 export class CustomersModule {}

@@ -1,7 +1,8 @@
 // Every slice's migrations, applied on start and by `crm migrate`.
 import type { Migration } from '@crm/database';
 import { serviceHistoryMigrations } from '@crm/complaints';
-import { customerKeyMigrations, customerListMigrations } from '@crm/customers';
+import { customerKeyMigrations } from '@crm/customers';
+import { customerListMigrations } from '@crm/customer-views';
 import { importMigrations } from '@crm/imports';
 import { eventStoreMigrations } from '@crm/event-store/adapters';
 import { leaseMigrations, projectionMigrations } from '@crm/projections';

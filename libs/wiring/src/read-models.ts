@@ -2,7 +2,7 @@
 // service also runs the webhook outbox, which a rebuild must never replay.
 import type { Projector } from '@crm/projections';
 import { ServiceHistoryProjector } from '@crm/complaints';
-import { CustomerListProjector } from '@crm/customers';
+import { CustomerListProjector } from '@crm/customer-views';
 import type { SqlClient } from '@crm/database';
 import type { EventStore } from '@crm/event-store';
 import { AppConfig } from '@crm/shared';

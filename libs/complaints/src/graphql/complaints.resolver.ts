@@ -2,7 +2,7 @@
 // every step. It only translates; ComplaintsService checks and decides.
 import { Args, ArgsType, Field, Float, ID, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
-import { CustomerType, PageInfoType } from '@crm/customers';
+import { CustomerType, PageInfoType } from '@crm/customer-views';
 import { WaitForProjections } from '@crm/projections';
 import { RequestContext } from '@crm/shared';
 import { dateArg, GqlCtx, idArg, IsKey, JSONScalar, positionArg, WriteResult, writeResult } from '@crm/shared/http';

@@ -1,7 +1,7 @@
 // A customer's timeline in GraphQL: a Relay connection on Customer, keyset
 // paged like REST, entries named as REST names them.
 import { Args, Field, Float, ID, Int, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { CustomerType, PageInfoType } from '@crm/customers';
+import { CustomerType, PageInfoType } from '@crm/customer-views';
 import { invalid, memoized, RequestContext } from '@crm/shared';
 import DataLoader from 'dataloader';
 import { GqlCtx, JSONScalar } from '@crm/shared/http';

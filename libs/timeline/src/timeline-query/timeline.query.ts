@@ -2,7 +2,8 @@
 // complaints (read model rm_timeline), merged with the derived tier changes
 // and lifecycle moves, in the order things happened, keyset-paginated.
 import { Inject, Injectable } from '@nestjs/common';
-import { CustomerViewsService, DataKey, displayProfile } from '@crm/customers';
+import { DataKey, displayProfile } from '@crm/customers';
+import { CustomerViewsService } from '@crm/customer-views';
 import type { Profile } from '@crm/customers';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { EVENT_STORE, EventStore } from '@crm/event-store';

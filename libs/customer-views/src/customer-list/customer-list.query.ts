@@ -23,6 +23,9 @@ export interface CustomerListFilter {
   windowMonths: number;
 }
 
+/** The list's filter as the edges give it: every part optional (today, 50, 3 months by default). */
+export type ListInput = Partial<CustomerListFilter>;
+
 export interface CustomerListItem {
   id: string;
   customerRef: string | null;

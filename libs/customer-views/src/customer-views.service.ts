@@ -11,14 +11,12 @@ import { loadRuleSchedule, loadTierRuleSets, ruleSetOn, TIER_PERIODS, tierChange
 import type { RuleSchedule, TierFacts } from '@crm/tiers';
 import DataLoader from 'dataloader';
 import { RfmBase } from '@crm/figures';
-import { CustomerHistory, loadCustomerHistories, loadCustomerHistory } from './customer-history';
-import { customerIdForRef, ListInput } from './customer-inputs';
+import { CustomerHistory, customerIdForRef, CustomerKeys, loadCustomerHistories, loadCustomerHistory } from '@crm/customers';
+import type { DataKey } from '@crm/customers';
 import { lifecycleSummary, purchaseDates, tierAnswer } from './customer-standing';
-import type { DataKey } from './privacy/personal-data';
 import { CustomerView, loadCustomerView } from './customer-view';
 import { listCustomers } from './customer-list/customer-list.query';
-import type { ListedFacts } from './customer-list/customer-list.query';
-import { CustomerKeys } from './privacy/customer-keys';
+import type { ListedFacts, ListInput } from './customer-list/customer-list.query';
 
 @Injectable()
 export class CustomerViewsService {

@@ -13,7 +13,7 @@ import { appendHistory } from '../../../../test/support/history';
 import { allProjectors } from '@crm/wiring';
 import { rebuildProjections } from '../../../projections/src/rebuild';
 import { CustomerListFilter, listCustomers } from './customer-list.query';
-import { loadCustomerHistories } from '../customer-history';
+import { loadCustomerHistories } from '@crm/customers';
 
 for (const database of testDatabases()) {
   describe(`the customer list's lifecycle and tier filters on ${database.name}`, () => {

@@ -1,16 +1,13 @@
-// The customer GraphQL API: queries, where a customer stands (nested, as of
-// any date) and a mutation for every command. It only translates: the
-// application service checks, decides and answers, as for REST.
-import { Args, ArgsType, Field, Float, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+// The customer GraphQL reads: queries and where a customer stands (nested, as
+// of any date). It only translates: the views service answers, as for REST.
+import { Args, ArgsType, Field, Float, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { WaitForProjections } from '@crm/projections';
-import { invalid, isKey, memoized, RequestContext } from '@crm/shared';
-import { dateArg, GqlCtx, idArg, IsCalendarDate, IsCleanText, IsKey, JSONScalar, positionArg, WriteResult, writeResult } from '@crm/shared/http';
+import { invalid, memoized, RequestContext } from '@crm/shared';
+import { dateArg, GqlCtx, idArg, IsCalendarDate, IsCleanText, IsKey, JSONScalar, positionArg } from '@crm/shared/http';
 import { LIFECYCLE_STATUSES } from '@crm/lifecycle';
 import type { Lifecycle } from '@crm/lifecycle';
-import { CustomerCommandsService } from '../customer-commands.service';
 import { CustomerViewsService } from '../customer-views.service';
-import { ConsentDto, LogContactDto, RecordPurchaseDto, RecordRefundDto, RegisterCustomerDto, UpdateProfileDto } from '../customers.dto';
 import type { CustomerView } from '../customer-view';
 import { encodeCursor } from '../customer-list/customer-list.query';
 import { CustomerConnection, CustomerType, LifecycleMoveType, LifecycleType, RfmScoreType, TierBasisRuleType, TierChangeType, TierType } from './customer.types';
@@ -42,15 +39,9 @@ function windowArg(window: number | undefined): number | undefined {
   return window ?? undefined;
 }
 
-function tagArg(tag: string): string {
-  if (!isKey(tag)) throw invalid('InvalidTag', 'tag must be 1-128 letters, digits or - _ . : / # @');
-  return tag;
-}
-
 @Resolver(() => CustomerType)
-export class CustomersResolver {
+export class CustomerViewsResolver {
   constructor(
-    private readonly commands: CustomerCommandsService,
     private readonly views: CustomerViewsService,
     private readonly projections: WaitForProjections,
   ) {}
@@ -149,98 +140,6 @@ export class CustomersResolver {
   @ResolveField(() => RfmScoreType, { description: "R, F, M scores, score and segment as of a date (default: the answer's date)" })
   rfmScore(@GqlCtx() ctx: RequestContext, @Parent() customer: CustomerType, @Args('asOf', { type: () => String, nullable: true }) asOf?: string) {
     return this.views.rfm(ctx, customer.id, dateArg(asOf) ?? customer.asOf);
-  }
-
-  @Mutation(() => WriteResult, { description: 'register a customer (customerRef unique)' })
-  async registerCustomer(
-    @GqlCtx() ctx: RequestContext,
-    @Args('input', { type: () => RegisterCustomerDto }) input: RegisterCustomerDto,
-    @Args('idempotencyKey', { type: () => String, nullable: true }) _key?: string,
-  ): Promise<WriteResult> {
-    const { ids, result } = await this.commands.register(input, ctx);
-    return writeResult(ids.customerId, result);
-  }
-
-  @Mutation(() => WriteResult)
-  async updateProfile(
-    @GqlCtx() ctx: RequestContext,
-    @Args('customerId', { type: () => ID }) customerId: string,
-    @Args('input', { type: () => UpdateProfileDto }) input: UpdateProfileDto,
-    @Args('expectedVersion', { type: () => Int, nullable: true }) _version?: number,
-    @Args('idempotencyKey', { type: () => String, nullable: true }) _key?: string,
-  ): Promise<WriteResult> {
-    return writeResult(customerId, (await this.commands.updateProfile(idArg(customerId, 'customerId'), input, ctx)).result);
-  }
-
-  @Mutation(() => WriteResult, { description: 'record a purchase (the same orderId again records nothing)' })
-  async recordPurchase(
-    @GqlCtx() ctx: RequestContext,
-    @Args('customerId', { type: () => ID }) customerId: string,
-    @Args('input', { type: () => RecordPurchaseDto }) input: RecordPurchaseDto,
-    @Args('expectedVersion', { type: () => Int, nullable: true }) _version?: number,
-    @Args('idempotencyKey', { type: () => String, nullable: true }) _key?: string,
-  ): Promise<WriteResult> {
-    return writeResult(customerId, (await this.commands.recordPurchase(idArg(customerId, 'customerId'), input, ctx)).result);
-  }
-
-  @Mutation(() => WriteResult)
-  async recordRefund(
-    @GqlCtx() ctx: RequestContext,
-    @Args('customerId', { type: () => ID }) customerId: string,
-    @Args('input', { type: () => RecordRefundDto }) input: RecordRefundDto,
-    @Args('expectedVersion', { type: () => Int, nullable: true }) _version?: number,
-    @Args('idempotencyKey', { type: () => String, nullable: true }) _key?: string,
-  ): Promise<WriteResult> {
-    return writeResult(customerId, (await this.commands.recordRefund(idArg(customerId, 'customerId'), input, ctx)).result);
-  }
-
-  @Mutation(() => WriteResult)
-  async tagCustomer(
-    @GqlCtx() ctx: RequestContext,
-    @Args('customerId', { type: () => ID }) customerId: string,
-    @Args('tag', { type: () => String }) tag: string,
-    @Args('expectedVersion', { type: () => Int, nullable: true }) _version?: number,
-    @Args('idempotencyKey', { type: () => String, nullable: true }) _key?: string,
-  ): Promise<WriteResult> {
-    return writeResult(customerId, (await this.commands.tag(idArg(customerId, 'customerId'), tagArg(tag), ctx)).result);
-  }
-
-  @Mutation(() => WriteResult)
-  async untagCustomer(
-    @GqlCtx() ctx: RequestContext,
-    @Args('customerId', { type: () => ID }) customerId: string,
-    @Args('tag', { type: () => String }) tag: string,
-    @Args('expectedVersion', { type: () => Int, nullable: true }) _version?: number,
-    @Args('idempotencyKey', { type: () => String, nullable: true }) _key?: string,
-  ): Promise<WriteResult> {
-    return writeResult(customerId, (await this.commands.untag(idArg(customerId, 'customerId'), tagArg(tag), ctx)).result);
-  }
-
-  @Mutation(() => WriteResult)
-  async changeConsent(
-    @GqlCtx() ctx: RequestContext,
-    @Args('customerId', { type: () => ID }) customerId: string,
-    @Args('input', { type: () => ConsentDto }) input: ConsentDto,
-    @Args('expectedVersion', { type: () => Int, nullable: true }) _version?: number,
-    @Args('idempotencyKey', { type: () => String, nullable: true }) _key?: string,
-  ): Promise<WriteResult> {
-    return writeResult(customerId, (await this.commands.changeConsent(idArg(customerId, 'customerId'), input, ctx)).result);
-  }
-
-  @Mutation(() => WriteResult, { description: 'a care or marketing contact (marketing: consent, caps by lifecycle stage)' })
-  async logContact(
-    @GqlCtx() ctx: RequestContext,
-    @Args('customerId', { type: () => ID }) customerId: string,
-    @Args('input', { type: () => LogContactDto }) input: LogContactDto,
-    @Args('expectedVersion', { type: () => Int, nullable: true }) _version?: number,
-    @Args('idempotencyKey', { type: () => String, nullable: true }) _key?: string,
-  ): Promise<WriteResult> {
-    return writeResult(customerId, (await this.commands.logContact(idArg(customerId, 'customerId'), input, ctx)).result);
-  }
-
-  @Mutation(() => WriteResult, { description: "erase the customer's personal data (admin); the history stays" })
-  async eraseCustomer(@GqlCtx() ctx: RequestContext, @Args('customerId', { type: () => ID }) customerId: string): Promise<WriteResult> {
-    return writeResult(customerId, (await this.commands.erase(idArg(customerId, 'customerId'), ctx)).result);
   }
 }
 

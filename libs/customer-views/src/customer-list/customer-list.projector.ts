@@ -5,9 +5,8 @@ import type { Migration, SqlExecutor } from '@crm/database';
 import { businessTime, type RecordedEvent } from '@crm/event-store';
 import { Columns, insertRows, type Projector } from '@crm/projections';
 import { AppConfig, shopDate } from '@crm/shared';
-import { decodeCustomerEvent } from '../customer';
-import { loadDataKeys } from '../privacy/customer-keys';
-import type { DataKey } from '../privacy/personal-data';
+import { decodeCustomerEvent, loadDataKeys } from '@crm/customers';
+import type { DataKey } from '@crm/customers';
 
 export const customerListMigrations: Migration[] = [
   {

@@ -6,9 +6,8 @@ import { lifecycleAsOf, Lifecycle } from '@crm/lifecycle';
 import { formatAmount, shopDate } from '@crm/shared';
 import { RuleSchedule, tierOn } from '@crm/tiers';
 import { businessTime } from '@crm/event-store';
-import { Customer, decodeCustomerEvent, evolve, initialCustomer } from './customer';
-import { loadCustomerHistory } from './customer-history';
-import type { DataKey } from './privacy/personal-data';
+import { decodeCustomerEvent, evolve, initialCustomer, loadCustomerHistory } from '@crm/customers';
+import type { Customer, DataKey } from '@crm/customers';
 
 export interface CustomerView {
   id: string;

@@ -1,0 +1,10 @@
+// The customer read side's public face: the views service other slices ask
+// (complaints, timeline), the list read model and its query, the GraphQL
+// customer type others nest, and the module.
+export { CustomerViewsService } from './customer-views.service';
+export type { CustomerView } from './customer-view';
+export { CustomerListProjector, customerListMigrations } from './customer-list/customer-list.projector';
+export { encodeCursor, listCustomers } from './customer-list/customer-list.query';
+export type { CustomerListItem, ListInput } from './customer-list/customer-list.query';
+export { CustomerViewsModule } from './customer-views.module';
+export { CustomerType, PageInfoType } from './graphql/customer.types';
