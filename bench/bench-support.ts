@@ -130,21 +130,24 @@ export function purchaseEvent(i: number) {
   };
 }
 
-const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 16 });
+const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
 /**
  * One HTTP request over a kept-alive connection with node:http: the load
  * generator shares the cores with the service, and undici's fetch costs
  * several times more CPU a request (a POST body is teed and cloned).
  */
-export function request(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; json: () => unknown }> {
+export function request(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; json: () => unknown; text: () => string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers, agent: keepAlive }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, json: () => JSON.parse(text) });
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, json: () => JSON.parse(text), text: () => text });
       });
       res.on('error', reject);
     });

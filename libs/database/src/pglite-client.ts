@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { DataDirLock } from './data-dir-lock';
-import { SqlClient, SqlExecutor } from './sql-client';
+import { SqlClient, SqlExecutor, TransactionOptions } from './sql-client';
 
 export class PGliteClient implements SqlClient {
   readonly kind = 'pglite' as const;
@@ -37,15 +37,16 @@ export class PGliteClient implements SqlClient {
     await this.db.exec(script);
   }
 
-  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.db.transaction(async (tx) =>
-      fn({
+  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    return this.db.transaction(async (tx) => {
+      if (options.asyncCommit) await tx.exec('SET LOCAL synchronous_commit = off');
+      return fn({
         query: async <R>(text: string, params?: unknown[]) => (await tx.query<R>(text, params as unknown[])).rows,
         exec: async (script: string) => {
           await tx.exec(script);
         },
-      }),
-    );
+      });
+    });
   }
 
   describe(): Record<string, unknown> {
@@ -54,6 +55,11 @@ export class PGliteClient implements SqlClient {
 
   async ping(): Promise<void> {
     await this.db.query('SELECT 1');
+  }
+
+  /** One process holds the data folder (DataDirLock): nobody else can notify, so there is nothing to listen to. */
+  async listen(): Promise<() => Promise<void>> {
+    return async () => undefined;
   }
 
   async close(): Promise<void> {

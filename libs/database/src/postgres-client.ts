@@ -1,7 +1,7 @@
 // PostgreSQL through a pg pool. int8 comes back as a string from pg; callers
 // convert explicitly, so no global type parser is changed here.
-import { Pool, PoolConfig } from 'pg';
-import { QueryOptions, SqlClient, SqlExecutor } from './sql-client';
+import { Client, Pool, PoolConfig } from 'pg';
+import { QueryOptions, SqlClient, SqlExecutor, TransactionOptions } from './sql-client';
 
 export class PostgresClient implements SqlClient {
   readonly kind = 'postgres' as const;
@@ -9,7 +9,7 @@ export class PostgresClient implements SqlClient {
 
   constructor(
     private readonly connectionString: string,
-    options: PoolConfig = {},
+    private readonly options: PoolConfig = {},
   ) {
     this.pool = new Pool({ connectionString, max: 20, ...options });
     // An idle client that loses its connection must not crash the process.
@@ -25,10 +25,10 @@ export class PostgresClient implements SqlClient {
     await this.pool.query(script);
   }
 
-  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
+      await client.query(options.asyncCommit ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN');
       const result = await fn({
         query: async <R>(text: string, params?: unknown[], options?: QueryOptions) =>
           (options?.name ? await client.query({ name: options.name, text, values: params as unknown[] }) : await client.query(text, params as unknown[])).rows as R[],
@@ -53,6 +53,49 @@ export class PostgresClient implements SqlClient {
 
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
+  }
+
+  /**
+   * LISTEN on a connection of its own (outside the pool: a pooled connection
+   * would be handed to others). When it is lost it comes back, retried every
+   * second, and says so (channel undefined) so that callers check what they
+   * wait for.
+   */
+  async listen(channels: readonly string[], onNotify: (channel: string | undefined, payload: string) => void): Promise<() => Promise<void>> {
+    let client: Client | undefined;
+    let retry: NodeJS.Timeout | undefined;
+    let stopped = false;
+    const again = () => {
+      if (stopped || retry) return;
+      void client?.end().catch(() => undefined);
+      client = undefined;
+      retry = setTimeout(() => {
+        retry = undefined;
+        connect().then(
+          () => onNotify(undefined, ''),
+          () => again(),
+        );
+      }, 1_000);
+      retry.unref();
+    };
+    const connect = async () => {
+      const c = new Client({ ...this.options, connectionString: this.connectionString });
+      c.on('notification', (message) => onNotify(message.channel, message.payload ?? ''));
+      // Only the connection in use: an old one ending late must not drop its successor.
+      const lost = () => client === c && again();
+      c.on('error', lost);
+      c.on('end', lost);
+      client = c;
+      await c.connect();
+      for (const channel of channels) await c.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
+      if (stopped) await c.end();
+    };
+    await connect().catch(again);
+    return async () => {
+      stopped = true;
+      clearTimeout(retry);
+      await client?.end().catch(() => undefined);
+    };
   }
 
   async close(): Promise<void> {

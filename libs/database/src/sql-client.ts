@@ -6,6 +6,15 @@ export interface QueryOptions {
   name?: string;
 }
 
+export interface TransactionOptions {
+  /**
+   * Commit without waiting for the WAL flush (synchronous_commit off), for
+   * what can be derived again: a read-model batch lost in a crash is lost
+   * with its checkpoint and applied again. Set with BEGIN, in its round trip.
+   */
+  asyncCommit?: boolean;
+}
+
 export interface SqlExecutor {
   query<R = Record<string, unknown>>(text: string, params?: unknown[], options?: QueryOptions): Promise<R[]>;
   /** Runs a script of several statements without parameters (migrations). */
@@ -15,10 +24,16 @@ export interface SqlExecutor {
 export interface SqlClient extends SqlExecutor {
   readonly kind: 'postgres' | 'pglite';
   /** Runs fn in one transaction on one connection: commit on success, rollback on error. */
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** A short description for /health and logs, without secrets. */
   describe(): Record<string, unknown>;
   ping(): Promise<void>;
+  /**
+   * Calls onNotify for each NOTIFY on these channels from any process, and
+   * with channel undefined after the listening connection came back (a
+   * notification may have been missed meanwhile). Resolves to a stop function.
+   */
+  listen(channels: readonly string[], onNotify: (channel: string | undefined, payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

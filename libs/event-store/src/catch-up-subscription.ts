@@ -1,6 +1,6 @@
 // A catch-up subscription built on readAll: reads pages from a checkpoint
-// until caught up, then waits for an in-process append or the poll interval
-// (appends from other processes). The handler runs one batch at a time; the
+// until caught up, then waits for an append (in-process, or announced by
+// another process through poke()) or, as a safety net, the poll interval. The handler runs one batch at a time; the
 // checkpoint only moves after it succeeds, so a failed batch is redelivered.
 import { EventStore, RecordedEvent } from './event-store';
 import type { Partition } from './partition';
@@ -14,6 +14,8 @@ export interface SubscriptionOptions {
   partition?: Partition;
   /** Called with each batch; the subscription's checkpoint moves to the batch's last position when it resolves. */
   handle: (events: RecordedEvent[], checkpoint: number, from: number) => Promise<void>;
+  /** Called after the checkpoint moved (the batch was handled): waits on it can look again. */
+  moved?: (checkpoint: number) => void;
   /** Called when a batch fails, with the number of failures in a row; the subscription retries with backoff. */
   onError?: (error: unknown, failures: number) => void;
   /** Longest wait between retries of a failing batch (doubling from the poll interval). Default 30 s. */
@@ -35,15 +37,18 @@ export class CatchUpSubscription {
     private readonly options: SubscriptionOptions,
   ) {
     this.checkpointValue = options.after;
-    this.unlisten = store.onAppended(() => {
-      if (this.wake) this.wake();
-      else this.appendedMeanwhile = true;
-    });
+    this.unlisten = store.onAppended(() => this.poke());
     this.loop = this.run();
   }
 
   get checkpoint(): number {
     return this.checkpointValue;
+  }
+
+  /** Events were appended (here or, as announced, in another process): read now rather than at the next poll. */
+  poke(): void {
+    if (this.wake) this.wake();
+    else this.appendedMeanwhile = true;
   }
 
   /** Continue from another checkpoint (someone else moved it, e.g. a rebuild swapped in). */
@@ -65,6 +70,7 @@ export class CatchUpSubscription {
         if ((page.events.length > 0 || page.checkpoint !== this.checkpointValue) && this.running) {
           await this.options.handle(page.events, page.checkpoint, this.checkpointValue);
           this.checkpointValue = page.checkpoint;
+          this.options.moved?.(page.checkpoint);
         }
         hasMore = page.hasMore;
         failures = 0;

@@ -73,6 +73,16 @@ export interface RunnerOptions {
   maxRetryDelayMs?: number;
 }
 
+/** PostgreSQL channels between the processes of one deployment (LISTEN/NOTIFY). */
+export const APPENDED_CHANNEL = 'crm_appended';
+export const PROGRESS_CHANNEL = 'crm_progress';
+
+/** Appends announced to other processes at most this often (ms). */
+const ANNOUNCE_GAP_MS = 5;
+
+/** A wait that found its position not covered re-checks at least this often, should a notification be lost (a reconnect). */
+const WAIT_RECHECK_MS = 1_000;
+
 /** Told after each batch a projector committed (metrics, benchmarks). */
 export type BatchListener = (projector: string, events: readonly RecordedEvent[], checkpoint: number) => void;
 
@@ -84,6 +94,11 @@ interface Group {
 
 /** Events after checkpoint $1 in the order readers read (commit order, as readAll). */
 const AFTER = `(transaction_id, global_position) > (coalesce((SELECT transaction_id FROM crm_events WHERE global_position = $1), '0'::xid8), $1::bigint)`;
+
+const MOVE_CHECKPOINTS = `WITH moved AS (
+  INSERT INTO crm_projection_checkpoints (name, position) SELECT unnest($1::text[]), $2
+  ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = now() RETURNING 1)
+SELECT pg_notify($3, $4) FROM (SELECT count(*) FROM moved) AS done`;
 
 const partitionKey = (projector: Projector) => (projector.partition ? `${projector.partition.index}/${projector.partition.count}` : '');
 
@@ -98,6 +113,10 @@ export class ProjectionRunner {
   private groups: Group[] = [];
   private readonly retired: CatchUpSubscription[] = [];
   private readonly listeners = new Set<BatchListener>();
+  /** Woken after any checkpoint moved, here or (announced) in another process: the waits of ?waitFor= look again. */
+  private readonly progressed = new Set<() => void>();
+  private stopListening: (() => Promise<void>) | undefined;
+  private announcing: { quiet?: NodeJS.Timeout; again: boolean } | undefined;
   private readonly failures = new Map<string, ProjectionFailure>();
   private closed = false;
   private readonly rebuilds = new Map<string, RebuildProgress & { why: string; since: string }>();
@@ -158,7 +177,8 @@ export class ProjectionRunner {
       after,
       partition: projectors[0].partition,
       batchSize: this.options.batchSize ?? 500,
-      pollIntervalMs: this.options.pollIntervalMs ?? 50,
+      // Appends wake it at once (here, or announced by other processes); the poll is a safety net.
+      pollIntervalMs: this.options.pollIntervalMs ?? 250,
       maxRetryDelayMs: this.options.maxRetryDelayMs,
       handle: async (events, checkpoint, from) => {
         const started = performance.now();
@@ -169,6 +189,7 @@ export class ProjectionRunner {
         }
         for (const p of group.projectors) this.failures.delete(p.name);
       },
+      moved: () => this.signalProgress(),
       onError: (error) => this.onBatchError(group, error),
     });
     this.groups.push(group);
@@ -217,32 +238,29 @@ export class ProjectionRunner {
     const names = group.projectors.map((p) => p.name);
     const prepared = new Map<string, unknown>();
     for (const projector of group.projectors) if (projector.prepare) prepared.set(projector.name, await projector.prepare(events));
-    const moved = await this.sql.transaction(async (tx) => {
-      // A read-model batch need not wait for its WAL flush: lost in a crash, it is lost with its checkpoint and applied again.
-      await tx.exec('SET LOCAL synchronous_commit = off');
-      const rows = await tx.query<{ name: string; position: string | number }>(
-        'SELECT name, position FROM crm_projection_checkpoints WHERE name = ANY ($1::text[]) ORDER BY name FOR UPDATE',
-        [names],
-      );
-      const stored = new Map(rows.map((r) => [r.name, Number(r.position)]));
-      const away = group.projectors.filter((p) => (stored.get(p.name) ?? (from === 0 ? 0 : undefined)) !== from);
-      const inStep = group.projectors.filter((p) => !away.includes(p));
-      for (const projector of inStep) {
-        try {
-          await projector.apply(events, tx, prepared.get(projector.name));
-        } catch (error) {
-          throw new ProjectorFailedError(projector.name, error);
-        }
-      }
-      if (inStep.length > 0) {
-        await tx.query(
-          `INSERT INTO crm_projection_checkpoints (name, position) SELECT unnest($1::text[]), $2
-           ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = now()`,
-          [inStep.map((p) => p.name), checkpoint],
+    // A read-model batch need not wait for its WAL flush: lost in a crash, it is lost with its checkpoint and applied again.
+    const moved = await this.sql.transaction(
+      async (tx) => {
+        const rows = await tx.query<{ name: string; position: string | number }>(
+          'SELECT name, position FROM crm_projection_checkpoints WHERE name = ANY ($1::text[]) ORDER BY name FOR UPDATE',
+          [names],
         );
-      }
-      return away.map((p) => ({ projector: p, position: stored.get(p.name) }));
-    });
+        const stored = new Map(rows.map((r) => [r.name, Number(r.position)]));
+        const away = group.projectors.filter((p) => (stored.get(p.name) ?? (from === 0 ? 0 : undefined)) !== from);
+        const inStep = group.projectors.filter((p) => !away.includes(p));
+        for (const projector of inStep) {
+          try {
+            await projector.apply(events, tx, prepared.get(projector.name));
+          } catch (error) {
+            throw new ProjectorFailedError(projector.name, error);
+          }
+        }
+        // The checkpoints move, and other processes are told (NOTIFY is delivered when, and only if, this commits), in one statement.
+        if (inStep.length > 0) await tx.query(MOVE_CHECKPOINTS, [inStep.map((p) => p.name), checkpoint, PROGRESS_CHANNEL, `${checkpoint} ${inStep.map((p) => p.name).join(',')}`]);
+        return away.map((p) => ({ projector: p, position: stored.get(p.name) }));
+      },
+      { asyncCommit: true },
+    );
     for (const projector of group.projectors) {
       if (moved.some((m) => m.projector === projector)) continue;
       for (const listener of this.listeners) listener(projector.name, events, checkpoint);
@@ -286,6 +304,7 @@ export class ProjectionRunner {
         const running = this.running.includes(projector.name);
         await this.stopOne(projector.name);
         if (running) await this.startSome([projector.name]);
+        this.signalProgress();
         for (const listener of this.listeners) listener(projector.name, [], result.position);
       })
       .catch((error: unknown) => {
@@ -394,28 +413,120 @@ export class ProjectionRunner {
     return true;
   }
 
-  /** Resolves true once every projector (each partition the event falls in) has processed `position`, false after `timeoutMs`. */
+  /**
+   * Resolves true once every projector (each partition the event falls in)
+   * has processed `position`, false after `timeoutMs`. It looks when a
+   * checkpoint moves (a batch committed here, or one announced by another
+   * process), not on a timer.
+   */
   async waitFor(position: number, timeoutMs = 5_000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     const streamId = this.projectors.some((p) => p.partition) ? await this.store.streamIdAt(position) : undefined;
     const concerned = this.projectors.filter((p) => !p.partition || streamId === undefined || partitionOf(streamId, p.partition.count) === p.partition.index);
-    for (;;) {
-      let covered = true;
-      for (const projector of concerned) {
-        const checkpoint = this.liveCheckpoint(projector.name) ?? (await this.checkpointOf(projector.name));
-        if (!(await this.store.isCoveredBy(position, checkpoint))) {
-          covered = false;
-          break;
-        }
+    // Listening before looking: a batch that commits between the look and the sleep still wakes it.
+    let moved = false;
+    let wake: (() => void) | undefined;
+    const onProgress = () => {
+      moved = true;
+      wake?.();
+    };
+    this.progressed.add(onProgress);
+    try {
+      for (;;) {
+        moved = false;
+        if (await this.coverAll(concerned, position)) return true;
+        const left = deadline - Date.now();
+        if (left <= 0) return false;
+        if (moved) continue;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(left, WAIT_RECHECK_MS));
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
       }
-      if (covered) return true;
-      if (Date.now() >= deadline) return false;
-      await new Promise((r) => setTimeout(r, 15));
+    } finally {
+      this.progressed.delete(onProgress);
     }
+  }
+
+  private async coverAll(projectors: readonly Projector[], position: number): Promise<boolean> {
+    for (const projector of projectors) {
+      const checkpoint = this.liveCheckpoint(projector.name) ?? (await this.checkpointOf(projector.name));
+      if (!(await this.store.isCoveredBy(position, checkpoint))) return false;
+    }
+    return true;
+  }
+
+  private signalProgress(): void {
+    for (const wake of this.progressed) wake();
+  }
+
+  /**
+   * Joins the other processes of the deployment (PostgreSQL): a batch they
+   * commit wakes the waits here and reaches the batch listeners of projectors
+   * this process does not run; an append they announce wakes the
+   * subscriptions here; with `announceAppends` (a process that writes but
+   * does not project: the API beside workers, the CLI) the appends made here
+   * are announced to them.
+   */
+  async joinProcesses(options: { announceAppends: boolean }): Promise<void> {
+    if (this.sql.kind !== 'postgres' || this.stopListening) return;
+    this.stopListening = await this.sql.listen([APPENDED_CHANNEL, PROGRESS_CHANNEL], (channel, payload) => {
+      if (channel !== PROGRESS_CHANNEL) for (const group of this.groups) group.subscription.poke();
+      if (channel !== APPENDED_CHANNEL) this.announced(payload);
+    });
+    if (options.announceAppends) {
+      this.announcing = { again: false };
+      const unlisten = this.store.onAppended(() => this.announceAppend());
+      const stop = this.stopListening;
+      this.stopListening = async () => {
+        unlisten();
+        await stop();
+      };
+    }
+  }
+
+  /** A batch committed elsewhere ("<checkpoint> <name>,<name>"; empty after a reconnect). */
+  private announced(payload: string): void {
+    this.signalProgress();
+    const [at, names] = payload.split(' ');
+    const checkpoint = Number(at);
+    if (!names || !Number.isSafeInteger(checkpoint)) return;
+    for (const name of names.split(',')) {
+      if (this.liveCheckpoint(name) !== undefined) continue;
+      for (const listener of this.listeners) listener(name, [], checkpoint);
+    }
+  }
+
+  /**
+   * At most one NOTIFY every ANNOUNCE_GAP_MS: appends made meanwhile are
+   * covered by one at the end of the gap, so that a busy writer does not
+   * wake the projectors (and commit a transaction) for every event.
+   */
+  private announceAppend(): void {
+    const state = this.announcing;
+    if (!state || this.closed) return;
+    if (state.quiet) {
+      state.again = true;
+      return;
+    }
+    state.again = false;
+    state.quiet = setTimeout(() => {
+      state.quiet = undefined;
+      if (state.again) this.announceAppend();
+    }, ANNOUNCE_GAP_MS);
+    state.quiet.unref();
+    // A NOTIFY commits as a transaction of its own (one implicit block, nothing left open on an error): it need not wait for its WAL flush.
+    void this.sql.exec(`SET LOCAL synchronous_commit = off; NOTIFY ${APPENDED_CHANNEL}`).catch(() => undefined);
   }
 
   async stop(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.announcing?.quiet);
+    await this.stopListening?.();
     const all = [...this.groups.map((g) => g.subscription), ...this.retired];
     this.groups = [];
     this.retired.length = 0;

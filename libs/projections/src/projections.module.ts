@@ -50,9 +50,11 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     startMetrics(this.runner);
+    // Other processes' batches wake the waits here, their appends wake the projectors here; a process that does not project announces its appends.
+    await this.runner.joinProcesses({ announceAppends: this.mode === 'none' });
     if (this.mode === 'all') await this.runner.start();
-    // Subscribers here (the console's live timeline) learn of batches projected by the workers.
-    if (this.mode === 'none') this.stopWatching = this.runner.watchStoredCheckpoints(250);
+    // Without LISTEN/NOTIFY (not PostgreSQL) subscribers here learn of batches projected elsewhere from the stored checkpoints.
+    if (this.mode === 'none' && this.sql.kind !== 'postgres') this.stopWatching = this.runner.watchStoredCheckpoints(250);
     if (this.mode === 'leased') {
       this.leases = new ProjectionLeases(this.sql, this.runner, { leaseMs: this.config.projectionLeaseMs });
       await this.leases.start();

@@ -79,12 +79,14 @@ export async function rebuildProjections(store: EventStore, sql: SqlClient, proj
   const applyEach = (events: readonly RecordedEvent[]) =>
     Promise.all(
       plans.map(({ projector, schema }) =>
-        sql.transaction(async (tx) => {
-          // No batch waits for its WAL flush (a crash restarts the rebuild).
-          await tx.exec('SET LOCAL synchronous_commit = off');
-          await tx.query(`SELECT set_config('search_path', '${schema}, public', true)`);
-          await projector.apply(events, tx);
-        }),
+        // No batch waits for its WAL flush (a crash restarts the rebuild).
+        sql.transaction(
+          async (tx) => {
+            await tx.query(`SELECT set_config('search_path', '${schema}, public', true)`);
+            await projector.apply(events, tx);
+          },
+          { asyncCommit: true },
+        ),
       ),
     );
 
@@ -109,10 +111,7 @@ export async function rebuildProjections(store: EventStore, sql: SqlClient, proj
 
   if (plans.some((p) => p.projector.finish)) {
     progress('finishing');
-    await sql.transaction(async (tx) => {
-      await tx.exec('SET LOCAL synchronous_commit = off');
-      await finishAll(tx);
-    });
+    await sql.transaction((tx) => finishAll(tx), { asyncCommit: true });
   }
   progress('indexing');
   for (const statement of deferred) await sql.exec(statement);
