@@ -1,12 +1,11 @@
 // Stickiness metrics as of D over the period (D - W months, D] (DOMAIN.md
-// "Stickiness metrics", "Period metrics"), from the customer read model.
+// "Stickiness metrics", "Period metrics"), from the customer read model and
+// the tier read model, set-based: the period's rows, never the whole base.
 // Rates answer numerator and denominator beside the ratio, so every figure
 // can be checked by hand.
 import type { SqlClient } from '@crm/database';
 import { lifecycleAsOf } from '@crm/lifecycle';
 import { addDays, formatAmount, minusMonths, UNIT_PRICE_SCALE } from '@crm/shared';
-import { tierStandingsOn } from '@crm/tiers';
-import { scanCustomerFacts } from './customer-facts.query';
 
 export interface Rate {
   numerator: number;
@@ -41,50 +40,19 @@ export interface StickinessOptions {
 
 export async function stickiness(sql: SqlClient, o: StickinessOptions) {
   const from = minusMonths(o.asOf, o.windowMonths); // exclusive
-  let buyers = 0;
-  let repeaters = 0;
-  let sales = 0;
-  const byTier = new Map<string, { customers: number; salesMinor: number }>();
-  await scanCustomerFacts(sql, o.asOf, async (batch) => {
-    // Sales by tier: the tier each buyer holds on D, from the tier read model.
-    const tiers = await tierStandingsOn(
-      sql,
-      batch.map((c) => c.customerId),
-      o.asOf,
-    );
-    for (const c of batch) {
-      const inPeriod = c.purchases.filter((p) => p.date > from);
-      if (inPeriod.length === 0) continue;
-      buyers++;
-      if (inPeriod.length >= 2) repeaters++;
-      const spent = inPeriod.reduce((s, p) => s + p.amountMinor, 0);
-      sales += spent;
-      const tier = tiers.get(c.customerId)?.tier ?? 'NONE';
-      const t = byTier.get(tier) ?? { customers: 0, salesMinor: 0 };
-      t.customers++;
-      t.salesMinor += spent;
-      byTier.set(tier, t);
-    }
-  });
-  const [refunds] = await sql.query<{ s: string | number | null }>(
-    'SELECT sum(amount_minor) AS s FROM rm_customer_refunds WHERE occurred_on > $1::date AND occurred_on <= $2::date',
-    [from, o.asOf],
-  );
-  const refundedMinor = Number(refunds?.s ?? 0);
+  // Independent reads of the period's rows, side by side on the pool's connections.
+  const [byTier, refundedMinor, retention, winBack, composition] = await Promise.all([
+    buyersByTier(sql, from, o.asOf),
+    refundsIn(sql, from, o.asOf),
+    retained(sql, from, o),
+    contactResponses(sql, from, o),
+    salesComposition(sql, from, o.asOf),
+  ]);
+  const buyers = byTier.reduce((n, t) => n + t.customers, 0);
+  const repeaters = byTier.reduce((n, t) => n + t.repeaters, 0);
+  const sales = byTier.reduce((n, t) => n + t.salesMinor, 0);
   const netSpendMinor = sales - refundedMinor;
-
-  const [retention] = await sql.query<{ cohort: string | number; retained: string | number }>(
-    `WITH days AS (SELECT DISTINCT customer_id, occurred_on FROM rm_customer_purchases WHERE occurred_on > $1::date AND occurred_on <= $2::date)
-     SELECT count(*) AS cohort,
-            count(*) FILTER (WHERE EXISTS (SELECT 1 FROM rm_customer_purchases q WHERE q.customer_id = days.customer_id
-                                             AND q.occurred_on > days.occurred_on AND q.occurred_on <= days.occurred_on + $3::int)) AS retained
-       FROM days`,
-    [from, addDays(o.asOf, -o.retentionDays), o.retentionDays],
-  );
-
-  const winBack = await contactResponses(sql, from, o);
   const money = (minor: number) => formatAmount(minor, o.currency);
-  const composition = await salesComposition(sql, from, o.asOf);
   return {
     asOf: o.asOf,
     windowMonths: o.windowMonths,
@@ -96,15 +64,58 @@ export async function stickiness(sql: SqlClient, o: StickinessOptions) {
     refunds: money(refundedMinor),
     netSpend: money(netSpendMinor),
     activeArpu: money(divideMinor(netSpendMinor, buyers)),
-    retention: { withinDays: o.retentionDays, ...rate(Number(retention?.retained ?? 0), Number(retention?.cohort ?? 0)) },
+    retention: { withinDays: o.retentionDays, ...retention },
     wakeUp: { status: 'SLEEPING', withinDays: o.responseDays, ...winBack.SLEEPING },
     reactivation: { status: 'LOST', withinDays: o.responseDays, ...winBack.LOST },
     composition: {
-      byTier: [...byTier.entries()].sort().map(([tier, t]) => ({ tier, customers: t.customers, sales: money(t.salesMinor) })),
+      byTier: byTier.map((t) => ({ tier: t.tier, customers: t.customers, sales: money(t.salesMinor) })),
       byRegion: composition.byRegion.map((r) => ({ region: r.key, customers: r.customers, sales: money(r.salesMinor) })),
       byCategory: composition.byCategory.map((r) => ({ category: r.key, sales: money(r.salesMinor) })),
     },
   };
+}
+
+/** Who bought in the period, how often and for how much, by the tier each holds on D (the tier read model's step covering D). */
+async function buyersByTier(sql: SqlClient, from: string, asOf: string) {
+  const rows = await sql.query<{ tier: string; customers: string | number; repeaters: string | number; sales: string | number }>(
+    `WITH buyers AS (
+       SELECT p.customer_id, count(*) AS purchases, sum(p.amount_minor) AS spent
+         FROM rm_customer_purchases p
+        WHERE p.occurred_on > $1::date AND p.occurred_on <= $2::date
+          AND EXISTS (SELECT 1 FROM rm_customers c WHERE c.customer_id = p.customer_id AND c.joined_on <= $2::date)
+        GROUP BY p.customer_id)
+     SELECT coalesce(tp.tier, 'NONE') AS tier, count(*) AS customers, count(*) FILTER (WHERE b.purchases >= 2) AS repeaters, sum(b.spent) AS sales
+       FROM buyers b LEFT JOIN rm_tier_periods tp ON tp.customer_id = b.customer_id AND tp.valid_from <= $2::date AND tp.valid_to > $2::date
+      GROUP BY 1`,
+    [from, asOf],
+  );
+  return rows
+    .map((t) => ({ tier: t.tier, customers: Number(t.customers), repeaters: Number(t.repeaters), salesMinor: Number(t.sales) }))
+    .sort((x, y) => (x.tier < y.tier ? -1 : 1));
+}
+
+async function refundsIn(sql: SqlClient, from: string, asOf: string): Promise<number> {
+  const [row] = await sql.query<{ s: string | number | null }>('SELECT sum(amount_minor) AS s FROM rm_customer_refunds WHERE occurred_on > $1::date AND occurred_on <= $2::date', [
+    from,
+    asOf,
+  ]);
+  return Number(row?.s ?? 0);
+}
+
+/**
+ * Of the (customer, day) purchases in the period up to D - retentionDays, the
+ * share followed by another purchase day of that customer within
+ * retentionDays: the next purchase day (lead over the period's days, which
+ * hold every candidate since d + retentionDays <= D) comes soon enough.
+ */
+async function retained(sql: SqlClient, from: string, o: StickinessOptions): Promise<Rate> {
+  const [row] = await sql.query<{ cohort: string | number; retained: string | number }>(
+    `WITH days AS (SELECT DISTINCT customer_id, occurred_on FROM rm_customer_purchases WHERE occurred_on > $1::date AND occurred_on <= $2::date),
+          next AS (SELECT occurred_on, lead(occurred_on) OVER (PARTITION BY customer_id ORDER BY occurred_on) AS next_on FROM days)
+     SELECT count(*) AS cohort, count(*) FILTER (WHERE next_on <= occurred_on + $4::int) AS retained FROM next WHERE occurred_on <= $3::date`,
+    [from, o.asOf, addDays(o.asOf, -o.retentionDays), o.retentionDays],
+  );
+  return rate(Number(row?.retained ?? 0), Number(row?.cohort ?? 0));
 }
 
 /**
