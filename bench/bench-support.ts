@@ -113,6 +113,18 @@ export function machine(): Record<string, unknown> {
   };
 }
 
+/** Whole numbers below n from a fixed seed (mulberry32): the same sequence on every run. */
+export function randomInts(seed: number): (n: number) => number {
+  // mulberry32: 32-bit integer steps (a product of two 31-bit numbers would lose bits in a double).
+  let x = seed >>> 0;
+  return (n: number) => {
+    x = (x + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(x ^ (x >>> 15), 1 | x);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
+}
+
 /** A purchase-shaped event: the size of what the product stores most. */
 export function purchaseEvent(i: number) {
   return {

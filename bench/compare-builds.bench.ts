@@ -10,7 +10,7 @@ import { spawn, spawnSync, ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { nameUuid } from '@crm/shared';
-import { CLI, dropPgDatabase, freshPgDatabase, machine, printResult, request, runConcurrent } from './bench-support';
+import { CLI, dropPgDatabase, freshPgDatabase, machine, printResult, randomInts, request, runConcurrent } from './bench-support';
 import { seedShopHistory } from './shop-history';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
@@ -63,8 +63,8 @@ async function main() {
     });
     const { accessToken } = login.json() as { accessToken: string };
     const headers = { authorization: `Bearer ${accessToken}` };
-    let x = 99;
-    const someone = () => nameUuid(`bench-customer:7:${(x = (x * 1103515245 + 12345) % 2147483648) % seeded.customers}`);
+    const pick = randomInts(99);
+    const someone = () => nameUuid(`bench-customer:7:${pick(seeded.customers)}`);
     const tierRead = (port: number) => async () => {
       const res = await request(`http://127.0.0.1:${port}/api/v1/customers/${someone()}/tier?asOf=${AS_OF}`, { headers });
       if (res.status !== 200) throw new Error(`tier on ${port}: ${res.status}`);

@@ -14,7 +14,7 @@ import { INestApplication } from '@nestjs/common';
 import { AccountsService } from '@crm/accounts';
 import { contextFor, loadConfig, nameUuid, operatorPrincipal } from '@crm/shared';
 import { createApp } from '../apps/api/src/create-app';
-import { CLI, dropPgDatabase, freshPgDatabase, machine, printResult, request, runConcurrent } from './bench-support';
+import { CLI, dropPgDatabase, freshPgDatabase, machine, printResult, randomInts, request, runConcurrent } from './bench-support';
 import { seedShopHistory } from './shop-history';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
@@ -53,8 +53,8 @@ async function main() {
       return res.json();
     };
     // Customers of the generated history: their ids are name-based.
-    let x = 99;
-    const someone = () => nameUuid(`bench-customer:7:${(x = (x * 1103515245 + 12345) % 2147483648) % seeded.customers}`);
+    const pick = randomInts(99);
+    const someone = () => nameUuid(`bench-customer:7:${pick(seeded.customers)}`);
     const reads: Record<string, (i: number) => Promise<unknown>> = {
       customer: () => get(`/customers/${someone()}?asOf=${AS_OF}`),
       tier: () => get(`/customers/${someone()}/tier?asOf=${AS_OF}`),

@@ -19,7 +19,7 @@ import { EVENT_STORE, EventStore } from '@crm/event-store';
 import { contextFor, loadConfig, nameUuid, operatorPrincipal } from '@crm/shared';
 import { loadRuleSchedule, tierOn, tierStandingOn } from '@crm/tiers';
 import { createApp } from '../apps/api/src/create-app';
-import { CLI, dropPgDatabase, freshPgDatabase, machine, percentile, printResult, request, runConcurrent } from './bench-support';
+import { CLI, dropPgDatabase, freshPgDatabase, machine, percentile, printResult, randomInts, request, runConcurrent } from './bench-support';
 import { seedShopHistory } from './shop-history';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
@@ -53,8 +53,8 @@ async function main() {
       const res = await request(`${base}${path}`, { method: body === undefined ? 'GET' : 'POST', headers, body: body === undefined ? undefined : JSON.stringify(body) });
       return { status: res.status, body: res.json() as Record<string, unknown> };
     };
-    let x = 99;
-    const someone = () => nameUuid(`bench-customer:7:${(x = (x * 1103515245 + 12345) % 2147483648) % seeded.customers}`);
+    const pick = randomInts(99);
+    const someone = () => nameUuid(`bench-customer:7:${pick(seeded.customers)}`);
     const tierRead = async () => {
       const res = await call(`/customers/${someone()}/tier?asOf=${AS_OF}`);
       if (res.status !== 200) throw new Error(`tier: ${res.status}`);

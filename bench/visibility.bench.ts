@@ -14,7 +14,8 @@ import { spawn, spawnSync, ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { dropPgDatabase, freshPgDatabase, machine, percentile, printResult, request } from './bench-support';
+import { dropPgDatabase, freshPgDatabase, machine, printResult, request } from './bench-support';
+import { openLoop, summary } from './open-loop';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const RATE = Number(args.get('rate') ?? 200);
@@ -90,56 +91,8 @@ async function start(build: Build): Promise<void> {
   }
 }
 
-const summary = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { n: sorted.length, p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? 0 };
-};
-
-/** One round: RATE purchases a second for SECONDS, open loop; each answered write is read back with its waitFor. */
-async function round(build: Build, roundNo: number, duration = SECONDS) {
-  const base = `http://127.0.0.1:${build.port}/api/v1`;
-  const total = RATE * duration;
-  const writes: number[] = [];
-  const visible: number[] = [];
-  let stale = 0;
-  let failed = 0;
-  const started = performance.now();
-  const one = async (i: number) => {
-    const customer = build.customers[i % build.customers.length];
-    const t0 = performance.now();
-    const res = await request(`${base}/customers/${customer}/purchases`, {
-      method: 'POST',
-      headers: build.headers,
-      body: JSON.stringify({ orderId: `${roundNo < 0 ? 'WARM' : `R${roundNo}`}-${i}`, occurredAt: new Date().toISOString(), amount: '129.00', currency: 'CNY' }),
-    });
-    const t1 = performance.now();
-    if (res.status !== 201) {
-      if (failed++ === 0) log(`write answered ${res.status}`, JSON.stringify(res.json()));
-      return;
-    }
-    writes.push(t1 - t0);
-    const { position } = res.json() as { position: number };
-    const read = await request(`${base}/customers/${customer}${NO_WAIT ? '' : `?waitFor=${position}`}`, { headers: build.headers });
-    if (read.status !== 200) {
-      if (failed++ === 0) log(`read answered ${read.status}`);
-      return;
-    }
-    if (read.headers['x-data-stale']) stale++;
-    visible.push(performance.now() - t1);
-  };
-  const pending: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = started + (i * 1000) / RATE;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    pending.push(one(i).catch(() => void failed++));
-  }
-  await Promise.all(pending);
-  const seconds = (performance.now() - started) / 1000;
-  const round1 = (v: number) => Math.round(v * 10) / 10;
-  const shape = (s: ReturnType<typeof summary>) => ({ n: s.n, p50: round1(s.p50), p90: round1(s.p90), p99: round1(s.p99), max: round1(s.max) });
-  return { writes: shape(summary(writes)), visible: shape(summary(visible)), stale, failed, achievedPerSec: Math.round(total / seconds) };
-}
+const round = (build: Build, roundNo: number, seconds = SECONDS) =>
+  openLoop({ base: `http://127.0.0.1:${build.port}/api/v1`, headers: build.headers!, customers: build.customers }, { rate: RATE, seconds, round: roundNo, noWait: NO_WAIT, log });
 
 /** How the inline projection batched the load: batches, events a batch, mean ms a batch (from /metrics). */
 async function batching(build: Build) {
