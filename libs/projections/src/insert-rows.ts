@@ -17,17 +17,51 @@ function columnValue(value: unknown, type: string): unknown {
   return value;
 }
 
-export async function insertRows(tx: SqlExecutor, table: string, columns: Columns, rows: readonly object[], onConflict = ''): Promise<void> {
-  if (rows.length === 0) return;
+/** One table's insert as SQL and its parameters, numbered from `offset` + 1; undefined without rows. */
+function insertStatement(table: string, columns: Columns, rows: readonly object[], onConflict: string, offset: number): { text: string; params: unknown[] } | undefined {
+  if (rows.length === 0) return undefined;
   const names = Object.keys(columns);
   // Array-typed columns travel as their literals (text) and are cast back per row.
   const paramType = (type: string) => (type.endsWith('[]') ? 'text' : type);
-  const params = names.map((name) => rows.map((row) => columnValue((row as Record<string, unknown>)[name], columns[name])));
-  await tx.query(
-    `INSERT INTO ${table} (${names.join(', ')})
+  return {
+    text: `INSERT INTO ${table} (${names.join(', ')})
      SELECT ${names.map((n) => (columns[n].endsWith('[]') ? `u.${n}::${columns[n]}` : `u.${n}`)).join(', ')}
-       FROM unnest(${names.map((n, i) => `$${i + 1}::${paramType(columns[n])}[]`).join(', ')}) AS u(${names.join(', ')})
+       FROM unnest(${names.map((n, i) => `$${offset + i + 1}::${paramType(columns[n])}[]`).join(', ')}) AS u(${names.join(', ')})
      ${onConflict}`,
-    params,
+    params: names.map((name) => rows.map((row) => columnValue((row as Record<string, unknown>)[name], columns[name]))),
+  };
+}
+
+export async function insertRows(tx: SqlExecutor, table: string, columns: Columns, rows: readonly object[], onConflict = ''): Promise<void> {
+  const statement = insertStatement(table, columns, rows, onConflict, 0);
+  if (statement) await tx.query(statement.text, statement.params);
+}
+
+export interface RowsFor {
+  table: string;
+  columns: Columns;
+  rows: readonly object[];
+  onConflict?: string;
+}
+
+/**
+ * Several tables' inserts in one statement (data-modifying WITH): one round
+ * trip for a batch's rows of every table. Only for different tables: the
+ * parts see the same snapshot and not each other's rows.
+ */
+export async function insertAll(tx: SqlExecutor, parts: readonly RowsFor[]): Promise<void> {
+  const statements: Array<{ text: string; params: unknown[] }> = [];
+  let offset = 0;
+  for (const part of parts) {
+    const statement = insertStatement(part.table, part.columns, part.rows, part.onConflict ?? '', offset);
+    if (!statement) continue;
+    statements.push(statement);
+    offset += statement.params.length;
+  }
+  if (statements.length === 0) return;
+  if (statements.length === 1) return void (await tx.query(statements[0].text, statements[0].params));
+  await tx.query(
+    `WITH ${statements.map((st, i) => `part${i} AS (${st.text})`).join(',\n')} SELECT 1`,
+    statements.flatMap((st) => st.params),
   );
 }

@@ -1,14 +1,14 @@
 // ?waitFor= and the projectors are woken, not polled: a wait resolves when the
-// batch that covers its position commits, and on PostgreSQL an append in one
-// process wakes the projectors of another (NOTIFY), whose committed batch
-// wakes the waits of the first. The fallbacks (a wait's re-check every second,
-// a subscription's poll) are set far beyond what the checks allow, so only a
-// push can pass them. Real SQL: PGlite always, PostgreSQL when DATABASE_URL is set.
+// batch that covers its position commits (faster than its once-a-second
+// re-check could), and on PostgreSQL a process that does not project announces
+// its appends (NOTIFY crm_appended) and a committed batch announces itself
+// (NOTIFY crm_progress), so that a writer's wait resolves through a projecting
+// process. Real SQL: PGlite always, PostgreSQL when DATABASE_URL is set.
 import { PostgresClient, SqlClient } from '@crm/database';
 import type { RecordedEvent } from '@crm/event-store';
 import { SqlEventStore } from '@crm/event-store/adapters';
 import { testDatabases } from '../../../test/support/test-databases';
-import { ProjectionRunner } from './projection-runner';
+import { APPENDED_CHANNEL, PROGRESS_CHANNEL, ProjectionRunner } from './projection-runner';
 import type { Projector } from './projector';
 
 const event = (i: number) => ({ id: crypto.randomUUID(), type: 'Noted', data: { i } });
@@ -18,10 +18,13 @@ function gatedProjector() {
   const applied: RecordedEvent[] = [];
   let open: () => void = () => undefined;
   let gate = Promise.resolve();
+  let entered: () => void = () => undefined;
+  let reached = Promise.resolve();
   const projector: Projector = {
     name: 'gated',
     tables: [],
     apply: async (events) => {
+      entered();
       await gate;
       applied.push(...events);
     },
@@ -29,8 +32,28 @@ function gatedProjector() {
   return {
     projector,
     applied,
-    hold: () => (gate = new Promise<void>((r) => (open = r))),
+    hold: () => {
+      gate = new Promise<void>((r) => (open = r));
+      reached = new Promise<void>((r) => (entered = r));
+    },
+    /** Resolves when a batch is inside apply, held at the gate. */
+    held: () => reached,
     release: () => open(),
+  };
+}
+
+/** The next notification on a channel, from a connection of its own (another process's view). */
+async function nextNotification(url: string, channel: string): Promise<{ payload: Promise<string>; stop: () => Promise<void> }> {
+  const listener = new PostgresClient(url);
+  let heard: (payload: string) => void = () => undefined;
+  const payload = new Promise<string>((r) => (heard = r));
+  const stopListening = await listener.listen([channel], (on, text) => on === channel && heard(text));
+  return {
+    payload,
+    stop: async () => {
+      await stopListening();
+      await listener.close();
+    },
   };
 }
 
@@ -47,13 +70,14 @@ for (const database of testDatabases()) {
     it('given a wait on a position whose batch is held, when the batch commits, then the wait resolves at once (not at the next re-check)', async () => {
       const store = new SqlEventStore(sql);
       const gated = gatedProjector();
-      const runner = new ProjectionRunner(store, sql, [gated.projector], { pollIntervalMs: 60_000 });
+      const runner = new ProjectionRunner(store, sql, [gated.projector], { pollIntervalMs: 50 });
       await runner.start();
       try {
         gated.hold();
         const { lastPosition } = await store.append(`note-${crypto.randomUUID()}`, [event(1)]);
         const waiting = runner.waitFor(lastPosition, 5_000).then((reached) => ({ reached, at: performance.now() }));
-        await new Promise((r) => setTimeout(r, 150));
+        await gated.held();
+        await new Promise((r) => setTimeout(r, 50)); // the wait has looked and sleeps
         const released = performance.now();
         gated.release();
         const { reached, at } = await waiting;
@@ -67,28 +91,28 @@ for (const database of testDatabases()) {
     });
 
     if (database.name === 'postgres') {
-      it('given a writer process and a projecting process, when the writer appends, then the projector runs at once and the writer sees it through its wait', async () => {
-        const other: SqlClient = new PostgresClient(url!);
+      it('given a process that does not project, when it appends, then it announces the append; the projecting process announces its committed batch', async () => {
         const writerStore = new SqlEventStore(sql);
-        const projectorStore = new SqlEventStore(other);
-        const gated = gatedProjector();
-        // The writer does not project (the API beside workers); the projecting process polls once a minute.
-        const writer = new ProjectionRunner(writerStore, sql, [gated.projector]);
-        const projecting = new ProjectionRunner(projectorStore, other, [gated.projector], { pollIntervalMs: 60_000 });
+        // It knows the projector (its waits look at its checkpoint) but does not run it.
+        const writer = new ProjectionRunner(writerStore, sql, [gatedProjector().projector]);
         await writer.joinProcesses({ announceAppends: true });
-        await projecting.joinProcesses({ announceAppends: false });
-        await projecting.start();
+        const appended = await nextNotification(url!, APPENDED_CHANNEL);
+        const progress = await nextNotification(url!, PROGRESS_CHANNEL);
+        const other: SqlClient = new PostgresClient(url!);
+        const projecting = new ProjectionRunner(new SqlEventStore(other), other, [gatedProjector().projector], { pollIntervalMs: 1_000 });
         try {
-          await new Promise((r) => setTimeout(r, 200)); // the subscription has read the empty log and sleeps
-          const started = performance.now();
           const { lastPosition } = await writerStore.append(`note-${crypto.randomUUID()}`, [event(2)]);
-          const reached = await writer.waitFor(lastPosition, 5_000);
-          expect(reached).toBe(true);
-          expect(performance.now() - started).toBeLessThan(900);
-          expect(gated.applied.map((e) => e.position)).toContain(lastPosition);
+          await expect(appended.payload).resolves.toBe('');
+          await projecting.start();
+          // The batch names its checkpoint and the projectors it moved.
+          await expect(progress.payload).resolves.toMatch(new RegExp(`^\\d+ gated$`));
+          // The writer's wait resolves from the other process's checkpoint.
+          await expect(writer.waitFor(lastPosition, 5_000)).resolves.toBe(true);
         } finally {
           await projecting.stop();
           await writer.stop();
+          await appended.stop();
+          await progress.stop();
           await other.close();
         }
       });

@@ -3,7 +3,7 @@
 // as-of answers (tier, lifecycle, spend on a date) are computed from.
 import type { Migration, SqlExecutor } from '@crm/database';
 import { businessTime, type RecordedEvent } from '@crm/event-store';
-import { Columns, insertRows, type Projector } from '@crm/projections';
+import { Columns, insertAll, type Projector } from '@crm/projections';
 import { AppConfig, shopDate } from '@crm/shared';
 import { decodeCustomerEvent, loadDataKeys } from '@crm/customers';
 import type { DataKey } from '@crm/customers';
@@ -274,15 +274,12 @@ export class CustomerListProjector implements Projector {
       }
     }
 
-    await insertRows(
-      tx,
-      'rm_customers',
-      CUSTOMER_COLUMNS,
-      [...touched].map((id) => rows.get(id) as CustomerRow),
-      UPSERT_CUSTOMER,
-    );
-    await insertRows(tx, 'rm_customer_purchases', PURCHASE_COLUMNS, purchases);
-    await insertRows(tx, 'rm_customer_refunds', REFUND_COLUMNS, refunds);
-    await insertRows(tx, 'rm_customer_contacts', CONTACT_COLUMNS, contacts);
+    // The batch's rows of every table in one statement.
+    await insertAll(tx, [
+      { table: 'rm_customers', columns: CUSTOMER_COLUMNS, rows: [...touched].map((id) => rows.get(id) as CustomerRow), onConflict: UPSERT_CUSTOMER },
+      { table: 'rm_customer_purchases', columns: PURCHASE_COLUMNS, rows: purchases },
+      { table: 'rm_customer_refunds', columns: REFUND_COLUMNS, rows: refunds },
+      { table: 'rm_customer_contacts', columns: CONTACT_COLUMNS, rows: contacts },
+    ]);
   }
 }

@@ -12,7 +12,7 @@
 import type { Migration, SqlExecutor } from '@crm/database';
 import type { RecordedEvent } from '@crm/event-store';
 import { businessTime } from '@crm/event-store';
-import { Columns, insertRows, RebuildNeededError, type Projector } from '@crm/projections';
+import { Columns, insertAll, insertRows, RebuildNeededError, type Projector } from '@crm/projections';
 import { AppConfig, shopDate } from '@crm/shared';
 import { datedFactOf, DatedFact, isDatedFact } from '../dated-facts';
 import { RuleSchedule, TierStep, tierSteps } from '../tier-history';
@@ -109,9 +109,28 @@ export interface TierPeriodsOptions {
 /** The tier read model's projector name (its checkpoint). */
 export const TIER_PERIODS = 'tier-periods';
 
+interface CustomerRow {
+  customer_id: string;
+  joined_on: string;
+}
+
+interface FactRow {
+  customer_id: string;
+  event_id: string;
+  type: string;
+  position: string | number;
+  occurred_at: string;
+  occurred_on: string;
+  amount_minor: string | number;
+}
+
+/** pg answers json as parsed values, PGlite as text. */
+const json = <T>(value: unknown): T | null => (typeof value === 'string' ? (JSON.parse(value) as T) : (value as T | null));
+
 export class TierPeriodsProjector implements Projector {
   readonly name = TIER_PERIODS;
   readonly tables = ['rm_tier_customers', 'rm_tier_facts', 'rm_tier_rule_set_events', 'rm_tier_periods'];
+  private kept: { key: string; schedule: RuleSchedule } | undefined;
 
   constructor(
     private readonly config: Pick<AppConfig, 'shopTimezone' | 'shopCurrency'>,
@@ -133,11 +152,10 @@ export class TierPeriodsProjector implements Projector {
       const [known] = await tx.query('SELECT 1 AS known FROM rm_tier_customers LIMIT 1');
       if (known) throw new RebuildNeededError(this.name, 'a tier rule set was activated: every customer is re-projected side by side');
     }
-    await insertRows(
-      tx,
-      'rm_tier_rule_set_events',
-      RULE_SET_EVENT_COLUMNS,
-      ruleSetEvents.map((e) => ({
+    const ruleSetRows = {
+      table: 'rm_tier_rule_set_events',
+      columns: RULE_SET_EVENT_COLUMNS,
+      rows: ruleSetEvents.map((e) => ({
         position: e.position,
         event_id: e.id,
         type: e.type,
@@ -145,9 +163,12 @@ export class TierPeriodsProjector implements Projector {
         recorded_at: e.recordedAt.toISOString(),
         actor: typeof e.metadata.actor === 'string' ? e.metadata.actor : null,
       })),
-      'ON CONFLICT (position) DO NOTHING',
-    );
-    if (activated) await tx.query('UPDATE rm_tier_customers SET stale = true');
+      onConflict: 'ON CONFLICT (position) DO NOTHING',
+    };
+    if (activated) {
+      await insertAll(tx, [ruleSetRows]);
+      await tx.query('UPDATE rm_tier_customers SET stale = true');
+    }
 
     const customers = new Map<string, { registered_on: string | null; joined_on: string }>();
     const facts: object[] = [];
@@ -173,22 +194,24 @@ export class TierPeriodsProjector implements Projector {
         });
     }
     const ids = [...customers.keys()];
-    await insertRows(
-      tx,
-      'rm_tier_customers',
-      CUSTOMER_COLUMNS,
-      ids.map((id) => ({ customer_id: id, ...customers.get(id), stale: this.options.deferred === true })),
-      `ON CONFLICT (customer_id) DO UPDATE SET registered_on = coalesce(rm_tier_customers.registered_on, excluded.registered_on),
+    // One statement for the batch's rows of every table (the activation's were written above, before the stale mark).
+    await insertAll(tx, [
+      ...(activated ? [] : [ruleSetRows]),
+      {
+        table: 'rm_tier_customers',
+        columns: CUSTOMER_COLUMNS,
+        rows: ids.map((id) => ({ customer_id: id, ...customers.get(id), stale: this.options.deferred === true })),
+        onConflict: `ON CONFLICT (customer_id) DO UPDATE SET registered_on = coalesce(rm_tier_customers.registered_on, excluded.registered_on),
          joined_on = least(rm_tier_customers.joined_on, excluded.joined_on), stale = rm_tier_customers.stale OR excluded.stale`,
-    );
-    await insertRows(tx, 'rm_tier_facts', FACT_COLUMNS, facts, 'ON CONFLICT (customer_id, event_id) DO NOTHING');
+      },
+      { table: 'rm_tier_facts', columns: FACT_COLUMNS, rows: facts, onConflict: 'ON CONFLICT (customer_id, event_id) DO NOTHING' },
+    ]);
     if (this.options.deferred) return;
-    await this.project(tx, ids, await this.schedule(tx));
+    await this.project(tx, ids);
   }
 
   /** Computes the steps of every customer marked stale (a rebuild's last step, and again after its swap's catch-up). */
   async finish(tx: SqlExecutor): Promise<void> {
-    const schedule = await this.schedule(tx);
     // In key order from the last one done: the entries this transaction already cleared are never walked again.
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
@@ -198,24 +221,28 @@ export class TierPeriodsProjector implements Projector {
       );
       if (rows.length === 0) return;
       const ids = rows.map((r) => r.customer_id);
-      await this.project(tx, ids, schedule);
+      await this.project(tx, ids);
       await tx.query('UPDATE rm_tier_customers SET stale = false WHERE customer_id = ANY ($1::uuid[])', [ids]);
       after = ids[ids.length - 1];
     }
   }
 
   /** Replaces the steps of these customers with those their facts give under the schedule. */
-  private async project(tx: SqlExecutor, ids: readonly string[], schedule: RuleSchedule): Promise<void> {
+  private async project(tx: SqlExecutor, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    const customers = await tx.query<{ customer_id: string; joined_on: string }>(
-      'SELECT customer_id, joined_on::text AS joined_on FROM rm_tier_customers WHERE customer_id = ANY ($1::uuid[]) AND registered_on IS NOT NULL',
+    // One round trip: the customers, their facts, and which rule-set events this read model holds (the schedule's key).
+    const [read] = await tx.query<{ rules: string; customers: CustomerRow[] | string | null; facts: FactRow[] | string | null }>(
+      `SELECT (SELECT count(*) || ':' || coalesce(max(position), 0) FROM rm_tier_rule_set_events) AS rules,
+              (SELECT json_agg(json_build_object('customer_id', customer_id, 'joined_on', joined_on::text))
+                 FROM rm_tier_customers WHERE customer_id = ANY ($1::uuid[]) AND registered_on IS NOT NULL) AS customers,
+              (SELECT json_agg(json_build_object('customer_id', customer_id, 'event_id', event_id, 'type', type, 'position', position, 'occurred_at', occurred_at,
+                                                 'occurred_on', occurred_on::text, 'amount_minor', amount_minor) ORDER BY customer_id, occurred_at, position)
+                 FROM rm_tier_facts WHERE customer_id = ANY ($1::uuid[])) AS facts`,
       [ids],
     );
-    const facts = await tx.query<{ customer_id: string; event_id: string; type: string; position: string; occurred_at: string; occurred_on: string; amount_minor: string }>(
-      `SELECT customer_id, event_id, type, position, occurred_at, occurred_on::text AS occurred_on, amount_minor
-         FROM rm_tier_facts WHERE customer_id = ANY ($1::uuid[]) ORDER BY customer_id, occurred_at, position`,
-      [ids],
-    );
+    const customers = json<CustomerRow[]>(read.customers) ?? [];
+    const facts = json<FactRow[]>(read.facts) ?? [];
+    const schedule = await this.scheduleAt(tx, read.rules);
     const byCustomer = new Map<string, { purchases: DatedFact[]; refunds: DatedFact[] }>();
     for (const c of customers) byCustomer.set(c.customer_id, { purchases: [], refunds: [] });
     for (const f of facts) {
@@ -236,6 +263,16 @@ export class TierPeriodsProjector implements Projector {
     }
     await tx.query('DELETE FROM rm_tier_periods WHERE customer_id = ANY ($1::uuid[])', [ids]);
     await insertRows(tx, 'rm_tier_periods', PERIOD_COLUMNS, periods);
+  }
+
+  /**
+   * The schedule for the rule-set events this read model holds, kept while
+   * they are the same (`key`: their count and last position, both immutable
+   * per event): a batch without a rule-set event does not read them again.
+   */
+  private async scheduleAt(tx: SqlExecutor, key: string): Promise<RuleSchedule> {
+    if (this.kept?.key !== key) this.kept = { key, schedule: await this.schedule(tx) };
+    return this.kept.schedule;
   }
 
   /** The schedule of rule sets as this read model has seen it (its own copy of the rule sets stream). */
