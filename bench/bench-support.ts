@@ -168,6 +168,19 @@ export function request(
   });
 }
 
+/** Resolves once `url` answers 200 (a service started as a child process), failing after two minutes. */
+export async function untilUp(url: string): Promise<void> {
+  for (let i = 0; i < 1_200; i++) {
+    const up = await request(url).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (up) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
 /** Runs a benchmark's main, prints its result as one JSON document and exits once stdout is written (a pipe is asynchronous). */
 export function printResult(main: () => Promise<unknown>): void {
   main().then(

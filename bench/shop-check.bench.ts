@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { addDays, minusMonths, shopDate } from '@crm/shared';
-import { CLI, dropPgDatabase, freshPgDatabase, machine, printResult, randomInts, request } from './bench-support';
+import { CLI, dropPgDatabase, freshPgDatabase, machine, untilUp, printResult, randomInts, request } from './bench-support';
 import { openLoop, summary } from './open-loop';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
@@ -59,20 +59,6 @@ function writeHistory(file: string): void {
   }
   fs.writeSync(fd, chunk);
   fs.closeSync(fd);
-}
-
-async function untilUp(url: string): Promise<void> {
-  for (let i = 0; i < 1_200; i++) {
-    if (
-      await request(url).then(
-        (r) => r.status === 200,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not come up`);
 }
 
 /** Seconds until every projection has caught up with the log. */

@@ -14,7 +14,7 @@ import { spawn, spawnSync, ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { dropPgDatabase, freshPgDatabase, machine, printResult, request } from './bench-support';
+import { dropPgDatabase, freshPgDatabase, machine, untilUp, printResult, request } from './bench-support';
 import { openLoop, summary } from './open-loop';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
@@ -38,20 +38,6 @@ interface Build {
   children: ChildProcess[];
   headers?: Record<string, string>;
   customers: string[];
-}
-
-async function untilUp(url: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (
-      await request(url).then(
-        (r) => r.status === 200,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not come up`);
 }
 
 async function start(build: Build): Promise<void> {
