@@ -11,3 +11,4 @@ export * from './request-context';
 export * from './access';
 export * from './event-types';
 export * from './sealing';
+export * from './storage-unavailable';

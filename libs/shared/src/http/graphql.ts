@@ -12,6 +12,7 @@ import { DomainError, DomainErrorKind, invalid } from '../domain-error';
 import { UUID_PATTERN } from '../ids';
 import { isCalendarDate } from '../shop-calendar';
 import { InvalidMoneyError } from '../money';
+import { isStorageUnavailable, STORAGE_RETRY_AFTER_SECONDS } from '../storage-unavailable';
 import { principalContext, RequestContext } from '../request-context';
 import { principalOf } from './request-context';
 
@@ -128,6 +129,13 @@ export function toGraphQLError(error: unknown): GraphQLError {
   // Parse, validation and coercion errors of graphql itself: the caller's input.
   if (wrapped && !wrapped.originalError)
     return wrapped.extensions?.code ? wrapped : new GraphQLError(wrapped.message, { ...at, extensions: { ...wrapped.extensions, code: 'BAD_USER_INPUT' } });
+  if (isStorageUnavailable(original)) {
+    logger.warn(`database unreachable: ${original instanceof Error ? original.message : String(original)}`);
+    return new GraphQLError('the database cannot be reached just now; retry shortly', {
+      ...at,
+      extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'StorageUnavailable', retryAfterSeconds: STORAGE_RETRY_AFTER_SECONDS },
+    });
+  }
   logger.error(original instanceof Error ? (original.stack ?? original.message) : String(original));
   return new GraphQLError('an unexpected error occurred; it has been logged', { ...at, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }

@@ -4,6 +4,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Response } from 'express';
 import { DomainError, DomainErrorKind } from '../domain-error';
 import { InvalidMoneyError } from '../money';
+import { isStorageUnavailable, STORAGE_RETRY_AFTER_SECONDS } from '../storage-unavailable';
 import { InvalidHeaderError } from './request-context';
 
 export interface Problem {
@@ -79,6 +80,8 @@ export function toProblem(error: unknown): Problem {
     };
     return problem(status, codes[status] ?? `Http${status}`, String(message));
   }
+  if (isStorageUnavailable(error))
+    return problem(503, 'StorageUnavailable', 'the database cannot be reached just now; retry shortly (with the same Idempotency-Key or event ids a retry records nothing twice)');
   return problem(500, 'InternalError', 'an unexpected error occurred; it has been logged');
 }
 
@@ -95,8 +98,12 @@ export class ProblemFilter implements ExceptionFilter {
     if (host.getType() !== 'http') throw error;
     const res = host.switchToHttp().getResponse<Response>();
     const p = toProblem(error);
-    if (p.status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    if (p.status === 503) this.logger.warn(`database unreachable: ${error instanceof Error ? error.message : String(error)}`);
+    else if (p.status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     if (p.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+    // An outage and a key still in progress pass: say when to try again.
+    if (p.status === 503) res.setHeader('Retry-After', String(STORAGE_RETRY_AFTER_SECONDS));
+    if (p.code === 'IdempotencyKeyInProgress') res.setHeader('Retry-After', '1');
     sendProblem(res, p);
   }
 }
