@@ -51,6 +51,11 @@ export class CatchUpSubscription {
     else this.appendedMeanwhile = true;
   }
 
+  /** Retry now: ends a wait, a failing batch's backoff included (the store answers again). */
+  retryNow(): void {
+    this.stopSleep?.();
+  }
+
   /** Continue from another checkpoint (someone else moved it, e.g. a rebuild swapped in). */
   resetTo(checkpoint: number): void {
     this.checkpointValue = checkpoint;

@@ -3,6 +3,7 @@
 import { Logger } from '@nestjs/common';
 import type { Migration, SqlClient } from '@crm/database';
 import { CatchUpSubscription, EventStore, Partition, partitionOf, partitionSql, RecordedEvent } from '@crm/event-store';
+import { isStorageUnavailable } from '@crm/shared';
 import { metrics } from '@crm/shared/metrics';
 import { settleCheckpoints } from './partition-layout';
 import { Projector, RebuildNeededError } from './projector';
@@ -80,6 +81,9 @@ export const PROGRESS_CHANNEL = 'crm_progress';
 /** Appends announced to other processes at most this often (ms). */
 const ANNOUNCE_GAP_MS = 5;
 
+/** While the store is unreachable, how often to ask whether it answers again (ms). */
+const STORAGE_PROBE_MS = 1_000;
+
 /** A wait that found its position not covered re-checks at least this often, should a notification be lost (a reconnect). */
 const WAIT_RECHECK_MS = 1_000;
 
@@ -117,6 +121,7 @@ export class ProjectionRunner {
   private readonly progressed = new Set<() => void>();
   private stopListening: (() => Promise<void>) | undefined;
   private announcing: { quiet?: NodeJS.Timeout; again: boolean } | undefined;
+  private probing: NodeJS.Timeout | undefined;
   private readonly failures = new Map<string, ProjectionFailure>();
   private closed = false;
   private readonly rebuilds = new Map<string, RebuildProgress & { why: string; since: string }>();
@@ -202,6 +207,7 @@ export class ProjectionRunner {
    */
   private onBatchError(group: Group, error: unknown): void {
     if (error instanceof CheckpointMovedError) return;
+    if (isStorageUnavailable(error instanceof ProjectorFailedError ? error.reason : error)) this.probeStorage();
     const culprit = error instanceof ProjectorFailedError ? group.projectors.find((p) => p.name === error.projector) : undefined;
     if (culprit && error instanceof ProjectorFailedError && error.reason instanceof RebuildNeededError) {
       if (group.projectors.length > 1) {
@@ -311,6 +317,26 @@ export class ProjectionRunner {
         this.rebuilds.delete(projector.name);
         this.logger.error(`${projector.name}: rebuild failed (${(error as Error).message}); asked for again by the next attempt`);
       });
+  }
+
+  /**
+   * The store could not be reached: ask it every second whether it answers
+   * again, and then retry every subscription at once instead of at the end
+   * of its backoff (which grows up to PROJECTION_RETRY_MAX_MS).
+   */
+  private probeStorage(): void {
+    if (this.probing || this.closed) return;
+    this.probing = setInterval(() => {
+      this.sql.ping().then(
+        () => {
+          clearInterval(this.probing);
+          this.probing = undefined;
+          for (const group of this.groups) group.subscription.retryNow();
+        },
+        () => undefined,
+      );
+    }, STORAGE_PROBE_MS);
+    this.probing.unref();
   }
 
   onBatch(listener: BatchListener): () => void {
@@ -526,6 +552,7 @@ export class ProjectionRunner {
   async stop(): Promise<void> {
     this.closed = true;
     clearTimeout(this.announcing?.quiet);
+    clearInterval(this.probing);
     await this.stopListening?.();
     const all = [...this.groups.map((g) => g.subscription), ...this.retired];
     this.groups = [];

@@ -3,7 +3,9 @@
 // re-check could), and on PostgreSQL a process that does not project announces
 // its appends (NOTIFY crm_appended) and a committed batch announces itself
 // (NOTIFY crm_progress), so that a writer's wait resolves through a projecting
-// process. Real SQL: PGlite always, PostgreSQL when DATABASE_URL is set.
+// process. A batch that failed because the store could not be reached is
+// retried as soon as the store answers again, not at the end of its backoff.
+// Real SQL: PGlite always, PostgreSQL when DATABASE_URL is set.
 import { PostgresClient, SqlClient } from '@crm/database';
 import type { RecordedEvent } from '@crm/event-store';
 import { SqlEventStore } from '@crm/event-store/adapters';
@@ -86,6 +88,32 @@ for (const database of testDatabases()) {
         expect(at - released).toBeLessThan(500);
       } finally {
         gated.release();
+        await runner.stop();
+      }
+    });
+
+    it('given a batch failing because the store could not be reached, when the store answers, then it is retried within seconds, not at the end of its backoff', async () => {
+      const store = new SqlEventStore(sql);
+      const applied: number[] = [];
+      let failures = 0;
+      const flaky: Projector = {
+        name: 'flaky',
+        tables: [],
+        apply: async (events) => {
+          // What pg throws while the server restarts; the store itself answers (ping), as when it is back.
+          if (failures++ < 4) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+          applied.push(...events.map((e) => e.position));
+        },
+      };
+      // Backing off alone, four failures would wait 2 + 4 + 8 + 16 s.
+      const runner = new ProjectionRunner(store, sql, [flaky], { pollIntervalMs: 1_000, maxRetryDelayMs: 60_000 });
+      await runner.start();
+      try {
+        const { lastPosition } = await store.append(`note-${crypto.randomUUID()}`, [event(3)]);
+        await expect(runner.waitFor(lastPosition, 10_000)).resolves.toBe(true);
+        expect(applied).toContain(lastPosition);
+        expect(failures).toBe(5);
+      } finally {
         await runner.stop();
       }
     });
