@@ -1,7 +1,8 @@
 // A catch-up subscription built on readAll: reads pages from a checkpoint
 // until caught up, then waits for an append (in-process, or announced by
-// another process through poke()) or, as a safety net, the poll interval. The handler runs one batch at a time; the
-// checkpoint only moves after it succeeds, so a failed batch is redelivered.
+// another process through poke()) or, as a safety net, the poll interval.
+// The handler runs one batch at a time; the checkpoint only moves after it
+// succeeds, so a failed batch is redelivered.
 import { EventStore, RecordedEvent } from './event-store';
 import type { Partition } from './partition';
 

@@ -32,9 +32,8 @@ function insertStatement(table: string, columns: Columns, rows: readonly object[
   };
 }
 
-export async function insertRows(tx: SqlExecutor, table: string, columns: Columns, rows: readonly object[], onConflict = ''): Promise<void> {
-  const statement = insertStatement(table, columns, rows, onConflict, 0);
-  if (statement) await tx.query(statement.text, statement.params);
+export function insertRows(tx: SqlExecutor, table: string, columns: Columns, rows: readonly object[], onConflict = ''): Promise<void> {
+  return insertAll(tx, [{ table, columns, rows, onConflict }]);
 }
 
 export interface RowsFor {

@@ -344,35 +344,6 @@ export class ProjectionRunner {
     return () => this.listeners.delete(listener);
   }
 
-  /**
-   * In a process that does not project (PROJECTIONS=off), batches happen
-   * elsewhere: while anyone listens, the stored checkpoints are read every
-   * intervalMs and a move is announced as a batch (without its events).
-   */
-  watchStoredCheckpoints(intervalMs: number): () => void {
-    const seen = new Map<string, number>();
-    let reading = false;
-    const timer = setInterval(async () => {
-      if (this.listeners.size === 0 || reading) return;
-      reading = true;
-      try {
-        const rows = await this.sql.query<{ name: string; position: string | number }>('SELECT name, position FROM crm_projection_checkpoints');
-        for (const { name, position } of rows) {
-          const at = Number(position);
-          const before = seen.get(name);
-          seen.set(name, at);
-          if (before !== undefined && at > before) for (const listener of this.listeners) listener(name, [], at);
-        }
-      } catch (error) {
-        this.logger.warn(`reading checkpoints for subscribers failed: ${(error as Error).message}`);
-      } finally {
-        reading = false;
-      }
-    }, intervalMs);
-    timer.unref();
-    return () => clearInterval(timer);
-  }
-
   get projectorNames(): string[] {
     return this.projectors.map((p) => p.name);
   }
@@ -515,16 +486,18 @@ export class ProjectionRunner {
     }
   }
 
-  /** A batch committed elsewhere ("<checkpoint> <name>,<name>"; empty after a reconnect). */
+  /**
+   * A batch committed elsewhere ("<checkpoint> <name>,<name>"; empty after a
+   * reconnect). Projectors run here were announced by their own subscription
+   * already (this process hears its own NOTIFYs too).
+   */
   private announced(payload: string): void {
-    this.signalProgress();
-    const [at, names] = payload.split(' ');
+    const [at, list] = payload.split(' ');
     const checkpoint = Number(at);
-    if (!names || !Number.isSafeInteger(checkpoint)) return;
-    for (const name of names.split(',')) {
-      if (this.liveCheckpoint(name) !== undefined) continue;
-      for (const listener of this.listeners) listener(name, [], checkpoint);
-    }
+    const elsewhere = list && Number.isSafeInteger(checkpoint) ? list.split(',').filter((name) => this.liveCheckpoint(name) === undefined) : undefined;
+    if (elsewhere?.length === 0) return;
+    this.signalProgress();
+    for (const name of elsewhere ?? []) for (const listener of this.listeners) listener(name, [], checkpoint);
   }
 
   /**

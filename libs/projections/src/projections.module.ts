@@ -23,7 +23,6 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   private leases: ProjectionLeases | undefined;
-  private stopWatching: (() => void) | undefined;
 
   /** With mode none the runner still answers waits (?waitFor=) and status, from the stored checkpoints. */
   static forRoot(projectors: (config: AppConfig, store: EventStore, sql: SqlClient) => Projector[], mode: ProjectionMode): DynamicModule {
@@ -53,8 +52,6 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
     // Other processes' batches wake the waits here, their appends wake the projectors here; a process that does not project announces its appends.
     await this.runner.joinProcesses({ announceAppends: this.mode === 'none' });
     if (this.mode === 'all') await this.runner.start();
-    // Without LISTEN/NOTIFY (not PostgreSQL) subscribers here learn of batches projected elsewhere from the stored checkpoints.
-    if (this.mode === 'none' && this.sql.kind !== 'postgres') this.stopWatching = this.runner.watchStoredCheckpoints(250);
     if (this.mode === 'leased') {
       this.leases = new ProjectionLeases(this.sql, this.runner, { leaseMs: this.config.projectionLeaseMs });
       await this.leases.start();
@@ -62,7 +59,6 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopWatching?.();
     await this.leases?.stop();
     await this.runner.stop();
   }

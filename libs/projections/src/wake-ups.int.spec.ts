@@ -119,6 +119,29 @@ for (const database of testDatabases()) {
     });
 
     if (database.name === 'postgres') {
+      it('given the listening connection is cut, when it comes back, then it says so and hears notifications again', async () => {
+        const listener = new PostgresClient(url!);
+        const heard: Array<string | undefined> = [];
+        const stop = await listener.listen(['crm_test_channel'], (channel, payload) => heard.push(channel === undefined ? undefined : payload));
+        const until = async (check: () => boolean) => {
+          for (let tries = 0; !check() && tries < 100; tries++) await new Promise((r) => setTimeout(r, 50));
+        };
+        try {
+          await sql.query(`SELECT pg_notify('crm_test_channel', 'before')`);
+          await until(() => heard.includes('before'));
+          // What a server restart or a failover does to it.
+          await sql.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN "crm_test_channel"'`);
+          await until(() => heard.includes(undefined));
+          expect(heard).toContain(undefined);
+          await sql.query(`SELECT pg_notify('crm_test_channel', 'after')`);
+          await until(() => heard.includes('after'));
+          expect(heard).toEqual(['before', undefined, 'after']);
+        } finally {
+          await stop();
+          await listener.close();
+        }
+      });
+
       it('given a process that does not project, when it appends, then it announces the append; the projecting process announces its committed batch', async () => {
         const writerStore = new SqlEventStore(sql);
         // It knows the projector (its waits look at its checkpoint) but does not run it.
