@@ -15,6 +15,12 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true }],
       '@typescript-eslint/no-non-null-assertion': 'error',
+      // What a module uses is in its imports: the platform module is handed to the slices, never made global.
+      'no-restricted-syntax': [
+        'error',
+        { selector: "Decorator > CallExpression[callee.name='Global']", message: 'no @Global(): import the platform module (PlatformModule, perPlatform)' },
+        { selector: "Property[key.name='global'][value.value=true]", message: 'no global modules: import the platform module (PlatformModule, perPlatform)' },
+      ],
     },
   },
   // Boundaries. A lib never imports an app; a slice reaches another slice

@@ -8,43 +8,36 @@ import { ComplaintsModule } from '@crm/complaints';
 import { CustomersModule } from '@crm/customers';
 import { CustomerViewsModule } from '@crm/customer-views';
 import { ImportsModule } from '@crm/imports';
-import { ProjectionsModule } from '@crm/projections';
 import { TiersModule } from '@crm/tiers';
 import { FiguresModule } from '@crm/figures';
 import { TimelineModule } from '@crm/timeline';
 import { WebhooksModule } from '@crm/webhooks';
-import { DatabaseModule } from '@crm/database';
-import { EventStoreModule } from '@crm/event-store/nest';
 import { AppConfig, Principal } from '@crm/shared';
-import { ConfigModule } from '@crm/shared/http';
 import { HealthController } from './health/health.controller';
 import { IdempotencyInterceptor } from './http/idempotency';
 import { graphqlModule } from './graphql/graphql-setup';
-import { allMigrations } from '@crm/wiring';
-import { runtimeProjectors } from '@crm/wiring';
+import { PlatformModule, runtimeProjectors } from '@crm/wiring';
 
 @Module({})
 export class AppModule {
   /** `benchmarkPrincipal`: only for the benchmark that measures what authentication costs (never from configuration). */
   static forRoot(config: AppConfig, benchmarkPrincipal?: Principal): DynamicModule {
+    const platform = PlatformModule.forRoot(config, { projectors: runtimeProjectors, mode: config.projections === 'inline' ? 'all' : 'none' });
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
-        DatabaseModule.forRoot(allMigrations),
-        EventStoreModule,
+        platform,
         CqrsModule.forRoot(),
-        ProjectionsModule.forRoot(runtimeProjectors, config.projections === 'inline' ? 'all' : 'none'),
-        CustomersModule,
-        CustomerViewsModule,
-        ImportsModule,
-        TiersModule.forRoot(FiguresModule),
-        ComplaintsModule,
-        TimelineModule,
-        WebhooksModule,
-        AccountsModule.forRoot({ firstAdminOnStart: true }),
+        CustomersModule.on(platform),
+        CustomerViewsModule.on(platform),
+        ImportsModule.on(platform),
+        TiersModule.forRoot(platform, FiguresModule.on(platform)),
+        ComplaintsModule.on(platform),
+        TimelineModule.on(platform),
+        WebhooksModule.on(platform),
+        AccountsModule.forRoot(platform, { firstAdminOnStart: true }),
         ThrottlerModule.forRoot(rateLimits(config)),
-        graphqlModule,
+        graphqlModule(platform),
       ],
       controllers: [HealthController],
       providers: [

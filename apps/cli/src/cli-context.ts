@@ -7,29 +7,17 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AccountsModule } from '@crm/accounts';
 import { CustomersModule } from '@crm/customers';
 import { CustomerViewsModule } from '@crm/customer-views';
-import { DatabaseModule, withLocalSecrets } from '@crm/database';
-import { EventStoreModule } from '@crm/event-store/nest';
-import { ProjectionsModule } from '@crm/projections';
+import { withLocalSecrets } from '@crm/database';
 import { AppConfig } from '@crm/shared';
-import { ConfigModule } from '@crm/shared/http';
-import { allMigrations } from '@crm/wiring';
-import { allProjectors } from '@crm/wiring';
+import { allProjectors, PlatformModule } from '@crm/wiring';
 
 @Module({})
 class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
+    const platform = PlatformModule.forRoot(config, { projectors: allProjectors, mode: 'none' });
     return {
       module: CliModule,
-      imports: [
-        ConfigModule.forRoot(config),
-        DatabaseModule.forRoot(allMigrations),
-        EventStoreModule,
-        CqrsModule.forRoot(),
-        ProjectionsModule.forRoot(allProjectors, 'none'),
-        CustomersModule,
-        CustomerViewsModule,
-        AccountsModule.forRoot({ firstAdminOnStart: false }),
-      ],
+      imports: [platform, CqrsModule.forRoot(), CustomersModule.on(platform), CustomerViewsModule.on(platform), AccountsModule.forRoot(platform, { firstAdminOnStart: false })],
     };
   }
 }

@@ -2,7 +2,6 @@
 // uses, accounts and API keys, and the token signer with its secret.
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { EventStoreModule } from '@crm/event-store/nest';
 import { APP_CONFIG, AppConfig } from '@crm/shared';
 import { AccountCommandHandler } from './account-commands';
 import { AccountsController, ApiKeysController, AuthController } from './accounts.controller';
@@ -13,10 +12,10 @@ import { AccountsResolver } from './graphql/accounts.resolver';
 @Module({})
 export class AccountsModule {
   /** `firstAdminOnStart`: the API process makes the first admin on a fresh installation (development). */
-  static forRoot(options: { firstAdminOnStart: boolean }): DynamicModule {
+  static forRoot(platform: DynamicModule, options: { firstAdminOnStart: boolean }): DynamicModule {
     return {
       module: AccountsModule,
-      imports: [CqrsModule, EventStoreModule],
+      imports: [platform, CqrsModule],
       controllers: [AuthController, AccountsController, ApiKeysController],
       providers: [
         AccountCommandHandler,

@@ -2,7 +2,7 @@
 // stands as of any date (tier, lifecycle, RFM), and their REST and GraphQL
 // read faces. It reads what the customer slice writes and never writes.
 import { Module } from '@nestjs/common';
-import { EventStoreModule } from '@crm/event-store/nest';
+import { perPlatform } from '@crm/shared/http';
 import { CustomersModule } from '@crm/customers';
 import { FiguresModule } from '@crm/figures';
 import { CustomerReadsController } from './customer-reads.controller';
@@ -10,10 +10,13 @@ import { CustomerStandingController } from './customer-standing.controller';
 import { CustomerViewsService } from './customer-views.service';
 import { CustomerViewsResolver, LifecycleResolver, TierResolver } from './graphql/customer-views.resolver';
 
-@Module({
-  imports: [EventStoreModule, CustomersModule, FiguresModule],
-  controllers: [CustomerReadsController, CustomerStandingController],
-  providers: [CustomerViewsService, CustomerViewsResolver, LifecycleResolver, TierResolver],
-  exports: [CustomerViewsService, CustomersModule],
-})
-export class CustomerViewsModule {}
+@Module({})
+export class CustomerViewsModule {
+  static readonly on = perPlatform((platform) => ({
+    module: CustomerViewsModule,
+    imports: [platform, CustomersModule.on(platform), FiguresModule.on(platform)],
+    controllers: [CustomerReadsController, CustomerStandingController],
+    providers: [CustomerViewsService, CustomerViewsResolver, LifecycleResolver, TierResolver],
+    exports: [CustomerViewsService, CustomersModule.on(platform)],
+  }));
+}

@@ -1,6 +1,6 @@
 // Opens the configured database once per process, applies every slice's
 // migrations before anything uses it, and closes it on shutdown.
-import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@crm/shared';
 import { migrate, Migration } from './migrator';
 import { openDatabase } from './open-database';
@@ -8,14 +8,15 @@ import { SqlClient } from './sql-client';
 
 export const SQL_CLIENT = Symbol('SQL_CLIENT');
 
-@Global()
 @Module({})
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(SQL_CLIENT) private readonly sql: SqlClient) {}
 
-  static forRoot(migrations: readonly Migration[]): DynamicModule {
+  /** @param config the module that provides APP_CONFIG */
+  static forRoot(migrations: readonly Migration[], config: DynamicModule): DynamicModule {
     return {
       module: DatabaseModule,
+      imports: [config],
       providers: [
         {
           provide: SQL_CLIENT,

@@ -1,9 +1,8 @@
 // Runs the projectors inside the service: started after bootstrap, stopped
 // before storage closes. Reads use it to wait for a position (?waitFor=).
-import { DynamicModule, Global, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { EVENT_STORE, EventStore } from '@crm/event-store';
-import { EventStoreModule } from '@crm/event-store/nest';
 import { APP_CONFIG, AppConfig } from '@crm/shared';
 import { startMetrics } from '@crm/shared/metrics';
 import { HealthCheck } from './health';
@@ -12,7 +11,6 @@ import { ProjectionRunner } from './projection-runner';
 import { partitioned, Projector } from './projector';
 import { PROJECTION_MODE, PROJECTION_RUNNER, ProjectionMode, WaitForProjections } from './wait-for';
 
-@Global()
 @Module({})
 export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
@@ -25,10 +23,11 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
   private leases: ProjectionLeases | undefined;
 
   /** With mode none the runner still answers waits (?waitFor=) and status, from the stored checkpoints. */
-  static forRoot(projectors: (config: AppConfig, store: EventStore, sql: SqlClient) => Projector[], mode: ProjectionMode): DynamicModule {
+  /** @param uses the modules that provide APP_CONFIG, SQL_CLIENT and EVENT_STORE */
+  static forRoot(projectors: (config: AppConfig, store: EventStore, sql: SqlClient) => Projector[], mode: ProjectionMode, uses: DynamicModule[]): DynamicModule {
     return {
       module: ProjectionsModule,
-      imports: [EventStoreModule],
+      imports: uses,
       providers: [
         { provide: PROJECTION_MODE, useValue: mode },
         {

@@ -3,7 +3,6 @@
 // from a module the application passes in, so this slice imports no other.
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { EventStoreModule } from '@crm/event-store/nest';
 import { TierRuleSetCommandHandler } from './tier-rule-set-commands';
 import { TierRuleSetsController } from './tier-rule-sets.controller';
 import { TierRuleSetsService } from './tier-rule-sets.service';
@@ -11,11 +10,11 @@ import { TierRuleSetsResolver } from './graphql/tier-rule-sets.resolver';
 
 @Module({})
 export class TiersModule {
-  /** @param factsFrom a module exporting CUSTOMER_FACTS */
-  static forRoot(factsFrom: NonNullable<ModuleMetadata['imports']>[number]): DynamicModule {
+  /** @param factsFrom a module exporting CUSTOMER_FACTS (built on the same platform) */
+  static forRoot(platform: DynamicModule, factsFrom: NonNullable<ModuleMetadata['imports']>[number]): DynamicModule {
     return {
       module: TiersModule,
-      imports: [CqrsModule, EventStoreModule, factsFrom],
+      imports: [platform, CqrsModule, factsFrom],
       controllers: [TierRuleSetsController],
       providers: [TierRuleSetCommandHandler, TierRuleSetsService, TierRuleSetsResolver],
       exports: [TierRuleSetsService],

@@ -1,8 +1,8 @@
 // The webhook slice: the API, and the deliverer in every process that
 // projects (the API inline, the workers); the lease lets one send at a time.
 import { Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { perPlatform } from '@crm/shared/http';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
-import { EventStoreModule } from '@crm/event-store/nest';
 import { PROJECTION_MODE, ProjectionMode } from '@crm/projections';
 import { APP_CONFIG, AppConfig } from '@crm/shared';
 import { WebhookDeliverer } from './webhook-deliverer';
@@ -10,8 +10,16 @@ import { sealStoredSecrets } from './webhook-secrets';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
-@Module({ imports: [EventStoreModule], controllers: [WebhooksController], providers: [WebhooksService], exports: [WebhooksService] })
+@Module({})
 export class WebhooksModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  static readonly on = perPlatform((platform) => ({
+    module: WebhooksModule,
+    imports: [platform],
+    controllers: [WebhooksController],
+    providers: [WebhooksService],
+    exports: [WebhooksService],
+  }));
+
   private deliverer: WebhookDeliverer | undefined;
 
   constructor(

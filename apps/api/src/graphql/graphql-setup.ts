@@ -2,7 +2,7 @@
 // GraphQL over HTTP, graphql-ws for subscriptions), the schema made from the
 // slices' resolvers (code first), one error mapping, and query limits.
 import { YogaDriver, YogaDriverConfig } from '@graphql-yoga/nestjs';
-import { Logger } from '@nestjs/common';
+import { DynamicModule, Logger } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { getOperationAST, GraphQLSchema, isObjectType, NoSchemaIntrospectionCustomRule } from 'graphql';
@@ -60,22 +60,25 @@ function compiledQueries(): ReturnType<typeof useGraphQlJit> {
   );
 }
 
-export const graphqlModule = GraphQLModule.forRootAsync<YogaDriverConfig>({
-  driver: YogaDriver,
-  inject: [APP_CONFIG],
-  useFactory: (config: AppConfig) => ({
-    path: '/graphql',
-    autoSchemaFile: true,
-    sortSchema: true,
-    graphiql: config.graphqlIntrospection,
-    landingPage: false,
-    // As on REST: no cross-origin headers (the console is served from the same origin).
-    cors: false,
-    subscriptions: { 'graphql-ws': true },
-    maskedErrors: { maskError: (error: unknown) => toGraphQLError(error) },
-    plugins: [validationRules(config), compiledQueries()],
-    transformSchema: answerPresets,
-    // The operation's context: the HTTP request (or the subscription's upgrade request and its connection params).
-    context: (ctx: { req?: unknown; connectionParams?: unknown }) => ({ req: ctx.req, connectionParams: ctx.connectionParams }),
-  }),
-});
+/** @param platform the module that provides APP_CONFIG */
+export const graphqlModule = (platform: DynamicModule) =>
+  GraphQLModule.forRootAsync<YogaDriverConfig>({
+    driver: YogaDriver,
+    imports: [platform],
+    inject: [APP_CONFIG],
+    useFactory: (config: AppConfig) => ({
+      path: '/graphql',
+      autoSchemaFile: true,
+      sortSchema: true,
+      graphiql: config.graphqlIntrospection,
+      landingPage: false,
+      // As on REST: no cross-origin headers (the console is served from the same origin).
+      cors: false,
+      subscriptions: { 'graphql-ws': true },
+      maskedErrors: { maskError: (error: unknown) => toGraphQLError(error) },
+      plugins: [validationRules(config), compiledQueries()],
+      transformSchema: answerPresets,
+      // The operation's context: the HTTP request (or the subscription's upgrade request and its connection params).
+      context: (ctx: { req?: unknown; connectionParams?: unknown }) => ({ req: ctx.req, connectionParams: ctx.connectionParams }),
+    }),
+  });

@@ -1,8 +1,7 @@
-// Provides the validated AppConfig to every module that asks for it.
-import { DynamicModule, Global, Module } from '@nestjs/common';
+// Provides the validated AppConfig to the modules that import it (through the platform module).
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, loadConfig } from '../config';
 
-@Global()
 @Module({})
 export class ConfigModule {
   static forRoot(config: AppConfig = loadConfig()): DynamicModule {

@@ -7,4 +7,5 @@ export * from './validators';
 export * from './write-response';
 export * from './openapi';
 export * from './config.module';
+export * from './platform';
 export * from './graphql';
