@@ -2,10 +2,11 @@
 // before sign-in), and a much stricter one for POST /auth/token per address
 // against password guessing. A refusal is a 429 problem with Retry-After.
 import { ExecutionContext, Injectable } from '@nestjs/common';
-import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerOptions } from '@nestjs/throttler';
+import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerModuleOptions, ThrottlerOptions } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { AppConfig, DomainError } from '@crm/shared';
 import { gqlRequest, principalOf } from '@crm/shared/http';
+import { WindowCounters } from './window-counters';
 
 const requestOf = (context: ExecutionContext): Request | undefined =>
   context.getType<'http' | 'graphql'>() === 'graphql' ? gqlRequest(context) : context.getType() === 'http' ? context.switchToHttp().getRequest<Request>() : undefined;
@@ -14,11 +15,20 @@ const isTokenRequest = (context: ExecutionContext) => pathOf(context).endsWith('
 /** Probes of load balancers and orchestrators are not counted. */
 const isHealth = (context: ExecutionContext) => pathOf(context).startsWith('/health');
 
-export function rateLimits(config: AppConfig): ThrottlerOptions[] {
+function throttlers(config: AppConfig): ThrottlerOptions[] {
   return [
     { name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute, skipIf: isHealth },
     { name: 'auth', ttl: 60_000, limit: config.authRateLimitPerMinute, skipIf: (context) => !isTokenRequest(context) },
   ];
+}
+
+/** Counted per caller and route, in constant work a request (the key is not hashed; the counts are sliding-window counters). */
+export function rateLimits(config: AppConfig): ThrottlerModuleOptions {
+  return {
+    throttlers: throttlers(config),
+    storage: new WindowCounters(),
+    generateKey: (context, tracker, name) => `${context.getClass().name}.${context.getHandler().name}:${name}:${tracker}`,
+  };
 }
 
 @Injectable()

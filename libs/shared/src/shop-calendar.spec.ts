@@ -68,3 +68,30 @@ describe('the start of a shop day', () => {
     expect(startOfShopDay('2024-03-11', 'America/New_York').toISOString()).toBe('2024-03-11T04:00:00.000Z');
   });
 });
+
+describe('shopDate kept by quarter hour', () => {
+  const zones = ['Asia/Shanghai', 'UTC', 'America/St_Johns', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Chatham', 'America/Los_Angeles'];
+  const reference = (instant: Date, timeZone: string) => {
+    const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(instant);
+    const get = (type: string) => parts.find((p) => p.type === type)?.value;
+    return `${get('year')}-${get('month')}-${get('day')}`;
+  };
+
+  it('Given instants from 1900 to 2100 in zones with odd offsets, When asked twice, Then both answers are the calendar date there', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const from = Date.UTC(1900, 0, 1);
+    const to = Date.UTC(2100, 0, 1);
+    for (let i = 0; i < 3_000; i++) {
+      const instant = new Date(from + Math.floor(next() * (to - from)));
+      const zone = zones[i % zones.length];
+      expect([shopDate(instant, zone), shopDate(instant, zone)]).toEqual([reference(instant, zone), reference(instant, zone)]);
+    }
+  });
+
+  it('Given the minutes around midnight in Kathmandu (+05:45), When asked, Then the date turns at local midnight', () => {
+    const midnight = Date.UTC(2026, 11, 5, 18, 15);
+    expect(shopDate(new Date(midnight - 1), 'Asia/Kathmandu')).toBe('2026-12-05');
+    expect(shopDate(new Date(midnight), 'Asia/Kathmandu')).toBe('2026-12-06');
+  });
+});

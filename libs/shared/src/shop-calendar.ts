@@ -19,8 +19,32 @@ function timeFormat(timeZone: string): Intl.DateTimeFormat {
   return format;
 }
 
+/**
+ * Every zone's offset has been a whole number of quarter hours since 1973,
+ * so within one UTC quarter hour an instant's date in a zone is the same:
+ * answers are kept by zone and quarter (every request asks for today).
+ */
+const QUARTER_MS = 15 * 60_000;
+const QUARTERS_FROM = Date.UTC(1973, 0, 1);
+const KEPT_QUARTERS = 4_096;
+const byQuarter = new Map<string, Map<number, string>>();
+
 /** "YYYY-MM-DD" of an instant in the zone. */
 export function shopDate(instant: Date, timeZone: string): string {
+  const ms = instant.getTime();
+  if (!(ms >= QUARTERS_FROM)) return formatDate(instant, timeZone);
+  const quarter = Math.floor(ms / QUARTER_MS);
+  let kept = byQuarter.get(timeZone);
+  if (!kept) byQuarter.set(timeZone, (kept = new Map()));
+  let date = kept.get(quarter);
+  if (date === undefined) {
+    if (kept.size >= KEPT_QUARTERS) kept.clear();
+    kept.set(quarter, (date = formatDate(instant, timeZone)));
+  }
+  return date;
+}
+
+function formatDate(instant: Date, timeZone: string): string {
   const parts = dateFormat(timeZone).formatToParts(instant);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;
