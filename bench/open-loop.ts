@@ -1,7 +1,7 @@
 // An open-loop write load with read-your-writes, shared by bench:visibility
 // and bench:shop-check: purchases sent at a fixed rate whatever the answers
 // take, each followed, once answered, by GET /customers/{id}?waitFor=<its
-// position>. Write: sent -> 2xx; visible: 2xx -> the read answers.
+// position> (or /customers/{id}/tier?waitFor=, a read of a read model). Write: sent -> 2xx; visible: 2xx -> the read answers.
 import { percentile, request } from './bench-support';
 
 export interface LoadTarget {
@@ -17,6 +17,8 @@ export interface LoadOptions {
   round: number;
   /** Read without ?waitFor= (the read alone, an anchor). */
   noWait?: boolean;
+  /** What is read back: the customer (answered from their stream) or their tier (the tier read model, so the wait is for its projector's batch). */
+  read?: 'customer' | 'tier';
   log?: (...a: unknown[]) => void;
 }
 
@@ -50,7 +52,7 @@ export async function openLoop(target: LoadTarget, o: LoadOptions) {
     }
     writes.push(t1 - t0);
     const { position } = res.json() as { position: number };
-    const read = await request(`${base}/customers/${customer}${o.noWait ? '' : `?waitFor=${position}`}`, { headers });
+    const read = await request(`${base}/customers/${customer}${o.read === 'tier' ? '/tier' : ''}${o.noWait ? '' : `?waitFor=${position}`}`, { headers });
     if (read.status !== 200) {
       if (failed++ === 0) log(`read answered ${read.status}`);
       return;

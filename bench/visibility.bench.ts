@@ -10,6 +10,8 @@
 // The raw floor in the same run: the same number of single-row INSERTs over
 // one pg connection. Prints one JSON document.
 // Options: --rate=N --seconds=N --rounds=N --customers=N --workers=N --old=DIR
+// --read=tier (default: GET /customers/{id}/tier, the tier read model) or
+// --read=customer (GET /customers/{id}, answered from the customer's stream).
 import { spawn, spawnSync, ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -26,6 +28,8 @@ const WORKERS = Number(args.get('workers') ?? 0);
 const OLD = args.get('old');
 /** Reads without ?waitFor=: what the read alone costs under the same load (an anchor, not read-your-writes). */
 const NO_WAIT = args.has('no-wait');
+/** What is read back: customer (their stream; nothing to wait for) or tier (the tier read model). */
+const READ = (args.get('read') ?? 'tier') as 'customer' | 'tier';
 const SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
 const log = (...a: unknown[]) => console.error('[bench]', ...a);
 
@@ -78,7 +82,10 @@ async function start(build: Build): Promise<void> {
 }
 
 const round = (build: Build, roundNo: number, seconds = SECONDS) =>
-  openLoop({ base: `http://127.0.0.1:${build.port}/api/v1`, headers: build.headers!, customers: build.customers }, { rate: RATE, seconds, round: roundNo, noWait: NO_WAIT, log });
+  openLoop(
+    { base: `http://127.0.0.1:${build.port}/api/v1`, headers: build.headers!, customers: build.customers },
+    { rate: RATE, seconds, round: roundNo, noWait: NO_WAIT, read: READ, log },
+  );
 
 /** How the inline projection batched the load: batches, events a batch, mean ms a batch (from /metrics). */
 async function batching(build: Build) {
@@ -136,7 +143,7 @@ async function main() {
     }
     return {
       benchmark: 'visibility',
-      load: `${RATE} purchases/s for ${SECONDS} s, open loop, each followed by GET /customers/{id}?waitFor=<position>`,
+      load: `${RATE} purchases/s for ${SECONDS} s, open loop, each followed by GET /customers/{id}${READ === 'tier' ? '/tier' : ''}?waitFor=<position>`,
       projection: WORKERS > 0 ? `${WORKERS} worker process(es), API PROJECTIONS=off` : 'inline in the API process',
       machine: machine(),
       storage: 'postgres',

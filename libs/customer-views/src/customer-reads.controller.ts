@@ -4,7 +4,9 @@ import { ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { Lifecycle, LIFECYCLE_STATUSES } from '@crm/lifecycle';
-import { WaitForProjections } from '@crm/projections';
+import { FROM_STREAMS, WaitForProjections } from '@crm/projections';
+import { TIER_PERIODS } from '@crm/tiers';
+import { CUSTOMER_LIST } from './customer-list/customer-list.projector';
 import { RequestContext } from '@crm/shared';
 import { ApiRead, Ctx, IsCalendarDate, IsCleanText, IsKey, ReadQuery } from '@crm/shared/http';
 import { CustomerViewsService } from './customer-views.service';
@@ -55,7 +57,7 @@ export class CustomerReadsController {
   @ApiQuery({ name: 'window', required: false, description: 'lifecycle window in months: 3, 6 or 12' })
   @ApiQuery({ name: 'waitFor', required: false, description: 'a write position to wait for (at most 5 s)' })
   async list(@Query() query: ListQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
-    await this.projections.waitFor(query.waitFor, res);
+    await this.projections.waitFor(query.waitFor, res, [CUSTOMER_LIST, TIER_PERIODS]);
     const { limit, window, waitFor: _, ...filters } = query;
     return this.views.list(ctx, { ...filters, limit: optionalNumber(limit), windowMonths: optionalNumber(window) });
   }
@@ -63,7 +65,7 @@ export class CustomerReadsController {
   @ApiRead()
   @ApiQuery({ name: 'asOf', required: false, description: 'calendar date YYYY-MM-DD in the shop time zone' })
   async byRef(@Param() params: CustomerRefParam, @Query() query: AsOfQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
-    await this.projections.waitFor(query.waitFor, res);
+    await this.projections.waitFor(query.waitFor, res, FROM_STREAMS);
     const view = await this.views.viewByRef(ctx, params.customerRef, query.asOf, optionalNumber(query.window));
     res.setHeader('ETag', `"${view.version}"`);
     return view;
@@ -73,7 +75,7 @@ export class CustomerReadsController {
   @ApiQuery({ name: 'asOf', required: false, description: 'calendar date YYYY-MM-DD in the shop time zone' })
   @ApiQuery({ name: 'waitFor', required: false, description: 'a write position to wait for (at most 5 s)' })
   async get(@Param('id', idPipe) id: string, @Query() query: AsOfQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
-    await this.projections.waitFor(query.waitFor, res);
+    await this.projections.waitFor(query.waitFor, res, FROM_STREAMS);
     const view = await this.views.view(ctx, id, query.asOf, optionalNumber(query.window));
     res.setHeader('ETag', `"${view.version}"`);
     return view;

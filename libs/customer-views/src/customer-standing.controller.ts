@@ -5,7 +5,8 @@ import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/commo
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { IsIn, IsOptional } from 'class-validator';
-import { WaitForProjections } from '@crm/projections';
+import { FROM_STREAMS, WaitForProjections } from '@crm/projections';
+import { TIER_PERIODS } from '@crm/tiers';
 import { RequestContext } from '@crm/shared';
 import { ApiRead, Ctx, IsCalendarDate, ReadQuery } from '@crm/shared/http';
 import { CustomerViewsService } from './customer-views.service';
@@ -29,7 +30,7 @@ export class CustomerStandingController {
   @ApiRead()
   @ApiQuery({ name: 'asOf', required: false, description: 'calendar date in the shop time zone (default today)' })
   async tier(@Param('id', idPipe) id: string, @Query() query: StandingQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
-    await this.projections.waitFor(query.waitFor, res);
+    await this.projections.waitFor(query.waitFor, res, [TIER_PERIODS]);
     return this.views.tier(ctx, id, query.asOf);
   }
 
@@ -37,7 +38,7 @@ export class CustomerStandingController {
   @ApiRead()
   @ApiQuery({ name: 'asOf', required: false, description: 'changes up to this date (default today)' })
   async tierHistory(@Param('id', idPipe) id: string, @Query() query: StandingQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
-    await this.projections.waitFor(query.waitFor, res);
+    await this.projections.waitFor(query.waitFor, res, [TIER_PERIODS]);
     return this.views.tierHistory(ctx, id, query.asOf);
   }
 
@@ -46,7 +47,7 @@ export class CustomerStandingController {
   @ApiQuery({ name: 'asOf', required: false, description: 'calendar date in the shop time zone (default today)' })
   @ApiQuery({ name: 'window', required: false, description: 'window W in months: 3 (default), 6 or 12' })
   async lifecycle(@Param('id', idPipe) id: string, @Query() query: StandingQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
-    await this.projections.waitFor(query.waitFor, res);
+    await this.projections.waitFor(query.waitFor, res, FROM_STREAMS);
     return this.views.lifecycle(ctx, id, query.asOf, query.window !== undefined ? Number(query.window) : undefined);
   }
 

@@ -24,7 +24,7 @@ const counter = (version: number): Decider<Total, Added> => ({
   snapshot: { type: 'counter', version, encode: (state) => state, decode: (stored) => stored as Total },
 });
 
-/** The real store, with a record of how many events each readStream answered. */
+/** The real store, with a record of how many events each read of a stream answered (readStream, or the snapshot read with the events after it: one round trip each). */
 function counting(store: EventStore): { store: EventStore; reads: number[] } {
   const reads: number[] = [];
   const proxy = new Proxy(store, {
@@ -34,6 +34,19 @@ function counting(store: EventStore): { store: EventStore; reads: number[] } {
           const events: RecordedEvent[] = await target.readStream(streamId, options);
           reads.push(events.length);
           return events;
+        };
+      }
+      if (property === 'snapshots' && target.snapshots?.readWithEvents) {
+        const snapshots = target.snapshots;
+        const readWithEvents = snapshots.readWithEvents!.bind(snapshots);
+        return {
+          read: snapshots.read.bind(snapshots),
+          write: snapshots.write.bind(snapshots),
+          readWithEvents: async (streamId: string, type: string, deciderVersion: number) => {
+            const answer = await readWithEvents(streamId, type, deciderVersion);
+            reads.push(answer.events.length);
+            return answer;
+          },
         };
       }
       const value = Reflect.get(target, property) as unknown;
@@ -125,6 +138,19 @@ for (const database of testDatabases()) {
       expect(await add(v2.store, streamId, 0, 2)).toEqual({ count: whole, sum: 2 * sum(range(1, SNAPSHOT_AFTER_EVENTS)) });
       expect(v2.reads).toEqual([whole]);
       expect(await snapshotOf(streamId)).toMatchObject({ decider_version: 2, stream_version: whole });
+    });
+
+    it('the snapshot and the events after it come in one read; without a snapshot of the decider version, the whole stream', async () => {
+      const streamId = `counter-${randomUUID()}`;
+      const store = new SqlEventStore(sql);
+      await appendDirectly(store, streamId, range(1, 10));
+      expect(await store.snapshots.readWithEvents?.(streamId, 'counter', 1)).toEqual({ snapshot: undefined, events: await store.readStream(streamId) });
+      await store.snapshots.write(streamId, 'counter', { deciderVersion: 1, streamVersion: 7, state: { count: 7, sum: 28 } });
+      const after = await store.snapshots.readWithEvents?.(streamId, 'counter', 1);
+      expect(after?.snapshot).toEqual({ deciderVersion: 1, streamVersion: 7, state: { count: 7, sum: 28 } });
+      expect(after?.events.map((e) => e.streamVersion)).toEqual([8, 9, 10]);
+      expect(after?.events).toEqual(await store.readStream(streamId, { from: 8 }));
+      expect((await store.snapshots.readWithEvents?.(streamId, 'counter', 2))?.events).toHaveLength(10);
     });
 
     it('a short stream is folded whole, with no snapshot', async () => {

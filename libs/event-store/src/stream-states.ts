@@ -26,6 +26,8 @@ export interface StoredSnapshot {
 
 export interface SnapshotStore {
   read(streamId: string, type: string): Promise<StoredSnapshot | undefined>;
+  /** The snapshot of this decider version and the stream's events after it (all of them without one), in one round trip: where snapshots sit beside the events. */
+  readWithEvents?(streamId: string, type: string, deciderVersion: number): Promise<{ snapshot?: StoredSnapshot; events: RecordedEvent[] }>;
   /** Keeps the newer snapshot: an older stream version never replaces a newer one of the same decider version. */
   write(streamId: string, type: string, snapshot: StoredSnapshot): Promise<void>;
 }
@@ -131,9 +133,9 @@ export async function loadState<State, Event>(store: EventStore, streamId: strin
   const key = `${codec.type}/${streamId}`;
   const under = `${codec.version}/${codec.variant ?? ''}`;
   const inMemory = kept.get(key);
-  const start = inMemory?.under === under ? inMemory : await storedSnapshot(store, streamId, codec);
+  const { start, events } =
+    inMemory?.under === under ? { start: inMemory, events: await readAfter(store, streamId, inMemory.version) } : await fromSnapshot(store, streamId, codec);
   const base = start ?? { version: 0, state: decider.initialState(), snapshotAt: 0 };
-  const events = await store.readStream(streamId, base.version > 0 ? { from: base.version + 1 } : undefined);
   const loaded = fold(decider, base.state as State, base.version, events, base.version === 0);
   let snapshotAt = base.snapshotAt;
   const stored = loaded.version - snapshotAt >= SNAPSHOT_AFTER_EVENTS && store.snapshots ? codec.encode(loaded.state) : undefined;
@@ -149,10 +151,18 @@ export async function loadState<State, Event>(store: EventStore, streamId: strin
   return loaded;
 }
 
-async function storedSnapshot<State>(store: EventStore, streamId: string, codec: SnapshotCodec<State>): Promise<Kept | undefined> {
-  const stored = await store.snapshots?.read(streamId, codec.type);
-  if (!stored || stored.deciderVersion !== codec.version) return undefined;
-  return { version: stored.streamVersion, state: codec.decode(stored.state), snapshotAt: stored.streamVersion };
+const readAfter = (store: EventStore, streamId: string, version: number) => store.readStream(streamId, version > 0 ? { from: version + 1 } : undefined);
+
+/** The stored snapshot (of this decider version) and the events after it: one round trip where the store can, else two. */
+async function fromSnapshot<State>(store: EventStore, streamId: string, codec: SnapshotCodec<State>): Promise<{ start?: Kept; events: RecordedEvent[] }> {
+  const asKept = (stored: StoredSnapshot | undefined): Kept | undefined =>
+    stored && stored.deciderVersion === codec.version ? { version: stored.streamVersion, state: codec.decode(stored.state), snapshotAt: stored.streamVersion } : undefined;
+  if (store.snapshots?.readWithEvents) {
+    const { snapshot, events } = await store.snapshots.readWithEvents(streamId, codec.type, codec.version);
+    return { start: asKept(snapshot), events };
+  }
+  const start = asKept(await store.snapshots?.read(streamId, codec.type));
+  return { start, events: await readAfter(store, streamId, start?.version ?? 0) };
 }
 
 function fold<State, Event>(decider: StateFolding<State, Event>, state: State, version: number, events: RecordedEvent[], whole: boolean): LoadedState<State, Event> {

@@ -411,15 +411,19 @@ export class ProjectionRunner {
   }
 
   /**
-   * Resolves true once every projector (each partition the event falls in)
-   * has processed `position`, false after `timeoutMs`. It looks when a
+   * Resolves true once every projector of the read models named (all without
+   * `readModels`; each partition the event falls in) has processed
+   * `position`, false after `timeoutMs`. It looks when a
    * checkpoint moves (a batch committed here, or one announced by another
    * process), not on a timer.
    */
-  async waitFor(position: number, timeoutMs = 5_000): Promise<boolean> {
+  async waitFor(position: number, timeoutMs = 5_000, readModels?: readonly string[]): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    const streamId = this.projectors.some((p) => p.partition) ? await this.store.streamIdAt(position) : undefined;
-    const concerned = this.projectors.filter((p) => !p.partition || streamId === undefined || partitionOf(streamId, p.partition.count) === p.partition.index);
+    const read = readModels ? this.projectors.filter((p) => readModels.includes(p.base ?? p.name)) : this.projectors;
+    // A read that answers from the event streams alone sees every acknowledged write already.
+    if (read.length === 0) return true;
+    const streamId = read.some((p) => p.partition) ? await this.store.streamIdAt(position) : undefined;
+    const concerned = read.filter((p) => !p.partition || streamId === undefined || partitionOf(streamId, p.partition.count) === p.partition.index);
     // Listening before looking: a batch that commits between the look and the sleep still wakes it.
     let moved = false;
     let wake: (() => void) | undefined;

@@ -16,10 +16,20 @@ export const PROJECTION_RUNNER = Symbol('PROJECTION_RUNNER');
 export type ProjectionMode = 'all' | 'leased' | 'none';
 export const PROJECTION_MODE = Symbol('PROJECTION_MODE');
 
+/**
+ * The read models a read answers from: it waits for their projectors only. An
+ * empty list is a read of the event streams alone (they hold every
+ * acknowledged write); without a list a read waits for every projector.
+ */
+export type ReadFrom = readonly string[] | undefined;
+
+/** A read of the event streams alone. */
+export const FROM_STREAMS: ReadFrom = [];
+
 /** Without a response to mark (GraphQL), it waits the same and answers what is there. */
-export async function waitForPosition(runner: ProjectionRunner, waitFor: string | undefined, res?: Response): Promise<void> {
+export async function waitForPosition(runner: ProjectionRunner, waitFor: string | undefined, res?: Response, readFrom?: ReadFrom): Promise<void> {
   if (waitFor === undefined) return;
-  const reached = await runner.waitFor(Number(waitFor), WAIT_FOR_DEFAULT_MS);
+  const reached = await runner.waitFor(Number(waitFor), WAIT_FOR_DEFAULT_MS, readFrom);
   if (!reached) res?.setHeader('X-Data-Stale', `projections have not reached position ${waitFor} within ${WAIT_FOR_DEFAULT_MS} ms`);
 }
 
@@ -28,7 +38,7 @@ export async function waitForPosition(runner: ProjectionRunner, waitFor: string 
 export class WaitForProjections {
   constructor(@Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner) {}
 
-  waitFor(position: string | undefined, res?: Response): Promise<void> {
-    return waitForPosition(this.runner, position, res);
+  waitFor(position: string | undefined, res?: Response, readFrom?: ReadFrom): Promise<void> {
+    return waitForPosition(this.runner, position, res, readFrom);
   }
 }

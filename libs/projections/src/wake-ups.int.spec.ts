@@ -92,6 +92,30 @@ for (const database of testDatabases()) {
       }
     });
 
+    it('given a batch held, when a read of the streams alone waits, then it answers at once; a read of the held read model waits for its commit', async () => {
+      const store = new SqlEventStore(sql);
+      const gated = gatedProjector();
+      const runner = new ProjectionRunner(store, sql, [gated.projector], { pollIntervalMs: 50 });
+      await runner.start();
+      try {
+        gated.hold();
+        const { lastPosition } = await store.append(`note-${crypto.randomUUID()}`, [event(1)]);
+        await gated.held();
+        const waiting = runner.waitFor(lastPosition, 5_000, ['gated']).then((reached) => ({ reached, at: performance.now() }));
+        // The streams alone: answered while the batch is held (PGlite's one connection is held by it, so this asks nothing of the database).
+        expect(await runner.waitFor(lastPosition, 5_000, [])).toBe(true);
+        await new Promise((r) => setTimeout(r, 50));
+        const released = performance.now();
+        gated.release();
+        const { reached, at } = await waiting;
+        expect(reached).toBe(true);
+        expect(at).toBeGreaterThanOrEqual(released);
+      } finally {
+        gated.release();
+        await runner.stop();
+      }
+    });
+
     it('given a batch failing because the store could not be reached, when the store answers, then it is retried within seconds, not at the end of its backoff', async () => {
       const store = new SqlEventStore(sql);
       const applied: number[] = [];

@@ -150,8 +150,10 @@ const later = (a: string | null, b: string) => (a === null || Date.parse(b) > Da
  * touches, then written with one statement a table: a handful of round trips
  * a batch instead of two a event (rebuilds of millions of events depend on it).
  */
+export const CUSTOMER_LIST = 'customer-list';
+
 export class CustomerListProjector implements Projector {
-  readonly name = 'customer-list';
+  readonly name = CUSTOMER_LIST;
   readonly byStream = true;
   readonly tables = ['rm_customers', 'rm_customer_purchases', 'rm_customer_refunds', 'rm_customer_contacts'];
 

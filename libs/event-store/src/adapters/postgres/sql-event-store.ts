@@ -19,6 +19,7 @@ import {
 import { validateAppend } from '../../validate-append';
 import { Partition, partitionSql } from '../../partition';
 import { SnapshotStore, SqlSnapshotStore } from '../../stream-states';
+import type { StoredSnapshot } from '../../stream-states';
 import { APPEND_ONE_SQL } from './event-store.migrations';
 
 interface EventRow {
@@ -52,7 +53,7 @@ export class SqlEventStore implements EventStore {
 
   constructor(private readonly sql: SqlClient) {
     this.adapter = sql.kind;
-    this.snapshots = new SqlSnapshotStore(sql);
+    this.snapshots = new SnapshotsBesideEvents(sql);
   }
 
   async append(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion = 'any'): Promise<AppendResult> {
@@ -268,6 +269,26 @@ export class SqlEventStore implements EventStore {
 
   async close(): Promise<void> {
     this.appended.removeAllListeners();
+  }
+}
+
+/** The snapshot row first (no event id), then the events after it: one round trip for a command's state. */
+const SNAPSHOT_AND_EVENTS = `WITH s AS (SELECT stream_version, state FROM crm_snapshots WHERE stream_id = $1 AND type = $2 AND decider_version = $3)
+SELECT NULL::bigint AS global_position, $1::text AS stream_id, stream_version, NULL::uuid AS event_id, NULL::text AS type, NULL::jsonb AS data,
+       NULL::jsonb AS metadata, NULL::timestamptz AS recorded_at, state FROM s
+UNION ALL
+(SELECT ${COLUMNS}, NULL::text FROM crm_events WHERE stream_id = $1 AND stream_version > coalesce((SELECT stream_version FROM s), 0) ORDER BY stream_version)`;
+
+class SnapshotsBesideEvents extends SqlSnapshotStore {
+  constructor(private readonly client: SqlClient) {
+    super(client);
+  }
+
+  async readWithEvents(streamId: string, type: string, deciderVersion: number): Promise<{ snapshot?: StoredSnapshot; events: RecordedEvent[] }> {
+    const rows = await this.client.query<EventRow & { state: string | null }>(SNAPSHOT_AND_EVENTS, [streamId, type, deciderVersion]);
+    const first = rows[0];
+    const snapshot = first && first.event_id === null ? { deciderVersion, streamVersion: Number(first.stream_version), state: JSON.parse(first.state ?? 'null') } : undefined;
+    return { snapshot, events: (snapshot ? rows.slice(1) : rows).map(toRecorded) };
   }
 }
 
