@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { DataDirLock } from './data-dir-lock';
-import { SqlClient, SqlExecutor, TransactionOptions } from './sql-client';
+import { SqlClient, Transaction, TransactionOptions } from './sql-client';
 
 export class PGliteClient implements SqlClient {
   readonly kind = 'pglite' as const;
@@ -37,15 +37,21 @@ export class PGliteClient implements SqlClient {
     await this.db.exec(script);
   }
 
-  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  async transaction<T>(fn: (tx: Transaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     return this.db.transaction(async (tx) => {
-      if (options.asyncCommit) await tx.exec('SET LOCAL synchronous_commit = off');
-      return fn({
+      const opening = [options.asyncCommit ? 'SET LOCAL synchronous_commit = off' : '', options.opening ?? ''].filter(Boolean).join('; ');
+      const first = opening ? await tx.exec(opening) : [];
+      let closing = '';
+      const result = await fn({
         query: async <R>(text: string, params?: unknown[]) => (await tx.query<R>(text, params as unknown[])).rows,
         exec: async (script: string) => {
           await tx.exec(script);
         },
+        opened: options.opening ? ((first[first.length - 1]?.rows ?? []) as Record<string, unknown>[]) : [],
+        commitWith: (script: string) => void (closing += `${script}; `),
       });
+      if (closing) await tx.exec(closing);
+      return result;
     });
   }
 

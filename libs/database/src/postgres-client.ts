@@ -1,7 +1,7 @@
 // PostgreSQL through a pg pool. int8 comes back as a string from pg; callers
 // convert explicitly, so no global type parser is changed here.
-import { Client, Pool, PoolConfig } from 'pg';
-import { QueryOptions, SqlClient, SqlExecutor, TransactionOptions } from './sql-client';
+import { Client, Pool, PoolConfig, QueryResult } from 'pg';
+import { QueryOptions, SqlClient, Transaction, TransactionOptions } from './sql-client';
 
 export class PostgresClient implements SqlClient {
   readonly kind = 'postgres' as const;
@@ -25,18 +25,22 @@ export class PostgresClient implements SqlClient {
     await this.pool.query(script);
   }
 
-  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  async transaction<T>(fn: (tx: Transaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const client = await this.pool.connect();
     try {
-      await client.query(options.asyncCommit ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN');
+      const begin = options.asyncCommit ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN';
+      const first: QueryResult | QueryResult[] = await client.query(options.opening ? `${begin}; ${options.opening}` : begin);
+      let closing = '';
       const result = await fn({
         query: async <R>(text: string, params?: unknown[], options?: QueryOptions) =>
           (options?.name ? await client.query({ name: options.name, text, values: params as unknown[] }) : await client.query(text, params as unknown[])).rows as R[],
         exec: async (script: string) => {
           await client.query(script);
         },
+        opened: options.opening ? (Array.isArray(first) ? first[first.length - 1] : first).rows : [],
+        commitWith: (script: string) => void (closing += `${script}; `),
       });
-      await client.query('COMMIT');
+      await client.query(`${closing}COMMIT`);
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);

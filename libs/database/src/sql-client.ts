@@ -13,6 +13,20 @@ export interface TransactionOptions {
    * with its checkpoint and applied again. Set with BEGIN, in its round trip.
    */
   asyncCommit?: boolean;
+  /**
+   * Statements without parameters sent with BEGIN, in its round trip; the
+   * rows of the last are the transaction's `opened` (a batch's checkpoints,
+   * locked). Values in it go through sqlLiteral.
+   */
+  opening?: string;
+}
+
+/** A transaction: its statements, and what is sent with BEGIN and with COMMIT to save round trips. */
+export interface Transaction extends SqlExecutor {
+  /** The rows of the `opening` statement (empty without one). */
+  readonly opened: Record<string, unknown>[];
+  /** Statements without parameters run just before COMMIT, in its round trip; if they fail, nothing commits. */
+  commitWith(script: string): void;
 }
 
 export interface SqlExecutor {
@@ -24,7 +38,7 @@ export interface SqlExecutor {
 export interface SqlClient extends SqlExecutor {
   readonly kind: 'postgres' | 'pglite';
   /** Runs fn in one transaction on one connection: commit on success, rollback on error. */
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  transaction<T>(fn: (tx: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** A short description for /health and logs, without secrets. */
   describe(): Record<string, unknown>;
   ping(): Promise<void>;
@@ -44,4 +58,15 @@ export function sqlState(error: unknown): string | undefined {
     return typeof code === 'string' ? code : undefined;
   }
   return undefined;
+}
+
+/**
+ * A string as an SQL literal, for the few statements sent without
+ * parameters (with BEGIN or COMMIT, in their round trip). Quotes are doubled;
+ * backslashes are plain characters (standard_conforming_strings, on by
+ * default since PostgreSQL 9.1); U+0000 cannot be stored at all.
+ */
+export function sqlLiteral(value: string): string {
+  if (value.includes('\u0000')) throw new Error('an SQL literal cannot hold U+0000');
+  return `'${value.replace(/'/g, "''")}'`;
 }

@@ -64,3 +64,35 @@ export async function insertAll(tx: SqlExecutor, parts: readonly RowsFor[]): Pro
     statements.flatMap((st) => st.params),
   );
 }
+
+/**
+ * Makes `rows` the table's rows for the customers (or other scope values)
+ * named, in one statement: rows whose key is not among the new ones are
+ * deleted, the others inserted or updated where they changed (an unchanged
+ * row is not written again). The delete and the upsert touch different rows,
+ * so the one snapshot they share does not matter.
+ */
+export async function replaceRows(
+  tx: SqlExecutor,
+  table: string,
+  columns: Columns,
+  rows: readonly object[],
+  scope: { column: string; values: readonly unknown[] },
+  key: readonly string[],
+): Promise<void> {
+  const scopeType = columns[scope.column];
+  const rest = Object.keys(columns).filter((n) => !key.includes(n));
+  const onConflict = `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${rest.map((n) => `${n} = excluded.${n}`).join(', ')}
+     WHERE (${rest.map((n) => `${table}.${n}`).join(', ')}) IS DISTINCT FROM (${rest.map((n) => `excluded.${n}`).join(', ')})`;
+  const insert = insertStatement(table, columns, rows, onConflict, 0);
+  if (!insert) return void (await tx.query(`DELETE FROM ${table} WHERE ${scope.column} = ANY ($1::${scopeType}[])`, [scope.values]));
+  const names = Object.keys(columns);
+  const keyParam = (k: string) => `$${names.indexOf(k) + 1}::${columns[k]}[]`;
+  const scopeParam = `$${insert.params.length + 1}::${scopeType}[]`;
+  await tx.query(
+    `WITH gone AS (DELETE FROM ${table} t WHERE t.${scope.column} = ANY (${scopeParam})
+       AND NOT EXISTS (SELECT 1 FROM unnest(${key.map(keyParam).join(', ')}) AS k(${key.join(', ')}) WHERE ${key.map((k) => `k.${k} = t.${k}`).join(' AND ')}))
+     ${insert.text}`,
+    [...insert.params, scope.values],
+  );
+}

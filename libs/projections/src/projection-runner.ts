@@ -2,6 +2,7 @@
 // order, batch by batch, committing rows and checkpoints together.
 import { Logger } from '@nestjs/common';
 import type { Migration, SqlClient } from '@crm/database';
+import { sqlLiteral } from '@crm/database';
 import { CatchUpSubscription, EventStore, Partition, partitionOf, partitionSql, RecordedEvent } from '@crm/event-store';
 import { isStorageUnavailable } from '@crm/shared';
 import { metrics } from '@crm/shared/metrics';
@@ -99,10 +100,18 @@ interface Group {
 /** Events after checkpoint $1 in the order readers read (commit order, as readAll). */
 const AFTER = `(transaction_id, global_position) > (coalesce((SELECT transaction_id FROM crm_events WHERE global_position = $1), '0'::xid8), $1::bigint)`;
 
-const MOVE_CHECKPOINTS = `WITH moved AS (
-  INSERT INTO crm_projection_checkpoints (name, position) SELECT unnest($1::text[]), $2
+/** Locks the group's checkpoints (in name order, as a rebuild's swap takes them): sent with BEGIN, in its round trip. */
+const lockCheckpoints = (names: readonly string[]) =>
+  `SELECT name, position FROM crm_projection_checkpoints WHERE name IN (${names.map(sqlLiteral).join(', ')}) ORDER BY name FOR UPDATE`;
+
+/** Moves the checkpoints and tells other processes (NOTIFY is delivered when, and only if, this commits): sent with COMMIT, in its round trip. */
+function moveCheckpoints(names: readonly string[], checkpoint: number): string {
+  if (!Number.isSafeInteger(checkpoint)) throw new Error(`not a position: ${checkpoint}`);
+  return `WITH moved AS (
+  INSERT INTO crm_projection_checkpoints (name, position) SELECT unnest(ARRAY[${names.map(sqlLiteral).join(', ')}]::text[]), ${checkpoint}
   ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = now() RETURNING 1)
-SELECT pg_notify($3, $4) FROM (SELECT count(*) FROM moved) AS done`;
+SELECT pg_notify(${sqlLiteral(PROGRESS_CHANNEL)}, ${sqlLiteral(`${checkpoint} ${names.join(',')}`)}) FROM (SELECT count(*) FROM moved) AS done`;
+}
 
 const partitionKey = (projector: Projector) => (projector.partition ? `${projector.partition.index}/${projector.partition.count}` : '');
 
@@ -247,11 +256,7 @@ export class ProjectionRunner {
     // A read-model batch need not wait for its WAL flush: lost in a crash, it is lost with its checkpoint and applied again.
     const moved = await this.sql.transaction(
       async (tx) => {
-        const rows = await tx.query<{ name: string; position: string | number }>(
-          'SELECT name, position FROM crm_projection_checkpoints WHERE name = ANY ($1::text[]) ORDER BY name FOR UPDATE',
-          [names],
-        );
-        const stored = new Map(rows.map((r) => [r.name, Number(r.position)]));
+        const stored = new Map((tx.opened as { name: string; position: string | number }[]).map((r) => [r.name, Number(r.position)]));
         const away = group.projectors.filter((p) => (stored.get(p.name) ?? (from === 0 ? 0 : undefined)) !== from);
         const inStep = group.projectors.filter((p) => !away.includes(p));
         for (const projector of inStep) {
@@ -261,11 +266,16 @@ export class ProjectionRunner {
             throw new ProjectorFailedError(projector.name, error);
           }
         }
-        // The checkpoints move, and other processes are told (NOTIFY is delivered when, and only if, this commits), in one statement.
-        if (inStep.length > 0) await tx.query(MOVE_CHECKPOINTS, [inStep.map((p) => p.name), checkpoint, PROGRESS_CHANNEL, `${checkpoint} ${inStep.map((p) => p.name).join(',')}`]);
+        if (inStep.length > 0)
+          tx.commitWith(
+            moveCheckpoints(
+              inStep.map((p) => p.name),
+              checkpoint,
+            ),
+          );
         return away.map((p) => ({ projector: p, position: stored.get(p.name) }));
       },
-      { asyncCommit: true },
+      { asyncCommit: true, opening: lockCheckpoints(names) },
     );
     for (const projector of group.projectors) {
       if (moved.some((m) => m.projector === projector)) continue;

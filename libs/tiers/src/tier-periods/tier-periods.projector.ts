@@ -12,7 +12,7 @@
 import type { Migration, SqlExecutor } from '@crm/database';
 import type { RecordedEvent } from '@crm/event-store';
 import { businessTime } from '@crm/event-store';
-import { Columns, insertAll, insertRows, RebuildNeededError, type Projector } from '@crm/projections';
+import { Columns, insertAll, RebuildNeededError, replaceRows, type Projector } from '@crm/projections';
 import { AppConfig, shopDate } from '@crm/shared';
 import { datedFactOf, DatedFact, isDatedFact } from '../dated-facts';
 import { RuleSchedule, TierStep, tierSteps } from '../tier-history';
@@ -261,8 +261,7 @@ export class TierPeriodsProjector implements Projector {
       const steps = tierSteps(byCustomer.get(c.customer_id) ?? { purchases: [], refunds: [] }, schedule, c.joined_on, this.config.shopCurrency);
       for (const step of steps) periods.push(periodRow(c.customer_id, step));
     }
-    await tx.query('DELETE FROM rm_tier_periods WHERE customer_id = ANY ($1::uuid[])', [ids]);
-    await insertRows(tx, 'rm_tier_periods', PERIOD_COLUMNS, periods);
+    await replaceRows(tx, 'rm_tier_periods', PERIOD_COLUMNS, periods, { column: 'customer_id', values: ids }, ['customer_id', 'valid_from']);
   }
 
   /**
