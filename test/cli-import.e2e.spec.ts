@@ -40,6 +40,20 @@ describe('crm import as a command on pglite', () => {
   delete env.DATABASE_URL;
   const crm = (...args: string[]) => spawnSync(process.execPath, [...CLI, ...args], { cwd: ROOT, env, encoding: 'utf8' });
 
+  it('answers --help for itself and for every command (exit 0, nothing run), and an unknown command with the usage (exit 2)', () => {
+    const all = crm('--help');
+    expect(all.status).toBe(0);
+    expect(all.stdout).toContain('usage: crm <command>');
+    const own = crm('import', '--help');
+    expect(own.status).toBe(0);
+    expect(own.stdout).toMatch(/^usage: crm import <file\.csv> \[--map/);
+    expect(own.stdout).not.toContain('export customers');
+    expect(crm('migrate', '-h').stdout).toBe('usage: crm migrate\n    apply the database migrations (the service also applies them on start)\n');
+    const unknown = crm('nope');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "nope"');
+  });
+
   it('exits 0 when every row went in, 2 when some were rejected (listed in --rejects), 1 on failure', () => {
     const good = crm('import', write('good.csv', history(3)));
     expect(good.status).toBe(0);

@@ -106,6 +106,9 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
 
   it('a manager signs in, finds a customer, moves her page in time and sees a purchase arrive live', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // Nothing the page asks for is missing (the icon included).
+    const missing: string[] = [];
+    page.on('response', (res) => void (res.status() === 404 && missing.push(res.url())));
     await page.goto(base);
     await shot(page, 'login');
     await signIn(page, 'manager.mo');
@@ -115,8 +118,15 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     await page.getByRole('link', { name: 'C-MEI' }).waitFor();
     await shot(page, 'customers');
     await page.getByRole('link', { name: 'C-MEI' }).click();
-
     const timeline = page.locator('table.timeline');
+    await timeline.getByText('O-MEI-1').first().waitFor();
+
+    // Found by her ref: straight to her page.
+    await page.goto(`${base}#/customers`);
+    await page.getByLabel('Customer ref').fill('C-MEI');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(new RegExp(`#/customers/${customerId}`));
+
     await timeline.getByText('O-MEI-1').first().waitFor();
     await page.getByTestId('lifecycle').getByText('LOST').waitFor();
     await page.getByLabel('As of').fill('2024-03-10');
@@ -161,6 +171,7 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     await shot(narrow, 'customer-narrow');
     await narrow.close();
     await page.close();
+    expect(missing).toEqual([]);
   }, 120_000);
 
   it('a manager runs a what-if simulation, reads a matrix cell and activates the rule set', async () => {
@@ -228,6 +239,10 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
     const script = /src="(\/assets\/[^"]+\.js)"/.exec(await page.text())?.[1];
     expect((await fetch(new URL(script ?? '/missing', base))).headers.get('cache-control')).toContain('immutable');
+    for (const icon of ['favicon.ico', 'favicon.svg']) {
+      const res = await fetch(new URL(icon, base));
+      expect([res.status, res.headers.get('content-type')]).toEqual([200, 'image/svg+xml; charset=utf-8']);
+    }
     for (const probe of ['assets/..%2f..%2fpackage.json', 'assets/%2e%2e/index.html', 'index.html', 'package.json', 'assets/nope.js']) {
       const res = await fetch(new URL(probe, base));
       expect([401, 404]).toContain(res.status);

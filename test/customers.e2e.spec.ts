@@ -340,7 +340,9 @@ for (const database of testDatabases()) {
       const unknown = randomUUID();
       const before = await eventCount(app);
       expect((await http(app).get(`${API}/customers/${unknown}`).expect(404)).body.code).toBe('CustomerNotFound');
-      await http(app).get(`${API}/customers/by-ref/nobody`).expect(404);
+      const missing = await http(app).get(`${API}/customers/by-ref/nobody`).expect(404);
+      // The ref asked for, not the id it maps to (which the caller never sent).
+      expect(missing.body.detail).toBe('customer with ref "nobody" not found');
       await http(app).post(`${API}/customers/${unknown}/purchases`).send(purchaseBody('O-x')).expect(404);
       await http(app).patch(`${API}/customers/${unknown}`).send({ name: 'x' }).expect(404);
       await http(app).get(`${API}/nothing-here`).expect(404);

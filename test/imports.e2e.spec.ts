@@ -47,7 +47,12 @@ for (const database of testDatabases()) {
       expect(res.headers.location).toBe(`/api/v1/imports/${res.body.importId}`);
       expect(res.body).toMatchObject({ status: 'running', createdBy: 'test-admin', options: { allOrNothing: false } });
       const done = await finished(res.body.importId);
-      expect(done).toMatchObject({ status: 'done', written: true, error: null, progress: { rows: 4, imported: 2, rejected: 2, registered: 2, eventsWritten: 4, percent: 100 } });
+      expect(done).toMatchObject({
+        status: 'done',
+        written: true,
+        error: null,
+        progress: { rows: 4, imported: 2, rejected: 2, registered: 2, eventsWritten: 4, percent: 100, phase: 'done' },
+      });
       expect(done.rejects).toEqual([
         { line: 3, customerRef: 'REST-1', code: 'RefundExceedsOrder', reason: expect.stringContaining('exceeds') },
         { line: 4, customerRef: 'REST-2', code: 'InvalidRow', reason: expect.stringContaining('occurred_at must be') },
@@ -79,7 +84,7 @@ for (const database of testDatabases()) {
           ).expect(202)
         ).body.importId,
       );
-      expect(none).toMatchObject({ status: 'done', written: false, progress: { rejected: 1 } });
+      expect(none).toMatchObject({ status: 'done', written: false, progress: { rejected: 1, phase: 'done' } });
       expect(await eventCount(app)).toBe(before);
 
       const noHeader = await finished((await upload('customer_ref,amount\nC1,1\n').expect(202)).body.importId);

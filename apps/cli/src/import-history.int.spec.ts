@@ -64,7 +64,7 @@ describe('reading an import file', () => {
       'line 3: kind must be purchase or refund',
       'line 4: a purchase needs an order_id',
       'line 5: occurred_at must be an ISO 8601 date-time with an offset, e.g. 2024-05-31T10:00:00+08:00',
-      'line 6: amount must be a decimal string with at most 2 decimals for CNY, got "10.001"',
+      'line 6: amount must have at most 2 decimals for CNY, got "10.001"',
       'line 7: a refund is above 0',
       'line 8: currency must be the shop currency CNY',
       'line 9: items[0].quantity must be a whole number 1-100000',
@@ -167,7 +167,7 @@ for (const database of testDatabases()) {
       expect(await count()).toBe(before + 7);
       expect(fs.readFileSync(rejects, 'utf8').split('\n')).toEqual([
         'line,customer_ref,code,reason',
-        expect.stringMatching(/^8,IMP-6,InvalidRow,"amount must be a decimal string with at most 2 decimals for CNY, got ""bad"""$/),
+        expect.stringMatching(/^8,IMP-6,InvalidRow,"amount must be a decimal string such as ""199.00"", got ""bad"""$/),
         expect.stringMatching(/^3,IMP-3,RefundExceedsOrder,/),
         expect.stringMatching(/^6,IMP-5,RecordedForAnotherCustomer,/),
         '',

@@ -189,14 +189,28 @@ function cliConfig(): AppConfig {
   return withLocalSecrets(loadConfig());
 }
 
+const HELP = ['--help', '-h'];
+
+/** A command's part of the usage text (its line and the indented lines under it). */
+function helpFor(name: string): string {
+  const lines = USAGE.split('\n');
+  const start = lines.findIndex((line) => new RegExp(`^  ${name}(\\s|$)`).test(line));
+  const end = lines.findIndex((line, i) => i > start && /^  \S/.test(line));
+  const [first, ...more] = lines.slice(start, end < 0 ? undefined : end).map((line) => line.trim());
+  // "migrate    apply ...": the description under the command, as for the longer ones.
+  return `usage: crm ${[...first.split(/\s{3,}/), ...more].join('\n    ')}`;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [name = 'help', ...args] = argv;
+  if (HELP.includes(name)) return (void console.log(USAGE), 0);
   // A null-prototype table: "constructor" or "__proto__" is an unknown command, not Object's.
   const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
     console.error(`crm: unknown command "${name}"\n\n${USAGE}`);
     return 2;
   }
+  if (args.some((arg) => HELP.includes(arg))) return (void console.log(helpFor(name)), 0);
   await command(args);
   return 0;
 }

@@ -56,7 +56,7 @@ export class CustomerViewsService {
     return memoized(ctx, 'rule-schedule', () => loadRuleSchedule(this.store));
   }
 
-  async view(ctx: RequestContext, customerId: string, asOf?: string, windowMonths?: number): Promise<CustomerView> {
+  async view(ctx: RequestContext, customerId: string, asOf?: string, windowMonths?: number, askedAs = customerId): Promise<CustomerView> {
     allow(ctx, 'customers.read');
     const view = await loadCustomerView(this.store, customerId, {
       currency: this.config.shopCurrency,
@@ -66,12 +66,12 @@ export class CustomerViewsService {
       windowMonths,
       key: await this.keys.get(customerId),
     });
-    if (!view) throw notFound('CustomerNotFound', `customer ${customerId} not found${asOf ? ` as of ${asOf}` : ''}`);
+    if (!view) throw notFound('CustomerNotFound', `customer ${askedAs} not found${asOf ? ` as of ${asOf}` : ''}`);
     return view;
   }
 
   viewByRef(ctx: RequestContext, customerRef: string, asOf?: string, windowMonths?: number): Promise<CustomerView> {
-    return this.view(ctx, customerIdForRef(customerRef), asOf, windowMonths);
+    return this.view(ctx, customerIdForRef(customerRef), asOf, windowMonths, `with ref ${JSON.stringify(customerRef)}`);
   }
 
   async list(ctx: RequestContext, input: ListInput) {

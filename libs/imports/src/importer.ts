@@ -19,7 +19,8 @@ import { SortedRows } from './sorted-rows';
 
 export interface ImportProgress {
   /** Reading and checking the file, then importing by customer. */
-  phase: 'reading' | 'importing';
+  /** done: finished (also when allOrNothing found a bad row and wrote nothing). */
+  phase: 'reading' | 'importing' | 'done';
   /** 0-100 over both phases (reading counts a fifth). */
   percent: number;
   rows: number;
@@ -128,6 +129,7 @@ export class Importer {
 
   private summary(written: boolean): ImportSummary {
     this.report();
+    this.progress.phase = 'done';
     return { ...this.progress, percent: 100, ignoredColumns: this.ignoredColumns, written };
   }
 

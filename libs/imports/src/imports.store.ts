@@ -98,7 +98,7 @@ function toRecord(r: Row): ImportRecord {
     finishedAt: iso(r.finished_at),
     totalBytes: Number(r.total_bytes),
     progress: {
-      phase: r.phase,
+      phase: r.status === 'done' ? 'done' : r.phase,
       percent: r.status === 'done' ? 100 : r.percent,
       rows: Number(r.rows_read),
       imported: Number(r.imported),

@@ -35,3 +35,18 @@ describe('money', () => {
     expect([minorDigits('CNY'), minorDigits('JPY'), minorDigits('KWD')]).toEqual([2, 0, 3]);
   });
 });
+
+describe('amount problems say the same wherever the amount arrives', () => {
+  it.each([
+    ['-10.00', 'amount must be a decimal string without a sign (a refund is recorded as a refund), got "-10.00"'],
+    ['-5', 'amount must be a decimal string without a sign (a refund is recorded as a refund), got "-5"'],
+    ['10.005', 'amount must have at most 2 decimals for CNY, got "10.005"'],
+    ['1e5', 'amount must be a decimal string such as "199.00", got "1e5"'],
+  ])('Given %j in CNY, When parsed, Then it is refused with one reason', (decimal, reason) => {
+    expect(() => parseAmount(decimal, 'CNY')).toThrow(reason);
+  });
+
+  it('Given a yen amount with decimals, When parsed, Then it asks for a whole number', () => {
+    expect(() => parseAmount('10.5', 'JPY')).toThrow('amount must be a whole number of JPY, got "10.5"');
+  });
+});

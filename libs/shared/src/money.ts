@@ -21,6 +21,15 @@ export function minorDigits(currency: string): number {
 
 const MAX_MINOR = Number.MAX_SAFE_INTEGER;
 
+/** What is wrong with an amount, in the same words wherever it arrives (REST, GraphQL, the import). */
+export function amountProblem(field: string, decimal: string, digits: number, currency: string): string {
+  const got = `got "${decimal}"`;
+  if (/^[+-]/.test(decimal)) return `${field} must be a decimal string without a sign (a refund is recorded as a refund), ${got}`;
+  if (/^\d+\.\d+$/.test(decimal) && decimal.split('.')[1].length > digits)
+    return digits === 0 ? `${field} must be a whole number of ${currency}, ${got}` : `${field} must have at most ${digits} decimals for ${currency}, ${got}`;
+  return `${field} must be a decimal string such as "199.00", ${got}`;
+}
+
 /** "123.45" in CNY -> 12345. At most the currency's minor digits; no sign, exponent or spaces. */
 export function parseAmount(decimal: string, currency: string): number {
   const digits = minorDigits(currency);
@@ -30,13 +39,7 @@ export function parseAmount(decimal: string, currency: string): number {
     patternOf.set(digits, pattern);
   }
   const match = pattern.exec(decimal);
-  if (!match) {
-    throw new InvalidMoneyError(
-      digits === 0
-        ? `amount must be a whole number of ${currency} as a string, got "${decimal}"`
-        : `amount must be a decimal string with at most ${digits} decimals for ${currency}, got "${decimal}"`,
-    );
-  }
+  if (!match) throw new InvalidMoneyError(amountProblem('amount', decimal, digits, currency));
   const minor = Number(match[1]) * 10 ** digits + Number((match[2] ?? '').padEnd(digits, '0') || '0');
   if (!Number.isSafeInteger(minor) || minor > MAX_MINOR) throw new InvalidMoneyError(`amount ${decimal} is too large`);
   return minor;
@@ -50,9 +53,7 @@ const EXTRA_PRICE_DIGITS = 4;
 export function parseUnitPrice(decimal: string, currency: string): number {
   const digits = minorDigits(currency) + EXTRA_PRICE_DIGITS;
   const match = /^(\d{1,12})(?:\.(\d+))?$/.exec(decimal);
-  if (!match || (match[2] ?? '').length > digits) {
-    throw new InvalidMoneyError(`unitPrice must be a decimal string with at most ${digits} decimals for ${currency}, got "${decimal}"`);
-  }
+  if (!match || (match[2] ?? '').length > digits) throw new InvalidMoneyError(amountProblem('unitPrice', decimal, digits, currency));
   const scaled = Number(match[1]) * 10 ** digits + Number((match[2] ?? '').padEnd(digits, '0') || '0');
   if (!Number.isSafeInteger(scaled)) throw new InvalidMoneyError(`unitPrice ${decimal} is too large`);
   return scaled;

@@ -25,6 +25,8 @@ const SECURITY_HEADERS = {
   'Referrer-Policy': 'no-referrer',
 };
 
+const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#b91c1c"/><path d="M44 22a15 15 0 1 0 0 20" fill="none" stroke="#fff" stroke-width="7" stroke-linecap="round"/></svg>`;
+
 export function serveConsole(app: INestApplication, dir = consoleDir()): void {
   const http = app.getHttpAdapter().getInstance() as express.Express;
   if (!dir) {
@@ -34,6 +36,13 @@ export function serveConsole(app: INestApplication, dir = consoleDir()): void {
     return;
   }
   const index = fs.readFileSync(path.join(dir, 'index.html'));
+  // The icon (browsers ask for /favicon.ico whatever the page says): kept in memory like the page.
+  http.get(['/favicon.svg', '/favicon.ico'], (_req: Request, res: Response) => {
+    res
+      .set({ ...SECURITY_HEADERS, 'Cache-Control': 'public, max-age=86400' })
+      .type('image/svg+xml')
+      .send(FAVICON);
+  });
   http.get('/', (_req: Request, res: Response) => {
     res
       .set({ ...SECURITY_HEADERS, 'Cache-Control': 'no-cache' })

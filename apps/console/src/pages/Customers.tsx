@@ -39,7 +39,7 @@ export function CustomersPage({ me, query }: { me: Me; query: URLSearchParams })
     const form = Object.fromEntries([...new FormData(e.currentTarget)].map(([k, v]) => [k, String(v).trim() || undefined]));
     if (form.ref) {
       try {
-        const { customerByRef } = await gql<{ customerByRef: { id: string } }>('query ($ref: String!) { customerByRef(customerRef: $ref) { id } }', { ref: form.ref });
+        const { customerByRef } = await gql<{ customerByRef: { id: string } }>('query ($ref: String!) { customerByRef(ref: $ref) { id } }', { ref: form.ref });
         go(`customers/${customerByRef.id}`, { asOf: form.asOf });
       } catch (err) {
         setError((err as Error).message);

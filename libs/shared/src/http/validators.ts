@@ -3,7 +3,7 @@
 import { BadRequestException, PipeTransform } from '@nestjs/common';
 import { IsOptional, ValidateBy, ValidateIf, ValidationOptions } from 'class-validator';
 import { isCalendarDate, parseInstant } from '../shop-calendar';
-import { isCurrencyCode } from '../money';
+import { amountProblem, isCurrencyCode } from '../money';
 import { isKey, textProblem } from '../text';
 
 export function IsInstant(options?: ValidationOptions): PropertyDecorator {
@@ -38,8 +38,12 @@ export function IsDecimalAmount(options?: ValidationOptions): PropertyDecorator 
     {
       name: 'isDecimalAmount',
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && /^\d{1,15}(\.\d{1,3})?$/.test(value),
-        defaultMessage: (args) => `${args?.property} must be a decimal string such as "199.00" (no sign, at most 3 decimals)`,
+        // The decimals the currency allows are checked with it (parseAmount): the same words for every currency.
+        validate: (value: unknown) => typeof value === 'string' && /^\d{1,15}(\.\d{1,12})?$/.test(value),
+        defaultMessage: (args) =>
+          typeof args?.value === 'string' && args.value.length <= 40
+            ? amountProblem(args.property, args.value, 12, 'any currency')
+            : `${args?.property} must be a decimal string such as "199.00"`,
       },
     },
     options,
