@@ -195,7 +195,7 @@ const HELP = ['--help', '-h'];
 function helpFor(name: string): string {
   const lines = USAGE.split('\n');
   const start = lines.findIndex((line) => new RegExp(`^  ${name}(\\s|$)`).test(line));
-  const end = lines.findIndex((line, i) => i > start && /^  \S/.test(line));
+  const end = lines.findIndex((line, i) => i > start && /^ {2}\S/.test(line));
   const [first, ...more] = lines.slice(start, end < 0 ? undefined : end).map((line) => line.trim());
   // "migrate    apply ...": the description under the command, as for the longer ones.
   return `usage: crm ${[...first.split(/\s{3,}/), ...more].join('\n    ')}`;
