@@ -28,6 +28,24 @@ for (const database of testDatabases()) {
       expect(hours).toBeLessThan(3.01);
     });
 
+    it('lists only the complaints opened by a date when asked (a page moved back in time), on REST and GraphQL', async () => {
+      const who = await register(app, { occurredAt: '2024-01-05T10:00:00+08:00' });
+      const opened = await http(app)
+        .post(`${API}/complaints`)
+        .send({ customerId: who, subject: 'late', description: 'three days late', channel: 'phone', priority: 'NORMAL', agent: 'agent.wang' })
+        .expect(201);
+      const list = (q: string) => http(app).get(`${API}/complaints?customerId=${who}&waitFor=${opened.body.position}${q}`).expect(200);
+      expect((await list('')).body.items).toHaveLength(1);
+      expect((await list('&openedBy=2024-02-01')).body.items).toHaveLength(0);
+      expect((await list('&openedBy=2099-12-31')).body.items).toHaveLength(1);
+      await http(app).get(`${API}/complaints?openedBy=2024-02-30`).expect(400);
+      const nested = await http(app)
+        .post('/graphql')
+        .send({ query: `{ past: customer(id: "${who}", asOf: "2024-02-01") { complaints { id } } now: customer(id: "${who}") { complaints { id } } }` })
+        .expect(200);
+      expect(nested.body.data).toEqual({ past: { complaints: [] }, now: { complaints: [{ id: opened.body.complaintId }] } });
+    });
+
     it('a VIP customer gets half the hours (a tier privilege, SLA_TIER_FACTORS), and the complaint says so', async () => {
       const vip = await register(app);
       await http(app)

@@ -129,8 +129,13 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
 
     await timeline.getByText('O-MEI-1').first().waitFor();
     await page.getByTestId('lifecycle').getByText('LOST').waitFor();
+    const complaints = page.getByRole('region', { name: 'Complaints' });
+    await complaints.getByText('parcel late').waitFor();
     await page.getByLabel('As of').fill('2024-03-10');
     await page.getByTestId('lifecycle').getByText('NEW_ONCE').waitFor();
+    // The whole page moves back in time: the complaint opened today is not there yet.
+    await complaints.getByText(/^Opened by 2024-03-10/).waitFor();
+    await expect(complaints.getByText('parcel late').count()).resolves.toBe(0);
     await page.getByLabel('As of').fill('2024-12-01');
     await page.getByTestId('lifecycle').getByText('SLEEPING').waitFor();
     expect(await page.getByTestId('tier').textContent()).toBe('SENIOR');
@@ -182,6 +187,13 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     await page.getByRole('button', { name: 'Run simulation' }).click();
     // Mei (680.00) and C-0 (700.00) are SENIOR now and NORMAL under the candidate.
     await expect(page.locator('[data-cell="SENIOR-NORMAL"]').textContent()).resolves.toBe('2');
+    // Rows and columns in the tiers' order, lowest first.
+    const tierOrder = ['NORMAL', 'SENIOR', 'VIP', 'SUPREME'];
+    const inOrder = (codes: string[]) => [...codes].sort((a, b) => tierOrder.indexOf(a) - tierOrder.indexOf(b));
+    const columns = (await page.locator('table.matrix thead th').allTextContents()).slice(1);
+    const rows = await page.locator('table.matrix tbody th').allTextContents();
+    expect(columns.length).toBeGreaterThan(1);
+    expect([columns, rows]).toEqual([inOrder(columns), inOrder(rows)]);
     await page.getByRole('cell', { name: 'C-MEI' }).waitFor();
     await shot(page, 'what-if');
     await page.getByRole('button', { name: 'Activate strict' }).click();

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { CustomerViewsService } from '@crm/customer-views';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { CommandResult, EVENT_STORE, EventStore } from '@crm/event-store';
-import { addDays, allow, APP_CONFIG, AppConfig, can, forbidden, nameUuid, notFound, Operation, parseAmount, refused, RequestContext, shopDate } from '@crm/shared';
+import { addDays, allow, APP_CONFIG, AppConfig, can, forbidden, nameUuid, notFound, Operation, parseAmount, refused, RequestContext, shopDate, startOfShopDay } from '@crm/shared';
 import { ComplaintCommand } from './business-logic';
 import type { Priority } from './complaint';
 import { ExecuteComplaintCommand } from './complaint-commands';
@@ -102,13 +102,16 @@ export class ComplaintsService {
     return view;
   }
 
-  list(ctx: RequestContext, filter: Omit<ComplaintFilter, 'now'>) {
+  /** `openedBy`: a calendar date in the shop's time zone; only complaints opened on or before it (their state is today's). */
+  list(ctx: RequestContext, filter: Omit<ComplaintFilter, 'now' | 'openedBefore'> & { openedBy?: string }) {
     allow(ctx, 'complaints.read');
     if (!can(ctx.principal, 'complaints.readAll')) {
       if (filter.agent !== undefined && filter.agent !== ctx.actor) throw forbidden('complaints.readAll', 'an agent lists only the complaints assigned to them');
       filter = { ...filter, agent: ctx.actor };
     }
-    return listComplaints(this.sql, { ...filter, customerId: filter.customerId?.toLowerCase(), now: new Date() });
+    const { openedBy, ...rest } = filter;
+    const openedBefore = openedBy === undefined ? undefined : startOfShopDay(addDays(openedBy, 1), this.config.shopTimezone);
+    return listComplaints(this.sql, { ...rest, openedBefore, customerId: filter.customerId?.toLowerCase(), now: new Date() });
   }
 
   figures(ctx: RequestContext, from?: string, to?: string) {

@@ -24,17 +24,17 @@ export function SlaState({ c }: { c: ComplaintRow }) {
   );
 }
 
-const LIST = `query ($id: ID!, $waitFor: Float) { complaints(customerId: $id, first: 50, waitFor: $waitFor) { edges { node { ${COMPLAINT_FIELDS} } } } }`;
+const LIST = `query ($id: ID!, $openedBy: String, $waitFor: Float) { complaints(customerId: $id, openedBy: $openedBy, first: 50, waitFor: $waitFor) { edges { node { ${COMPLAINT_FIELDS} } } } }`;
 
-/** written: the page's last write position, read after; onWrote: a step was recorded at that position. */
-export function Complaints({ me, customerId, written, onWrote }: { me: Me; customerId: string; written?: number; onWrote: (position: number) => void }) {
+/** asOf: the page's date (complaints opened by then); written: the page's last write position, read after; onWrote: a step was recorded at that position. */
+export function Complaints({ me, customerId, asOf, written, onWrote }: { me: Me; customerId: string; asOf: string; written?: number; onWrote: (position: number) => void }) {
   const [rows, setRows] = useState<ComplaintRow[]>([]);
   const [error, setError] = useState('');
   useEffect(() => {
-    gql<{ complaints: { edges: Array<{ node: ComplaintRow }> } }>(LIST, { id: customerId, waitFor: written })
+    gql<{ complaints: { edges: Array<{ node: ComplaintRow }> } }>(LIST, { id: customerId, openedBy: asOf, waitFor: written })
       .then((d) => setRows(d.complaints.edges.map((e) => e.node)))
       .catch((e: Error) => setError(e.message));
-  }, [customerId, written]);
+  }, [customerId, asOf, written]);
 
   const step = async (e: FormEvent<HTMLFormElement>, c: ComplaintRow) => {
     e.preventDefault();
@@ -68,6 +68,7 @@ export function Complaints({ me, customerId, written, onWrote }: { me: Me; custo
   return (
     <section aria-labelledby="complaints-title">
       <h2 id="complaints-title">Complaints</h2>
+      {asOf < me.shop.today && <p className="muted">Opened by {asOf}; each as it stands today.</p>}
       <ErrorNote error={error} />
       {rows.length === 0 ? (
         <p>No complaints{me.role === 'agent' ? ' assigned to you' : ''}.</p>

@@ -1,42 +1,14 @@
 // The tier over time as a step chart, and each step with what caused it.
 import { useMemo } from 'react';
-import type { ChartConfiguration } from 'chart.js';
 import { ChartView } from './Chart';
+import { tierChartConfig } from '../charts';
 
 import type { TierChange } from '../generated/graphql';
 
 export type { TierChange };
 
-/** The ladder as the history shows it: an up move puts `to` above `from`, a down move below. */
-function ladder(changes: TierChange[]): string[] {
-  const codes = ['none'];
-  for (const c of changes) {
-    if (codes.includes(c.to)) continue;
-    const at = codes.indexOf(c.from ?? 'none');
-    codes.splice(c.direction === 'down' ? Math.max(at, 0) : at + 1, 0, c.to);
-  }
-  return codes;
-}
-
-const DAY = 86_400_000;
-
 export function TierChart({ changes, asOf }: { changes: TierChange[]; asOf: string }) {
-  const config = useMemo<ChartConfiguration>(() => {
-    const codes = ladder(changes);
-    const points = changes.map((c) => ({ x: Date.parse(c.date) / DAY, y: codes.indexOf(c.to) }));
-    if (points.length) points.push({ x: Date.parse(asOf) / DAY, y: points[points.length - 1].y });
-    return {
-      type: 'line',
-      data: { datasets: [{ label: 'tier', data: points, stepped: 'before', borderColor: '#1d4ed8', backgroundColor: '#1d4ed8', pointRadius: 4 }] },
-      options: {
-        plugins: { legend: { display: false } },
-        scales: {
-          x: { type: 'linear', ticks: { callback: (v) => new Date(Number(v) * DAY).toISOString().slice(0, 10), maxTicksLimit: 6 } },
-          y: { type: 'linear', min: 0, max: codes.length - 1, ticks: { stepSize: 1, callback: (v) => codes[Number(v)] ?? '' } },
-        },
-      },
-    };
-  }, [changes, asOf]);
+  const config = useMemo(() => tierChartConfig(changes, asOf), [changes, asOf]);
   if (changes.length === 0) return <p>No tier yet: a prospect.</p>;
   return (
     <>

@@ -66,7 +66,7 @@ export interface ConsentInput {
 }
 
 export interface Customer {
-  /** the customer's complaints, newest first (an agent: those assigned to them) */
+  /** the customer's complaints opened on or before the customer's asOf, newest first (an agent: those assigned to them) */
   complaints: Array<Complaint>;
   /** @deprecated use consents (typed) */
   consent: unknown | null;

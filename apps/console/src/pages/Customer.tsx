@@ -140,7 +140,7 @@ export function CustomerPage({ me, id, query }: { me: Me; id: string; query: URL
         <h2 id="tier-title">Tier history</h2>
         <TierChart changes={customer.tierChanges} asOf={asOf} />
       </section>
-      <Complaints me={me} customerId={id} written={written} onWrote={wrote} />
+      <Complaints me={me} customerId={id} asOf={asOf} written={written} onWrote={wrote} />
       {may(me, 'contacts.log') && <ContactForm customerId={id} onWrote={wrote} />}
       <Timeline customerId={id} asOf={asOf} written={written} onLive={reload} />
     </article>

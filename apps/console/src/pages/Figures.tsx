@@ -1,8 +1,8 @@
 // Service figures per agent and priority, and the stickiness metrics, as charts with their tables.
 import { useEffect, useMemo, useState } from 'react';
-import type { ChartConfiguration } from 'chart.js';
 import { gql, Me } from '../api';
 import { ChartView } from '../components/Chart';
+import { bars } from '../charts';
 import { ErrorNote } from '../components/Error';
 import type { Rate, ServiceFigures, Stickiness } from '../generated/graphql';
 
@@ -17,10 +17,6 @@ const QUERY = `{
 
 const pct = (r: Rate) => (r.rate === null ? '-' : `${(r.rate * 100).toFixed(1)}% (${r.numerator}/${r.denominator})`);
 const hours = (s: number | null) => (s === null ? '-' : `${(s / 3600).toFixed(1)} h`);
-
-function bars(labels: string[], series: Array<{ label: string; data: number[]; color: string }>): ChartConfiguration {
-  return { type: 'bar', data: { labels, datasets: series.map((s) => ({ label: s.label, data: s.data, backgroundColor: s.color })) } };
-}
 
 export function FiguresPage({ me }: { me: Me }) {
   const [service, setService] = useState<ServiceFigures>();
@@ -65,6 +61,7 @@ export function FiguresPage({ me }: { me: Me }) {
       bars(
         sticky.composition.byTier.map((t) => t.tier),
         [{ label: `sales (${me.shop.currency})`, data: sticky.composition.byTier.map((t) => Number(t.sales)), color: '#047857' }],
+        false,
       ),
     [sticky, me.shop.currency],
   );

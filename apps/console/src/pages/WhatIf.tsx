@@ -1,6 +1,7 @@
 // What-if: pick or compose a rule set, replay the whole history under it, read
 // the migration matrix and the movers, then activate it (managers).
 import { FormEvent, useEffect, useState } from 'react';
+import { inTierOrder } from '../tier-order';
 import { gql, Me, may } from '../api';
 import { href } from '../router';
 import { ErrorNote } from '../components/Error';
@@ -130,7 +131,7 @@ export function WhatIfPage({ me }: { me: Me }) {
           </button>
         </details>
       )}
-      {result && <SimulationView result={result} />}
+      {result && <SimulationView result={result} order={tierOrder(ruleSets, chosen)} />}
       {result && may(me, 'ruleSets.activate') && (
         <form className="filters" onSubmit={activate} aria-label="Activate">
           <label>
@@ -144,9 +145,16 @@ export function WhatIfPage({ me }: { me: Me }) {
   );
 }
 
-function SimulationView({ result }: { result: Simulation }) {
-  const from = Object.keys(result.matrix);
-  const to = [...new Set(Object.values(result.matrix).flatMap((row) => Object.keys(row)))];
+/** The candidate's tiers, then those of the other rule sets (the one in force among them), each by threshold. */
+function tierOrder(ruleSets: readonly RuleSet[], chosen: string): string[] {
+  const byThreshold = (r: RuleSet) => [...r.tiers].sort((a, b) => Number(a.threshold) - Number(b.threshold)).map((t) => t.code);
+  const candidate = ruleSets.find((r) => r.id === chosen);
+  return [...new Set([...(candidate ? byThreshold(candidate) : []), ...ruleSets.flatMap(byThreshold)])];
+}
+
+function SimulationView({ result, order }: { result: Simulation; order: readonly string[] }) {
+  const from = inTierOrder(Object.keys(result.matrix), order);
+  const to = inTierOrder([...new Set(Object.values(result.matrix).flatMap((row) => Object.keys(row)))], order);
   const max = Math.max(1, ...Object.values(result.matrix).flatMap((row) => Object.values(row)));
   return (
     <section aria-labelledby="result-title">

@@ -5,7 +5,7 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min
 import { CustomerType, PageInfoType } from '@crm/customer-views';
 import { WaitForProjections } from '@crm/projections';
 import { RequestContext } from '@crm/shared';
-import { dateArg, GqlCtx, idArg, IsKey, JSONScalar, positionArg, WriteResult, writeResult } from '@crm/shared/http';
+import { dateArg, GqlCtx, idArg, IsCalendarDate, IsKey, JSONScalar, positionArg, WriteResult, writeResult } from '@crm/shared/http';
 import { ServiceFiguresType } from './complaint.types';
 import { PRIORITIES } from '../complaint';
 import { ComplaintsService } from '../complaints.service';
@@ -51,6 +51,7 @@ class ComplaintsArgs {
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @IsKey() agent?: string;
   @Field(() => Boolean, { nullable: true }) @IsOptional() @IsBoolean() breached?: boolean;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() customerId?: string;
+  @Field(() => String, { nullable: true, description: 'only complaints opened on or before this date (shop calendar)' }) @IsOptional() @IsCalendarDate() openedBy?: string;
   @Field(() => Int, { nullable: true, description: '1-500, default 50' }) @IsOptional() @IsInt() @Min(1) @Max(500) first?: number;
   @Field(() => String, { nullable: true }) @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,300}$/, { message: 'after must be a cursor this API gave out' }) after?: string;
   @Field(() => Float, { nullable: true }) @IsOptional() waitFor?: number;
@@ -82,6 +83,7 @@ export class ComplaintsResolver {
       agent: args.agent,
       breached: args.breached,
       customerId: args.customerId,
+      openedBy: args.openedBy,
       cursor: args.after,
       limit: args.first ?? 50,
     });
@@ -190,8 +192,8 @@ export class ComplaintsResolver {
 export class CustomerComplaintsResolver {
   constructor(private readonly service: ComplaintsService) {}
 
-  @ResolveField(() => [ComplaintType], { description: "the customer's complaints, newest first (an agent: those assigned to them)" })
+  @ResolveField(() => [ComplaintType], { description: "the customer's complaints opened on or before the customer's asOf, newest first (an agent: those assigned to them)" })
   async complaints(@GqlCtx() ctx: RequestContext, @Parent() customer: CustomerType): Promise<ComplaintType[]> {
-    return (await this.service.list(ctx, { customerId: customer.id, limit: 100 })).items;
+    return (await this.service.list(ctx, { customerId: customer.id, openedBy: customer.asOf, limit: 100 })).items;
   }
 }

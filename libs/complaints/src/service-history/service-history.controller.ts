@@ -16,6 +16,7 @@ class ComplaintListQuery extends ReadQuery {
   @IsOptional() @IsString() @IsKey() agent?: string;
   @IsOptional() @IsIn(['true', 'false']) breached?: string;
   @IsOptional() @IsUUID() customerId?: string;
+  @IsOptional() @IsCalendarDate() openedBy?: string;
   @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,300}$/, { message: 'cursor must be a cursor this API gave out' }) cursor?: string;
   @IsOptional() @Matches(/^([1-9]\d?|[1-4]\d\d|500)$/, { message: 'limit must be 1-500' }) limit?: string;
 }
@@ -40,6 +41,7 @@ export class ServiceHistoryController {
   @ApiQuery({ name: 'agent', required: false })
   @ApiQuery({ name: 'breached', required: false, enum: ['true', 'false'] })
   @ApiQuery({ name: 'customerId', required: false })
+  @ApiQuery({ name: 'openedBy', required: false, description: 'only complaints opened on or before this date (shop calendar), e.g. a page moved back in time' })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false, description: '1-500, default 50' })
   @ApiQuery({ name: 'waitFor', required: false, description: 'a write position to wait for (at most 5 s)' })
@@ -51,6 +53,7 @@ export class ServiceHistoryController {
       agent: q.agent,
       breached: q.breached === undefined ? undefined : q.breached === 'true',
       customerId: q.customerId,
+      openedBy: q.openedBy,
       cursor: q.cursor,
       limit: Number(q.limit ?? 50),
     });

@@ -2,6 +2,7 @@
 // keyset cursor) and the service quality figures per agent and priority.
 import type { SqlClient } from '@crm/database';
 import { refused, UUID_PATTERN } from '@crm/shared';
+import { PRIORITIES } from '../complaint';
 
 export interface ComplaintFilter {
   status?: 'open' | 'resolved';
@@ -9,6 +10,8 @@ export interface ComplaintFilter {
   agent?: string;
   breached?: boolean;
   customerId?: string;
+  /** Only complaints opened before this instant (a page moved back in time). */
+  openedBefore?: Date;
   cursor?: string;
   limit: number;
   now: Date;
@@ -57,8 +60,20 @@ export async function listComplaints(sql: SqlClient, f: ComplaintFilter) {
       WHERE (opened_at, complaint_id) < ($2::timestamptz, $3::uuid)
         AND ($4::text IS NULL OR status = $4) AND ($5::text IS NULL OR priority = $5) AND ($6::text IS NULL OR agent = $6)
         AND ($7::boolean IS NULL OR ${BREACHED} = $7) AND ($8::uuid IS NULL OR customer_id = $8)
+        AND ($10::timestamptz IS NULL OR opened_at < $10)
       ORDER BY opened_at DESC, complaint_id DESC LIMIT $9`,
-    [f.now.toISOString(), at, id, f.status ?? null, f.priority ?? null, f.agent ?? null, f.breached ?? null, f.customerId ?? null, f.limit + 1],
+    [
+      f.now.toISOString(),
+      at,
+      id,
+      f.status ?? null,
+      f.priority ?? null,
+      f.agent ?? null,
+      f.breached ?? null,
+      f.customerId ?? null,
+      f.limit + 1,
+      f.openedBefore?.toISOString() ?? null,
+    ],
   );
   const page = rows.slice(0, f.limit);
   const last = page[page.length - 1];
@@ -164,6 +179,9 @@ export async function serviceFigures(sql: SqlClient, from: string, to: string, n
           avg_satisfaction: null,
         }),
     byAgent: (await figures('agent')).map((r) => ({ agent: r.key, ...shape(r) })),
-    byPriority: (await figures('priority')).map((r) => ({ priority: r.key, ...shape(r) })),
+    // By severity, most severe first (as staff triage), not by the codes' spelling.
+    byPriority: (await figures('priority')).sort((a, b) => severity(b.key) - severity(a.key)).map((r) => ({ priority: r.key, ...shape(r) })),
   };
 }
+
+const severity = (priority: string | null) => PRIORITIES.indexOf(priority as (typeof PRIORITIES)[number]);
