@@ -25,7 +25,7 @@ import {
   printSchema,
 } from 'graphql';
 import { AccountsResolver } from '../libs/accounts/src/graphql/accounts.resolver';
-import { ComplaintsResolver, CustomerComplaintsResolver } from '../libs/complaints/src/graphql/complaints.resolver';
+import { ComplaintCustomerResolver, ComplaintsResolver, CustomerComplaintsResolver } from '../libs/complaints/src/graphql/complaints.resolver';
 import { CustomerMutationsResolver } from '../libs/customers/src/graphql/customer-mutations.resolver';
 import { CustomerViewsResolver, LifecycleResolver, TierResolver } from '../libs/customer-views/src/graphql/customer-views.resolver';
 import { AnalyticsResolver } from '../libs/figures/src/analytics.resolver';
@@ -41,6 +41,7 @@ const RESOLVERS = [
   AccountsResolver,
   ComplaintsResolver,
   CustomerComplaintsResolver,
+  ComplaintCustomerResolver,
   CustomerMutationsResolver,
   CustomerViewsResolver,
   LifecycleResolver,

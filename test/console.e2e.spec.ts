@@ -210,6 +210,10 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
       .getByRole('region', { name: /Birthday greetings/ })
       .getByRole('link', { name: 'C-1' })
       .waitFor();
+    // Who complained, by ref and name as in the other tables (not an id's prefix).
+    const open = page.getByRole('region', { name: /Open complaints/ });
+    await open.getByRole('link', { name: 'C-MEI' }).waitFor();
+    await open.getByText('Mei Lin').waitFor();
     await shot(page, 'care');
     await page.getByRole('link', { name: 'Figures' }).click();
     await page.getByRole('heading', { name: /Stickiness/ }).waitFor();

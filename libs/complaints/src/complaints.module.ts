@@ -7,7 +7,7 @@ import { ComplaintsService } from './complaints.service';
 import { ComplaintCommandHandler } from './complaint-commands';
 import { ComplaintsController } from './complaints.controller';
 import { ServiceHistoryController } from './service-history/service-history.controller';
-import { ComplaintsResolver, CustomerComplaintsResolver } from './graphql/complaints.resolver';
+import { ComplaintCustomerResolver, ComplaintsResolver, CustomerComplaintsResolver } from './graphql/complaints.resolver';
 
 @Module({})
 export class ComplaintsModule {
@@ -15,7 +15,7 @@ export class ComplaintsModule {
     module: ComplaintsModule,
     imports: [platform, CqrsModule, CustomerViewsModule.on(platform)],
     controllers: [ServiceHistoryController, ComplaintsController],
-    providers: [ComplaintCommandHandler, ComplaintsService, ComplaintsResolver, CustomerComplaintsResolver],
+    providers: [ComplaintCommandHandler, ComplaintsService, ComplaintsResolver, CustomerComplaintsResolver, ComplaintCustomerResolver],
     exports: [ComplaintsService],
   }));
 }

@@ -6,7 +6,7 @@ import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { EVENT_STORE, EventStore } from '@crm/event-store';
 import { PROJECTION_RUNNER, ProjectionRunner } from '@crm/projections';
 import { lifecycleMoves } from '@crm/lifecycle';
-import { allow, APP_CONFIG, AppConfig, formatAmount, memoized, notFound, refused, RequestContext, shopDate } from '@crm/shared';
+import { allow, APP_CONFIG, AppConfig, DomainError, formatAmount, memoized, notFound, refused, RequestContext, shopDate } from '@crm/shared';
 import { loadRuleSchedule, loadTierRuleSets, ruleSetOn, TIER_PERIODS, tierChangesUntil, tierHistory, tierOn, tierStandingOn } from '@crm/tiers';
 import type { RuleSchedule, TierFacts } from '@crm/tiers';
 import DataLoader from 'dataloader';
@@ -68,6 +68,13 @@ export class CustomerViewsService {
     });
     if (!view) throw notFound('CustomerNotFound', `customer ${askedAs} not found${asOf ? ` as of ${asOf}` : ''}`);
     return view;
+  }
+
+  /** A customer as of today through the request's DataLoader, undefined when not there (a page of complaints names each customer once). */
+  viewOnce(ctx: RequestContext, customerId: string): Promise<CustomerView | undefined> {
+    const load = (ids: readonly string[]) => Promise.all(ids.map((id) => this.view(ctx, id).catch((error: unknown) => (isNotFound(error) ? undefined : Promise.reject(error)))));
+    if (!ctx.memo) return load([customerId]).then(([view]) => view);
+    return memoized(ctx, 'customer-view', () => new DataLoader<string, CustomerView | undefined>(load)).load(customerId);
   }
 
   viewByRef(ctx: RequestContext, customerRef: string, asOf?: string, windowMonths?: number): Promise<CustomerView> {
@@ -208,3 +215,5 @@ export class CustomerViewsService {
     return { ...rest, asOf, scored: true, monetary: formatAmount(monetaryMinor, this.config.shopCurrency), score: `${mine.r}${mine.f}${mine.m}`, population };
   }
 }
+
+const isNotFound = (error: unknown) => error instanceof DomainError && error.code === 'CustomerNotFound';

@@ -8,3 +8,4 @@ export { encodeCursor, listCustomers } from './customer-list/customer-list.query
 export type { CustomerListItem, ListInput } from './customer-list/customer-list.query';
 export { CustomerViewsModule } from './customer-views.module';
 export { CustomerType, PageInfoType } from './graphql/customer.types';
+export { fromView } from './graphql/customer-views.resolver';

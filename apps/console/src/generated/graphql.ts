@@ -24,6 +24,8 @@ export interface Complaint {
   agent: string | null;
   breached: boolean;
   channel: string;
+  /** the customer who complained, as of today (null once not found) */
+  customer: Customer | null;
   customerId: string;
   firstResponseAt: string | null;
   id: string;

@@ -5,22 +5,24 @@ import { href } from '../router';
 import { instant } from '../format';
 import { ErrorNote } from '../components/Error';
 import { COMPLAINT_FIELDS, ComplaintRow, SlaState } from '../components/Complaints';
-import type { BirthdayDue, CareDue, GreetingDue } from '../generated/graphql';
+import type { BirthdayDue, CareDue, Customer, GreetingDue } from '../generated/graphql';
 
 type Greeting = GreetingDue;
+/** An open complaint with who complained (ref and name, as the other tables show them). */
+type OpenComplaint = ComplaintRow & { customer: Pick<Customer, 'customerRef' | 'name'> | null };
 type Birthday = BirthdayDue;
 
 export function CarePage({ me }: { me: Me }) {
   const [greetings, setGreetings] = useState<Greeting[]>([]);
   const [birthdays, setBirthdays] = useState<Birthday[]>([]);
-  const [complaints, setComplaints] = useState<ComplaintRow[]>([]);
+  const [complaints, setComplaints] = useState<OpenComplaint[]>([]);
   const [error, setError] = useState('');
   useEffect(() => {
-    gql<{ careDueList: CareDue; complaints: { edges: Array<{ node: ComplaintRow }> } }>(
+    gql<{ careDueList: CareDue; complaints: { edges: Array<{ node: OpenComplaint }> } }>(
       `query { careDueList {
          greetings { customerId customerRef name orderId purchasedAt dueOn overdue }
          birthdays { customerId customerRef name birthday overdue } }
-       complaints(status: "open", first: 500) { edges { node { ${COMPLAINT_FIELDS} } } } }`,
+       complaints(status: "open", first: 500) { edges { node { ${COMPLAINT_FIELDS} customer { customerRef name } } } } }`,
     )
       .then((d) => {
         setGreetings(d.careDueList.greetings);
@@ -113,7 +115,7 @@ export function CarePage({ me }: { me: Me }) {
               {complaints.map((c) => (
                 <tr key={c.id}>
                   <td>
-                    <a href={href(`customers/${c.customerId}`)}>{c.customerId.slice(0, 8)}</a>
+                    <a href={href(`customers/${c.customerId}`)}>{c.customer?.customerRef ?? c.customerId.slice(0, 8)}</a> {c.customer?.name ?? ''}
                   </td>
                   <td>{c.subject}</td>
                   <td>{c.priority}</td>

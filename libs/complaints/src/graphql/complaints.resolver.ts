@@ -2,7 +2,7 @@
 // every step. It only translates; ComplaintsService checks and decides.
 import { Args, ArgsType, Field, Float, ID, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
-import { CustomerType, PageInfoType } from '@crm/customer-views';
+import { CustomerType, CustomerViewsService, fromView, PageInfoType } from '@crm/customer-views';
 import { WaitForProjections } from '@crm/projections';
 import { RequestContext } from '@crm/shared';
 import { dateArg, GqlCtx, idArg, IsCalendarDate, IsKey, JSONScalar, positionArg, WriteResult, writeResult } from '@crm/shared/http';
@@ -195,5 +195,16 @@ export class CustomerComplaintsResolver {
   @ResolveField(() => [ComplaintType], { description: "the customer's complaints opened on or before the customer's asOf, newest first (an agent: those assigned to them)" })
   async complaints(@GqlCtx() ctx: RequestContext, @Parent() customer: CustomerType): Promise<ComplaintType[]> {
     return (await this.service.list(ctx, { customerId: customer.id, openedBy: customer.asOf, limit: 100 })).items;
+  }
+}
+
+@Resolver(() => ComplaintType)
+export class ComplaintCustomerResolver {
+  constructor(private readonly views: CustomerViewsService) {}
+
+  @ResolveField(() => CustomerType, { nullable: true, description: 'the customer who complained, as of today (null once not found)' })
+  async customer(@GqlCtx() ctx: RequestContext, @Parent() complaint: ComplaintType): Promise<CustomerType | null> {
+    const view = await this.views.viewOnce(ctx, complaint.customerId);
+    return view ? fromView(view) : null;
   }
 }

@@ -26,7 +26,8 @@ class CustomersArgs {
   @Field(() => Float, { nullable: true, description: 'a write position to wait for (at most 5 s)' }) @IsOptional() @IsNumber() waitFor?: number;
 }
 
-const fromView = (v: CustomerView): CustomerType => ({
+/** A customer's view as the GraphQL type (other slices' fields that name a customer answer with it). */
+export const fromView = (v: CustomerView): CustomerType => ({
   ...v,
   name: v.profile.name ?? null,
   region: v.profile.region ?? null,
