@@ -92,6 +92,15 @@ for (const database of testDatabases()) {
       expect(deprecated.sort()).toEqual(['consent', 'profile', 'region', 'rfm', 'tierHistory']);
     });
 
+    it('serves GraphiQL from the package: the page loads no script from another origin (it works offline)', async () => {
+      const page = await http(app).get('/graphql').set('Accept', 'text/html').expect(200);
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      expect(page.text).toContain('GraphiQL');
+      expect(page.text).not.toMatch(/<script[^>]+src=["']https?:/i);
+      expect(page.text).not.toMatch(/<link[^>]+href=["']https?:/i);
+      expect(page.text).not.toContain('unpkg.com');
+    });
+
     it('serves the schema committed in docs/graphql/schema.graphql (the console types are generated from it)', async () => {
       const served = printSchema(lexicographicSortSchema(app.app.get(GraphQLSchemaHost).schema));
       expect(`${served}\n`).toBe(fs.readFileSync(SCHEMA_FILE, 'utf8'));

@@ -1,6 +1,7 @@
 // GraphQL at /graphql: GraphQL Yoga through its Nest driver (spec-compliant
 // GraphQL over HTTP, graphql-ws for subscriptions), the schema made from the
 // slices' resolvers (code first), one error mapping, and query limits.
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { YogaDriver, YogaDriverConfig } from '@graphql-yoga/nestjs';
 import { DynamicModule, Logger } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
@@ -71,6 +72,8 @@ export const graphqlModule = (platform: DynamicModule) =>
       autoSchemaFile: true,
       sortSchema: true,
       graphiql: config.graphqlIntrospection,
+      // GraphiQL's code from the package, inlined in the page: nothing is fetched from a CDN (it works offline).
+      renderGraphiQL,
       landingPage: false,
       // As on REST: no cross-origin headers (the console is served from the same origin).
       cors: false,
