@@ -132,7 +132,7 @@ for (const database of testDatabases()) {
       expect(JSON.stringify(registered)).not.toMatch(/Wang|wang@/);
       expect(registered.data).toMatchObject({ customerId: id });
       expect(registered.data.profile).toBeUndefined();
-      expect(purchase.data).toMatchObject({ customerId: id, orderId: 'WH-1', amountMinor: 60000 });
+      expect(purchase.data).toMatchObject({ customerId: id, orderId: 'WH-1', amountMinor: 60000, amount: '600.00', currency: 'CNY' });
       expect(tier.data).toMatchObject({ customerId: id, from: null, to: 'SENIOR', ruleSetId: 'default', causedBy: purchase.data.eventId });
       expect(lifecycle.data).toMatchObject({ customerId: id, to: 'NEW_ONCE', windowMonths: 3, causedBy: purchase.data.eventId });
       // Derived events are not in the log: four source events were written (registration, purchase, refund, complaint).

@@ -1,4 +1,4 @@
-import { formatAmount, InvalidMoneyError, minorDigits, parseAmount } from './money';
+import { formatAmount, InvalidMoneyError, minorDigits, parseAmount, withDecimalAmounts } from './money';
 
 describe('money', () => {
   it.each([
@@ -48,5 +48,38 @@ describe('amount problems say the same wherever the amount arrives', () => {
 
   it('Given a yen amount with decimals, When parsed, Then it asks for a whole number', () => {
     expect(() => parseAmount('10.5', 'JPY')).toThrow('amount must be a whole number of JPY, got "10.5"');
+  });
+});
+
+describe('withDecimalAmounts (event data at the edges)', () => {
+  it('Given a purchase paid in USD and booked in CNY, When shown, Then each amount has its decimal in its currency and the items are priced in USD', () => {
+    const data = {
+      orderId: 'O-1',
+      amountMinor: 293931,
+      currency: 'CNY',
+      originalAmountMinor: 40500,
+      originalCurrency: 'USD',
+      items: [{ sku: 'tea', quantity: 3, unitPriceScaled: 135_000_000 }],
+    };
+    expect(withDecimalAmounts(data)).toEqual({
+      ...data,
+      amount: '2939.31',
+      originalAmount: '405.00',
+      items: [{ sku: 'tea', quantity: 3, unitPriceScaled: 135_000_000, unitPrice: '135.00' }],
+    });
+  });
+
+  it('Given a wholesale price below a cent and a refund, When shown, Then the decimals are exact', () => {
+    expect(withDecimalAmounts({ currency: 'CNY', items: [{ unitPriceScaled: 1_000 }] })).toEqual({ currency: 'CNY', items: [{ unitPriceScaled: 1_000, unitPrice: '0.001' }] });
+    expect(withDecimalAmounts({ refundId: 'R-1', amountMinor: 500, currency: 'JPY' })).toEqual({ refundId: 'R-1', amountMinor: 500, currency: 'JPY', amount: '500' });
+  });
+
+  it('Given data without a currency or with hostile keys, When shown, Then nothing is invented and no prototype is touched', () => {
+    expect(withDecimalAmounts({ amountMinor: 5 })).toEqual({ amountMinor: 5 });
+    const hostile = JSON.parse('{"__proto__": {"polluted": true}, "currency": "CNY", "amountMinor": 100}');
+    const shown = withDecimalAmounts(hostile) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(shown)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(JSON.parse(JSON.stringify(shown))).toEqual({ ['__proto__']: { polluted: true }, currency: 'CNY', amountMinor: 100, amount: '1.00' });
   });
 });

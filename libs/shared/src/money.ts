@@ -75,6 +75,38 @@ export function formatAmount(minor: number, currency: string, digits = minorDigi
   return `${sign}${padded.slice(0, -digits)}.${padded.slice(-digits)}`;
 }
 
+let currencies: Set<string> | undefined;
 export function isCurrencyCode(code: string): boolean {
-  return /^[A-Z]{3}$/.test(code) && Intl.supportedValuesOf('currency').includes(code);
+  currencies ??= new Set(Intl.supportedValuesOf('currency'));
+  return /^[A-Z]{3}$/.test(code) && currencies.has(code);
+}
+
+/**
+ * Event data as the edges show it: beside each amount kept in minor units
+ * (`amountMinor`, `originalAmountMinor`, ...) its decimal string in its
+ * currency (`amount`, `originalAmount`), and beside an item's
+ * `unitPriceScaled` its `unitPrice` in the currency of the order; the stored
+ * fields stay as they are (receivers that read them go on working).
+ */
+export function withDecimalAmounts(data: unknown, inherited?: string): unknown {
+  if (Array.isArray(data)) return data.map((item) => withDecimalAmounts(item, inherited));
+  if (data === null || typeof data !== 'object') return data;
+  const record = data as Record<string, unknown>;
+  const text = (key: string) => (typeof record[key] === 'string' ? (record[key] as string) : undefined);
+  const currency = text('currency') ?? inherited;
+  // An order's items are priced in what the customer paid in (the original currency when it was converted).
+  const ofItems = text('originalCurrency') ?? currency;
+  const out: Record<string, unknown> = {};
+  // defineProperty: a key such as "__proto__" stays a key of the data, never the object's prototype.
+  const put = (key: string, value: unknown) => Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  for (const [key, value] of Object.entries(record)) put(key, withDecimalAmounts(value, key === 'items' ? ofItems : currency));
+  for (const [key, value] of Object.entries(record)) {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value)) continue;
+    const name = key.endsWith('Minor') ? key.slice(0, -'Minor'.length) : undefined;
+    const own = name && name.endsWith('Amount') ? text(`${name.slice(0, -'Amount'.length)}Currency`) : undefined;
+    const inCurrency = own ?? currency;
+    if (name && inCurrency && isCurrencyCode(inCurrency) && !Object.hasOwn(record, name)) put(name, formatAmount(value, inCurrency));
+    if (key === 'unitPriceScaled' && currency && isCurrencyCode(currency) && !Object.hasOwn(record, 'unitPrice')) put('unitPrice', formatUnitPrice(value, currency));
+  }
+  return out;
 }

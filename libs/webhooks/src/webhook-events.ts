@@ -5,7 +5,7 @@
 // deadline sweep, never written into the customer streams.
 import { createHash } from 'node:crypto';
 import { businessTime, type RecordedEvent } from '@crm/event-store';
-import { SOURCE_EVENT_TYPES } from '@crm/shared';
+import { SOURCE_EVENT_TYPES, withDecimalAmounts } from '@crm/shared';
 
 export { SOURCE_EVENT_TYPES };
 
@@ -30,9 +30,9 @@ export function customerOf(event: RecordedEvent): string | undefined {
 /** Sealed personal fields (the profile of a registration or a profile change): never pushed. */
 const PERSONAL = new Set(['profile', 'changes']);
 
-/** A stored event as a payload: its data without the personal fields. */
+/** A stored event as a payload: its data without the personal fields, amounts also as decimal strings (as the API answers them). */
 export function sourcePayload(event: RecordedEvent): WebhookPayload {
-  const data = Object.fromEntries(Object.entries(event.data as Record<string, unknown>).filter(([key]) => !PERSONAL.has(key)));
+  const data = withDecimalAmounts(Object.fromEntries(Object.entries(event.data as Record<string, unknown>).filter(([key]) => !PERSONAL.has(key)))) as Record<string, unknown>;
   return {
     type: event.type,
     timestamp: new Date(businessTime(event)).toISOString(),

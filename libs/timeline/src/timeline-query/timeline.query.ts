@@ -7,7 +7,7 @@ import { CustomerViewsService } from '@crm/customer-views';
 import type { Profile } from '@crm/customers';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { EVENT_STORE, EventStore } from '@crm/event-store';
-import { allow, APP_CONFIG, AppConfig, invalid, refused, RequestContext, shopDate, SOURCE_EVENT_TYPES } from '@crm/shared';
+import { allow, APP_CONFIG, AppConfig, invalid, refused, RequestContext, shopDate, SOURCE_EVENT_TYPES, withDecimalAmounts } from '@crm/shared';
 import { loadRuleSchedule } from '@crm/tiers';
 import { compareKeys, DerivedEntry, derivedChanges } from '../derived-changes';
 
@@ -61,7 +61,7 @@ const entryOf = (r: TimelineRow, customerId: string, key: DataKey | undefined) =
   correlationId: r.correlation_id,
   causationId: r.causation_id,
   source: r.source,
-  data: opened(r, customerId, key),
+  data: withDecimalAmounts(opened(r, customerId, key)),
 });
 
 export interface TimelinePageInput {
