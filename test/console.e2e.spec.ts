@@ -119,7 +119,15 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     await shot(page, 'customers');
     await page.getByRole('link', { name: 'C-MEI' }).click();
     const timeline = page.locator('table.timeline');
-    await timeline.getByText('O-MEI-1').first().waitFor();
+    await timeline.getByText('Order O-MEI-1:').first().waitFor();
+    // Each entry a sentence with its figures formatted; the stored fields only behind "details".
+    await timeline.getByText('Order O-MEI-1: ¥600.00.').first().waitFor();
+    await expect(
+      timeline
+        .getByText(/amountMinor/)
+        .first()
+        .isVisible(),
+    ).resolves.toBe(false);
 
     // Found by her ref: straight to her page.
     await page.goto(`${base}#/customers`);
@@ -127,7 +135,7 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     await page.getByRole('button', { name: 'Search' }).click();
     await page.waitForURL(new RegExp(`#/customers/${customerId}`));
 
-    await timeline.getByText('O-MEI-1').first().waitFor();
+    await timeline.getByText('Order O-MEI-1:').first().waitFor();
     await page.getByTestId('lifecycle').getByText('LOST').waitFor();
     const complaints = page.getByRole('region', { name: 'Complaints' });
     await complaints.getByText('parcel late').waitFor();
@@ -149,23 +157,23 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
       .post(`${API}/customers/${customerId}/purchases`)
       .send(purchaseBody('O-LIVE-1', '80.00', { occurredAt: new Date().toISOString() }))
       .expect(201);
-    await timeline.getByText('O-LIVE-1').first().waitFor({ timeout: 10_000 });
+    await timeline.getByText('Order O-LIVE-1:').first().waitFor({ timeout: 10_000 });
     await shot(page, 'customer');
 
     // A care contact logged from the page.
     await page.getByLabel('Note').fill('thank-you call after delivery');
     await page.getByRole('button', { name: 'Log contact' }).click();
     await page.getByRole('status').getByText('Logged a care contact by phone.').waitFor();
-    await timeline.getByText('thank-you call after delivery').first().waitFor({ timeout: 10_000 });
+    await timeline.getByText('contact by phone: thank-you call after delivery').first().waitFor({ timeout: 10_000 });
     // The kind filter asks the server: only that kind, from the whole history.
     const filtered = page.waitForResponse((res) => JSON.stringify(res.request().postDataJSON()?.variables?.types ?? null) === '["PurchaseRecorded"]');
     await page.getByRole('region', { name: 'Timeline' }).getByLabel('Kind').selectOption('PurchaseRecorded');
     const kinds = (await (await filtered).json()).data.customer.timeline.edges.map((e: { node: { type: string } }) => e.node.type);
     expect(new Set(kinds)).toEqual(new Set(['PurchaseRecorded']));
-    await timeline.getByText('O-MEI-1').first().waitFor();
-    await expect(timeline.getByText('thank-you call after delivery').count()).resolves.toBe(0);
+    await timeline.getByText('Order O-MEI-1:').first().waitFor();
+    await expect(timeline.getByText('contact by phone: thank-you call after delivery').count()).resolves.toBe(0);
     await page.getByRole('region', { name: 'Timeline' }).getByLabel('Kind').selectOption('');
-    await timeline.getByText('thank-you call after delivery').first().waitFor();
+    await timeline.getByText('contact by phone: thank-you call after delivery').first().waitFor();
 
     const narrow = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await narrow.goto(base);

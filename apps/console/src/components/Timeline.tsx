@@ -1,6 +1,7 @@
 // The audit timeline: paged from the oldest, filtered by kind on the server, entries after
 // the as-of date hidden, and new entries arriving live over the subscription.
 import { useEffect, useRef, useState } from 'react';
+import { entrySentence, itemLines } from '../entry-text';
 import { gql, subscribe } from '../api';
 import { instant, shopDay } from '../format';
 import { ErrorNote } from './Error';
@@ -112,7 +113,9 @@ export function Timeline({ customerId, asOf, written, onLive }: { customerId: st
               <td>{e.derived ? <em>derived</em> : instant(e.recordedAt)}</td>
               <td>{e.type}</td>
               <td>{e.actor ?? '-'}</td>
-              <td className="details">{summary(e.data)}</td>
+              <td className="details">
+                <EntryDetails type={e.type} data={e.data} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -126,11 +129,23 @@ export function Timeline({ customerId, asOf, written, onLive }: { customerId: st
   );
 }
 
-function summary(data: unknown): string {
-  if (!data || typeof data !== 'object') return '';
-  return Object.entries(data as Record<string, unknown>)
-    .filter(([k]) => k !== 'customerId')
-    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-    .join('; ')
-    .slice(0, 240);
+/** The sentence, a purchase's items as lines, and the stored data behind a toggle. */
+function EntryDetails({ type, data }: { type: string; data: unknown }) {
+  const items = itemLines(type, data);
+  return (
+    <>
+      {entrySentence(type, data)}
+      {items.length > 0 && (
+        <ul className="items">
+          {items.map((line, i) => (
+            <li key={i}>{line}</li>
+          ))}
+        </ul>
+      )}
+      <details>
+        <summary>details</summary>
+        <pre>{JSON.stringify(data, null, 2)}</pre>
+      </details>
+    </>
+  );
 }

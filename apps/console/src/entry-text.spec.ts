@@ -1,0 +1,29 @@
+import { entrySentence, itemLines, money } from './entry-text';
+
+describe('timeline entries as sentences', () => {
+  it('Given a purchase with items, When shown, Then one sentence with the amount in the currency, and the items as lines', () => {
+    const data = {
+      orderId: 'O-1',
+      amountMinor: 293931,
+      amount: '2939.31',
+      currency: 'CNY',
+      channel: 'tmall',
+      items: [{ sku: 'tea', category: 'drinks, hot', quantity: 3, unitPriceScaled: 2_939_310_000, unitPrice: '293.931' }],
+    };
+    expect(entrySentence('PurchaseRecorded', data)).toBe('Order O-1: ¥2,939.31 via tmall.');
+    expect(itemLines('PurchaseRecorded', data)).toEqual(['3 × tea (drinks, hot) at ¥293.931']);
+  });
+
+  it('Given amounts, When formatted, Then grouped with the symbol and exact decimals, never through a float', () => {
+    expect(money('12345678901234.56', 'CNY')).toBe('¥12,345,678,901,234.56');
+    expect(money('-5.00', 'USD')).toBe('-$5.00');
+    expect(money('500', 'JPY')).toBe('¥500');
+  });
+
+  it('Given a derived tier change and an unknown entry, When shown, Then words, not raw fields cut mid-word', () => {
+    expect(entrySentence('TierChanged', { from: 'NORMAL', to: 'VIP', reason: 'net spend 3000.00 reached 3000.00' })).toBe('Tier NORMAL → VIP: net spend 3000.00 reached 3000.00.');
+    expect(entrySentence('SomethingNew', { customerId: 'x', occurredAt: '2025-02-16T10:00:00Z', birthDate: '1990-01-01', cause: { kind: 'event' } })).toBe(
+      'occurred at: 2025-02-16T10:00:00Z; birth date: 1990-01-01',
+    );
+  });
+});
