@@ -1,4 +1,4 @@
-// Respond-by targets per priority (DOMAIN.md defaults, SLA_HOURS overrides).
+// Respond-by targets per priority (docs/domain.md defaults, SLA_HOURS overrides).
 // The hours in force are written into the complaint's events, so a later
 // policy change never moves a deadline already promised. Higher tiers may
 // get shorter targets: a factor per tier, fixed when the complaint is opened.

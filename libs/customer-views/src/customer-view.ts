@@ -80,7 +80,7 @@ export async function loadCustomerView(store: EventStore, customerId: string, op
   };
 }
 
-/** DOMAIN.md net spend: purchases minus refunds dated on or before D (whatever the tier basis is). */
+/** docs/domain.md net spend: purchases minus refunds dated on or before D (whatever the tier basis is). */
 export function netSpendAsOf(
   facts: { purchases: readonly { date: string; amountMinor: number }[]; refunds: readonly { date: string; amountMinor: number }[] },
   asOf: string,

@@ -8,14 +8,14 @@ import { hasPersonalData } from './privacy/personal-data';
 export interface CustomerRules {
   shopCurrency: string;
   shopTimezone: string;
-  /** Marketing contacts allowed per customer per calendar month, by lifecycle stage (DOMAIN.md contact policy). */
+  /** Marketing contacts allowed per customer per calendar month, by lifecycle stage (docs/domain.md contact policy). */
   marketingCapsByStage: Readonly<Record<MarketingStage, number>>;
   /** The clock: business times later than now + clockSkewMs are refused. */
   now: Date;
   clockSkewMs: number;
 }
 
-/** The lifecycle window the contact policy reads the stage with (DOMAIN.md default). */
+/** The lifecycle window the contact policy reads the stage with (docs/domain.md default). */
 export const CONTACT_POLICY_WINDOW_MONTHS = 3;
 
 /** The contact policy's stage of a lifecycle status: the active ones (and prospects) are ACTIVE. */
@@ -217,7 +217,7 @@ export function sameAsEarlier(command: CustomerCommand): ((event: CustomerEvent)
 const money = (minor: number, rules: CustomerRules) => `${formatAmount(minor, rules.shopCurrency)} ${rules.shopCurrency}`;
 
 /**
- * DOMAIN.md contact policy: marketing needs consent for its channel and is
+ * docs/domain.md contact policy: marketing needs consent for its channel and is
  * capped per month by the customer's lifecycle stage on the contact's date;
  * a LOST customer gets none, except the big yearly promotions.
  */

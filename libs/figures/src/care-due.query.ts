@@ -1,4 +1,4 @@
-// Care work that is due (care messages, not marketing, DOMAIN.md): the
+// Care work that is due (care messages, not marketing, docs/domain.md): the
 // post-purchase greeting, within 2 days of a purchase - a purchase is greeted
 // by any care contact logged at or after it, and the earliest ungreeted
 // purchase of a customer names the customer once - and the birthday greeting.

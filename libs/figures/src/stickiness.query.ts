@@ -1,4 +1,4 @@
-// Stickiness metrics as of D over the period (D - W months, D] (DOMAIN.md
+// Stickiness metrics as of D over the period (D - W months, D] (docs/domain.md
 // "Stickiness metrics", "Period metrics"), from the customer read model and
 // the tier read model, set-based: the period's rows, never the whole base.
 // Rates answer numerator and denominator beside the ratio, so every figure

@@ -1,5 +1,5 @@
 // Lifecycle as of a date: a pure function of a customer's purchase dates
-// (shop calendar) and the window W in months (DOMAIN.md "Exact conventions").
+// (shop calendar) and the window W in months (docs/domain.md, "Lifecycle").
 // No job refreshes it: the answer for any date comes from the stored facts.
 import { minusMonths, monthsAfter } from '@crm/shared';
 
@@ -13,7 +13,7 @@ export type LifecycleBound = 'window' | 'twoWindows' | 'fourWindows';
 export type LifecycleCondition = { fact: 'noPurchase' } | { fact: 'first' | 'last'; op: '>' | '<='; bound: LifecycleBound } | { fact: 'inWindow'; op: '=' | '>='; count: number };
 
 /**
- * The lifecycle rule (DOMAIN.md "Exact conventions"), written once as data:
+ * The lifecycle rule (docs/domain.md, "Lifecycle"), written once as data:
  * each status with its conditions, mutually exclusive. lifecycleAsOf
  * evaluates it; lifecycleSql turns it into SQL for the list's filter.
  */

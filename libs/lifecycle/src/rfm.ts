@@ -1,7 +1,7 @@
 // RFM as of a date over the customers with at least one purchase: R = days
 // since the last purchase (fewer is better), F = purchases, M = net spend;
 // each scored 1-5 by quintile of average ranks (ties share their ranks' mean),
-// score = ceil(5 * rank / n) (DOMAIN.md "Exact conventions").
+// score = ceil(5 * rank / n) (docs/domain.md, "RFM").
 import { daysBetween } from '@crm/shared';
 
 export interface RfmFacts {

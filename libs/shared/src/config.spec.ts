@@ -73,7 +73,7 @@ describe('configuration', () => {
     });
   });
 
-  it("takes the marketing caps per lifecycle stage, over DOMAIN.md's defaults", () => {
+  it("takes the marketing caps per lifecycle stage, over docs/domain.md's defaults", () => {
     expect(loadConfig({}).marketingCapsByStage).toEqual({ ACTIVE: 3, SILENT: 3, SLEEPING: 1, LOST: 0 });
     expect(loadConfig({ MARKETING_CAPS: 'SLEEPING=2, LOST=1' }).marketingCapsByStage).toEqual({ ACTIVE: 3, SILENT: 3, SLEEPING: 2, LOST: 1 });
   });

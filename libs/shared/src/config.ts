@@ -13,7 +13,7 @@ export interface AppConfig {
   shopTimezone: string;
   shopCurrency: string;
   logLevel: LogLevel;
-  /** Respond-by hours per complaint priority, over DOMAIN.md's defaults. */
+  /** Respond-by hours per complaint priority, over docs/domain.md's defaults. */
   slaHours: Record<string, number>;
   /** Respond-by hours are multiplied by these for customers of a tier (a tier privilege). */
   slaTierFactors: Record<string, number>;
@@ -21,7 +21,7 @@ export interface AppConfig {
   clockSkewMs: number;
   /** How many years ahead a rule set may be activated. */
   activationHorizonYears: number;
-  /** Marketing contacts per customer per calendar month by lifecycle stage (DOMAIN.md contact policy). */
+  /** Marketing contacts per customer per calendar month by lifecycle stage (docs/domain.md contact policy). */
   marketingCapsByStage: Record<MarketingStage, number>;
   /** An Idempotency-Key claim older than this with no answer is taken to be left by a crashed process. */
   idempotencyClaimTtlMs: number;

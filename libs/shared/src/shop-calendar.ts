@@ -1,5 +1,5 @@
 // The shop's calendar: an event belongs to the calendar date of its
-// occurredAt in the shop's time zone (DOMAIN.md "Exact conventions").
+// occurredAt in the shop's time zone (docs/domain.md, "The shop's calendar and money").
 
 /** Making a formatter costs far more than using one (tens of microseconds): one a zone, kept. */
 const formats = new Map<string, Intl.DateTimeFormat>();
@@ -102,7 +102,7 @@ export function daysInMonth(year: number, month: number): number {
 
 /**
  * Calendar subtraction of k months with the day clamped to the month's end:
- * 2024-05-31 minus 3 months = 2024-02-29 (DOMAIN.md "Months back").
+ * 2024-05-31 minus 3 months = 2024-02-29 (docs/domain.md, "The shop's calendar and money").
  */
 export function minusMonths(date: string, months: number): string {
   const [y, m, d] = parts(date);

@@ -1,5 +1,5 @@
 // Member tiers as of a date under a rule set: a pure function of the dated
-// purchase and refund facts (DOMAIN.md "Member tiers", "Exact conventions").
+// purchase and refund facts (docs/domain.md, "Member tiers").
 // Rule sets are data, so a candidate can be replayed over the same history.
 import { formatAmount, minusMonths, parseAmount } from '@crm/shared';
 
