@@ -2,7 +2,8 @@
 // hears "recorded", and an Idempotency-Key claimed by a process that died is
 // taken over by the next retry, which then goes through exactly once.
 import { AccountsService } from '../libs/accounts/src';
-import { SQL_CLIENT, SqlClient } from '../libs/database/src';
+import { APP_CONFIG } from '../libs/shared/src';
+import { PostgresClient, SQL_CLIENT, SqlClient } from '../libs/database/src';
 import { testDatabases } from './support/test-databases';
 import { RunningApp, startTestApp } from './support/test-app';
 import { API, eventCount, http, purchaseBody, register } from './support/http';
@@ -63,6 +64,35 @@ for (const database of testDatabases()) {
       const again = await http(app).post(`${API}/customers/${id}/purchases`).set('Idempotency-Key', 'crash-key').send(body).expect(201);
       expect(again.headers['idempotent-replayed']).toBe('true');
       expect(again.body).toEqual(retried.body);
+      expect(await eventCount(app)).toBe(before + 1);
+    });
+
+    it('a claim whose process is gone is taken over at once, well before its TTL; a live process keeps its claim', async () => {
+      const id = await register(app);
+      const body = purchaseBody('GONE-1', '9.00');
+      const hash = require('node:crypto')
+        .createHash('sha256')
+        .update(`POST ${API}/customers/${id}/purchases\n${JSON.stringify(body)}`)
+        .digest('hex');
+      const account = await app.app.get(AccountsService).accountIdOf('test-admin');
+      // Another process: on PostgreSQL a session of its own (closed: the process was killed); on PGlite another instance.
+      const other = database.name === 'postgres' ? new PostgresClient(app.app.get(APP_CONFIG).databaseUrl as string) : undefined;
+      let gone = 'local:a-process-that-is-gone';
+      if (other) {
+        const stop = await other.listen(['crm_test_presence'], () => undefined);
+        gone = other.presence() as string;
+        await stop();
+        await other.close();
+        await new Promise((r) => setTimeout(r, 200)); // the session leaves pg_stat_activity
+      }
+      const live = sql.presence() as string;
+      await sql.query('INSERT INTO crm_idempotency_keys (key, request_hash, owner) VALUES ($1, $2, $3)', [`account:${account}:live-owner`, hash, live]);
+      const busy = await http(app).post(`${API}/customers/${id}/purchases`).set('Idempotency-Key', 'live-owner').send(body).expect(409);
+      expect([busy.body.code, busy.headers['retry-after']]).toEqual(['IdempotencyKeyInProgress', '1']);
+
+      await sql.query('INSERT INTO crm_idempotency_keys (key, request_hash, owner) VALUES ($1, $2, $3)', [`account:${account}:gone-owner`, hash, gone]);
+      const before = await eventCount(app);
+      await http(app).post(`${API}/customers/${id}/purchases`).set('Idempotency-Key', 'gone-owner').send(body).expect(201);
       expect(await eventCount(app)).toBe(before + 1);
     });
 

@@ -1,5 +1,6 @@
 // Embedded PostgreSQL (PGlite) in one process: one connection, queries queued
 // by PGlite itself, the data folder locked while open.
+import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { DataDirLock } from './data-dir-lock';
@@ -61,6 +62,12 @@ export class PGliteClient implements SqlClient {
 
   async ping(): Promise<void> {
     await this.db.query('SELECT 1');
+  }
+
+  private readonly mark = `local:${randomUUID()}`;
+
+  presence(): string {
+    return this.mark;
   }
 
   /** One process holds the data folder (DataDirLock): nobody else can notify, so there is nothing to listen to. */

@@ -92,6 +92,10 @@ export class PostgresClient implements SqlClient {
       client = c;
       await c.connect();
       for (const channel of channels) await c.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
+      const [me] = (
+        await c.query<{ mark: string }>(`SELECT 'pg:' || pid || '@' || extract(epoch FROM backend_start)::text AS mark FROM pg_stat_activity WHERE pid = pg_backend_pid()`)
+      ).rows;
+      this.mark = me?.mark;
       if (stopped) await c.end();
     };
     await connect().catch(again);
@@ -100,6 +104,12 @@ export class PostgresClient implements SqlClient {
       clearTimeout(retry);
       await client?.end().catch(() => undefined);
     };
+  }
+
+  private mark: string | undefined;
+
+  presence(): string | undefined {
+    return this.mark;
   }
 
   async close(): Promise<void> {

@@ -48,6 +48,14 @@ export interface SqlClient extends SqlExecutor {
    * notification may have been missed meanwhile). Resolves to a stop function.
    */
   listen(channels: readonly string[], onNotify: (channel: string | undefined, payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * This process as other processes can tell it is alive: on PostgreSQL its
+   * listening session ("pg:<pid>@<backend start>", gone from pg_stat_activity
+   * the moment the process dies), undefined before it listens; on PGlite the
+   * instance ("local:<uuid>": one process holds the data folder, so any other
+   * instance is gone). SQL_SESSION_GONE tells a mark's process is gone.
+   */
+  presence(): string | undefined;
   close(): Promise<void>;
 }
 
@@ -70,3 +78,9 @@ export function sqlLiteral(value: string): string {
   if (value.includes('\u0000')) throw new Error('an SQL literal cannot hold U+0000');
   return `'${value.replace(/'/g, "''")}'`;
 }
+
+/** True (in SQL) when the process of the presence mark in column `mark` is gone; `$current` is this process's mark. */
+export const presenceGone = (mark: string, current: string) => `(
+  (${mark} LIKE 'local:%' AND ${mark} <> ${current})
+  OR (${mark} LIKE 'pg:%' AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a
+        WHERE a.pid = split_part(substr(${mark}, 4), '@', 1)::int AND extract(epoch FROM a.backend_start)::text = split_part(substr(${mark}, 4), '@', 2))))`;

@@ -2,14 +2,15 @@
 // the request; the same key with the same request replays it, with another
 // request answers 422. A key still being processed answers 409; a claim with
 // no answer older than IDEMPOTENCY_CLAIM_TTL_SECONDS was left by a process
-// that died, and the next retry takes it over. Event ids are also derived
+// that died, and the next retry takes it over - at once when the claim's
+// process is known to be gone (its PostgreSQL session ended). Event ids are also derived
 // from the key, so even a crash between append and storing the answer cannot
 // record twice.
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
 import { from, lastValueFrom, Observable } from 'rxjs';
-import { SQL_CLIENT, SqlClient } from '@crm/database';
+import { presenceGone, SQL_CLIENT, SqlClient } from '@crm/database';
 import { APP_CONFIG, AppConfig, DomainError } from '@crm/shared';
 import { principalOf, Problem, StoredProblem, toProblem } from '@crm/shared/http';
 export { idempotencyMigrations } from '@crm/shared/http/idempotency.migrations';
@@ -44,7 +45,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
       // A streamed body (an import's file) is not read here: its length stands for it.
       .update(`${req.method} ${req.path}\n${req.body === undefined ? `stream ${req.header('content-length') ?? ''}` : JSON.stringify(req.body)}`)
       .digest('hex');
-    const claimed = await this.sql.query('INSERT INTO crm_idempotency_keys (key, request_hash) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key', [key, hash]);
+    const claimed = await this.sql.query('INSERT INTO crm_idempotency_keys (key, request_hash, owner) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING RETURNING key', [
+      key,
+      hash,
+      this.sql.presence() ?? null,
+    ]);
     if (claimed.length === 0 && !(await this.takeOverAbandoned(key, hash))) return this.replay(key, hash, res);
 
     try {
@@ -53,18 +58,39 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return body;
     } catch (error) {
       const p = toProblem(error);
-      if (p.status >= 500) await this.sql.query('DELETE FROM crm_idempotency_keys WHERE key = $1', [key]);
+      if (p.status >= 500) await this.release(key);
       else await this.remember(key, p.status, p, res);
       throw error;
     }
   }
 
-  /** A claim without an answer past its TTL: its process died. Taken over atomically, so only one retry wins it. */
+  /**
+   * A request that failed gives its key back for the retry. When the store
+   * cannot be reached (the likely cause), it is tried again every second
+   * until it answers, rather than leaving the key claimed until its TTL.
+   */
+  private async release(key: string): Promise<void> {
+    const drop = () => this.sql.query('DELETE FROM crm_idempotency_keys WHERE key = $1 AND status IS NULL', [key]);
+    await drop().catch(() => {
+      const deadline = Date.now() + this.config.idempotencyClaimTtlMs;
+      const again = () => void drop().catch(() => Date.now() < deadline && setTimeout(again, 1_000).unref());
+      setTimeout(again, 1_000).unref();
+    });
+  }
+
+  /**
+   * A claim without an answer whose process is gone (its session left
+   * PostgreSQL, at once after a kill), or past its TTL (a process that could
+   * not be told apart). Taken over atomically, so only one retry wins it.
+   */
   private async takeOverAbandoned(key: string, hash: string): Promise<boolean> {
+    const me = this.sql.presence() ?? null;
     const taken = await this.sql.query(
-      `UPDATE crm_idempotency_keys SET created_at = now(), request_hash = $2
-        WHERE key = $1 AND status IS NULL AND request_hash = $2 AND created_at < now() - make_interval(secs => $3::double precision) RETURNING key`,
-      [key, hash, this.config.idempotencyClaimTtlMs / 1000],
+      `UPDATE crm_idempotency_keys SET created_at = now(), request_hash = $2, owner = $4
+        WHERE key = $1 AND status IS NULL AND request_hash = $2
+          AND (created_at < now() - make_interval(secs => $3::double precision) OR (owner IS NOT NULL AND ${presenceGone('owner', '$4::text')}))
+        RETURNING key`,
+      [key, hash, this.config.idempotencyClaimTtlMs / 1000, me],
     );
     return taken.length > 0;
   }

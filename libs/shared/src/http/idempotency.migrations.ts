@@ -14,4 +14,9 @@ CREATE TABLE crm_idempotency_keys (
   created_at   timestamptz NOT NULL DEFAULT now()
 );`,
   },
+  {
+    // The process that claimed a key (SqlClient.presence): a retry takes over at once when that process is gone.
+    id: '0016_idempotency_owner',
+    sql: `ALTER TABLE crm_idempotency_keys ADD COLUMN owner text;`,
+  },
 ];
