@@ -105,12 +105,29 @@ export class AccountsService implements OnApplicationBootstrap {
     return this.refreshing;
   }
 
-  /** Other processes' changes (a disabled account, a revoked key) within DIRECTORY_TTL_MS, without waiting on the request path. */
+  /**
+   * Other processes' changes (a disabled account, a revoked key) within
+   * DIRECTORY_TTL_MS, without waiting on the request path. A failed refresh
+   * is tried again after the same interval (not on every request) and logged
+   * once until one succeeds: an outage is one line, not one a request.
+   */
   private refreshInBackground(): void {
-    if (Date.now() - this.refreshedAt > DIRECTORY_TTL_MS && !this.refreshing) {
-      this.refresh().catch((error: unknown) => this.logger.warn(`could not refresh accounts: ${error instanceof Error ? error.message : String(error)}`));
-    }
+    const now = Date.now();
+    if (now - Math.max(this.refreshedAt, this.failedAt) <= DIRECTORY_TTL_MS || this.refreshing) return;
+    this.refresh().then(
+      () => {
+        if (this.failedAt > 0) this.logger.log('accounts refreshed again');
+        this.failedAt = 0;
+      },
+      (error: unknown) => {
+        if (this.failedAt === 0)
+          this.logger.warn(`could not refresh accounts: ${error instanceof Error ? error.message : String(error)} (retrying every ${DIRECTORY_TTL_MS / 1000} s)`);
+        this.failedAt = Date.now();
+      },
+    );
   }
+
+  private failedAt = 0;
 
   private async run(command: AccountCommand, ctx: RequestContext): Promise<CommandResult> {
     const result = await this.commands.execute(new ExecuteAccountCommand(command, ctx, ctx.principal.kind === 'operator' ? 'system' : 'api'));
