@@ -25,7 +25,8 @@ export class HealthCheck {
   private async check() {
     const eventStore = await this.store.health();
     const up = eventStore.state === 'up';
-    const projections = up ? await this.runner.status().catch(() => []) : [];
+    // Counted far enough to tell whether a projection is past the readiness bound, and no further.
+    const projections = up ? await this.runner.status({ countUpTo: Math.max(10_000, this.config.readyMaxLagEvents + 1) }).catch(() => []) : [];
     const failed = projections.filter((p) => p.state === 'failed').map((p) => p.name);
     const bound = this.config.readyMaxLagEvents;
     const behind = bound > 0 ? projections.filter((p) => p.lag > bound).map((p) => p.name) : [];

@@ -55,8 +55,10 @@ export interface ProjectionFailure {
 export interface ProjectionStatus {
   name: string;
   position: number;
-  /** Events in the log after the checkpoint (0: caught up). */
+  /** Events in the log after the checkpoint (0: caught up), counted up to a cap (then `lagAtLeast`). */
   lag: number;
+  /** The lag was counted up to its cap: there are at least that many (a far-behind projection costs /health no more than a near one). */
+  lagAtLeast?: true;
   /** Age of the oldest event not applied yet, in seconds (0: caught up). */
   lagSeconds: number;
   /** failed: its batch failed `failAfter` times in a row; it keeps retrying (backing off) and resumes when the cause is gone. */
@@ -112,6 +114,9 @@ function moveCheckpoints(names: readonly string[], checkpoint: number): string {
   ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = now() RETURNING 1)
 SELECT pg_notify(${sqlLiteral(PROGRESS_CHANNEL)}, ${sqlLiteral(`${checkpoint} ${names.join(',')}`)}) FROM (SELECT count(*) FROM moved) AS done`;
 }
+
+/** How far /health and /metrics count a projection's lag: beyond it, "at least". */
+const LAG_COUNT_CAP = 10_000;
 
 const partitionKey = (projector: Projector) => (projector.partition ? `${projector.partition.index}/${projector.partition.count}` : '');
 
@@ -379,19 +384,25 @@ export class ProjectionRunner {
     return this.groups.find((g) => g.projectors.some((p) => p.name === name))?.subscription.checkpoint;
   }
 
-  async status(): Promise<ProjectionStatus[]> {
+  /** `countUpTo`: the lag is counted up to this many events (default 10,000). */
+  async status(options: { countUpTo?: number } = {}): Promise<ProjectionStatus[]> {
+    const cap = Math.max(1, options.countUpTo ?? LAG_COUNT_CAP);
     const result: ProjectionStatus[] = [];
     for (const projector of this.projectors) {
       const position = await this.checkpointOf(projector.name);
-      // Events past the checkpoint (a partition's own): an index range count, cheap when caught up.
-      const [behind] = await this.sql.query<{ n: string | number }>(`SELECT count(*) AS n FROM crm_events WHERE ${AFTER} ${this.ofPartition(projector.partition)}`, [position]);
+      // Events past the checkpoint (a partition's own): an index range count up to the cap, cheap however far behind.
+      const [behind] = await this.sql.query<{ n: string | number }>(
+        `SELECT count(*) AS n FROM (SELECT 1 FROM crm_events WHERE ${AFTER} ${this.ofPartition(projector.partition)} LIMIT $2) AS past`,
+        [position, cap],
+      );
       const failure = this.failures.get(projector.name);
       const failed = failure !== undefined && failure.attempts >= (this.options.failAfter ?? 5);
       const state = this.liveCheckpoint(projector.name) === undefined ? 'stopped' : failed ? 'failed' : 'running';
       const lag = Number(behind?.n ?? 0);
       const lagSeconds = lag > 0 ? await this.ageAfter(position, projector.partition) : 0;
       const rebuilding = this.rebuilds.get(projector.name);
-      result.push({ name: projector.name, position, lag, lagSeconds, state, ...(failed ? { failure } : {}), ...(rebuilding ? { rebuilding } : {}) });
+      const capped = lag >= cap ? { lagAtLeast: true as const } : {};
+      result.push({ name: projector.name, position, lag, ...capped, lagSeconds, state, ...(failed ? { failure } : {}), ...(rebuilding ? { rebuilding } : {}) });
     }
     return result;
   }
