@@ -17,7 +17,7 @@ import { parseReplayArgs, replayRules, ReplayUsageError } from './replay-rules';
 import { parseImportArgs, runImport } from './import-history';
 import { ImportFileError } from '@crm/imports';
 import { openCliContext } from './cli-context';
-import { CustomerCommandsService } from '@crm/customers';
+import { checkMasterKey, CustomerCommandsService, WrongMasterKeyError } from '@crm/customers';
 
 const USAGE = `usage: crm <command>
 
@@ -56,6 +56,7 @@ async function withDatabase<T>(fn: (sql: SqlClient) => Promise<T>): Promise<T> {
 async function withStore<T>(config: AppConfig, fn: (store: EventStore, sql: SqlClient) => Promise<T>): Promise<T> {
   return withDatabase(async (sql) => {
     await migrate(sql, allMigrations);
+    await checkMasterKey(sql, config.masterKey);
     const store = openEventStore(config, sql);
     try {
       return await fn(store, sql);
@@ -225,7 +226,7 @@ main(process.argv.slice(2)).then(
     }
     if (error instanceof DomainError) console.error(`crm: ${error.code}: ${error.message}`);
     else if (error instanceof ConfigError) console.error(`crm: configuration error: ${error.message}`);
-    else if (error instanceof DataDirInUseError || error instanceof ImportFileError) console.error(`crm: ${error.message}`);
+    else if (error instanceof DataDirInUseError || error instanceof ImportFileError || error instanceof WrongMasterKeyError) console.error(`crm: ${error.message}`);
     else console.error(`crm: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   },

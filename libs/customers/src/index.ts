@@ -14,5 +14,6 @@ export { customerHistoryOf, loadCustomerHistories, loadCustomerHistory } from '.
 export type { CustomerHistory } from './customer-history';
 export { CustomersModule } from './customers.module';
 export { CustomerKeys, customerKeyMigrations, loadDataKeys } from './privacy/customer-keys';
+export { checkMasterKey, masterKeyCheckMigrations, WrongMasterKeyError } from './privacy/master-key-check';
 export { displayProfile, ERASED, PERSONAL_FIELDS } from './privacy/personal-data';
 export type { DataKey } from './privacy/personal-data';

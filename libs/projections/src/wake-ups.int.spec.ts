@@ -154,7 +154,9 @@ for (const database of testDatabases()) {
           await sql.query(`SELECT pg_notify('crm_test_channel', 'before')`);
           await until(() => heard.includes('before'));
           // What a server restart or a failover does to it.
-          await sql.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN "crm_test_channel"'`);
+          // The listening session is the process's presence ("pg:<pid>@<start>").
+          const pid = Number(/^pg:(\d+)@/.exec(listener.presence() ?? '')?.[1]);
+          await sql.query('SELECT pg_terminate_backend($1)', [pid]);
           await until(() => heard.includes(undefined));
           expect(heard).toContain(undefined);
           await sql.query(`SELECT pg_notify('crm_test_channel', 'after')`);

@@ -1,7 +1,7 @@
 // Every slice's migrations, applied on start and by `crm migrate`.
 import type { Migration } from '@crm/database';
 import { serviceHistoryMigrations } from '@crm/complaints';
-import { customerKeyMigrations } from '@crm/customers';
+import { customerKeyMigrations, masterKeyCheckMigrations } from '@crm/customers';
 import { customerListMigrations } from '@crm/customer-views';
 import { importMigrations } from '@crm/imports';
 import { eventStoreMigrations } from '@crm/event-store/adapters';
@@ -21,6 +21,7 @@ export const allMigrations: Migration[] = [
   ...serviceHistoryMigrations,
   ...accountMigrations,
   ...customerKeyMigrations,
+  ...masterKeyCheckMigrations,
   ...importMigrations,
   ...leaseMigrations,
   ...webhookMigrations,
