@@ -257,7 +257,15 @@ export class ProjectionRunner {
   private async applyBatch(group: Group, events: RecordedEvent[], checkpoint: number, from: number): Promise<void> {
     const names = group.projectors.map((p) => p.name);
     const prepared = new Map<string, unknown>();
-    for (const projector of group.projectors) if (projector.prepare) prepared.set(projector.name, await projector.prepare(events));
+    for (const projector of group.projectors) {
+      if (!projector.prepare) continue;
+      try {
+        prepared.set(projector.name, await projector.prepare(events));
+      } catch (error) {
+        // Pinned on the projector whose preparation failed: it leaves the group, the others go on.
+        throw new ProjectorFailedError(projector.name, error);
+      }
+    }
     // A read-model batch need not wait for its WAL flush: lost in a crash, it is lost with its checkpoint and applied again.
     const moved = await this.sql.transaction(
       async (tx) => {
