@@ -6,13 +6,12 @@
 // the timeline uses. Not a read model: `crm rebuild` never replays it, which
 // would send everything again.
 import type { Migration, SqlClient, SqlExecutor } from '@crm/database';
-import { businessTime, type EventStore, type RecordedEvent } from '@crm/event-store';
-import { customerHistoryOf } from '@crm/customers';
+import type { EventStore, RecordedEvent } from '@crm/event-store';
 import { type Columns, insertRows, type Projector } from '@crm/projections';
-import { type AppConfig, shopDate } from '@crm/shared';
+import type { AppConfig } from '@crm/shared';
 import { loadRuleSchedule } from '@crm/tiers';
-import { derivedChanges } from '@crm/timeline';
 import { customerOf, messageId, SOURCE_EVENT_TYPES, sourcePayload, type WebhookPayload } from './webhook-events';
+import { derivedPayloads, isCause } from './derived-payloads';
 
 export const webhookMigrations: Migration[] = [
   {
@@ -105,31 +104,20 @@ export class WebhookOutboxProjector implements Projector {
 
   /**
    * Tier changes and lifecycle moves caused by the batch's purchases and
-   * refunds, by causing event id: each customer's stream up to the batch's
-   * last event of it, under the rule sets activated by then.
+   * refunds, by causing event id: each customer's standing just before and
+   * just after each of them (derived-payloads.ts), under the rule sets
+   * activated by then.
    */
   private async derive(events: readonly RecordedEvent[]): Promise<Map<string, WebhookPayload[]>> {
     const byEvent = new Map<string, WebhookPayload[]>();
-    const causes = events.filter((e) => (e.type === 'PurchaseRecorded' || e.type === 'RefundRecorded') && e.streamId.startsWith('customer-'));
+    const causes = events.filter(isCause);
     if (causes.length === 0) return byEvent;
-    const upTo = new Map<string, number>();
-    for (const e of causes) upTo.set(e.streamId, Math.max(upTo.get(e.streamId) ?? 0, e.position));
-    const ids = new Set(causes.map((e) => e.id));
-    const [streams, schedule] = await Promise.all([this.store.readStreams([...upTo.keys()]), loadRuleSchedule(this.store)]);
+    const byStream = new Map<string, RecordedEvent[]>();
+    for (const e of causes) byStream.set(e.streamId, [...(byStream.get(e.streamId) ?? []), e]);
+    const [streams, schedule] = await Promise.all([this.store.readStreams([...byStream.keys()]), loadRuleSchedule(this.store)]);
     const { shopTimezone: zone, shopCurrency: currency } = this.config;
-    for (const [streamId, last] of upTo) {
-      const seen = (streams.get(streamId) ?? []).filter((e) => e.position <= last);
-      const history = customerHistoryOf(seen, zone);
-      if (!history) continue;
-      // Up to the latest business date seen: a change is dated by what caused it.
-      const until = shopDate(new Date(seen.reduce((max, e) => (businessTime(e) > max ? businessTime(e) : max), '')), zone);
-      const activated = schedule.filter((s, i) => i === 0 || !s.activation || s.activation.position <= last);
-      const customerId = history.events[0] ? customerOf(history.events[0]) : undefined;
-      for (const { entry } of derivedChanges(history, activated, until, zone, currency)) {
-        if (!entry.causationId || !ids.has(entry.causationId)) continue;
-        const payload = { type: entry.type, timestamp: entry.occurredAt, data: { customerId, ...entry.data, causedBy: entry.causationId } };
-        byEvent.set(entry.causationId, [...(byEvent.get(entry.causationId) ?? []), payload]);
-      }
+    for (const [streamId, ofStream] of byStream) {
+      for (const [id, payloads] of derivedPayloads(streams.get(streamId) ?? [], ofStream, schedule, zone, currency)) byEvent.set(id, payloads);
     }
     return byEvent;
   }
