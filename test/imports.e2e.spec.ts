@@ -11,7 +11,7 @@ import { ImportsService } from '../libs/imports/src';
 import { APP_CONFIG, AppConfig } from '../libs/shared/src';
 import { EVENT_STORE, EventStore } from '../libs/event-store/src';
 import { startTestApp, RunningApp } from './support/test-app';
-import { anonymous, API, as, eventCount, http } from './support/http';
+import { anonymous, API, as, eventCount, http, purchaseBody } from './support/http';
 import { testDatabases } from './support/test-databases';
 
 const HEADER = 'customer_ref,kind,order_id,refund_id,occurred_at,amount,currency,channel,region,items';
@@ -68,6 +68,22 @@ for (const database of testDatabases()) {
       const again = await finished((await upload(file).expect(202)).body.importId);
       expect(again.progress).toMatchObject({ imported: 2, rejected: 2, eventsWritten: 0 });
       expect(await eventCount(app)).toBe(before);
+    });
+
+    it('imported history does not flood the care due list: only a purchase still within its greeting window when imported is due', async () => {
+      const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+      const res = await upload(csv([`CARE-1,purchase,CARE-O1,,${daysAgo(1)},50.00,CNY,web,,`, `CARE-2,purchase,CARE-O2,,${daysAgo(6)},50.00,CNY,web,,`])).expect(202);
+      expect(await finished(res.body.importId)).toMatchObject({ status: 'done', progress: { imported: 2 } });
+      // A live purchase of six days ago is still owed its (overdue) greeting.
+      const live = (await http(app).post(`${API}/customers`).send({ customerRef: 'CARE-3', name: 'Live Li' }).expect(201)).body.customerId;
+      const bought = await http(app)
+        .post(`${API}/customers/${live}/purchases`)
+        .send(purchaseBody('CARE-O3', '50.00', { occurredAt: daysAgo(6) }))
+        .expect(201);
+      const due = await http(app).get(`${API}/care/due?limit=500&waitFor=${bought.body.position}`).expect(200);
+      const orders = due.body.greetings.map((g: { orderId: string }) => g.orderId);
+      expect(orders).toEqual(expect.arrayContaining(['CARE-O1', 'CARE-O3']));
+      expect(orders).not.toContain('CARE-O2');
     });
 
     it('maps headers (?map=) and with ?allOrNothing=true writes nothing when a row is bad', async () => {

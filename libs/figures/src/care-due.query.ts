@@ -1,5 +1,6 @@
 // Care work that is due (care messages, not marketing, docs/domain.md): the
-// post-purchase greeting, within 2 days of a purchase - a purchase is greeted
+// post-purchase greeting, within 2 days of a purchase recorded live (or
+// imported while still due) - a purchase is greeted
 // by any care contact logged at or after it, and the earliest ungreeted
 // purchase of a customer names the customer once - and the birthday greeting.
 import { SqlClient } from '@crm/database';
@@ -20,6 +21,13 @@ export interface GreetingDue {
   overdue: boolean;
 }
 
+/**
+ * Purchase `alias` is one to greet: recorded live, or imported while its
+ * greeting was still due (a year of imported history is not a year of
+ * greetings).
+ */
+const toGreet = (alias: string) => `(NOT ${alias}.imported OR ${alias}.recorded_on <= ${alias}.occurred_on + ${GREETING_DUE_DAYS})`;
+
 /** A care contact at or after purchase `alias` greets it. */
 const greeting = (alias: string) => `SELECT 1 FROM rm_customer_contacts k WHERE k.customer_id = ${alias}.customer_id AND k.kind = 'care' AND k.occurred_at >= ${alias}.occurred_at`;
 
@@ -32,10 +40,10 @@ export async function greetingsDue(sql: SqlClient, asOf: string, limit: number):
   const rows = await sql.query<{ customer_id: string; customer_ref: string | null; name: string | null; order_id: string; occurred_at: unknown; occurred_on: unknown }>(
     `SELECT p.customer_id, c.customer_ref, c.name, p.order_id, p.occurred_at, p.occurred_on::text AS occurred_on
        FROM rm_customer_purchases p JOIN rm_customers c ON c.customer_id = p.customer_id
-      WHERE p.occurred_on > $1::date - $2::int AND p.occurred_on <= $1::date
+      WHERE p.occurred_on > $1::date - $2::int AND p.occurred_on <= $1::date AND ${toGreet('p')}
         AND NOT EXISTS (${greeting('p')})
         AND NOT EXISTS (SELECT 1 FROM rm_customer_purchases q
-                         WHERE q.customer_id = p.customer_id AND q.occurred_on > $1::date - $2::int
+                         WHERE q.customer_id = p.customer_id AND q.occurred_on > $1::date - $2::int AND ${toGreet('q')}
                            AND (q.occurred_at, q.order_id) < (p.occurred_at, p.order_id)
                            AND NOT EXISTS (${greeting('q')}))
       ORDER BY p.occurred_on, p.occurred_at, p.customer_id LIMIT $3`,

@@ -94,6 +94,17 @@ CREATE INDEX rm_customer_purchases_on ON rm_customer_purchases (occurred_on, occ
 DROP INDEX rm_customers_birthday;
 CREATE INDEX rm_customers_birthday ON rm_customers (birthday, customer_id) WHERE birthday IS NOT NULL;`,
   },
+  {
+    // Whether a purchase came in an import and the day it was recorded: the
+    // care due list greets a purchase recorded live, not a year of imported
+    // history. The read model replays from position 0.
+    id: '0018_customer_purchases_recorded',
+    sql: `
+TRUNCATE rm_customers, rm_customer_purchases, rm_customer_refunds, rm_customer_contacts;
+DELETE FROM crm_projection_checkpoints WHERE name = 'customer-list' OR name LIKE 'customer-list#%';
+ALTER TABLE rm_customer_purchases ADD COLUMN imported boolean NOT NULL DEFAULT false;
+ALTER TABLE rm_customer_purchases ADD COLUMN recorded_on date;`,
+  },
 ];
 
 /** A row of rm_customers, as the projector folds it (times as ISO strings). */
@@ -136,7 +147,16 @@ const CUSTOMER_COLUMNS: Columns = {
 const UPSERT_CUSTOMER = `ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name, birthday = excluded.birthday, province = excluded.province, city = excluded.city, tags = excluded.tags,
   consent = excluded.consent, joined_on = excluded.joined_on, purchase_count = excluded.purchase_count, net_spend_minor = excluded.net_spend_minor,
   first_purchase_at = excluded.first_purchase_at, last_purchase_at = excluded.last_purchase_at`;
-const PURCHASE_COLUMNS: Columns = { customer_id: 'uuid', order_id: 'text', occurred_at: 'timestamptz', occurred_on: 'date', amount_minor: 'bigint', items: 'jsonb' };
+const PURCHASE_COLUMNS: Columns = {
+  customer_id: 'uuid',
+  order_id: 'text',
+  occurred_at: 'timestamptz',
+  occurred_on: 'date',
+  amount_minor: 'bigint',
+  items: 'jsonb',
+  imported: 'boolean',
+  recorded_on: 'date',
+};
 const REFUND_COLUMNS: Columns = { customer_id: 'uuid', refund_id: 'text', order_id: 'text', occurred_at: 'timestamptz', occurred_on: 'date', amount_minor: 'bigint' };
 const CONTACT_COLUMNS: Columns = { customer_id: 'uuid', contact_id: 'text', kind: 'text', channel: 'text', occurred_at: 'timestamptz', occurred_on: 'date' };
 
@@ -229,7 +249,16 @@ export class CustomerListProjector implements Projector {
           break;
         }
         case 'PurchaseRecorded':
-          purchases.push({ customer_id: id, order_id: event.data.orderId, occurred_at: at, occurred_on: on, amount_minor: event.data.amountMinor, items: event.data.items ?? [] });
+          purchases.push({
+            customer_id: id,
+            order_id: event.data.orderId,
+            occurred_at: at,
+            occurred_on: on,
+            amount_minor: event.data.amountMinor,
+            items: event.data.items ?? [],
+            imported: recorded.metadata.source === 'import',
+            recorded_on: shopDate(recorded.recordedAt, this.config.shopTimezone),
+          });
           if (!row) break;
           row.joined_on = on < row.joined_on ? on : row.joined_on;
           row.purchase_count += 1;
