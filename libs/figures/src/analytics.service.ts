@@ -2,7 +2,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { allow, APP_CONFIG, AppConfig, formatAmount, RequestContext, shopDate } from '@crm/shared';
-import { rfmAsOf } from './rfm.query';
+import { rfmSegments } from './rfm-segments.query';
 import { stickiness } from './stickiness.query';
 import { birthdaysDue, greetingsDue } from './care-due.query';
 
@@ -35,29 +35,18 @@ export class AnalyticsService {
   /** Customers and net spend per segment; with `segment`, its first `limit` members by net spend. */
   async segments(ctx: RequestContext, asOf = this.today(), segment?: string, limit = 100) {
     allow(ctx, 'metrics.read');
-    const scores = await rfmAsOf(this.sql, asOf);
+    const found = await rfmSegments(this.sql, asOf, segment, limit);
     const currency = this.config.shopCurrency;
-    const bySegment = new Map<string, { customers: number; netSpendMinor: number }>();
-    for (const s of scores) {
-      const e = bySegment.get(s.segment) ?? { customers: 0, netSpendMinor: 0 };
-      e.customers++;
-      e.netSpendMinor += s.monetaryMinor;
-      bySegment.set(s.segment, e);
-    }
     const answer = {
       asOf,
-      customers: scores.length,
+      customers: found.customers,
       segments: RFM_SEGMENTS.map((name) => {
-        const e = bySegment.get(name) ?? { customers: 0, netSpendMinor: 0 };
+        const e = found.segments.get(name) ?? { customers: 0, netSpendMinor: 0 };
         return { segment: name, customers: e.customers, netSpend: formatAmount(e.netSpendMinor, currency) };
       }),
     };
     if (segment === undefined) return answer;
-    const members = scores
-      .filter((s) => s.segment === segment)
-      .sort((a, b) => b.monetaryMinor - a.monetaryMinor || a.customerId.localeCompare(b.customerId))
-      .slice(0, limit)
-      .map(({ monetaryMinor, ...s }) => ({ ...s, monetary: formatAmount(monetaryMinor, currency) }));
+    const members = (found.members ?? []).map(({ monetaryMinor, ...s }) => ({ ...s, monetary: formatAmount(monetaryMinor, currency) }));
     return { ...answer, segment, members };
   }
 

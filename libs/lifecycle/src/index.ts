@@ -1,2 +1,3 @@
 export * from './lifecycle';
 export * from './rfm';
+export * from './rfm-thresholds';

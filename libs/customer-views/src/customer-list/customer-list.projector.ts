@@ -105,6 +105,18 @@ DELETE FROM crm_projection_checkpoints WHERE name = 'customer-list' OR name LIKE
 ALTER TABLE rm_customer_purchases ADD COLUMN imported boolean NOT NULL DEFAULT false;
 ALTER TABLE rm_customer_purchases ADD COLUMN recorded_on date;`,
   },
+  {
+    // The shop day of the last purchase beside the running totals: today's
+    // RFM reads one row a customer instead of every purchase (from this
+    // index alone: it holds all three measures). Filled from the dated rows
+    // here, no replay.
+    id: '0019_customer_last_purchase_on',
+    sql: `
+ALTER TABLE rm_customers ADD COLUMN last_purchase_on date;
+CREATE INDEX rm_customers_rfm ON rm_customers (net_spend_minor, last_purchase_on, purchase_count) WHERE purchase_count > 0;
+UPDATE rm_customers c SET last_purchase_on = p.last_on
+  FROM (SELECT customer_id, max(occurred_on) AS last_on FROM rm_customer_purchases GROUP BY customer_id) p WHERE p.customer_id = c.customer_id;`,
+  },
 ];
 
 /** A row of rm_customers, as the projector folds it (times as ISO strings). */
@@ -125,6 +137,8 @@ export interface CustomerRow {
   net_spend_minor: number;
   first_purchase_at: string | null;
   last_purchase_at: string | null;
+  /** The shop day of the latest purchase. */
+  last_purchase_on: string | null;
 }
 
 const CUSTOMER_COLUMNS: Columns = {
@@ -143,10 +157,11 @@ const CUSTOMER_COLUMNS: Columns = {
   net_spend_minor: 'bigint',
   first_purchase_at: 'timestamptz',
   last_purchase_at: 'timestamptz',
+  last_purchase_on: 'date',
 };
 const UPSERT_CUSTOMER = `ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name, birthday = excluded.birthday, province = excluded.province, city = excluded.city, tags = excluded.tags,
   consent = excluded.consent, joined_on = excluded.joined_on, purchase_count = excluded.purchase_count, net_spend_minor = excluded.net_spend_minor,
-  first_purchase_at = excluded.first_purchase_at, last_purchase_at = excluded.last_purchase_at`;
+  first_purchase_at = excluded.first_purchase_at, last_purchase_at = excluded.last_purchase_at, last_purchase_on = excluded.last_purchase_on`;
 const PURCHASE_COLUMNS: Columns = {
   customer_id: 'uuid',
   order_id: 'text',
@@ -185,7 +200,7 @@ export class CustomerListProjector implements Projector {
     const ids = [...new Set(mine.map((e) => (e.data as { customerId: string }).customerId))];
     const loaded = await tx.query<Record<string, unknown>>(
       `SELECT customer_id, customer_ref, name, birthday, province, city, tags, consent, registered_at, registered_on::text AS registered_on, joined_on::text AS joined_on,
-              purchase_count, net_spend_minor, first_purchase_at, last_purchase_at
+              purchase_count, net_spend_minor, first_purchase_at, last_purchase_at, last_purchase_on::text AS last_purchase_on
          FROM rm_customers WHERE customer_id = ANY ($1::uuid[])`,
       [ids],
     );
@@ -235,6 +250,7 @@ export class CustomerListProjector implements Projector {
             net_spend_minor: 0,
             first_purchase_at: null,
             last_purchase_at: null,
+            last_purchase_on: null,
           });
           touched.add(id);
           break;
@@ -265,6 +281,7 @@ export class CustomerListProjector implements Projector {
           row.net_spend_minor += event.data.amountMinor;
           row.first_purchase_at = earlier(row.first_purchase_at, at);
           row.last_purchase_at = later(row.last_purchase_at, at);
+          row.last_purchase_on = row.last_purchase_on === null || on > row.last_purchase_on ? on : row.last_purchase_on;
           break;
         case 'RefundRecorded':
           refunds.push({

@@ -1,0 +1,111 @@
+// npm run bench:figures: whole-base figures at a million customers. The read
+// models are filled straight by SQL (1,000,000 customers, 10,000,000
+// purchases over three years up to today, one in twenty refunded, one tier
+// period a customer), not projected from events: what is measured is the
+// figures' queries at that size. Each figure runs 3 times (median and all);
+// the baselines in the same run are the RFM of the build before thresholds
+// (every customer's facts aggregated and scored in Node) and the raw scans
+// the answers cannot beat (the totals table once, the period's purchases
+// once). Options: --customers=N --purchases=N --db=NAME (reuse a filled
+// database of that name) --keep. Prints one JSON document.
+import { PostgresClient, migrate } from '@crm/database';
+import { allMigrations } from '@crm/wiring';
+import { rfmAsOf, rfmSegments, stickiness } from '@crm/figures';
+import { addDays, minusMonths, shopDate } from '@crm/shared';
+import { dropPgDatabase, freshPgDatabase, machine, printResult, withDatabase, PG_URL } from './bench-support';
+
+const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const CUSTOMERS = Number(args.get('customers') ?? 1_000_000);
+const PURCHASES = Number(args.get('purchases') ?? 10 * CUSTOMERS);
+const REUSE = args.get('db');
+const DB = REUSE ?? 'crm_bench_figures';
+const log = (...a: unknown[]) => console.error('[bench]', ...a);
+
+function fill(today: string): string {
+  const days = 3 * 365;
+  const start = addDays(today, -days);
+  return `
+SET synchronous_commit = off;
+INSERT INTO rm_customers (customer_id, customer_ref, name, province, registered_at, registered_on, joined_on)
+SELECT md5('c' || i)::uuid, 'S-' || i, '顾客' || i, (ARRAY['浙江','江苏','广东','上海'])[1 + i % 4],
+       '${start}'::timestamptz + (i % ${days}) * interval '1 day', '${start}'::date + i % ${days}, '${start}'::date + i % ${days}
+  FROM generate_series(1, ${CUSTOMERS}) i;
+INSERT INTO rm_customer_purchases (customer_id, order_id, occurred_at, occurred_on, amount_minor, items, recorded_on)
+SELECT md5('c' || c)::uuid, 'SO-' || i, d::timestamp AT TIME ZONE 'Asia/Shanghai' + interval '3 hours', d, 1000 + (hashint4(i) & 65535) * 3,
+       jsonb_build_array(jsonb_build_object('sku', 'A', 'category', (ARRAY['dresses','shoes & bags','美妆'])[1 + i % 3], 'quantity', 1, 'unitPriceScaled', ((1000 + (hashint4(i) & 65535) * 3) * 10000)::text)), d
+  FROM (SELECT i, 1 + (hashint4(i * 7) & 2147483647) % ${CUSTOMERS} AS c, '${start}'::date + ((i::bigint * ${days}) / ${PURCHASES})::int AS d FROM generate_series(1, ${PURCHASES}) i) s;
+INSERT INTO rm_customer_refunds (customer_id, refund_id, order_id, occurred_at, occurred_on, amount_minor)
+SELECT customer_id, 'R-' || order_id, order_id, occurred_at + interval '1 day', least(occurred_on + 1, '${today}'::date), 500 FROM rm_customer_purchases WHERE hashtext(order_id) % 20 = 0;
+UPDATE rm_customers c SET purchase_count = p.n, net_spend_minor = p.s - coalesce(r.s, 0), first_purchase_at = p.f, last_purchase_at = p.l, last_purchase_on = p.lo
+  FROM (SELECT customer_id, count(*) n, sum(amount_minor) s, min(occurred_at) f, max(occurred_at) l, max(occurred_on) lo FROM rm_customer_purchases GROUP BY 1) p
+  LEFT JOIN (SELECT customer_id, sum(amount_minor) s FROM rm_customer_refunds GROUP BY 1) r USING (customer_id)
+ WHERE p.customer_id = c.customer_id;
+INSERT INTO rm_tier_periods (customer_id, valid_from, valid_to, tier, rule_set_id, basis_rule, basis_minor, purchase_count, reason)
+SELECT customer_id, joined_on, '9999-12-31', CASE WHEN net_spend_minor >= 3000000 THEN 'VIP' WHEN net_spend_minor >= 1000000 THEN 'GOLD' WHEN net_spend_minor >= 200000 THEN 'SILVER' ELSE 'NORMAL' END,
+       'default', '{}'::jsonb, net_spend_minor, purchase_count, 'bench' FROM rm_customers;
+VACUUM ANALYZE;`;
+}
+
+async function times(runs: number, fn: () => Promise<unknown>): Promise<{ medianMs: number; runsMs: number[] }> {
+  const runsMs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = process.hrtime.bigint();
+    await fn();
+    runsMs.push(Math.round(Number(process.hrtime.bigint() - t) / 1e5) / 10);
+  }
+  return { medianMs: [...runsMs].sort((a, b) => a - b)[Math.floor(runs / 2)], runsMs };
+}
+
+async function main() {
+  const today = shopDate(new Date(), 'Asia/Shanghai');
+  const url = REUSE ? withDatabase(PG_URL, DB) : await freshPgDatabase(DB);
+  const sql = new PostgresClient(url, { max: 4 });
+  try {
+    await migrate(sql, allMigrations);
+    const [{ n }] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM rm_customers');
+    if (n === 0) {
+      log(`filling ${CUSTOMERS} customers, ${PURCHASES} purchases (several minutes)`);
+      await sql.exec(fill(today));
+    }
+    const [size] = await sql.query<{ customers: number; purchases: number; refunds: number; last: string }>(
+      `SELECT (SELECT count(*)::int FROM rm_customers) AS customers, (SELECT count(*)::int FROM rm_customer_purchases) AS purchases,
+              (SELECT count(*)::int FROM rm_customer_refunds) AS refunds, (SELECT max(occurred_on)::text FROM rm_customer_refunds) AS last`,
+    );
+    const now = size.last > today ? size.last : today;
+    const yearAgo = minusMonths(now, 12);
+    const monthAgo = minusMonths(now, 1);
+    const figures = (asOf: string) => ({ asOf, windowMonths: 3, retentionDays: 30, responseDays: 30, currency: 'CNY' });
+    log('measuring');
+    const result = {
+      benchmark: 'figures',
+      machine: machine(),
+      base: size,
+      today: now,
+      rfmSegments: {
+        today: await times(3, () => rfmSegments(sql, now)),
+        todayWithMembers: await times(3, () => rfmSegments(sql, now, 'CHAMPIONS', 100)),
+        monthAgo: await times(3, () => rfmSegments(sql, monthAgo)),
+        yearAgo: await times(3, () => rfmSegments(sql, yearAgo)),
+      },
+      rfmEveryCustomerScoredBaseline: {
+        today: await times(1, () => rfmAsOf(sql, now)),
+        yearAgo: await times(1, () => rfmAsOf(sql, yearAgo)),
+      },
+      stickiness: {
+        today: await times(3, () => stickiness(sql, figures(now))),
+        yearAgo: await times(3, () => stickiness(sql, figures(yearAgo))),
+      },
+      floor: {
+        totalsScan: await times(3, () => sql.query('SELECT count(*), sum(net_spend_minor) FROM rm_customers WHERE purchase_count > 0')),
+        periodPurchasesScan: await times(3, () => sql.query('SELECT count(*), sum(amount_minor) FROM rm_customer_purchases WHERE occurred_on > $1::date AND occurred_on <= $2::date', [minusMonths(now, 3), now])),
+        everyPurchaseScan: await times(3, () => sql.query('SELECT count(*), sum(amount_minor) FROM rm_customer_purchases')),
+      },
+    };
+    return result;
+  } finally {
+    await sql.close();
+    if (!REUSE && !args.has('keep')) await dropPgDatabase(DB);
+  }
+}
+
+printResult(main);
