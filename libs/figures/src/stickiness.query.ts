@@ -41,12 +41,12 @@ export interface StickinessOptions {
 export async function stickiness(sql: SqlClient, o: StickinessOptions) {
   const from = minusMonths(o.asOf, o.windowMonths); // exclusive
   // Independent reads of the period's rows, side by side on the pool's connections.
-  const [byTier, refundedMinor, retention, winBack, composition] = await Promise.all([
-    buyersByTier(sql, from, o.asOf),
+  const [{ byTier, byRegion }, refundedMinor, retention, winBack, byCategory] = await Promise.all([
+    periodBuyers(sql, from, o.asOf),
     refundsIn(sql, from, o.asOf),
     retained(sql, from, o),
     contactResponses(sql, from, o),
-    salesComposition(sql, from, o.asOf),
+    categorySales(sql, from, o.asOf),
   ]);
   const buyers = byTier.reduce((n, t) => n + t.customers, 0);
   const repeaters = byTier.reduce((n, t) => n + t.repeaters, 0);
@@ -69,29 +69,52 @@ export async function stickiness(sql: SqlClient, o: StickinessOptions) {
     reactivation: { status: 'LOST', withinDays: o.responseDays, ...winBack.LOST },
     composition: {
       byTier: byTier.map((t) => ({ tier: t.tier, customers: t.customers, sales: money(t.salesMinor) })),
-      byRegion: composition.byRegion.map((r) => ({ region: r.key, customers: r.customers, sales: money(r.salesMinor) })),
-      byCategory: composition.byCategory.map((r) => ({ category: r.key, sales: money(r.salesMinor) })),
+      byRegion: byRegion.map((r) => ({ region: r.key, customers: r.customers, sales: money(r.salesMinor) })),
+      byCategory: byCategory.map((r) => ({ category: r.key, sales: money(r.salesMinor) })),
     },
   };
 }
 
-/** Who bought in the period, how often and for how much, by the tier each holds on D (the tier read model's step covering D). */
-async function buyersByTier(sql: SqlClient, from: string, asOf: string) {
-  const rows = await sql.query<{ tier: string; customers: string | number; repeaters: string | number; sales: string | number }>(
-    `WITH buyers AS (
-       SELECT p.customer_id, count(*) AS purchases, sum(p.amount_minor) AS spent
-         FROM rm_customer_purchases p
-        WHERE p.occurred_on > $1::date AND p.occurred_on <= $2::date
-          AND EXISTS (SELECT 1 FROM rm_customers c WHERE c.customer_id = p.customer_id AND c.joined_on <= $2::date)
-        GROUP BY p.customer_id)
-     SELECT coalesce(tp.tier, 'NONE') AS tier, count(*) AS customers, count(*) FILTER (WHERE b.purchases >= 2) AS repeaters, sum(b.spent) AS sales
+/** Hash tables of a period's buyers (half a million at a million customers) stay in memory (4MB, the default, spills them). */
+const WORK_MEM = '128MB';
+
+/** One statement with room for its hash tables. */
+function roomy<R>(sql: SqlClient, text: string, params: unknown[]): Promise<R[]> {
+  return sql.transaction(async (tx) => {
+    await tx.exec(`SET LOCAL work_mem = '${WORK_MEM}'`);
+    return tx.query<R>(text, params);
+  });
+}
+
+/**
+ * Who bought in the period, how often and for how much (the period's purchases
+ * from their index alone, grouped once), by the tier each holds on D (the tier
+ * read model's step covering D) and by region. A purchase in the period means
+ * the customer had joined by D (joined is the earlier of registration and the
+ * first purchase).
+ */
+async function periodBuyers(sql: SqlClient, from: string, asOf: string) {
+  const rows = await roomy<{ kind: string; key: string; customers: string | number; repeaters: string | number; sales: string | number }>(
+    sql,
+    `WITH buyers AS MATERIALIZED (
+       SELECT customer_id, count(*) AS purchases, sum(amount_minor) AS spent FROM rm_customer_purchases
+        WHERE occurred_on > $1::date AND occurred_on <= $2::date GROUP BY customer_id)
+     SELECT 'tier' AS kind, coalesce(tp.tier, 'NONE') AS key, count(*) AS customers, count(*) FILTER (WHERE b.purchases >= 2) AS repeaters, sum(b.spent) AS sales
        FROM buyers b LEFT JOIN rm_tier_periods tp ON tp.customer_id = b.customer_id AND tp.valid_from <= $2::date AND tp.valid_to > $2::date
-      GROUP BY 1`,
+      GROUP BY 2
+     UNION ALL
+     SELECT 'region', coalesce(c.province, '(unknown)'), count(*), 0, sum(b.spent) FROM buyers b JOIN rm_customers c USING (customer_id) GROUP BY 2
+     ORDER BY 1, 2`,
     [from, asOf],
   );
-  return rows
-    .map((t) => ({ tier: t.tier, customers: Number(t.customers), repeaters: Number(t.repeaters), salesMinor: Number(t.sales) }))
+  const of = (kind: string) =>
+    rows
+      .filter((r) => r.kind === kind)
+      .map((r) => ({ key: r.key, customers: Number(r.customers), repeaters: Number(r.repeaters), salesMinor: Number(r.sales) }));
+  const byTier = of('tier')
+    .map(({ key, ...t }) => ({ tier: key, ...t }))
     .sort((x, y) => (x.tier < y.tier ? -1 : 1));
+  return { byTier, byRegion: of('region') };
 }
 
 async function refundsIn(sql: SqlClient, from: string, asOf: string): Promise<number> {
@@ -109,7 +132,8 @@ async function refundsIn(sql: SqlClient, from: string, asOf: string): Promise<nu
  * hold every candidate since d + retentionDays <= D) comes soon enough.
  */
 async function retained(sql: SqlClient, from: string, o: StickinessOptions): Promise<Rate> {
-  const [row] = await sql.query<{ cohort: string | number; retained: string | number }>(
+  const [row] = await roomy<{ cohort: string | number; retained: string | number }>(
+    sql,
     `WITH days AS (SELECT DISTINCT customer_id, occurred_on FROM rm_customer_purchases WHERE occurred_on > $1::date AND occurred_on <= $2::date),
           next AS (SELECT occurred_on, lead(occurred_on) OVER (PARTITION BY customer_id ORDER BY occurred_on) AS next_on FROM days)
      SELECT count(*) AS cohort, count(*) FILTER (WHERE next_on <= occurred_on + $4::int) AS retained FROM next WHERE occurred_on <= $3::date`,
@@ -168,16 +192,11 @@ interface Share {
   salesMinor: number;
 }
 
-async function salesComposition(sql: SqlClient, from: string, asOf: string): Promise<{ byRegion: Share[]; byCategory: Share[] }> {
-  const regions = await sql.query<{ key: string; customers: string | number; s: string | number }>(
-    `SELECT coalesce(c.province, '(unknown)') AS key, count(DISTINCT p.customer_id) AS customers, sum(p.amount_minor) AS s
-       FROM rm_customer_purchases p JOIN rm_customers c USING (customer_id)
-      WHERE p.occurred_on > $1::date AND p.occurred_on <= $2::date GROUP BY 1 ORDER BY 1`,
-    [from, asOf],
-  );
+async function categorySales(sql: SqlClient, from: string, asOf: string): Promise<Share[]> {
   // Item lines (quantity x unit price, in 1/10,000 of the minor unit, rounded half away from zero to the minor unit once per
   // category; rows projected before unitPriceScaled carry unitPriceMinor); a purchase without items counts whole under "(no items)".
-  const categories = await sql.query<{ key: string; customers: string | number; s: string | number }>(
+  const categories = await roomy<{ key: string; customers: string | number; s: string | number }>(
+    sql,
     `SELECT coalesce(i.value->>'category', '(uncategorized)') AS key, count(DISTINCT p.customer_id) AS customers,
             round(sum((i.value->>'quantity')::numeric * coalesce((i.value->>'unitPriceScaled')::numeric, (i.value->>'unitPriceMinor')::numeric * ${UNIT_PRICE_SCALE})) / ${UNIT_PRICE_SCALE}) AS s
        FROM rm_customer_purchases p CROSS JOIN LATERAL jsonb_array_elements(p.items) AS i(value)
@@ -188,6 +207,5 @@ async function salesComposition(sql: SqlClient, from: string, asOf: string): Pro
      ORDER BY 1`,
     [from, asOf],
   );
-  const out = (rows: typeof regions) => rows.map((r) => ({ key: r.key, customers: Number(r.customers), salesMinor: Number(r.s) }));
-  return { byRegion: out(regions), byCategory: out(categories) };
+  return categories.map((r) => ({ key: r.key, customers: Number(r.customers), salesMinor: Number(r.s) }));
 }
