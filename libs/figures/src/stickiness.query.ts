@@ -41,8 +41,9 @@ export interface StickinessOptions {
 export async function stickiness(sql: SqlClient, o: StickinessOptions) {
   const from = minusMonths(o.asOf, o.windowMonths); // exclusive
   // Independent reads of the period's rows, side by side on the pool's connections.
-  const [{ byTier, byRegion }, refundedMinor, retention, winBack, byCategory] = await Promise.all([
-    periodBuyers(sql, from, o.asOf),
+  const [byTier, byRegion, refundedMinor, retention, winBack, byCategory] = await Promise.all([
+    buyersByTier(sql, from, o.asOf),
+    regionSales(sql, from, o.asOf),
     refundsIn(sql, from, o.asOf),
     retained(sql, from, o),
     contactResponses(sql, from, o),
@@ -87,34 +88,38 @@ function roomy<R>(sql: SqlClient, text: string, params: unknown[]): Promise<R[]>
 }
 
 /**
- * Who bought in the period, how often and for how much (the period's purchases
- * from their index alone, grouped once), by the tier each holds on D (the tier
- * read model's step covering D) and by region. A purchase in the period means
- * the customer had joined by D (joined is the earlier of registration and the
- * first purchase).
+ * Who bought in the period, how often and for how much (the period's
+ * purchases from their index alone), by the tier each holds on D (the tier
+ * read model's step covering D). A purchase in the period means the customer
+ * had joined by D (joined is the earlier of registration and the first
+ * purchase).
  */
-async function periodBuyers(sql: SqlClient, from: string, asOf: string) {
-  const rows = await roomy<{ kind: string; key: string; customers: string | number; repeaters: string | number; sales: string | number }>(
+async function buyersByTier(sql: SqlClient, from: string, asOf: string) {
+  const rows = await roomy<{ tier: string; customers: string | number; repeaters: string | number; sales: string | number }>(
     sql,
-    `WITH buyers AS MATERIALIZED (
+    `WITH buyers AS (
        SELECT customer_id, count(*) AS purchases, sum(amount_minor) AS spent FROM rm_customer_purchases
         WHERE occurred_on > $1::date AND occurred_on <= $2::date GROUP BY customer_id)
-     SELECT 'tier' AS kind, coalesce(tp.tier, 'NONE') AS key, count(*) AS customers, count(*) FILTER (WHERE b.purchases >= 2) AS repeaters, sum(b.spent) AS sales
+     SELECT coalesce(tp.tier, 'NONE') AS tier, count(*) AS customers, count(*) FILTER (WHERE b.purchases >= 2) AS repeaters, sum(b.spent) AS sales
        FROM buyers b LEFT JOIN rm_tier_periods tp ON tp.customer_id = b.customer_id AND tp.valid_from <= $2::date AND tp.valid_to > $2::date
-      GROUP BY 2
-     UNION ALL
-     SELECT 'region', coalesce(c.province, '(unknown)'), count(*), 0, sum(b.spent) FROM buyers b JOIN rm_customers c USING (customer_id) GROUP BY 2
-     ORDER BY 1, 2`,
+      GROUP BY 1`,
     [from, asOf],
   );
-  const of = (kind: string) =>
-    rows
-      .filter((r) => r.kind === kind)
-      .map((r) => ({ key: r.key, customers: Number(r.customers), repeaters: Number(r.repeaters), salesMinor: Number(r.sales) }));
-  const byTier = of('tier')
-    .map(({ key, ...t }) => ({ tier: key, ...t }))
+  return rows
+    .map((t) => ({ tier: t.tier, customers: Number(t.customers), repeaters: Number(t.repeaters), salesMinor: Number(t.sales) }))
     .sort((x, y) => (x.tier < y.tier ? -1 : 1));
-  return { byTier, byRegion: of('region') };
+}
+
+/** Buyers and sales by the buyer's region. */
+async function regionSales(sql: SqlClient, from: string, asOf: string): Promise<Share[]> {
+  const regions = await roomy<{ key: string; customers: string | number; s: string | number }>(
+    sql,
+    `SELECT coalesce(c.province, '(unknown)') AS key, count(DISTINCT p.customer_id) AS customers, sum(p.amount_minor) AS s
+       FROM rm_customer_purchases p JOIN rm_customers c USING (customer_id)
+      WHERE p.occurred_on > $1::date AND p.occurred_on <= $2::date GROUP BY 1 ORDER BY 1`,
+    [from, asOf],
+  );
+  return regions.map((r) => ({ key: r.key, customers: Number(r.customers), salesMinor: Number(r.s) }));
 }
 
 async function refundsIn(sql: SqlClient, from: string, asOf: string): Promise<number> {
