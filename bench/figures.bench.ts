@@ -104,7 +104,9 @@ async function main() {
       })),
       floor: {
         totalsScan: await times(3, () => sql.query('SELECT count(*), sum(net_spend_minor) FROM rm_customers WHERE purchase_count > 0')),
-        periodPurchasesScan: await times(3, () => sql.query('SELECT count(*), sum(amount_minor) FROM rm_customer_purchases WHERE occurred_on > $1::date AND occurred_on <= $2::date', [minusMonths(now, 3), now])),
+        periodPurchasesScan: await times(3, () =>
+          sql.query('SELECT count(*), sum(amount_minor) FROM rm_customer_purchases WHERE occurred_on > $1::date AND occurred_on <= $2::date', [minusMonths(now, 3), now]),
+        ),
         everyPurchaseScan: await times(3, () => sql.query('SELECT count(*), sum(amount_minor) FROM rm_customer_purchases')),
       },
     };

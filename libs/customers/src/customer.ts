@@ -5,7 +5,7 @@
 // older shapes.
 import { businessTime, type RecordedEvent } from '@crm/event-store';
 import { List, Map as ImmutableMap } from 'immutable';
-import { CUSTOMER_EVENT_TYPES, shopDate, UNIT_PRICE_SCALE } from '@crm/shared';
+import { conflict, CUSTOMER_EVENT_TYPES, shopDate, UNIT_PRICE_SCALE } from '@crm/shared';
 import { DataKey, openProfile, PERSONAL_FIELDS, sealProfile, SealedProfile } from './privacy/personal-data';
 
 export const CONSENT_CHANNELS = ['sms', 'email', 'phone', 'wechat'] as const;
@@ -169,7 +169,12 @@ const KNOWN_TYPES: ReadonlySet<string> = new Set<CustomerEventType>(CUSTOMER_EVE
  * now `unitPriceScaled`). Stored events are never rewritten.
  */
 export function decodeCustomerEvent(recorded: Pick<RecordedEvent, 'type' | 'data' | 'metadata' | 'recordedAt'>, key?: DataKey): CustomerEvent {
-  if (!KNOWN_TYPES.has(recorded.type)) throw new Error(`not a customer event: ${recorded.type}`);
+  if (!KNOWN_TYPES.has(recorded.type)) {
+    // A newer version wrote it (a rolling upgrade): deciding without it could be wrong, so the command is refused plainly.
+    throw conflict('UnknownEventType', `this customer's history holds an event of type ${recorded.type}, which this version does not know (a newer version wrote it): upgrade`, {
+      type: recorded.type,
+    });
+  }
   const data = { ...(recorded.data as Record<string, unknown>) };
   // Personal fields are sealed with the customer's key: opened with it, left out without it (erased).
   const customerId = String(data.customerId);

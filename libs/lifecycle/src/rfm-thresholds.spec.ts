@@ -55,6 +55,13 @@ describe('RFM by thresholds', () => {
   });
 
   it('given an edge value that is not at its position, then it refuses', () => {
-    expect(() => quintileThresholds(10, [{ value: 1, less: 5, equal: 1, next: 2 }, { value: 1, less: 5, equal: 1, next: 2 }, { value: 1, less: 5, equal: 1, next: 2 }, { value: 1, less: 5, equal: 1, next: 2 }])).toThrow(/not at position/);
+    expect(() =>
+      quintileThresholds(10, [
+        { value: 1, less: 5, equal: 1, next: 2 },
+        { value: 1, less: 5, equal: 1, next: 2 },
+        { value: 1, less: 5, equal: 1, next: 2 },
+        { value: 1, less: 5, equal: 1, next: 2 },
+      ]),
+    ).toThrow(/not at position/);
   });
 });

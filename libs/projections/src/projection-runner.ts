@@ -4,7 +4,7 @@ import { Logger } from '@nestjs/common';
 import type { Migration, SqlClient } from '@crm/database';
 import { sqlLiteral } from '@crm/database';
 import { CatchUpSubscription, EventStore, Partition, partitionOf, partitionSql, RecordedEvent } from '@crm/event-store';
-import { isStorageUnavailable } from '@crm/shared';
+import { isStorageUnavailable, knownEventType } from '@crm/shared';
 import { metrics } from '@crm/shared/metrics';
 import { settleCheckpoints } from './partition-layout';
 import { Projector, RebuildNeededError } from './projector';
@@ -66,6 +66,15 @@ export interface ProjectionStatus {
   failure?: ProjectionFailure;
   /** Re-projected side by side (a tier rule set was activated): how far it has got; reads answer from the tables in place meanwhile. */
   rebuilding?: RebuildProgress & { why: string; since: string };
+  /** Events of types this build does not know, skipped (since this process started). */
+  unknownEvents?: UnknownEvents;
+}
+
+/** What a projection skipped because this build does not know the event's type. */
+export interface UnknownEvents {
+  count: number;
+  byType: Record<string, number>;
+  last: { position: number; streamId: string; type: string };
 }
 
 export interface RunnerOptions {
@@ -137,6 +146,7 @@ export class ProjectionRunner {
   private announcing: { quiet?: NodeJS.Timeout; again: boolean } | undefined;
   private probing: NodeJS.Timeout | undefined;
   private readonly failures = new Map<string, ProjectionFailure>();
+  private readonly unknown = new Map<string, UnknownEvents>();
   private closed = false;
   private readonly rebuilds = new Map<string, RebuildProgress & { why: string; since: string }>();
   private readonly logger = new Logger('projections');
@@ -199,9 +209,11 @@ export class ProjectionRunner {
       // Appends wake it at once (here, or announced by other processes); the poll is a safety net.
       pollIntervalMs: this.options.pollIntervalMs ?? 250,
       maxRetryDelayMs: this.options.maxRetryDelayMs,
-      handle: async (events, checkpoint, from) => {
+      handle: async (batch, checkpoint, from) => {
         const started = performance.now();
+        const events = batch.filter((e) => knownEventType(e.streamId, e.type));
         await this.applyBatch(group, events, checkpoint, from);
+        if (events.length < batch.length) this.countUnknown(group, batch);
         for (const p of group.projectors) {
           metrics.projectionBatchDuration.observe({ projection: p.name }, (performance.now() - started) / 1000);
           metrics.projectionBatchEvents.inc({ projection: p.name }, events.length);
@@ -212,6 +224,22 @@ export class ProjectionRunner {
       onError: (error) => this.onBatchError(group, error),
     });
     this.groups.push(group);
+  }
+
+  /** Unknown types are skipped, not failed on: a newer version wrote them (a rolling upgrade). Counted once the batch committed. */
+  private countUnknown(group: Group, batch: readonly RecordedEvent[]): void {
+    for (const e of batch) {
+      if (knownEventType(e.streamId, e.type)) continue;
+      for (const p of group.projectors) {
+        const seen = this.unknown.get(p.name) ?? { count: 0, byType: {}, last: { position: 0, streamId: '', type: '' } };
+        seen.count++;
+        seen.byType[e.type] = (seen.byType[e.type] ?? 0) + 1;
+        seen.last = { position: e.position, streamId: e.streamId, type: e.type };
+        this.unknown.set(p.name, seen);
+        metrics.projectionUnknownEvents.inc({ projection: p.name, type: e.type });
+      }
+      this.logger.warn(`skipped event ${e.position} of unknown type ${e.type} in ${e.streamId} (written by a newer version?)`);
+    }
   }
 
   /**
@@ -410,7 +438,18 @@ export class ProjectionRunner {
       const lagSeconds = lag > 0 ? await this.ageAfter(position, projector.partition) : 0;
       const rebuilding = this.rebuilds.get(projector.name);
       const capped = lag >= cap ? { lagAtLeast: true as const } : {};
-      result.push({ name: projector.name, position, lag, ...capped, lagSeconds, state, ...(failed ? { failure } : {}), ...(rebuilding ? { rebuilding } : {}) });
+      const unknownEvents = this.unknown.get(projector.name);
+      result.push({
+        name: projector.name,
+        position,
+        lag,
+        ...capped,
+        lagSeconds,
+        state,
+        ...(failed ? { failure } : {}),
+        ...(rebuilding ? { rebuilding } : {}),
+        ...(unknownEvents ? { unknownEvents } : {}),
+      });
     }
     return result;
   }

@@ -16,7 +16,11 @@
 import type { SqlClient, SqlExecutor } from '@crm/database';
 import type { EventStore, RecordedEvent } from '@crm/event-store';
 import { LAYOUT_ROWS } from './partition-layout';
+import { knownEventType } from '@crm/shared';
 import { partitionNames, Projector } from './projector';
+
+/** Types this build does not know (a newer version wrote them) are skipped, as the live runner skips them. */
+const known = (e: RecordedEvent) => knownEventType(e.streamId, e.type);
 
 export interface RebuildResult {
   projector: string;
@@ -101,7 +105,7 @@ export async function rebuildProjections(store: EventStore, sql: SqlClient, proj
     // Read the next page while this one is written (another connection of the pool).
     if (page.hasMore) next = store.readAll({ after: page.checkpoint, limit: batchSize });
     if (page.events.length > 0) {
-      await applyEach(page.events);
+      await applyEach(page.events.filter(known));
       position = page.checkpoint;
       count += page.events.length;
       progress('projecting');
@@ -134,7 +138,7 @@ export async function rebuildProjections(store: EventStore, sql: SqlClient, proj
       for (;;) {
         const page = await store.readAll({ after: position, limit: batchSize });
         if (page.events.length > 0) {
-          await applyAll(tx, page.events);
+          await applyAll(tx, page.events.filter(known));
           position = page.checkpoint;
           count += page.events.length;
         }

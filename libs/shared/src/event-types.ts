@@ -24,3 +24,25 @@ export const COMPLAINT_EVENT_TYPES = [
 ] as const;
 
 export const SOURCE_EVENT_TYPES = [...CUSTOMER_EVENT_TYPES, ...COMPLAINT_EVENT_TYPES] as const;
+
+export const TIER_RULE_SET_EVENT_TYPES = ['TierRuleSetPublished', 'TierRuleSetActivated'] as const;
+
+/**
+ * Whether this build knows an event's type, for the streams the read models
+ * project (a customer's, a complaint's, the tier rule sets'); events of other
+ * streams are not judged here. An unknown type is what a newer version writes
+ * during a rolling upgrade: the read models skip it and count it, it is not a
+ * fault.
+ */
+export function knownEventType(streamId: string, type: string): boolean {
+  if (streamId.startsWith('customer-')) return KNOWN.customer.has(type);
+  if (streamId.startsWith('complaint-')) return KNOWN.complaint.has(type);
+  if (streamId === 'tier-rule-sets') return KNOWN.ruleSets.has(type);
+  return true;
+}
+
+const KNOWN = {
+  customer: new Set<string>(CUSTOMER_EVENT_TYPES),
+  complaint: new Set<string>(COMPLAINT_EVENT_TYPES),
+  ruleSets: new Set<string>(TIER_RULE_SET_EVENT_TYPES),
+};

@@ -30,6 +30,11 @@ export const metrics = {
     buckets: SECONDS,
   }),
   projectionBatchEvents: new Counter({ name: 'crm_projection_events_total', help: 'Events applied by a projection in this process', labelNames: ['projection'] }),
+  projectionUnknownEvents: new Counter({
+    name: 'crm_projection_unknown_events_total',
+    help: 'Events of a type this build does not know (written by a newer version), skipped by a projection',
+    labelNames: ['projection', 'type'],
+  }),
   projectionBatchFailures: new Counter({ name: 'crm_projection_batch_failures_total', help: 'Batches a projection could not apply (retried)', labelNames: ['projection'] }),
   idempotencyReplays: new Counter({ name: 'crm_idempotency_replays_total', help: 'Writes answered from an earlier request with the same Idempotency-Key' }),
   importRows: new Counter({ name: 'crm_import_rows_total', help: 'Rows of history imports, imported or rejected', labelNames: ['outcome'] }),

@@ -2,6 +2,7 @@
 // sets with their activations, and the schedule of which one is in force
 // when. Pure: the command side, the reads and the tier read model share it.
 import type { RecordedEvent } from '@crm/event-store';
+import { knownEventType } from '@crm/shared';
 import { DEFAULT_SCHEDULE, RuleSchedule, ScheduledRuleSet } from './tier-history';
 import { decodeTierRuleSetEvent } from './tier-rule-set';
 import { DEFAULT_RULE_SET, TierRuleSet } from './tier-rules';
@@ -24,6 +25,7 @@ export function tierRuleSetsView(events: readonly RecordedEvent[]): TierRuleSets
   const published = new Map<string, PublishedRuleSet>([[DEFAULT_RULE_SET.id, { ruleSet: DEFAULT_RULE_SET, publishedAt: null, publishedBy: null, activations: [] }]]);
   const schedule: ScheduledRuleSet[] = [...DEFAULT_SCHEDULE];
   for (const recorded of events) {
+    if (!knownEventType(recorded.streamId, recorded.type)) continue; // a newer version's: skipped, as the read models skip it
     const event = decodeTierRuleSetEvent(recorded);
     const actor = typeof recorded.metadata.actor === 'string' ? recorded.metadata.actor : null;
     if (event.type === 'TierRuleSetPublished') {
