@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { join } from 'node:path';
 import * as os from 'node:os';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
 /**
@@ -19,6 +19,14 @@ export const CLI: string[] = [
     .filter(Boolean) ?? []),
   'dist/apps/cli/src/main.js',
 ];
+
+/**
+ * One master key for every process a benchmark starts (the CLI, services,
+ * workers): each would otherwise make its own in its data folder, and the
+ * second to start on a database refuses a key that cannot open the first's
+ * key check. Made per run: nothing to keep.
+ */
+process.env.CRM_MASTER_KEY ??= randomBytes(32).toString('base64');
 
 export const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { gql, ME_QUERY, Me, may, signOut, token } from './api';
 import { setShopZone } from './format';
+import { useTranslation } from 'react-i18next';
+import { chooseLanguage, Language, languageOf, LANGUAGES } from './i18n';
 import { href, useRoute } from './router';
 import { LoginPage } from './pages/Login';
 import { CustomersPage } from './pages/Customers';
@@ -11,6 +13,7 @@ import { FiguresPage } from './pages/Figures';
 
 export function App() {
   const route = useRoute();
+  const { t, i18n } = useTranslation();
   const [me, setMe] = useState<Me | undefined>();
   const [signedIn, setSignedIn] = useState(!!token());
 
@@ -18,6 +21,7 @@ export function App() {
     try {
       const { whoAmI: me } = await gql<{ whoAmI: Me }>(ME_QUERY);
       setShopZone(me.shop.timezone);
+      if (me.username) languageOf(me.username);
       setMe(me);
     } catch {
       setSignedIn(!!token());
@@ -28,14 +32,14 @@ export function App() {
   }, [signedIn, loadMe]);
 
   if (!signedIn) return <LoginPage onSignedIn={() => setSignedIn(true)} />;
-  if (!me) return <p className="loading">Loading…</p>;
+  if (!me) return <p className="loading">{t('app.loading')}</p>;
 
   const [section = 'customers', id] = route.path;
   const nav = [
-    { key: 'customers', label: 'Customers', show: may(me, 'customers.read') },
-    { key: 'care', label: 'Care & complaints', show: may(me, 'customers.read') },
-    { key: 'what-if', label: 'What-if tier rules', show: may(me, 'ruleSets.simulate') },
-    { key: 'figures', label: 'Figures', show: may(me, 'metrics.read') },
+    { key: 'customers', label: t('app.nav.customers'), show: may(me, 'customers.read') },
+    { key: 'care', label: t('app.nav.care'), show: may(me, 'customers.read') },
+    { key: 'what-if', label: t('app.nav.whatIf'), show: may(me, 'ruleSets.simulate') },
+    { key: 'figures', label: t('app.nav.figures'), show: may(me, 'metrics.read') },
   ].filter((n) => n.show);
   let page;
   if (section === 'customers' && id) page = <CustomerPage me={me} id={id} query={route.query} />;
@@ -48,15 +52,22 @@ export function App() {
     <>
       <header className="top">
         <a className="brand" href={href('customers')}>
-          CRM console
+          {t('app.title')}
         </a>
-        <nav aria-label="Main">
+        <nav aria-label={t('app.main')}>
           {nav.map((n) => (
             <a key={n.key} href={href(n.key)} aria-current={section === n.key ? 'page' : undefined}>
               {n.label}
             </a>
           ))}
         </nav>
+        <select className="language" value={i18n.language} onChange={(e) => chooseLanguage(e.target.value as Language, me.username ?? undefined)} aria-label={t('app.language')}>
+          {LANGUAGES.map((l) => (
+            <option key={l.code} value={l.code} lang={l.code}>
+              {l.label}
+            </option>
+          ))}
+        </select>
         <span className="who">
           {me.username} ({me.role}) · {me.shop.timezone}
         </span>
@@ -68,7 +79,7 @@ export function App() {
             setSignedIn(false);
           }}
         >
-          Sign out
+          {t('app.signOut')}
         </button>
       </header>
       <main>{page}</main>

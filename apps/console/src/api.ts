@@ -2,6 +2,7 @@
 // rest, graphql-ws for the live timeline. The token lives in sessionStorage:
 // closing the tab signs out.
 import { createClient, Client } from 'graphql-ws';
+import { errorText, t } from './i18n';
 
 const TOKEN_KEY = 'crm.token';
 
@@ -30,7 +31,7 @@ export const token = () => sessionStorage.getItem(TOKEN_KEY);
 export async function signIn(username: string, password: string): Promise<void> {
   const res = await fetch('/api/v1/auth/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
   const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw new ApiError(body.detail ?? 'sign-in failed', body.code);
+  if (!res.ok) throw new ApiError(body.detail ?? t('login.failed'), body.code);
   sessionStorage.setItem(TOKEN_KEY, body.accessToken);
 }
 
@@ -50,7 +51,7 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
   if (body.errors?.length) {
     const first = body.errors[0];
     if (first.extensions?.code === 'UNAUTHENTICATED') signOut();
-    throw new ApiError(first.message, first.extensions?.code);
+    throw new ApiError(errorText(first.message, first.extensions?.reason, first.extensions?.code), first.extensions?.code);
   }
   return body.data as T;
 }

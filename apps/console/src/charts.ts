@@ -36,13 +36,13 @@ const dayOf = (date: string) => Date.parse(date) / DAY;
  * The tier over time as steps, from the first change to the as-of date (the
  * axis stops there), with whole days as ticks so that no date shows twice.
  */
-export function tierChartConfig(changes: readonly Step[], asOf: string): ChartConfiguration {
+export function tierChartConfig(changes: readonly Step[], asOf: string, label = 'tier', none = 'none'): ChartConfiguration {
   const codes = ladder(changes);
   const points = changes.map((c) => ({ x: dayOf(c.date), y: codes.indexOf(c.to) }));
   if (points.length) points.push({ x: dayOf(asOf), y: points[points.length - 1].y });
   return {
     type: 'line',
-    data: { datasets: [{ label: 'tier', data: points, stepped: 'before', borderColor: '#1d4ed8', backgroundColor: '#1d4ed8', pointRadius: 4 }] },
+    data: { datasets: [{ label, data: points, stepped: 'before', borderColor: '#1d4ed8', backgroundColor: '#1d4ed8', pointRadius: 4 }] },
     options: {
       plugins: { legend: { display: false } },
       scales: {
@@ -52,7 +52,7 @@ export function tierChartConfig(changes: readonly Step[], asOf: string): ChartCo
           max: dayOf(asOf),
           ticks: { precision: 0, maxTicksLimit: 6, callback: (v) => new Date(Number(v) * DAY).toISOString().slice(0, 10) },
         },
-        y: { type: 'linear', min: 0, max: codes.length - 1, ticks: { stepSize: 1, callback: (v) => codes[Number(v)] ?? '' } },
+        y: { type: 'linear', min: 0, max: codes.length - 1, ticks: { stepSize: 1, callback: (v) => (Number(v) === 0 ? none : (codes[Number(v)] ?? '')) } },
       },
     },
   };

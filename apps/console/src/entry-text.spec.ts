@@ -1,4 +1,6 @@
+import i18next from 'i18next';
 import { entrySentence, itemLines, money } from './entry-text';
+import { initialLanguage } from './i18n';
 
 describe('timeline entries as sentences', () => {
   it('Given a purchase with items, When shown, Then one sentence with the amount in the currency, and the items as lines', () => {
@@ -25,5 +27,27 @@ describe('timeline entries as sentences', () => {
     expect(entrySentence('SomethingNew', { customerId: 'x', occurredAt: '2025-02-16T10:00:00Z', birthDate: '1990-01-01', cause: { kind: 'event' } })).toBe(
       'occurred at: 2025-02-16T10:00:00Z; birth date: 1990-01-01',
     );
+  });
+
+  it('Given a Chinese reader, When shown, Then the sentence and its words are Chinese and the money is the same', async () => {
+    await i18next.changeLanguage('zh-CN');
+    try {
+      expect(entrySentence('PurchaseRecorded', { orderId: 'O-1', amount: '2939.31', currency: 'CNY', channel: 'tmall' })).toBe('订单 O-1：¥2,939.31，渠道 tmall。');
+      expect(entrySentence('LifecycleChanged', { from: 'ACTIVE', to: 'SLEEPING' })).toBe('生命周期 活跃 → 沉睡。');
+      expect(entrySentence('ContactLogged', { kind: 'care', channel: 'wechat', note: '签收回访' })).toBe('关怀联系（微信）：签收回访。');
+    } finally {
+      await i18next.changeLanguage('en');
+    }
+  });
+});
+
+describe('the console language', () => {
+  it('Given no choice yet, When the browser puts a Chinese before English, Then Chinese; else English; a choice made wins', () => {
+    expect(initialLanguage(null, ['zh-TW', 'en'])).toBe('zh-CN');
+    expect(initialLanguage(null, ['de', 'zh-HK'])).toBe('zh-CN');
+    expect(initialLanguage(null, ['en-US', 'zh-CN'])).toBe('en');
+    expect(initialLanguage(null, ['en-GB', 'de'])).toBe('en');
+    expect(initialLanguage('en', ['zh-CN'])).toBe('en');
+    expect(initialLanguage('fr', ['en'])).toBe('en');
   });
 });

@@ -1,6 +1,8 @@
 // A timeline entry as staff read it: one sentence with its figures formatted,
 // a purchase's items as lines. The raw data stays behind a "details" toggle.
 
+import { language, t, word } from './i18n';
+
 type Data = Record<string, unknown>;
 
 const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
@@ -15,39 +17,63 @@ export function money(decimal: unknown, currency: unknown, locale = 'en'): strin
   return `${decimal.startsWith('-') ? '-' : ''}${symbol}${grouped}${fraction ? `.${fraction}` : ''}`;
 }
 
-const amountOf = (d: Data) => money(d.amount, d.currency);
+const amountOf = (d: Data) => money(d.amount, d.currency, language());
+const opt = (key: string, values: Record<string, unknown>, when: unknown) => (when ? t(key, values) : '');
+const reasonOf = (d: Data) => opt('entry.because', { reason: str(d.reason) }, d.reason);
 
 /** Field names as words: "birthDate" -> "birth date". */
 const words = (key: string) => key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 
+/** A profile field in the catalog's word, else in words. */
+const fieldWord = (key: string) => t(`customer.field.${key}`, { defaultValue: words(key) });
+
 const sentences: Record<string, (d: Data) => string> = {
-  CustomerRegistered: (d) => `Registered${d.customerRef ? ` as ${str(d.customerRef)}` : ''}.`,
+  CustomerRegistered: (d) => (d.customerRef ? t('entry.CustomerRegisteredAs', { ref: str(d.customerRef) }) : t('entry.CustomerRegistered')),
   CustomerProfileUpdated: (d) =>
-    `Profile changed: ${
-      Object.keys((d.changes as Data) ?? {})
-        .map(words)
-        .join(', ') || 'nothing'
-    }.`,
+    t('entry.CustomerProfileUpdated', {
+      fields:
+        Object.keys((d.changes as Data) ?? {})
+          .map(fieldWord)
+          .join(', ') || t('entry.nothing'),
+    }),
   PurchaseRecorded: (d) =>
-    `Order ${str(d.orderId)}: ${amountOf(d)}${d.originalAmount ? ` (paid ${money(d.originalAmount, d.originalCurrency)})` : ''}${d.channel ? ` via ${str(d.channel)}` : ''}.`,
-  RefundRecorded: (d) => `Refund ${str(d.refundId)} of ${amountOf(d)}${d.orderId ? ` for order ${str(d.orderId)}` : ''}${d.reason ? `: ${str(d.reason)}` : ''}.`,
+    t('entry.PurchaseRecorded', {
+      order: str(d.orderId),
+      amount: amountOf(d),
+      paid: opt('entry.paid', { amount: money(d.originalAmount, d.originalCurrency, language()) }, d.originalAmount),
+      via: opt('entry.via', { channel: str(d.channel) }, d.channel),
+    }),
+  RefundRecorded: (d) =>
+    t('entry.RefundRecorded', { refund: str(d.refundId), amount: amountOf(d), order: opt('entry.forOrder', { order: str(d.orderId) }, d.orderId), reason: reasonOf(d) }),
   ConsentChanged: (d) =>
-    `Consent: ${Object.entries((d.consent as Data) ?? {})
-      .map(([channel, yes]) => `${channel} ${yes ? 'given' : 'withdrawn'}`)
-      .join(', ')}.`,
-  CustomerTagged: (d) => `Tagged "${str(d.tag)}".`,
-  CustomerUntagged: (d) => `Tag "${str(d.tag)}" removed.`,
-  ContactLogged: (d) => `${d.kind === 'marketing' ? 'Marketing' : 'Care'} contact by ${str(d.channel)}${d.note ? `: ${str(d.note)}` : ''}.`,
-  CustomerErased: () => 'Personal data erased (the history stays).',
-  ComplaintOpened: (d) => `Complaint opened: ${str(d.subject)} (${str(d.priority)}, ${str(d.channel)}), assigned to ${str(d.agent)}.`,
-  ComplaintAssigned: (d) => `Complaint assigned to ${str(d.agent)}${d.previousAgent ? ` (was ${str(d.previousAgent)})` : ''}.`,
-  ComplaintEscalated: (d) => `Complaint escalated from ${str(d.previousPriority)} to ${str(d.priority)}.`,
-  ComplaintResponded: (d) => `${str(d.agent)} responded${d.first ? ' (first response)' : ''}: ${str(d.message)}`,
-  ComplaintResolved: (d) => `Complaint resolved: ${str(d.resolution)}${d.compensation ? `; compensation ${money(d.compensation, d.currency)}` : ''}.`,
-  ComplaintReopened: (d) => `Complaint reopened${d.reason ? `: ${str(d.reason)}` : ''}.`,
-  ComplaintRated: (d) => `Rated ${str(d.satisfaction)} of 5${d.comment ? `: ${str(d.comment)}` : ''}.`,
-  TierChanged: (d) => `Tier ${str(d.from) || 'none'} → ${str(d.to)}${d.reason ? `: ${str(d.reason).replace(/\.$/, '')}` : ''}.`,
-  LifecycleChanged: (d) => `Lifecycle ${str(d.from) || 'none'} → ${str(d.to)}.`,
+    t('entry.ConsentChanged', {
+      changes: Object.entries((d.consent as Data) ?? {})
+        .map(([channel, yes]) => t(yes ? 'entry.given' : 'entry.withdrawn', { channel: word('channel', channel) }))
+        .join(', '),
+    }),
+  CustomerTagged: (d) => t('entry.CustomerTagged', { tag: str(d.tag) }),
+  CustomerUntagged: (d) => t('entry.CustomerUntagged', { tag: str(d.tag) }),
+  ContactLogged: (d) =>
+    t(d.kind === 'marketing' ? 'entry.marketingContact' : 'entry.careContact', {
+      channel: word('channel', str(d.channel)),
+      note: opt('entry.because', { reason: str(d.note) }, d.note),
+    }),
+  CustomerErased: () => t('entry.CustomerErased'),
+  ComplaintOpened: (d) =>
+    t('entry.ComplaintOpened', { subject: str(d.subject), priority: word('priority', str(d.priority)), channel: word('channel', str(d.channel)), agent: str(d.agent) }),
+  ComplaintAssigned: (d) => t('entry.ComplaintAssigned', { agent: str(d.agent), was: opt('entry.was', { agent: str(d.previousAgent) }, d.previousAgent) }),
+  ComplaintEscalated: (d) => t('entry.ComplaintEscalated', { from: word('priority', str(d.previousPriority)), to: word('priority', str(d.priority)) }),
+  ComplaintResponded: (d) => t('entry.ComplaintResponded', { agent: str(d.agent), first: opt('entry.firstResponse', {}, d.first), message: str(d.message) }),
+  ComplaintResolved: (d) =>
+    t('entry.ComplaintResolved', {
+      resolution: str(d.resolution),
+      compensation: opt('entry.compensation', { amount: money(d.compensation, d.currency, language()) }, d.compensation),
+    }),
+  ComplaintReopened: (d) => t('entry.ComplaintReopened', { reason: reasonOf(d) }),
+  ComplaintRated: (d) => t('entry.ComplaintRated', { satisfaction: str(d.satisfaction), comment: opt('entry.because', { reason: str(d.comment) }, d.comment) }),
+  TierChanged: (d) =>
+    t('entry.TierChanged', { from: str(d.from) || t('entry.none'), to: str(d.to), reason: opt('entry.because', { reason: str(d.reason).replace(/\.$/, '') }, d.reason) }),
+  LifecycleChanged: (d) => t('entry.LifecycleChanged', { from: d.from ? word('lifecycle', str(d.from)) : t('entry.none'), to: word('lifecycle', str(d.to)) }),
 };
 
 /** The entry as a sentence; an unknown type lists its fields in words, whole (never cut mid-word). */
@@ -66,5 +92,7 @@ export function itemLines(type: string, data: unknown): string[] {
   const d = (data && typeof data === 'object' ? data : {}) as Data;
   if (type !== 'PurchaseRecorded' || !Array.isArray(d.items)) return [];
   const currency = d.originalCurrency ?? d.currency;
-  return (d.items as Data[]).map((i) => `${str(i.quantity)} × ${str(i.sku)}${i.category ? ` (${str(i.category)})` : ''} at ${money(i.unitPrice, currency)}`);
+  return (d.items as Data[]).map((i) =>
+    t('entry.item', { quantity: str(i.quantity), sku: str(i.sku), category: i.category ? ` (${str(i.category)})` : '', price: money(i.unitPrice, currency, language()) }),
+  );
 }

@@ -1,4 +1,5 @@
 // Dates as the shop sees them: instants in the shop's time zone, dates as given.
+import { t } from './i18n';
 let zone = 'UTC';
 export const setShopZone = (timezone: string) => {
   zone = timezone;
@@ -32,6 +33,6 @@ export function timeLeft(deadline: string | null, now = Date.now()): string {
   const abs = Math.abs(ms);
   const h = Math.floor(abs / 3_600_000);
   const m = Math.floor((abs % 3_600_000) / 60_000);
-  const span = h >= 48 ? `${Math.floor(h / 24)} d` : `${h} h ${m} min`;
-  return ms >= 0 ? `${span} left` : `${span} over`;
+  const span = h >= 48 ? t('time.days', { n: Math.floor(h / 24) }) : t('time.hoursMinutes', { h, m });
+  return ms >= 0 ? t('time.left', { span }) : t('time.over', { span });
 }

@@ -1,7 +1,9 @@
 // Complaints with their SLA state, and the steps an agent takes from the page.
 import { FormEvent, useEffect, useState } from 'react';
 import { gql, Me, may, Written } from '../api';
+import { useTranslation } from 'react-i18next';
 import { instant, timeLeft } from '../format';
+import { word } from '../i18n';
 import { ErrorNote } from './Error';
 import type { Complaint } from '../generated/graphql';
 
@@ -15,19 +17,18 @@ export const COMPLAINT_FIELDS = 'id customerId subject priority status agent ope
 
 /** Deadline, breached, and the time left while no first response has been given. */
 export function SlaState({ c }: { c: ComplaintRow }) {
-  if (c.breached) return <span className="bad">breached (due {instant(c.respondBy)})</span>;
-  if (c.firstResponseAt || c.status === 'resolved') return <span className="good">kept (due {instant(c.respondBy)})</span>;
-  return (
-    <span>
-      due {instant(c.respondBy)} · {timeLeft(c.respondBy)}
-    </span>
-  );
+  const { t } = useTranslation();
+  const due = instant(c.respondBy);
+  if (c.breached) return <span className="bad">{t('complaints.breached', { due })}</span>;
+  if (c.firstResponseAt || c.status === 'resolved') return <span className="good">{t('complaints.kept', { due })}</span>;
+  return <span>{t('complaints.dueLeft', { due, left: timeLeft(c.respondBy) })}</span>;
 }
 
 const LIST = `query ($id: ID!, $openedBy: String, $waitFor: Float) { complaints(customerId: $id, openedBy: $openedBy, first: 50, waitFor: $waitFor) { edges { node { ${COMPLAINT_FIELDS} } } } }`;
 
 /** asOf: the page's date (complaints opened by then); written: the page's last write position, read after; onWrote: a step was recorded at that position. */
 export function Complaints({ me, customerId, asOf, written, onWrote }: { me: Me; customerId: string; asOf: string; written?: number; onWrote: (position: number) => void }) {
+  const { t } = useTranslation();
   const [rows, setRows] = useState<ComplaintRow[]>([]);
   const [error, setError] = useState('');
   useEffect(() => {
@@ -67,22 +68,22 @@ export function Complaints({ me, customerId, asOf, written, onWrote }: { me: Me;
 
   return (
     <section aria-labelledby="complaints-title">
-      <h2 id="complaints-title">Complaints</h2>
-      {asOf < me.shop.today && <p className="muted">Opened by {asOf}; each as it stands today.</p>}
+      <h2 id="complaints-title">{t('complaints.title')}</h2>
+      {asOf < me.shop.today && <p className="muted">{t('complaints.openedBy', { asOf })}</p>}
       <ErrorNote error={error} />
       {rows.length === 0 ? (
-        <p>No complaints{me.role === 'agent' ? ' assigned to you' : ''}.</p>
+        <p>{me.role === 'agent' ? t('complaints.noneAssigned') : t('complaints.none')}</p>
       ) : (
         <table>
           <thead>
             <tr>
-              <th scope="col">Opened</th>
-              <th scope="col">Subject</th>
-              <th scope="col">Priority</th>
-              <th scope="col">Status</th>
-              <th scope="col">Agent</th>
-              <th scope="col">SLA</th>
-              <th scope="col">Next step</th>
+              <th scope="col">{t('complaints.opened')}</th>
+              <th scope="col">{t('common.subject')}</th>
+              <th scope="col">{t('common.priority')}</th>
+              <th scope="col">{t('common.status')}</th>
+              <th scope="col">{t('common.agent')}</th>
+              <th scope="col">{t('common.sla')}</th>
+              <th scope="col">{t('complaints.nextStep')}</th>
             </tr>
           </thead>
           <tbody>
@@ -90,8 +91,8 @@ export function Complaints({ me, customerId, asOf, written, onWrote }: { me: Me;
               <tr key={c.id}>
                 <td>{instant(c.openedAt)}</td>
                 <td>{c.subject}</td>
-                <td>{c.priority}</td>
-                <td>{c.status}</td>
+                <td>{word('priority', c.priority)}</td>
+                <td>{word('complaintStatus', c.status)}</td>
                 <td>{c.agent ?? '-'}</td>
                 <td>
                   <SlaState c={c} />
@@ -100,14 +101,14 @@ export function Complaints({ me, customerId, asOf, written, onWrote }: { me: Me;
                   {c.status === 'open' && may(me, 'complaints.handle') && (
                     <form className="inline" onSubmit={(e) => step(e, c)}>
                       <label>
-                        Message or resolution
+                        {t('complaints.text')}
                         <input name="text" required maxLength={2000} />
                       </label>
                       <button type="submit" value="respond">
-                        Respond
+                        {t('complaints.respond')}
                       </button>
                       <button type="submit" value="resolve">
-                        Resolve
+                        {t('complaints.resolve')}
                       </button>
                     </form>
                   )}

@@ -1,11 +1,14 @@
 // Logging a care (or marketing) contact from the customer page.
 import { FormEvent, useState } from 'react';
 import { gql, Written } from '../api';
+import { useTranslation } from 'react-i18next';
 import { ErrorNote } from './Error';
+import { word } from '../i18n';
 
 const CHANNELS = ['phone', 'sms', 'email', 'wechat', 'in_person', 'other'];
 
 export function ContactForm({ customerId, onWrote }: { customerId: string; onWrote: (position: number) => void }) {
+  const { t } = useTranslation();
   const [error, setError] = useState('');
   const [done, setDone] = useState('');
   const submit = async (e: FormEvent<HTMLFormElement>) => {
@@ -24,7 +27,7 @@ export function ContactForm({ customerId, onWrote }: { customerId: string; onWro
         },
       );
       setError('');
-      setDone(`Logged a ${input.kind} contact by ${input.channel}.`);
+      setDone(t('contact.done', { kind: word('kind', String(input.kind)), channel: word('channel', String(input.channel)) }));
       formElement.reset();
       onWrote(logContact.position);
     } catch (err) {
@@ -34,28 +37,30 @@ export function ContactForm({ customerId, onWrote }: { customerId: string; onWro
   };
   return (
     <section aria-labelledby="contact-title">
-      <h2 id="contact-title">Log a contact</h2>
+      <h2 id="contact-title">{t('contact.title')}</h2>
       <form className="filters" onSubmit={submit}>
         <label>
-          Kind
+          {t('contact.kind')}
           <select name="kind" defaultValue="care">
-            <option value="care">care</option>
-            <option value="marketing">marketing</option>
+            <option value="care">{word('kind', 'care')}</option>
+            <option value="marketing">{word('kind', 'marketing')}</option>
           </select>
         </label>
         <label>
-          Channel
+          {t('contact.channel')}
           <select name="channel" defaultValue="phone">
             {CHANNELS.map((c) => (
-              <option key={c}>{c}</option>
+              <option key={c} value={c}>
+                {word('channel', c)}
+              </option>
             ))}
           </select>
         </label>
         <label className="wide">
-          Note
-          <input name="note" maxLength={500} placeholder="e.g. thank-you call after delivery" />
+          {t('contact.note')}
+          <input name="note" maxLength={500} placeholder={t('contact.noteHint')} />
         </label>
-        <button type="submit">Log contact</button>
+        <button type="submit">{t('contact.submit')}</button>
       </form>
       <ErrorNote error={error} />
       {done && <p role="status">{done}</p>}

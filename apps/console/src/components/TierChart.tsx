@@ -1,6 +1,8 @@
 // The tier over time as a step chart, and each step with what caused it.
 import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ChartView } from './Chart';
+import { word } from '../i18n';
 import { tierChartConfig } from '../charts';
 
 import type { TierChange } from '../generated/graphql';
@@ -8,15 +10,17 @@ import type { TierChange } from '../generated/graphql';
 export type { TierChange };
 
 export function TierChart({ changes, asOf }: { changes: TierChange[]; asOf: string }) {
-  const config = useMemo(() => tierChartConfig(changes, asOf), [changes, asOf]);
-  if (changes.length === 0) return <p>No tier yet: a prospect.</p>;
+  const { t, i18n } = useTranslation();
+  const config = useMemo(() => tierChartConfig(changes, asOf, t('tierChart.tier'), t('tierChart.none')), [changes, asOf, i18n.language]);
+  if (changes.length === 0) return <p>{t('tierChart.empty')}</p>;
   return (
     <>
-      <ChartView config={config} label={`Tier over time: ${changes.map((c) => `${c.date} ${c.to}`).join(', ')}`} />
+      <ChartView config={config} label={t('tierChart.label', { steps: changes.map((c) => `${c.date} ${c.to}`).join(', ') })} />
       <ol className="steps">
         {changes.map((c, i) => (
           <li key={i}>
-            <strong>{c.date}</strong> {c.from ?? 'none'} → {c.to} ({c.direction}) · basis {c.basis} · <Cause change={c} />
+            <strong>{c.date}</strong> {c.from ?? t('tierChart.none')} → {c.to} ({word('direction', c.direction)}) · {t('tierChart.basis', { basis: c.basis })} ·{' '}
+            <Cause change={c} />
             <div className="muted">{c.reason}</div>
           </li>
         ))}
@@ -26,15 +30,16 @@ export function TierChart({ changes, asOf }: { changes: TierChange[]; asOf: stri
 }
 
 function Cause({ change }: { change: TierChange }) {
+  const { t } = useTranslation();
   const c = change.cause;
   if (c.kind === 'event' && c.position !== null)
     return (
       <a href={`#entry-${c.position}`} onClick={(e) => jump(e, c.position ?? 0)}>
-        caused by {c.type} (position {c.position})
+        {t('tierChart.causedByEvent', { type: word('entryType', c.type), position: c.position })}
       </a>
     );
-  if (c.kind === 'ruleSetActivated') return <span>caused by activating rule set {c.ruleSetId}</span>;
-  return <span>caused by the passage of time: {c.reason}</span>;
+  if (c.kind === 'ruleSetActivated') return <span>{t('tierChart.causedByRuleSet', { ruleSet: c.ruleSetId })}</span>;
+  return <span>{t('tierChart.causedByTime', { reason: c.reason })}</span>;
 }
 
 /** Hash links are the router's: scroll to the timeline entry instead. */

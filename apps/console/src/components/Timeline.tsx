@@ -2,7 +2,9 @@
 // the as-of date hidden, and new entries arriving live over the subscription.
 import { useEffect, useRef, useState } from 'react';
 import { entrySentence, itemLines } from '../entry-text';
+import { word } from '../i18n';
 import { gql, subscribe } from '../api';
+import { useTranslation } from 'react-i18next';
 import { instant, shopDay } from '../format';
 import { ErrorNote } from './Error';
 import type { TimelineEntry } from '../generated/graphql';
@@ -18,6 +20,7 @@ const keyOf = (e: Entry) => e.eventId ?? `${e.type}@${e.occurredAt}`;
 
 /** written: the page's last write position; onLive: a new entry arrived (the page refreshes the standing it shows). */
 export function Timeline({ customerId, asOf, written, onLive }: { customerId: string; asOf: string; written?: number; onLive: () => void }) {
+  const { t } = useTranslation();
   const [entries, setEntries] = useState<Entry[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [kind, setKind] = useState('');
@@ -80,38 +83,36 @@ export function Timeline({ customerId, asOf, written, onLive }: { customerId: st
 
   return (
     <section aria-labelledby="timeline-title">
-      <h2 id="timeline-title">Timeline</h2>
+      <h2 id="timeline-title">{t('timeline.title')}</h2>
       <label>
-        Kind
+        {t('timeline.kind')}
         <select value={kind} onChange={(e) => setKind(e.target.value)}>
-          <option value="">all kinds</option>
+          <option value="">{t('timeline.allKinds')}</option>
           {kinds.map((k) => (
-            <option key={k}>{k}</option>
+            <option key={k} value={k}>
+              {word('entryType', k)}
+            </option>
           ))}
         </select>
       </label>
-      {later > 0 && (
-        <p className="muted">
-          {later} entries after {asOf} are hidden: move the date to see them.
-        </p>
-      )}
+      {later > 0 && <p className="muted">{t('timeline.hidden', { count: later, asOf })}</p>}
       <ErrorNote error={error} />
       <table className="timeline" aria-live="polite">
         <thead>
           <tr>
-            <th scope="col">Occurred</th>
-            <th scope="col">Recorded</th>
-            <th scope="col">What</th>
-            <th scope="col">Actor</th>
-            <th scope="col">Details</th>
+            <th scope="col">{t('timeline.occurred')}</th>
+            <th scope="col">{t('timeline.recorded')}</th>
+            <th scope="col">{t('timeline.what')}</th>
+            <th scope="col">{t('timeline.actor')}</th>
+            <th scope="col">{t('timeline.details')}</th>
           </tr>
         </thead>
         <tbody>
           {shown.map((e) => (
             <tr key={keyOf(e)} id={e.position ? `entry-${e.position}` : undefined} tabIndex={-1} className={e.derived ? 'derived' : undefined}>
               <td>{instant(e.occurredAt)}</td>
-              <td>{e.derived ? <em>derived</em> : instant(e.recordedAt)}</td>
-              <td>{e.type}</td>
+              <td>{e.derived ? <em>{t('timeline.derived')}</em> : instant(e.recordedAt)}</td>
+              <td>{word('entryType', e.type)}</td>
               <td>{e.actor ?? '-'}</td>
               <td className="details">
                 <EntryDetails type={e.type} data={e.data} />
@@ -122,7 +123,7 @@ export function Timeline({ customerId, asOf, written, onLive }: { customerId: st
       </table>
       {next && (
         <button type="button" onClick={() => load(next)}>
-          Load more
+          {t('timeline.loadMore')}
         </button>
       )}
     </section>
@@ -131,6 +132,7 @@ export function Timeline({ customerId, asOf, written, onLive }: { customerId: st
 
 /** The sentence, a purchase's items as lines, and the stored data behind a toggle. */
 function EntryDetails({ type, data }: { type: string; data: unknown }) {
+  const { t } = useTranslation();
   const items = itemLines(type, data);
   return (
     <>
@@ -143,7 +145,7 @@ function EntryDetails({ type, data }: { type: string; data: unknown }) {
         </ul>
       )}
       <details>
-        <summary>details</summary>
+        <summary>{t('timeline.showData')}</summary>
         <pre>{JSON.stringify(data, null, 2)}</pre>
       </details>
     </>

@@ -1,7 +1,9 @@
 // Agents' work list: greetings due after a purchase, and open complaints nearest their deadline.
 import { useEffect, useState } from 'react';
 import { gql, Me } from '../api';
+import { useTranslation } from 'react-i18next';
 import { href } from '../router';
+import { word } from '../i18n';
 import { instant } from '../format';
 import { ErrorNote } from '../components/Error';
 import { COMPLAINT_FIELDS, ComplaintRow, SlaState } from '../components/Complaints';
@@ -13,6 +15,7 @@ type OpenComplaint = ComplaintRow & { customer: Pick<Customer, 'customerRef' | '
 type Birthday = BirthdayDue;
 
 export function CarePage({ me }: { me: Me }) {
+  const { t } = useTranslation();
   const [greetings, setGreetings] = useState<Greeting[]>([]);
   const [birthdays, setBirthdays] = useState<Birthday[]>([]);
   const [complaints, setComplaints] = useState<OpenComplaint[]>([]);
@@ -36,21 +39,21 @@ export function CarePage({ me }: { me: Me }) {
 
   return (
     <>
-      <h1>Care and complaints on {me.shop.today}</h1>
+      <h1>{t('care.title', { today: me.shop.today })}</h1>
       <ErrorNote error={error} />
       <section aria-labelledby="greetings-title">
-        <h2 id="greetings-title">Post-purchase greetings due (within 2 days of the purchase)</h2>
+        <h2 id="greetings-title">{t('care.greetings')}</h2>
         {greetings.length === 0 ? (
-          <p>No greeting is due.</p>
+          <p>{t('care.noGreeting')}</p>
         ) : (
           <table>
             <thead>
               <tr>
-                <th scope="col">Customer</th>
-                <th scope="col">Order</th>
-                <th scope="col">Purchased</th>
-                <th scope="col">Due by</th>
-                <th scope="col">State</th>
+                <th scope="col">{t('common.customer')}</th>
+                <th scope="col">{t('care.order')}</th>
+                <th scope="col">{t('care.purchased')}</th>
+                <th scope="col">{t('care.dueBy')}</th>
+                <th scope="col">{t('care.state')}</th>
               </tr>
             </thead>
             <tbody>
@@ -62,7 +65,7 @@ export function CarePage({ me }: { me: Me }) {
                   <td>{g.orderId}</td>
                   <td>{instant(g.purchasedAt)}</td>
                   <td>{g.dueOn}</td>
-                  <td className={g.overdue ? 'bad' : undefined}>{g.overdue ? 'overdue' : 'due'}</td>
+                  <td className={g.overdue ? 'bad' : undefined}>{g.overdue ? t('common.overdue') : t('common.due')}</td>
                 </tr>
               ))}
             </tbody>
@@ -70,16 +73,16 @@ export function CarePage({ me }: { me: Me }) {
         )}
       </section>
       <section aria-labelledby="birthdays-title">
-        <h2 id="birthdays-title">Birthday greetings (the week before the birthday; overdue the week after)</h2>
+        <h2 id="birthdays-title">{t('care.birthdays')}</h2>
         {birthdays.length === 0 ? (
-          <p>No birthday greeting is due.</p>
+          <p>{t('care.noBirthday')}</p>
         ) : (
           <table>
             <thead>
               <tr>
-                <th scope="col">Customer</th>
-                <th scope="col">Birthday</th>
-                <th scope="col">State</th>
+                <th scope="col">{t('common.customer')}</th>
+                <th scope="col">{t('care.birthday')}</th>
+                <th scope="col">{t('care.state')}</th>
               </tr>
             </thead>
             <tbody>
@@ -89,7 +92,7 @@ export function CarePage({ me }: { me: Me }) {
                     <a href={href(`customers/${b.customerId}`)}>{b.customerRef ?? b.customerId.slice(0, 8)}</a> {b.name ?? ''}
                   </td>
                   <td>{b.birthday}</td>
-                  <td className={b.overdue ? 'bad' : undefined}>{b.overdue ? 'overdue' : 'due'}</td>
+                  <td className={b.overdue ? 'bad' : undefined}>{b.overdue ? t('common.overdue') : t('common.due')}</td>
                 </tr>
               ))}
             </tbody>
@@ -97,18 +100,18 @@ export function CarePage({ me }: { me: Me }) {
         )}
       </section>
       <section aria-labelledby="open-title">
-        <h2 id="open-title">Open complaints, nearest deadline first{me.role === 'agent' ? ' (assigned to you)' : ''}</h2>
+        <h2 id="open-title">{me.role === 'agent' ? t('care.openMine') : t('care.open')}</h2>
         {complaints.length === 0 ? (
-          <p>No open complaint.</p>
+          <p>{t('care.noOpen')}</p>
         ) : (
           <table>
             <thead>
               <tr>
-                <th scope="col">Customer</th>
-                <th scope="col">Subject</th>
-                <th scope="col">Priority</th>
-                <th scope="col">Agent</th>
-                <th scope="col">SLA</th>
+                <th scope="col">{t('common.customer')}</th>
+                <th scope="col">{t('common.subject')}</th>
+                <th scope="col">{t('common.priority')}</th>
+                <th scope="col">{t('common.agent')}</th>
+                <th scope="col">{t('common.sla')}</th>
               </tr>
             </thead>
             <tbody>
@@ -118,7 +121,7 @@ export function CarePage({ me }: { me: Me }) {
                     <a href={href(`customers/${c.customerId}`)}>{c.customer?.customerRef ?? c.customerId.slice(0, 8)}</a> {c.customer?.name ?? ''}
                   </td>
                   <td>{c.subject}</td>
-                  <td>{c.priority}</td>
+                  <td>{word('priority', c.priority)}</td>
                   <td>{c.agent ?? '-'}</td>
                   <td>
                     <SlaState c={c} />

@@ -2,7 +2,9 @@
 // complaints with their SLA, care contacts, and the live audit timeline.
 import { useCallback, useEffect, useState } from 'react';
 import { gql, Me, may } from '../api';
+import { useTranslation } from 'react-i18next';
 import { go } from '../router';
+import { word } from '../i18n';
 import { instant } from '../format';
 import { ErrorNote } from '../components/Error';
 import { TierChange, TierChart } from '../components/TierChart';
@@ -34,6 +36,7 @@ const CUSTOMER = `query ($id: ID!, $asOf: String, $waitFor: Float) {
 const PERSONAL = ['name', 'nickname', 'phone', 'email', 'birthDate', 'shippingAddress'];
 
 export function CustomerPage({ me, id, query }: { me: Me; id: string; query: URLSearchParams }) {
+  const { t } = useTranslation();
   const asOf = query.get('asOf') || me.shop.today;
   const [customer, setCustomer] = useState<CustomerData>();
   const [error, setError] = useState('');
@@ -53,91 +56,91 @@ export function CustomerPage({ me, id, query }: { me: Me; id: string; query: URL
       .catch((e: Error) => setError(e.message));
   }, [id, asOf, version, written]);
 
-  if (!customer) return error ? <ErrorNote error={error} /> : <p>Loading…</p>;
+  if (!customer) return error ? <ErrorNote error={error} /> : <p>{t('app.loading')}</p>;
   const profile: Record<string, unknown> = { ...(customer.details ?? {}) };
   return (
     <article aria-labelledby="customer-title">
       <header className="page-head">
         <h1 id="customer-title">
-          {customer.customerRef ?? id} {customer.personalDataErased ? <em>(personal data erased)</em> : String(profile.name ?? '')}
+          {customer.customerRef ?? id} {customer.personalDataErased ? <em>{t('customer.erasedTitle')}</em> : String(profile.name ?? '')}
         </h1>
         <label className="as-of">
-          As of
+          {t('common.asOf')}
           <input type="date" value={asOf} max="9999-12-31" onChange={(e) => e.target.value && go(`customers/${id}`, { asOf: e.target.value })} />
         </label>
       </header>
       <ErrorNote error={error} />
       <div className="cards">
         <section className="card" aria-labelledby="profile-title">
-          <h2 id="profile-title">Profile</h2>
+          <h2 id="profile-title">{t('customer.profile')}</h2>
           <dl>
             {PERSONAL.map((field) => (
               <div key={field}>
-                <dt>{field}</dt>
-                <dd>{customer.personalDataErased ? <em>erased</em> : formatValue(profile[field])}</dd>
+                <dt>{t(`customer.field.${field}`)}</dt>
+                <dd>{customer.personalDataErased ? <em>{t('customer.erased')}</em> : formatValue(profile[field])}</dd>
               </div>
             ))}
             <div>
-              <dt>region</dt>
+              <dt>{t('customer.field.region')}</dt>
               <dd>{formatValue(profile.region)}</dd>
             </div>
             <div>
-              <dt>registered</dt>
+              <dt>{t('customer.field.registered')}</dt>
               <dd>{instant(customer.registeredAt)}</dd>
             </div>
             <div>
-              <dt>tags</dt>
+              <dt>{t('customer.field.tags')}</dt>
               <dd>{customer.tags.join(', ') || '-'}</dd>
             </div>
             <div>
-              <dt>consent</dt>
+              <dt>{t('customer.field.consent')}</dt>
               <dd>
                 {Object.entries(customer.consents ?? {})
                   .filter(([, yes]) => yes !== null && yes !== undefined)
-                  .map(([channel, yes]) => `${channel}: ${yes ? 'yes' : 'no'}`)
+                  .map(([channel, yes]) => `${word('channel', channel)}: ${yes ? t('customer.yes') : t('customer.no')}`)
                   .join(', ') || '-'}
               </dd>
             </div>
           </dl>
         </section>
         <section className="card" aria-labelledby="standing-title">
-          <h2 id="standing-title">Standing on {asOf}</h2>
+          <h2 id="standing-title">{t('customer.standing', { asOf })}</h2>
           <dl>
             <div>
-              <dt>tier</dt>
-              <dd data-testid="tier">{customer.tier.tier ?? 'none (prospect)'}</dd>
+              <dt>{t('customer.tier')}</dt>
+              <dd data-testid="tier">{customer.tier.tier ?? t('customer.prospect')}</dd>
             </div>
             <div>
-              <dt>why</dt>
+              <dt>{t('customer.why')}</dt>
+              <dd>{t('customer.whyText', { reason: customer.tier.reason, ruleSet: customer.tier.ruleSetId })}</dd>
+            </div>
+            <div>
+              <dt>{t('customer.lifecycle')}</dt>
+              <dd data-testid="lifecycle">{word('lifecycle', customer.lifecycle.lifecycle)}</dd>
+            </div>
+            <div>
+              <dt>{t('customer.window')}</dt>
               <dd>
-                {customer.tier.reason} (rule set {customer.tier.ruleSetId})
+                {t('customer.windowText', {
+                  count: customer.lifecycle.purchasesInWindow,
+                  months: customer.lifecycle.windowMonths,
+                  last: customer.lifecycle.lastPurchaseOn ?? '-',
+                })}
               </dd>
             </div>
             <div>
-              <dt>lifecycle</dt>
-              <dd data-testid="lifecycle">{customer.lifecycle.lifecycle}</dd>
+              <dt>{t('customer.netSpend')}</dt>
+              <dd>{t('customer.netSpendText', { amount: customer.netSpend, currency: me.shop.currency, count: customer.purchaseCount })}</dd>
             </div>
             <div>
-              <dt>window</dt>
-              <dd>
-                {count(customer.lifecycle.purchasesInWindow, 'purchase')} in the last {customer.lifecycle.windowMonths} months; last on {customer.lifecycle.lastPurchaseOn ?? '-'}
-              </dd>
-            </div>
-            <div>
-              <dt>net spend</dt>
-              <dd>
-                {customer.netSpend} {me.shop.currency} in {count(customer.purchaseCount, 'purchase')}
-              </dd>
-            </div>
-            <div>
-              <dt>RFM</dt>
+              <dt>{t('customer.rfm')}</dt>
               <dd data-testid="rfm">{customer.rfmScore ? rfmText(customer.rfmScore) : '-'}</dd>
             </div>
           </dl>
         </section>
       </div>
       <section aria-labelledby="tier-title">
-        <h2 id="tier-title">Tier history</h2>
+        <h2 id="tier-title">{t('customer.tierHistory')}</h2>
         <TierChart changes={customer.tierChanges} asOf={asOf} />
       </section>
       <Complaints me={me} customerId={id} asOf={asOf} written={written} onWrote={wrote} />
@@ -146,8 +149,6 @@ export function CustomerPage({ me, id, query }: { me: Me; id: string; query: URL
     </article>
   );
 }
-
-const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 function formatValue(value: unknown): string {
   if (value === undefined || value === null || value === '') return '-';
@@ -160,5 +161,5 @@ function formatValue(value: unknown): string {
 
 function rfmText(rfm: NonNullable<CustomerData['rfmScore']>): string {
   if (!rfm.scored) return String(rfm.reason);
-  return `R ${rfm.r ?? '-'} · F ${rfm.f ?? '-'} · M ${rfm.m ?? '-'} · ${rfm.segment ?? '-'}`;
+  return `R ${rfm.r ?? '-'} · F ${rfm.f ?? '-'} · M ${rfm.m ?? '-'} · ${word('segment', rfm.segment)}`;
 }

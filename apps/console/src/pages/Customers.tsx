@@ -1,7 +1,9 @@
 // Customer search: by ref (exact), or by name, tag, tier and lifecycle as of a date, paged.
 import { FormEvent, useEffect, useState } from 'react';
 import { gql, Me } from '../api';
+import { useTranslation } from 'react-i18next';
 import { go, href } from '../router';
+import { word } from '../i18n';
 import { ErrorNote } from '../components/Error';
 import type { Customer, Lifecycle, Tier } from '../generated/graphql';
 
@@ -19,6 +21,7 @@ const LIST = `query ($asOf: String, $name: String, $tag: String, $tier: String, 
 
 export function CustomersPage({ me, query }: { me: Me; query: URLSearchParams }) {
   const filters = Object.fromEntries(['name', 'tag', 'tier', 'lifecycle', 'asOf', 'after'].map((k) => [k, query.get(k) || undefined]));
+  const { t } = useTranslation();
   const [rows, setRows] = useState<Row[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState('');
@@ -51,57 +54,57 @@ export function CustomersPage({ me, query }: { me: Me; query: URLSearchParams })
 
   return (
     <section aria-labelledby="search-title">
-      <h1 id="search-title">Customers</h1>
+      <h1 id="search-title">{t('customers.title')}</h1>
       <form className="filters" onSubmit={search} role="search">
         <label>
-          Customer ref
-          <input name="ref" placeholder="exact, e.g. C-10086" />
+          {t('customers.ref')}
+          <input name="ref" placeholder={t('customers.refHint')} />
         </label>
         <label>
-          Name
+          {t('customers.name')}
           <input name="name" defaultValue={filters.name} />
         </label>
         <label>
-          Tag
+          {t('customers.tag')}
           <input name="tag" defaultValue={filters.tag} />
         </label>
         <label>
-          Tier
-          <input name="tier" defaultValue={filters.tier} placeholder="e.g. VIP" pattern="[A-Z][A-Z0-9_]*" />
+          {t('customers.tier')}
+          <input name="tier" defaultValue={filters.tier} placeholder={t('customers.tierHint')} pattern="[A-Z][A-Z0-9_]*" />
         </label>
         <label>
-          Lifecycle
+          {t('customers.lifecycle')}
           <select name="lifecycle" defaultValue={filters.lifecycle ?? ''}>
-            <option value="">any</option>
+            <option value="">{t('customers.any')}</option>
             {LIFECYCLES.map((l) => (
-              <option key={l}>{l}</option>
+              <option key={l} value={l}>
+                {word('lifecycle', l)}
+              </option>
             ))}
           </select>
         </label>
         <label>
-          As of
+          {t('common.asOf')}
           <input name="asOf" type="date" defaultValue={asOf} />
         </label>
-        <button type="submit">Search</button>
+        <button type="submit">{t('customers.search')}</button>
       </form>
       <ErrorNote error={error} />
       <table>
-        <caption>
-          As of {asOf}: {rows.length} shown
-        </caption>
+        <caption>{t('customers.caption', { asOf, count: rows.length })}</caption>
         <thead>
           <tr>
-            <th scope="col">Ref</th>
-            <th scope="col">Name</th>
-            <th scope="col">Tier</th>
-            <th scope="col">Lifecycle</th>
+            <th scope="col">{t('customers.colRef')}</th>
+            <th scope="col">{t('customers.name')}</th>
+            <th scope="col">{t('customers.tier')}</th>
+            <th scope="col">{t('customers.lifecycle')}</th>
             <th scope="col" className="num">
-              Net spend ({me.shop.currency})
+              {t('customers.netSpend', { currency: me.shop.currency })}
             </th>
             <th scope="col" className="num">
-              Purchases
+              {t('customers.purchases')}
             </th>
-            <th scope="col">Tags</th>
+            <th scope="col">{t('customers.tags')}</th>
           </tr>
         </thead>
         <tbody>
@@ -110,9 +113,9 @@ export function CustomersPage({ me, query }: { me: Me; query: URLSearchParams })
               <td>
                 <a href={href(`customers/${r.id}`, { asOf: filters.asOf })}>{r.customerRef ?? r.id.slice(0, 8)}</a>
               </td>
-              <td>{r.name ?? <em>not given or erased</em>}</td>
+              <td>{r.name ?? <em>{t('customers.notGiven')}</em>}</td>
               <td>{r.tier.tier ?? '-'}</td>
-              <td>{r.lifecycle.lifecycle}</td>
+              <td>{word('lifecycle', r.lifecycle.lifecycle)}</td>
               <td className="num">{r.netSpend}</td>
               <td className="num">{r.purchaseCount}</td>
               <td>{r.tags.join(', ')}</td>
@@ -120,9 +123,9 @@ export function CustomersPage({ me, query }: { me: Me; query: URLSearchParams })
           ))}
         </tbody>
       </table>
-      <nav aria-label="Pages" className="pager">
-        {filters.after && <a href={href('customers', { ...filters, after: undefined })}>First page</a>}
-        {next && <a href={href('customers', { ...filters, after: next })}>Next page</a>}
+      <nav aria-label={t('common.pages')} className="pager">
+        {filters.after && <a href={href('customers', { ...filters, after: undefined })}>{t('customers.firstPage')}</a>}
+        {next && <a href={href('customers', { ...filters, after: next })}>{t('customers.nextPage')}</a>}
       </nav>
     </section>
   );

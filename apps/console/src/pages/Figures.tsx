@@ -2,7 +2,9 @@
 import { useEffect, useMemo, useState } from 'react';
 import { gql, Me } from '../api';
 import { ChartView } from '../components/Chart';
+import { useTranslation } from 'react-i18next';
 import { bars } from '../charts';
+import { t as translate, word } from '../i18n';
 import { ErrorNote } from '../components/Error';
 import type { Rate, ServiceFigures, Stickiness } from '../generated/graphql';
 
@@ -16,9 +18,10 @@ const QUERY = `{
 }`;
 
 const pct = (r: Rate) => (r.rate === null ? '-' : `${(r.rate * 100).toFixed(1)}% (${r.numerator}/${r.denominator})`);
-const hours = (s: number | null) => (s === null ? '-' : `${(s / 3600).toFixed(1)} h`);
+const hours = (s: number | null) => (s === null ? '-' : translate('figures.hours', { h: (s / 3600).toFixed(1) }));
 
 export function FiguresPage({ me }: { me: Me }) {
+  const { t, i18n } = useTranslation();
   const [service, setService] = useState<ServiceFigures>();
   const [sticky, setSticky] = useState<Stickiness>();
   const [error, setError] = useState('');
@@ -35,81 +38,79 @@ export function FiguresPage({ me }: { me: Me }) {
     () =>
       service &&
       bars(
-        service.byAgent.map((a) => a.agent ?? 'unassigned'),
+        service.byAgent.map((a) => a.agent ?? t('common.unassigned')),
         [
-          { label: 'complaints', data: service.byAgent.map((a) => a.complaints), color: '#1d4ed8' },
-          { label: 'breaches', data: service.byAgent.map((a) => a.breaches), color: '#b91c1c' },
+          { label: t('figures.complaintsSeries'), data: service.byAgent.map((a) => a.complaints), color: '#1d4ed8' },
+          { label: t('figures.breachesSeries'), data: service.byAgent.map((a) => a.breaches), color: '#b91c1c' },
         ],
       ),
-    [service],
+    [service, i18n.language],
   );
   const priorityChart = useMemo(
     () =>
       service &&
       bars(
-        service.byPriority.map((p) => p.priority ?? ''),
+        service.byPriority.map((p) => word('priority', p.priority)),
         [
-          { label: 'complaints', data: service.byPriority.map((p) => p.complaints), color: '#1d4ed8' },
-          { label: 'breaches', data: service.byPriority.map((p) => p.breaches), color: '#b91c1c' },
+          { label: t('figures.complaintsSeries'), data: service.byPriority.map((p) => p.complaints), color: '#1d4ed8' },
+          { label: t('figures.breachesSeries'), data: service.byPriority.map((p) => p.breaches), color: '#b91c1c' },
         ],
       ),
-    [service],
+    [service, i18n.language],
   );
   const tierChart = useMemo(
     () =>
       sticky &&
       bars(
         sticky.composition.byTier.map((t) => t.tier),
-        [{ label: `sales (${me.shop.currency})`, data: sticky.composition.byTier.map((t) => Number(t.sales)), color: '#047857' }],
+        [{ label: t('figures.salesSeries', { currency: me.shop.currency }), data: sticky.composition.byTier.map((t) => Number(t.sales)), color: '#047857' }],
         false,
       ),
-    [sticky, me.shop.currency],
+    [sticky, me.shop.currency, i18n.language],
   );
 
   return (
     <>
-      <h1>Figures</h1>
+      <h1>{t('figures.title')}</h1>
       <ErrorNote error={error} />
       {service && agentChart && priorityChart && (
         <section aria-labelledby="service-title">
-          <h2 id="service-title">
-            Service, {service.from} to {service.to}
-          </h2>
+          <h2 id="service-title">{t('figures.service', { from: service.from, to: service.to })}</h2>
           <div className="cards">
             <div className="card">
-              <h3>Per agent</h3>
-              <ChartView config={agentChart} label="Complaints and breaches per agent" />
+              <h3>{t('figures.perAgent')}</h3>
+              <ChartView config={agentChart} label={t('figures.perAgentLabel')} />
             </div>
             <div className="card">
-              <h3>Per priority</h3>
-              <ChartView config={priorityChart} label="Complaints and breaches per priority" />
+              <h3>{t('figures.perPriority')}</h3>
+              <ChartView config={priorityChart} label={t('figures.perPriorityLabel')} />
             </div>
           </div>
           <table>
             <thead>
               <tr>
-                <th scope="col">Agent</th>
+                <th scope="col">{t('common.agent')}</th>
                 <th scope="col" className="num">
-                  Complaints
+                  {t('figures.complaints')}
                 </th>
                 <th scope="col" className="num">
-                  Breaches
+                  {t('figures.breaches')}
                 </th>
                 <th scope="col" className="num">
-                  Median first response
+                  {t('figures.medianFirstResponse')}
                 </th>
                 <th scope="col" className="num">
-                  Satisfaction
+                  {t('figures.satisfaction')}
                 </th>
                 <th scope="col" className="num">
-                  Reopen rate
+                  {t('figures.reopenRate')}
                 </th>
               </tr>
             </thead>
             <tbody>
-              {[{ ...service.overall, agent: 'all' }, ...service.byAgent].map((a) => (
-                <tr key={a.agent ?? 'unassigned'}>
-                  <th scope="row">{a.agent ?? 'unassigned'}</th>
+              {[{ ...service.overall, agent: t('common.all') }, ...service.byAgent].map((a) => (
+                <tr key={a.agent ?? '(unassigned)'}>
+                  <th scope="row">{a.agent ?? t('common.unassigned')}</th>
                   <td className="num">{a.complaints}</td>
                   <td className="num">{a.breaches}</td>
                   <td className="num">{hours(a.firstResponseSeconds.median)}</td>
@@ -123,40 +124,38 @@ export function FiguresPage({ me }: { me: Me }) {
       )}
       {sticky && tierChart && (
         <section aria-labelledby="sticky-title">
-          <h2 id="sticky-title">
-            Stickiness, {sticky.period.after} to {sticky.period.through}
-          </h2>
+          <h2 id="sticky-title">{t('figures.stickiness', { after: sticky.period.after, through: sticky.period.through })}</h2>
           <dl className="figures">
             <div>
-              <dt>active customers</dt>
+              <dt>{t('figures.activeCustomers')}</dt>
               <dd>{sticky.activeCustomers}</dd>
             </div>
             <div>
-              <dt>repeat purchase rate</dt>
+              <dt>{t('figures.repeatRate')}</dt>
               <dd>{pct(sticky.repeatPurchaseRate)}</dd>
             </div>
             <div>
-              <dt>active ARPU</dt>
+              <dt>{t('figures.arpu')}</dt>
               <dd>
                 {sticky.activeArpu} {me.shop.currency}
               </dd>
             </div>
             <div>
-              <dt>retention ({sticky.retention.withinDays} days)</dt>
+              <dt>{t('figures.retention', { days: sticky.retention.withinDays })}</dt>
               <dd>{pct(sticky.retention)}</dd>
             </div>
             <div>
-              <dt>wake-up rate</dt>
+              <dt>{t('figures.wakeUp')}</dt>
               <dd>{pct(sticky.wakeUp)}</dd>
             </div>
             <div>
-              <dt>reactivation rate</dt>
+              <dt>{t('figures.reactivation')}</dt>
               <dd>{pct(sticky.reactivation)}</dd>
             </div>
           </dl>
           <div className="card">
-            <h3>Sales by tier</h3>
-            <ChartView config={tierChart} label={`Sales by tier: ${sticky.composition.byTier.map((t) => `${t.tier} ${t.sales}`).join(', ')}`} />
+            <h3>{t('figures.salesByTier')}</h3>
+            <ChartView config={tierChart} label={t('figures.salesByTierLabel', { list: sticky.composition.byTier.map((x) => `${x.tier} ${x.sales}`).join(', ') })} />
           </div>
         </section>
       )}

@@ -1,7 +1,10 @@
 import { FormEvent, useState } from 'react';
-import { signIn } from '../api';
+import { useTranslation } from 'react-i18next';
+import { ApiError, signIn } from '../api';
+import { chooseLanguage, errorText, Language, LANGUAGES } from '../i18n';
 
 export function LoginPage({ onSignedIn }: { onSignedIn: () => void }) {
+  const { t, i18n } = useTranslation();
   const [error, setError] = useState('');
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -10,22 +13,32 @@ export function LoginPage({ onSignedIn }: { onSignedIn: () => void }) {
       await signIn(String(form.get('username')), String(form.get('password')));
       onSignedIn();
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorText((err as Error).message, (err as ApiError).code));
     }
   };
   return (
     <main className="login">
-      <h1>CRM console</h1>
-      <form onSubmit={submit} aria-label="Sign in">
+      <h1>{t('login.title')}</h1>
+      <label className="language">
+        {t('app.language')}
+        <select value={i18n.language} onChange={(e) => chooseLanguage(e.target.value as Language)}>
+          {LANGUAGES.map((l) => (
+            <option key={l.code} value={l.code} lang={l.code}>
+              {l.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <form onSubmit={submit} aria-label={t('login.form')}>
         <label>
-          Username
+          {t('login.username')}
           <input name="username" autoComplete="username" required autoFocus />
         </label>
         <label>
-          Password
+          {t('login.password')}
           <input name="password" type="password" autoComplete="current-password" required />
         </label>
-        <button type="submit">Sign in</button>
+        <button type="submit">{t('login.submit')}</button>
         {error && (
           <p role="alert" className="error">
             {error}

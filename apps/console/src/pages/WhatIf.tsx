@@ -3,7 +3,9 @@
 import { FormEvent, useEffect, useState } from 'react';
 import { inTierOrder } from '../tier-order';
 import { gql, Me, may } from '../api';
+import { useTranslation } from 'react-i18next';
 import { href } from '../router';
+import { word } from '../i18n';
 import { ErrorNote } from '../components/Error';
 import type { MigrationCell, TierRuleSet, TierRuleSets, TierSimulation } from '../generated/graphql';
 
@@ -33,6 +35,7 @@ function asRows(cells: MigrationCell[]): Record<string, Record<string, number>> 
 }
 
 export function WhatIfPage({ me }: { me: Me }) {
+  const { t } = useTranslation();
   const [ruleSets, setRuleSets] = useState<RuleSet[]>([]);
   const [chosen, setChosen] = useState('');
   const [draft, setDraft] = useState('');
@@ -48,7 +51,7 @@ export function WhatIfPage({ me }: { me: Me }) {
         const inForce = tierRuleSets.items.find((r) => r.id === tierRuleSets.inForce);
         if (inForce && !draft) {
           const body = withoutNulls(Object.fromEntries(Object.entries(inForce).filter(([k]) => !OUTPUT_ONLY.includes(k)))) as object;
-          setDraft(JSON.stringify({ ...body, id: `draft-${me.shop.today}`, name: `Draft of ${me.shop.today}` }, null, 2));
+          setDraft(JSON.stringify({ ...body, id: `draft-${me.shop.today}`, name: t('whatIf.draftName', { today: me.shop.today }) }, null, 2));
         }
       })
       .catch((e: Error) => setError(e.message));
@@ -74,7 +77,7 @@ export function WhatIfPage({ me }: { me: Me }) {
     try {
       const input = JSON.parse(draft);
       await gql('mutation ($input: JSON!) { publishTierRuleSet(input: $input) { id } }', { input });
-      setNote(`Published ${input.id} as a draft.`);
+      setNote(t('whatIf.published', { id: input.id }));
       setChosen(input.id);
       setError('');
       setVersion((v) => v + 1);
@@ -88,7 +91,7 @@ export function WhatIfPage({ me }: { me: Me }) {
     const effectiveFrom = String(new FormData(e.currentTarget).get('effectiveFrom')) || undefined;
     try {
       await gql('mutation ($id: String!, $from: String) { activateTierRuleSet(ruleSetId: $id, effectiveFrom: $from) { position } }', { id: chosen, from: effectiveFrom });
-      setNote(`Activated ${chosen} from ${effectiveFrom ?? me.shop.today}.`);
+      setNote(t('whatIf.activated', { id: chosen, from: effectiveFrom ?? me.shop.today }));
       setError('');
       setVersion((v) => v + 1);
     } catch (err) {
@@ -98,47 +101,47 @@ export function WhatIfPage({ me }: { me: Me }) {
 
   return (
     <>
-      <h1>What-if: tier rules</h1>
+      <h1>{t('whatIf.title')}</h1>
       <ErrorNote error={error} />
       {note && <p role="status">{note}</p>}
       <form className="filters" onSubmit={run}>
         <label>
-          Rule set
+          {t('whatIf.ruleSet')}
           <select value={chosen} onChange={(e) => setChosen(e.target.value)} required>
-            <option value="">choose…</option>
+            <option value="">{t('whatIf.choose')}</option>
             {ruleSets.map((r) => (
               <option key={r.id} value={r.id}>
-                {r.id}: {r.name} ({r.status})
+                {r.id}: {r.name} ({word('ruleSetStatus', r.status)})
               </option>
             ))}
           </select>
         </label>
         <label>
-          Compare as of
+          {t('whatIf.compareAsOf')}
           <input type="date" name="asOf" defaultValue={me.shop.today} />
         </label>
-        <button type="submit">Run simulation</button>
+        <button type="submit">{t('whatIf.run')}</button>
       </form>
       {may(me, 'ruleSets.publish') && (
         <details>
-          <summary>Compose a draft rule set</summary>
+          <summary>{t('whatIf.compose')}</summary>
           <label className="block">
-            Rule set (the body of POST /tier-rule-sets)
+            {t('whatIf.body')}
             <textarea value={draft} onChange={(e) => setDraft(e.target.value)} rows={14} spellCheck={false} />
           </label>
           <button type="button" onClick={publish}>
-            Publish draft
+            {t('whatIf.publish')}
           </button>
         </details>
       )}
       {result && <SimulationView result={result} order={tierOrder(ruleSets, chosen)} />}
       {result && may(me, 'ruleSets.activate') && (
-        <form className="filters" onSubmit={activate} aria-label="Activate">
+        <form className="filters" onSubmit={activate} aria-label={t('whatIf.activate')}>
           <label>
-            Effective from
+            {t('whatIf.effectiveFrom')}
             <input type="date" name="effectiveFrom" defaultValue={me.shop.today} />
           </label>
-          <button type="submit">Activate {chosen}</button>
+          <button type="submit">{t('whatIf.activateThis', { id: chosen })}</button>
         </form>
       )}
     </>
@@ -156,17 +159,16 @@ function SimulationView({ result, order }: { result: Simulation; order: readonly
   const from = inTierOrder(Object.keys(result.matrix), order);
   const to = inTierOrder([...new Set(Object.values(result.matrix).flatMap((row) => Object.keys(row)))], order);
   const max = Math.max(1, ...Object.values(result.matrix).flatMap((row) => Object.values(row)));
+  const { t } = useTranslation();
   return (
     <section aria-labelledby="result-title">
-      <h2 id="result-title">As of {result.asOf}</h2>
-      <p>
-        {result.customers} customers: {result.upgraded} up, {result.downgraded} down, {result.across} across, {result.unchanged} unchanged.
-      </p>
+      <h2 id="result-title">{t('whatIf.asOf', { asOf: result.asOf })}</h2>
+      <p>{t('whatIf.summary', { customers: result.customers, up: result.upgraded, down: result.downgraded, across: result.across, unchanged: result.unchanged })}</p>
       <table className="matrix">
-        <caption>Migration matrix: rows are tiers now, columns under the candidate</caption>
+        <caption>{t('whatIf.matrix')}</caption>
         <thead>
           <tr>
-            <th scope="col">now \ candidate</th>
+            <th scope="col">{t('whatIf.corner')}</th>
             {to.map((t) => (
               <th scope="col" key={t}>
                 {t}
@@ -191,21 +193,19 @@ function SimulationView({ result, order }: { result: Simulation; order: readonly
           ))}
         </tbody>
       </table>
-      <h3>
-        Movers ({result.movers.length} of {result.moversTotal})
-      </h3>
+      <h3>{t('whatIf.movers', { shown: result.movers.length, total: result.moversTotal })}</h3>
       <table>
         <thead>
           <tr>
-            <th scope="col">Customer</th>
-            <th scope="col">From</th>
-            <th scope="col">To</th>
-            <th scope="col">Direction</th>
+            <th scope="col">{t('common.customer')}</th>
+            <th scope="col">{t('whatIf.from')}</th>
+            <th scope="col">{t('whatIf.to')}</th>
+            <th scope="col">{t('whatIf.direction')}</th>
             <th scope="col" className="num">
-              Basis now
+              {t('whatIf.basisNow')}
             </th>
             <th scope="col" className="num">
-              Basis under candidate
+              {t('whatIf.basisCandidate')}
             </th>
           </tr>
         </thead>
@@ -217,7 +217,7 @@ function SimulationView({ result, order }: { result: Simulation; order: readonly
               </td>
               <td>{m.from}</td>
               <td>{m.to}</td>
-              <td>{m.direction}</td>
+              <td>{word('direction', m.direction)}</td>
               <td className="num">{m.basisBefore}</td>
               <td className="num">{m.basis}</td>
             </tr>
