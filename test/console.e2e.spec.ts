@@ -160,6 +160,11 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     await timeline.getByText('Order O-LIVE-1:').first().waitFor({ timeout: 10_000 });
     await shot(page, 'customer');
 
+    // A manager escalates the complaint from the page (no message needed).
+    await complaints.getByLabel('To priority').selectOption('CRITICAL');
+    await complaints.getByRole('button', { name: 'Escalate' }).click();
+    await complaints.getByRole('cell', { name: 'critical', exact: true }).waitFor();
+
     // A care contact logged from the page.
     await page.getByLabel('Note').fill('thank-you call after delivery');
     await page.getByRole('button', { name: 'Log contact' }).click();
@@ -225,6 +230,12 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     await shot(page, 'care');
     await page.getByRole('link', { name: 'Figures' }).click();
     await page.getByRole('heading', { name: /Stickiness/ }).waitFor();
+    await page.getByRole('table', { name: 'Sales by region' }).waitFor();
+    // RFM segments of the base, and a segment's members on request.
+    const rfm = page.getByRole('region', { name: /RFM segments/ });
+    await rfm.getByRole('table', { name: /customers with a purchase by then/ }).waitFor();
+    await rfm.getByRole('button', { name: 'Show' }).first().click();
+    await rfm.getByRole('table', { name: /the first \d+ by net spend/ }).getByRole('link').first().waitFor();
     await shot(page, 'figures');
     await page.close();
   }, 120_000);

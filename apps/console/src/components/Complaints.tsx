@@ -26,6 +26,28 @@ export function SlaState({ c }: { c: ComplaintRow }) {
 
 const LIST = `query ($id: ID!, $openedBy: String, $waitFor: Float) { complaints(customerId: $id, openedBy: $openedBy, first: 50, waitFor: $waitFor) { edges { node { ${COMPLAINT_FIELDS} } } } }`;
 
+/** One mutation a step; each answers the position its reads wait for. */
+const write = async (mutation: string, name: string, variables: Record<string, unknown>) => (await gql<Record<string, Written>>(mutation, variables))[name].position;
+const STEPS = {
+  respond: (id: string, f: StepFields) =>
+    write('mutation ($id: ID!, $text: String!) { respondToComplaint(id: $id, input: { message: $text }) { position } }', 'respondToComplaint', { id, text: f.text }),
+  resolve: (id: string, f: StepFields) =>
+    write('mutation ($id: ID!, $text: String!) { resolveComplaint(id: $id, input: { resolution: $text }) { position } }', 'resolveComplaint', { id, text: f.text }),
+  escalate: (id: string, f: StepFields) =>
+    write('mutation ($id: ID!, $p: String!) { escalateComplaint(id: $id, input: { priority: $p }) { position } }', 'escalateComplaint', { id, p: f.priority }),
+  assign: (id: string, f: StepFields) =>
+    write('mutation ($id: ID!, $agent: String!) { assignComplaint(id: $id, input: { agent: $agent }) { position } }', 'assignComplaint', { id, agent: f.agent }),
+  reopen: (id: string, f: StepFields) =>
+    write('mutation ($id: ID!, $reason: String) { reopenComplaint(id: $id, input: { reason: $reason }) { position } }', 'reopenComplaint', { id, reason: f.text || undefined }),
+};
+interface StepFields {
+  text: string;
+  priority: string;
+  agent: string;
+}
+/** Priorities in rising order: a complaint is escalated to a higher one. */
+const PRIORITIES = ['FEEDBACK', 'NORMAL', 'URGENT', 'CRITICAL', 'RED_ALERT'];
+
 /** asOf: the page's date (complaints opened by then); written: the page's last write position, read after; onWrote: a step was recorded at that position. */
 export function Complaints({ me, customerId, asOf, written, onWrote }: { me: Me; customerId: string; asOf: string; written?: number; onWrote: (position: number) => void }) {
   const { t } = useTranslation();
@@ -41,23 +63,10 @@ export function Complaints({ me, customerId, asOf, written, onWrote }: { me: Me;
     e.preventDefault();
     const formElement = e.currentTarget;
     const form = new FormData(formElement);
-    const text = String(form.get('text')).trim();
-    const action = (e.nativeEvent as SubmitEvent).submitter?.getAttribute('value');
+    const text = String(form.get('text') ?? '').trim();
+    const action = (e.nativeEvent as SubmitEvent).submitter?.getAttribute('value') ?? 'respond';
     try {
-      const position =
-        action === 'resolve'
-          ? (
-              await gql<{ resolveComplaint: Written }>('mutation ($id: ID!, $text: String!) { resolveComplaint(id: $id, input: { resolution: $text }) { position } }', {
-                id: c.id,
-                text,
-              })
-            ).resolveComplaint.position
-          : (
-              await gql<{ respondToComplaint: Written }>('mutation ($id: ID!, $text: String!) { respondToComplaint(id: $id, input: { message: $text }) { position } }', {
-                id: c.id,
-                text,
-              })
-            ).respondToComplaint.position;
+      const position = await STEPS[action as keyof typeof STEPS](c.id, { text, priority: String(form.get('priority') ?? ''), agent: String(form.get('agent') ?? '').trim() });
       setError('');
       formElement.reset();
       onWrote(position);
@@ -109,6 +118,45 @@ export function Complaints({ me, customerId, asOf, written, onWrote }: { me: Me;
                       </button>
                       <button type="submit" value="resolve">
                         {t('complaints.resolve')}
+                      </button>
+                      {PRIORITIES.indexOf(c.priority) < PRIORITIES.length - 1 && (
+                        <>
+                          <label>
+                            {t('complaints.priorityTo')}
+                            <select name="priority" defaultValue={PRIORITIES[PRIORITIES.indexOf(c.priority) + 1]}>
+                              {PRIORITIES.slice(PRIORITIES.indexOf(c.priority) + 1).map((p) => (
+                                <option key={p} value={p}>
+                                  {word('priority', p)}
+                                </option>
+                              ))}
+                            </select>
+                          </label>
+                          <button type="submit" value="escalate" formNoValidate>
+                            {t('complaints.escalate')}
+                          </button>
+                        </>
+                      )}
+                      {may(me, 'complaints.readAll') && (
+                        <>
+                          <label>
+                            {t('complaints.agentTo')}
+                            <input name="agent" maxLength={100} defaultValue={c.agent ?? ''} />
+                          </label>
+                          <button type="submit" value="assign" formNoValidate>
+                            {t('complaints.assign')}
+                          </button>
+                        </>
+                      )}
+                    </form>
+                  )}
+                  {c.status === 'resolved' && may(me, 'complaints.handle') && (
+                    <form className="inline" onSubmit={(e) => step(e, c)}>
+                      <label>
+                        {t('complaints.reason')}
+                        <input name="text" maxLength={2000} />
+                      </label>
+                      <button type="submit" value="reopen">
+                        {t('complaints.reopen')}
                       </button>
                     </form>
                   )}

@@ -1,4 +1,5 @@
-// Service figures per agent and priority, and the stickiness metrics, as charts with their tables.
+// Service figures per agent and priority, the stickiness metrics with sales by tier, region and
+// category, and the RFM segments, as of a chosen date, as charts with their tables.
 import { useEffect, useMemo, useState } from 'react';
 import { gql, Me } from '../api';
 import { ChartView } from '../components/Chart';
@@ -6,13 +7,14 @@ import { useTranslation } from 'react-i18next';
 import { bars } from '../charts';
 import { t as translate, word } from '../i18n';
 import { ErrorNote } from '../components/Error';
+import { RfmSegments } from '../components/RfmSegments';
 import type { Rate, ServiceFigures, Stickiness } from '../generated/graphql';
 
 const FIGURE = `complaints responded resolved breaches firstResponseSeconds { median } satisfaction { mean } reopenRate { rate }`;
 const RATE = `numerator denominator rate`;
-const QUERY = `{
+const QUERY = `query ($asOf: String, $window: Int) {
   serviceFigures { from to overall { ${FIGURE} } byAgent { agent ${FIGURE} } byPriority { priority ${FIGURE} } }
-  stickinessMetrics { period { after through } activeCustomers repeatPurchaseRate { ${RATE} } activeArpu netSpend
+  stickinessMetrics(asOf: $asOf, window: $window) { period { after through } activeCustomers repeatPurchaseRate { ${RATE} } activeArpu netSpend
     retention { withinDays ${RATE} } wakeUp { ${RATE} } reactivation { ${RATE} }
     composition { byTier { tier sales } byRegion { region sales } byCategory { category sales } } }
 }`;
@@ -25,14 +27,17 @@ export function FiguresPage({ me }: { me: Me }) {
   const [service, setService] = useState<ServiceFigures>();
   const [sticky, setSticky] = useState<Stickiness>();
   const [error, setError] = useState('');
+  const [asOf, setAsOf] = useState(me.shop.today);
+  const [windowMonths, setWindowMonths] = useState(3);
   useEffect(() => {
-    gql<{ serviceFigures: ServiceFigures; stickinessMetrics: Stickiness }>(QUERY)
+    setError('');
+    gql<{ serviceFigures: ServiceFigures; stickinessMetrics: Stickiness }>(QUERY, { asOf, window: windowMonths })
       .then((d) => {
         setService(d.serviceFigures);
         setSticky(d.stickinessMetrics);
       })
       .catch((e: Error) => setError(e.message));
-  }, []);
+  }, [asOf, windowMonths]);
 
   const agentChart = useMemo(
     () =>
@@ -72,6 +77,22 @@ export function FiguresPage({ me }: { me: Me }) {
   return (
     <>
       <h1>{t('figures.title')}</h1>
+      <form className="filters" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          {t('common.asOf')}
+          <input type="date" value={asOf} max="9999-12-31" onChange={(e) => e.target.value && setAsOf(e.target.value)} />
+        </label>
+        <label>
+          {t('figures.window')}
+          <select value={windowMonths} onChange={(e) => setWindowMonths(Number(e.target.value))}>
+            {[3, 6, 12].map((m) => (
+              <option key={m} value={m}>
+                {t('figures.months', { count: m })}
+              </option>
+            ))}
+          </select>
+        </label>
+      </form>
       <ErrorNote error={error} />
       {service && agentChart && priorityChart && (
         <section aria-labelledby="service-title">
@@ -157,8 +178,49 @@ export function FiguresPage({ me }: { me: Me }) {
             <h3>{t('figures.salesByTier')}</h3>
             <ChartView config={tierChart} label={t('figures.salesByTierLabel', { list: sticky.composition.byTier.map((x) => `${x.tier} ${x.sales}`).join(', ') })} />
           </div>
+          <div className="cards">
+            <table>
+              <caption>{t('figures.byRegion')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('figures.region')}</th>
+                  <th scope="col" className="num">
+                    {t('figures.salesSeries', { currency: me.shop.currency })}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {sticky.composition.byRegion.map((r) => (
+                  <tr key={r.region}>
+                    <th scope="row">{r.region}</th>
+                    <td className="num">{r.sales}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <table>
+              <caption>{t('figures.byCategory')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('figures.category')}</th>
+                  <th scope="col" className="num">
+                    {t('figures.salesSeries', { currency: me.shop.currency })}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {sticky.composition.byCategory.map((c) => (
+                  <tr key={c.category}>
+                    <th scope="row">{c.category}</th>
+                    <td className="num">{c.sales}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </section>
       )}
+      <RfmSegments asOf={asOf} currency={me.shop.currency} />
     </>
   );
 }
