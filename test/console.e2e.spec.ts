@@ -235,7 +235,11 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     const rfm = page.getByRole('region', { name: /RFM segments/ });
     await rfm.getByRole('table', { name: /customers with a purchase by then/ }).waitFor();
     await rfm.getByRole('button', { name: 'Show' }).first().click();
-    await rfm.getByRole('table', { name: /the first \d+ by net spend/ }).getByRole('link').first().waitFor();
+    await rfm
+      .getByRole('table', { name: /the first \d+ by net spend/ })
+      .getByRole('link')
+      .first()
+      .waitFor();
     await shot(page, 'figures');
     await page.close();
   }, 120_000);
