@@ -48,6 +48,20 @@ for (const database of testDatabases()) {
     });
     afterAll(async () => app?.close());
 
+    it('the day at a glance: registrations, purchases and refunds that day, customers per tier on it (REST and GraphQL alike)', async () => {
+      const rest = await http(app).get(`${API}/metrics/day?asOf=2024-04-01&waitFor=${last}`).expect(200);
+      expect(rest.body).toMatchObject({ asOf: '2024-04-01', currency: 'CNY', newCustomers: 0, purchases: 1, sales: '100.00', refunds: 0, refunded: '0.00' });
+      expect(rest.body.byTier.reduce((n: number, t: { customers: number }) => n + t.customers, 0)).toBeGreaterThan(0);
+      const registered = await http(app).get(`${API}/metrics/day?asOf=2023-01-01`).expect(200);
+      expect(registered.body.newCustomers).toBeGreaterThanOrEqual(3);
+      const gql = await http(app)
+        .post('/graphql')
+        .send({ query: '{ dayFigures(asOf: "2024-04-01") { asOf newCustomers purchases sales refunds refunded byTier { tier customers } } }' })
+        .expect(200);
+      expect(gql.body.data.dayFigures).toEqual({ asOf: '2024-04-01', newCustomers: 0, purchases: 1, sales: '100.00', refunds: 0, refunded: '0.00', byTier: rest.body.byTier });
+      await http(app).get(`${API}/metrics/day?asOf=2024-02-30`).expect(400);
+    });
+
     it('lifecycle as of a date and window, with its moves', async () => {
       const a = await http(app).get(`${API}/customers/${ids.A}/lifecycle?asOf=2024-06-30`).expect(200);
       expect(a.body).toMatchObject({ lifecycle: 'NEW_REPEAT', windowMonths: 3, window: { after: '2024-03-30', through: '2024-06-30' }, purchasesInWindow: 2, since: '2024-04-20' });

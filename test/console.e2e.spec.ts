@@ -112,6 +112,15 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     await page.goto(base);
     await shot(page, 'login');
     await signIn(page, 'manager.mo');
+    // The day first: today's figures, customers per tier, the open complaint nearest its deadline.
+    await page.getByRole('heading', { name: /^Today, / }).waitFor();
+    await page.getByRole('region', { name: 'Customers per tier' }).getByRole('link', { name: 'SENIOR' }).waitFor();
+    await page
+      .getByRole('region', { name: /1 open complaint/ })
+      .getByRole('link', { name: 'parcel late' })
+      .waitFor();
+    await shot(page, 'home');
+    await page.getByRole('link', { name: 'Customers', exact: true }).click();
 
     await page.getByLabel('Name').fill('mei');
     await page.getByRole('button', { name: 'Search' }).click();
@@ -282,6 +291,8 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     await page.getByLabel('密码').fill(TEST_PASSWORD);
     await page.getByRole('button', { name: '登录' }).click();
     await page.getByRole('button', { name: '退出登录' }).waitFor();
+    await page.getByRole('heading', { name: /^今日概览/ }).waitFor();
+    await shot(page, 'home-zh');
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('zh-CN');
     await page.getByRole('link', { name: '关怀与投诉' }).waitFor();
     // Her page: headings, enum words and the timeline's sentences in Chinese, money as the shop writes it.

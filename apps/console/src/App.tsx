@@ -6,6 +6,7 @@ import { chooseLanguage, Language, languageOf, LANGUAGES } from './i18n';
 import { href, useRoute } from './router';
 import { LoginPage } from './pages/Login';
 import { CustomersPage } from './pages/Customers';
+import { HomePage } from './pages/Home';
 import { CustomerPage } from './pages/Customer';
 import { CarePage } from './pages/Care';
 import { WhatIfPage } from './pages/WhatIf';
@@ -34,15 +35,17 @@ export function App() {
   if (!signedIn) return <LoginPage onSignedIn={() => setSignedIn(true)} />;
   if (!me) return <p className="loading">{t('app.loading')}</p>;
 
-  const [section = 'customers', id] = route.path;
+  const [section = 'home', id] = route.path;
   const nav = [
+    { key: 'home', label: t('app.nav.home'), show: may(me, 'customers.read') },
     { key: 'customers', label: t('app.nav.customers'), show: may(me, 'customers.read') },
     { key: 'care', label: t('app.nav.care'), show: may(me, 'customers.read') },
     { key: 'what-if', label: t('app.nav.whatIf'), show: may(me, 'ruleSets.simulate') },
     { key: 'figures', label: t('app.nav.figures'), show: may(me, 'metrics.read') },
   ].filter((n) => n.show);
   let page;
-  if (section === 'customers' && id) page = <CustomerPage me={me} id={id} query={route.query} />;
+  if (section === 'home' && may(me, 'customers.read')) page = <HomePage me={me} />;
+  else if (section === 'customers' && id) page = <CustomerPage me={me} id={id} query={route.query} />;
   else if (section === 'care') page = <CarePage me={me} />;
   else if (section === 'what-if' && may(me, 'ruleSets.simulate')) page = <WhatIfPage me={me} />;
   else if (section === 'figures' && may(me, 'metrics.read')) page = <FiguresPage me={me} />;
@@ -51,7 +54,7 @@ export function App() {
   return (
     <>
       <header className="top">
-        <a className="brand" href={href('customers')}>
+        <a className="brand" href={href('home')}>
           {t('app.title')}
         </a>
         <nav aria-label={t('app.main')}>

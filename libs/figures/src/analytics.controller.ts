@@ -19,6 +19,10 @@ class CareDueQuery extends ReadQuery {
   @IsOptional() @Matches(/^([1-9]\d{0,2}|1000)$/, { message: 'limit must be 1-1000' }) limit?: string;
 }
 
+class DayQuery extends ReadQuery {
+  @IsOptional() @IsCalendarDate() asOf?: string;
+}
+
 const DAYS = /^([1-9]\d?|[1-2]\d\d|3[0-5]\d|36[0-5])$/;
 
 class StickinessQuery extends ReadQuery {
@@ -55,6 +59,14 @@ export class AnalyticsController {
   async careDue(@Query() query: CareDueQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     await this.projections.waitFor(query.waitFor, res);
     return this.analytics.careDue(ctx, query.asOf, optionalNumber(query.limit));
+  }
+
+  @Get('metrics/day')
+  @ApiRead()
+  @ApiQuery({ name: 'asOf', required: false, description: 'the day (default today in the shop)' })
+  async day(@Query() query: DayQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+    await this.projections.waitFor(query.waitFor, res);
+    return this.analytics.day(ctx, query.asOf);
   }
 
   @Get('metrics/stickiness')

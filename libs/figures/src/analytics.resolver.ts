@@ -5,7 +5,7 @@ import { Args, Int, Query, Resolver } from '@nestjs/graphql';
 import { invalid, RequestContext } from '@crm/shared';
 import { dateArg, GqlCtx, JSONScalar } from '@crm/shared/http';
 import { AnalyticsService, RFM_SEGMENTS } from './analytics.service';
-import { CareDueType, RfmSegmentsType, StickinessType } from './figures.types';
+import { CareDueType, DayFiguresType, RfmSegmentsType, StickinessType } from './figures.types';
 
 const within = (value: number | undefined | null, name: string, allowed: (n: number) => boolean): number | undefined => {
   if (value === undefined || value === null) return undefined;
@@ -42,6 +42,11 @@ export class AnalyticsResolver {
       segment ?? undefined,
       within(limit, 'limit', (n) => n >= 1 && n <= 1000),
     );
+  }
+
+  @Query(() => DayFiguresType, { description: 'one day at a glance: customers registered, purchases and refunds dated that day, customers per tier on it' })
+  dayFigures(@GqlCtx() ctx: RequestContext, @Args('asOf', { type: () => String, nullable: true }) asOf?: string) {
+    return this.analytics.day(ctx, dateArg(asOf));
   }
 
   @Query(() => JSONScalar, {

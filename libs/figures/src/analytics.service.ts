@@ -4,6 +4,7 @@ import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { allow, APP_CONFIG, AppConfig, formatAmount, RequestContext, shopDate } from '@crm/shared';
 import { rfmSegments } from './rfm-segments.query';
 import { stickiness } from './stickiness.query';
+import { dayFacts } from './day.query';
 import { birthdaysDue, greetingsDue } from './care-due.query';
 
 export const RFM_SEGMENTS = ['CHAMPIONS', 'AT_RISK_VALUABLE', 'LOYAL', 'NEW_OR_PROMISING', 'LOST_LOW_VALUE', 'SLIPPING', 'NEEDS_ATTENTION'] as const;
@@ -48,6 +49,23 @@ export class AnalyticsService {
     if (segment === undefined) return answer;
     const members = (found.members ?? []).map(({ monetaryMinor, ...s }) => ({ ...s, monetary: formatAmount(monetaryMinor, currency) }));
     return { ...answer, segment, members };
+  }
+
+  /** The day at a glance: new customers, purchases and refunds that day, and customers per tier on it. */
+  async day(ctx: RequestContext, asOf = this.today()) {
+    allow(ctx, 'customers.read');
+    const facts = await dayFacts(this.sql, asOf);
+    const currency = this.config.shopCurrency;
+    return {
+      asOf,
+      currency,
+      newCustomers: facts.newCustomers,
+      purchases: facts.purchases,
+      sales: formatAmount(facts.salesMinor, currency),
+      refunds: facts.refunds,
+      refunded: formatAmount(facts.refundedMinor, currency),
+      byTier: facts.byTier,
+    };
   }
 
   async stickiness(ctx: RequestContext, input: StickinessInput) {

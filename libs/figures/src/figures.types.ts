@@ -118,6 +118,24 @@ export class BirthdayDueType {
   @Field(() => Boolean) overdue!: boolean;
 }
 
+@ObjectType('TierCount')
+export class TierCountType {
+  @Field(() => String, { description: 'a tier code; NONE: no tier yet' }) tier!: string;
+  @Field(() => Int) customers!: number;
+}
+
+@ObjectType('DayFigures', { description: 'one day at a glance' })
+export class DayFiguresType {
+  @Field(() => String) asOf!: string;
+  @Field(() => String) currency!: string;
+  @Field(() => Int, { description: 'customers registered that day' }) newCustomers!: number;
+  @Field(() => Int, { description: 'purchases dated that day' }) purchases!: number;
+  @Field(() => String, { description: 'their amount, a decimal string' }) sales!: string;
+  @Field(() => Int) refunds!: number;
+  @Field(() => String) refunded!: string;
+  @Field(() => [TierCountType], { description: 'customers per tier held that day' }) byTier!: TierCountType[];
+}
+
 @ObjectType('CareDue')
 export class CareDueType {
   @Field(() => String) asOf!: string;

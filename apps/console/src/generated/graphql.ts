@@ -137,6 +137,22 @@ export interface CustomerProfile {
   shippingAddress: string | null;
 }
 
+/** one day at a glance */
+export interface DayFigures {
+  asOf: string;
+  /** customers per tier held that day */
+  byTier: Array<TierCount>;
+  currency: string;
+  /** customers registered that day */
+  newCustomers: number;
+  /** purchases dated that day */
+  purchases: number;
+  refunded: string;
+  refunds: number;
+  /** their amount, a decimal string */
+  sales: string;
+}
+
 /** a rate over a number of days (retention within N days) */
 export interface DaysRate {
   denominator: number;
@@ -556,6 +572,12 @@ export interface TierChangeCause {
   ruleSetId: string | null;
   /** the event type (kind event) */
   type: string | null;
+}
+
+export interface TierCount {
+  customers: number;
+  /** a tier code; NONE: no tier yet */
+  tier: string;
 }
 
 export interface TierMover {
