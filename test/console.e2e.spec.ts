@@ -126,6 +126,11 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByRole('link', { name: 'C-MEI' }).waitFor();
     await shot(page, 'customers');
+    // The filtered list as a CSV file.
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    expect(file.suggestedFilename()).toMatch(/^customers-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = fs.readFileSync(await file.path(), 'utf8');
+    expect(csv.split('\r\n').filter((l) => l.includes('C-MEI'))).toHaveLength(1);
     await page.getByRole('link', { name: 'C-MEI' }).click();
     const timeline = page.locator('table.timeline');
     await timeline.getByText('Order O-MEI-1:').first().waitFor();

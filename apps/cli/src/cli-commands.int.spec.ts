@@ -33,7 +33,9 @@ for (const database of testDatabases()) {
         .readFileSync(out, 'utf8')
         .split('\r\n')
         .filter((l) => l !== '');
-      expect(lines[0]).toBe('id,customer_ref,name,province,city,tags,tier,lifecycle,net_spend,purchase_count,first_purchase_at,last_purchase_at');
+      expect(lines[0]).toBe(
+        'id,customer_ref,name,province,city,tags,tier,lifecycle,net_spend,purchase_count,first_purchase_at,last_purchase_at,consent_sms,consent_email,consent_phone,consent_wechat',
+      );
       expect(count).toBe(120);
       expect(lines).toHaveLength(121);
       const [row] = await sql.query<{ n: string }>('SELECT count(*)::text AS n FROM rm_customers');

@@ -1,5 +1,6 @@
 import { loadConfig } from '@crm/shared';
-import { csvField, ExportUsageError, parseExportArgs } from './export-customers';
+import { csvField } from '@crm/customer-views';
+import { ExportUsageError, parseExportArgs } from './export-customers';
 
 describe('the customer export', () => {
   it('quotes CSV fields per RFC 4180 and defuses spreadsheet formulas in text', () => {

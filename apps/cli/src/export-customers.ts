@@ -4,7 +4,7 @@
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { SqlClient } from '@crm/database';
-import { CustomerListItem, CustomerListProjector, listCustomers } from '@crm/customer-views';
+import { CustomerListProjector, customerCsvLines } from '@crm/customer-views';
 import type { EventStore } from '@crm/event-store';
 import { Lifecycle, LIFECYCLE_STATUSES } from '@crm/lifecycle';
 import { ProjectionRunner } from '@crm/projections';
@@ -49,32 +49,6 @@ export function parseExportArgs(args: string[], config: AppConfig): ExportOption
   return { asOf, tier, lifecycle: lifecycle as Lifecycle | undefined, tag: values['--tag'], region: values['--region'], windowMonths: Number(window), out: values['--out'] };
 }
 
-const COLUMNS = ['id', 'customer_ref', 'name', 'province', 'city', 'tags', 'tier', 'lifecycle', 'net_spend', 'purchase_count', 'first_purchase_at', 'last_purchase_at'];
-
-/** RFC 4180 quoting; text that a spreadsheet would run as a formula gets a leading apostrophe. */
-export function csvField(value: string | number | null, text = false): string {
-  if (value === null) return '';
-  let s = String(value);
-  if (text && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-const row = (c: CustomerListItem) =>
-  [
-    csvField(c.id),
-    csvField(c.customerRef, true),
-    csvField(c.name, true),
-    csvField(c.region.province, true),
-    csvField(c.region.city, true),
-    csvField(c.tags.join(';'), true),
-    csvField(c.tier),
-    csvField(c.lifecycle),
-    csvField(c.netSpend),
-    csvField(c.purchaseCount),
-    csvField(c.firstPurchaseAt),
-    csvField(c.lastPurchaseAt),
-  ].join(',');
-
 /** Catch the customer list and the tier read model up to the end of the log (the checkpoint fence makes this safe beside a running service). */
 export async function catchUp(store: EventStore, sql: SqlClient, config: AppConfig): Promise<void> {
   const runner = new ProjectionRunner(store, sql, [new CustomerListProjector(config), new TierPeriodsProjector(config)], { batchSize: 5_000 });
@@ -90,15 +64,11 @@ export async function exportCustomers(store: EventStore, sql: SqlClient, config:
 
   const out: Writable = o.out ? createWriteStream(o.out) : process.stdout;
   const write = (line: string) => new Promise<void>((resolve, reject) => out.write(`${line}\r\n`, (e) => (e ? reject(e) : resolve())));
-  await write(COLUMNS.join(','));
-  let cursor: string | undefined;
-  let count = 0;
-  do {
-    const page = await listCustomers(sql, { ...o, cursor, limit: 500 }, config.shopCurrency);
-    for (const c of page.items) await write(row(c));
-    count += page.items.length;
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
+  let count = -1; // the header is not a customer
+  for await (const line of customerCsvLines(sql, o, config.shopCurrency)) {
+    await write(line);
+    count++;
+  }
   if (o.out) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
   return count;
 }

@@ -56,6 +56,22 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
   return body.data as T;
 }
 
+/** A REST GET answered as a file (CSV exports), saved by the browser under the name the server gives. */
+export async function download(path: string, query: Record<string, string | undefined>): Promise<void> {
+  const params = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => !!e[1]));
+  const res = await fetch(`/api/v1/${path}?${params}`, { headers: { authorization: `Bearer ${token()}` } });
+  if (!res.ok) {
+    const body = await res.json().catch(() => ({}));
+    throw new ApiError(errorText(body.detail ?? `HTTP ${res.status}`, body.code), body.code);
+  }
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'export.csv';
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(await res.blob());
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}
+
 let wsClient: Client | undefined;
 
 /** Calls onData with each payload until the returned function is called. */

@@ -61,6 +61,28 @@ export class CustomerReadsController {
     const { limit, window, waitFor: _, ...filters } = query;
     return this.views.list(ctx, { ...filters, limit: optionalNumber(limit), windowMonths: optionalNumber(window) });
   }
+  @Get('export')
+  @ApiRead()
+  @ApiOkResponse({ description: 'text/csv: every customer of the filter as of asOf (the columns of the list, consent per channel), as an attachment' })
+  @ApiQuery({ name: 'asOf', required: false })
+  @ApiQuery({ name: 'tier', required: false })
+  @ApiQuery({ name: 'lifecycle', required: false, enum: LIFECYCLE_STATUSES })
+  @ApiQuery({ name: 'tag', required: false })
+  @ApiQuery({ name: 'region', required: false })
+  @ApiQuery({ name: 'name', required: false })
+  @ApiQuery({ name: 'window', required: false })
+  async export(@Query() query: ListQuery, @Ctx() ctx: RequestContext, @Res() res: Response) {
+    await this.projections.waitFor(query.waitFor, res, [CUSTOMER_LIST, TIER_PERIODS]);
+    const { limit: _limit, cursor: _cursor, window, waitFor: _, ...filters } = query;
+    const lines = await this.views.exportCsv(ctx, { ...filters, windowMonths: optionalNumber(window) });
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="customers-${filters.asOf ?? 'today'}.csv"`);
+    // A BOM so that spreadsheets open the CJK names as UTF-8.
+    res.write('\uFEFF');
+    for await (const line of lines) if (!res.write(`${line}\r\n`)) await new Promise((resolve) => res.once('drain', resolve));
+    res.end();
+  }
+
   @Get('by-ref/:customerRef')
   @ApiRead()
   @ApiQuery({ name: 'asOf', required: false, description: 'calendar date YYYY-MM-DD in the shop time zone' })

@@ -1,6 +1,7 @@
 // The customer capability's reads: a customer as of a date (their stream),
 // the list (the customer list read model), their tier (the tier read model),
 // lifecycle and RFM. Every transport reads through these.
+import { customerCsvLines } from './customer-list/customer-csv';
 import { Inject, Injectable } from '@nestjs/common';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { EVENT_STORE, EventStore } from '@crm/event-store';
@@ -81,12 +82,32 @@ export class CustomerViewsService {
     return this.view(ctx, customerIdForRef(customerRef), asOf, windowMonths, `with ref ${JSON.stringify(customerRef)}`);
   }
 
+  /** A tier filter names a tier some published rule set has. */
+  private async knownTier(tier: string | undefined): Promise<void> {
+    if (tier === undefined) return;
+    const { ruleSets } = await loadTierRuleSets(this.store);
+    if (!ruleSets.some((r) => r.ruleSet.tiers.some((t) => t.code === tier))) throw refused('UnknownTier', `no published rule set has a tier ${tier}`, { tier });
+  }
+
+  /** The whole filtered list as CSV lines (header first), every page: a target list for a sender or a spreadsheet. */
+  async exportCsv(ctx: RequestContext, input: Omit<ListInput, 'cursor' | 'limit'>): Promise<AsyncGenerator<string>> {
+    allow(ctx, 'customers.read');
+    await this.knownTier(input.tier);
+    const filter = {
+      asOf: input.asOf ?? this.today(),
+      tier: input.tier,
+      lifecycle: input.lifecycle,
+      tag: input.tag,
+      region: input.region,
+      name: input.name,
+      windowMonths: input.windowMonths ?? 3,
+    };
+    return customerCsvLines(this.sql, filter, this.config.shopCurrency);
+  }
+
   async list(ctx: RequestContext, input: ListInput) {
     allow(ctx, 'customers.read');
-    const { ruleSets } = await loadTierRuleSets(this.store);
-    if (input.tier !== undefined && !ruleSets.some((r) => r.ruleSet.tiers.some((t) => t.code === input.tier))) {
-      throw refused('UnknownTier', `no published rule set has a tier ${input.tier}`, { tier: input.tier });
-    }
+    await this.knownTier(input.tier);
     const asOf = input.asOf ?? this.today();
     const { items, nextCursor, facts } = await listCustomers(
       this.sql,

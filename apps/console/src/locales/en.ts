@@ -60,6 +60,7 @@ export const en = {
     notGiven: 'not given or erased',
     firstPage: 'First page',
     nextPage: 'Next page',
+    export: 'Export CSV',
   },
   customer: {
     erasedTitle: '(personal data erased)',

@@ -62,6 +62,7 @@ export const zhCN: Catalog = {
     notGiven: '未填写或已删除',
     firstPage: '第一页',
     nextPage: '下一页',
+    export: '导出 CSV',
   },
   customer: {
     erasedTitle: '（个人信息已删除）',

@@ -1,6 +1,6 @@
 // Customer search: by ref (exact), or by name, tag, tier and lifecycle as of a date, paged.
 import { FormEvent, useEffect, useState } from 'react';
-import { gql, Me } from '../api';
+import { download, gql, Me, may } from '../api';
 import { useTranslation } from 'react-i18next';
 import { go, href } from '../router';
 import { word } from '../i18n';
@@ -24,6 +24,7 @@ export function CustomersPage({ me, query }: { me: Me; query: URLSearchParams })
   const { t } = useTranslation();
   const [rows, setRows] = useState<Row[]>([]);
   const [next, setNext] = useState<string | null>(null);
+  const [tiers, setTiers] = useState<string[]>();
   const [error, setError] = useState('');
   const asOf = filters.asOf ?? me.shop.today;
 
@@ -36,6 +37,19 @@ export function CustomersPage({ me, query }: { me: Me; query: URLSearchParams })
       })
       .catch((e: Error) => setError(e.message));
   }, [query.toString()]);
+
+  // Tier codes to choose from: those of every published rule set, the one in force first, each lowest first.
+  useEffect(() => {
+    if (!may(me, 'ruleSets.read')) return;
+    gql<{ ruleSets: { inForce: string; items: Array<{ id: string; tiers: Array<{ code: string; threshold: string }> }> } }>(
+      '{ ruleSets { inForce items { id tiers { code threshold } } } }',
+    )
+      .then(({ ruleSets }) => {
+        const ordered = [...ruleSets.items].sort((a, b) => Number(b.id === ruleSets.inForce) - Number(a.id === ruleSets.inForce));
+        setTiers([...new Set(ordered.flatMap((r) => [...r.tiers].sort((a, b) => Number(a.threshold) - Number(b.threshold)).map((x) => x.code)))]);
+      })
+      .catch(() => setTiers(undefined));
+  }, []);
 
   const search = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -70,7 +84,18 @@ export function CustomersPage({ me, query }: { me: Me; query: URLSearchParams })
         </label>
         <label>
           {t('customers.tier')}
-          <input name="tier" defaultValue={filters.tier} placeholder={t('customers.tierHint')} pattern="[A-Z][A-Z0-9_]*" />
+          {tiers ? (
+            <select name="tier" defaultValue={filters.tier ?? ''}>
+              <option value="">{t('customers.any')}</option>
+              {tiers.map((code) => (
+                <option key={code} value={code}>
+                  {code}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input name="tier" defaultValue={filters.tier} placeholder={t('customers.tierHint')} pattern="[A-Z][A-Z0-9_]*" />
+          )}
         </label>
         <label>
           {t('customers.lifecycle')}
@@ -88,6 +113,14 @@ export function CustomersPage({ me, query }: { me: Me; query: URLSearchParams })
           <input name="asOf" type="date" defaultValue={asOf} />
         </label>
         <button type="submit">{t('customers.search')}</button>
+        <button
+          type="button"
+          onClick={() =>
+            download('customers/export', { name: filters.name, tag: filters.tag, tier: filters.tier, lifecycle: filters.lifecycle, asOf }).catch((e: Error) => setError(e.message))
+          }
+        >
+          {t('customers.export')}
+        </button>
       </form>
       <ErrorNote error={error} />
       <table>

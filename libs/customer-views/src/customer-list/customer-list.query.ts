@@ -32,6 +32,8 @@ export interface CustomerListItem {
   name: string | null;
   region: { province: string | null; city: string | null };
   tags: string[];
+  /** Consent per channel as last given or withdrawn (absent: never asked). */
+  consent: Record<string, boolean>;
   tier: string | null;
   lifecycle: Lifecycle;
   netSpend: string;
@@ -40,7 +42,7 @@ export interface CustomerListItem {
   lastPurchaseAt: string | null;
 }
 
-type Row = Pick<CustomerRow, 'customer_id' | 'customer_ref' | 'name' | 'province' | 'city' | 'tags'>;
+type Row = Pick<CustomerRow, 'customer_id' | 'customer_ref' | 'name' | 'province' | 'city' | 'tags' | 'consent'>;
 
 export const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
 
@@ -77,7 +79,7 @@ export async function listCustomers(
   for (;;) {
     params.values[0] = after;
     const rows = await sql.query<Row>(
-      `SELECT c.customer_id, c.customer_ref, c.name, c.province, c.city, c.tags FROM rm_customers c ${lifecycle?.join ?? ''}
+      `SELECT c.customer_id, c.customer_ref, c.name, c.province, c.city, c.tags, c.consent FROM rm_customers c ${lifecycle?.join ?? ''}
         WHERE c.customer_id > $1 AND c.joined_on <= $2::date
           AND ($3::text IS NULL OR c.tags @> ARRAY[$3::text])
           AND ($4::text IS NULL OR c.province = $4::text OR c.city = $4::text)
@@ -129,6 +131,7 @@ export async function listCustomers(
         name: row.name,
         region: { province: row.province, city: row.city },
         tags: row.tags,
+        consent: row.consent ?? {},
         tier: tier?.tier ?? null,
         lifecycle,
         netSpend: formatAmount(netSpendAsOf(facts, filter.asOf), currency),
