@@ -6,7 +6,7 @@
 // with purchases or refunds after it, each customer's facts as of D are
 // aggregated from the dated rows first (a temporary table for the queries).
 import type { SqlClient, SqlExecutor } from '@crm/database';
-import { bucketScore, edgeBounds, edgesFromBuckets, histogramThresholds, quintileThresholds, scoreBy, segmentOf } from '@crm/lifecycle';
+import { bucketScore, edgeBounds, edgesFromBuckets, histogramThresholds, quintileThresholds, RfmScore, scoreBy, segmentOf } from '@crm/lifecycle';
 import { daysBetween } from '@crm/shared';
 
 const TOTALS = `(SELECT customer_id, last_purchase_on AS last_on, purchase_count AS f, net_spend_minor AS m FROM rm_customers WHERE purchase_count > 0)`;
@@ -20,16 +20,8 @@ export interface SegmentTally {
   netSpendMinor: number;
 }
 
-export interface RfmMember {
-  customerId: string;
-  recencyDays: number;
-  frequency: number;
-  monetaryMinor: number;
-  r: number;
-  f: number;
-  m: number;
-  segment: string;
-}
+/** A member as the pure scoring gives it. */
+export type RfmMember = RfmScore;
 
 export interface RfmSegments {
   customers: number;

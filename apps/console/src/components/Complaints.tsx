@@ -15,6 +15,12 @@ export type ComplaintRow = Pick<
 
 export const COMPLAINT_FIELDS = 'id customerId subject priority status agent openedAt respondBy firstResponseAt resolvedAt breached';
 
+/** The order agents work in: not yet answered first, then the nearest deadline. */
+export function byUrgency<T extends ComplaintRow>(rows: readonly T[]): T[] {
+  const rank = (c: ComplaintRow) => (c.firstResponseAt ? 1 : 0);
+  return [...rows].sort((a, b) => rank(a) - rank(b) || String(a.respondBy).localeCompare(String(b.respondBy)));
+}
+
 /** Deadline, breached, and the time left while no first response has been given. */
 export function SlaState({ c }: { c: ComplaintRow }) {
   const { t } = useTranslation();

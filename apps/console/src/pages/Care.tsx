@@ -6,7 +6,7 @@ import { href } from '../router';
 import { word } from '../i18n';
 import { instant } from '../format';
 import { ErrorNote } from '../components/Error';
-import { COMPLAINT_FIELDS, ComplaintRow, SlaState } from '../components/Complaints';
+import { byUrgency, COMPLAINT_FIELDS, ComplaintRow, SlaState } from '../components/Complaints';
 import type { BirthdayDue, CareDue, Customer, GreetingDue } from '../generated/graphql';
 
 type Greeting = GreetingDue;
@@ -30,9 +30,7 @@ export function CarePage({ me }: { me: Me }) {
       .then((d) => {
         setGreetings(d.careDueList.greetings);
         setBirthdays(d.careDueList.birthdays);
-        // Not yet answered first, the nearest deadline first.
-        const rank = (c: ComplaintRow) => (c.firstResponseAt ? 1 : 0);
-        setComplaints(d.complaints.edges.map((e) => e.node).sort((a, b) => rank(a) - rank(b) || String(a.respondBy).localeCompare(String(b.respondBy))));
+        setComplaints(byUrgency(d.complaints.edges.map((e) => e.node)));
       })
       .catch((e: Error) => setError(e.message));
   }, []);

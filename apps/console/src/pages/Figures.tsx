@@ -179,48 +179,43 @@ export function FiguresPage({ me }: { me: Me }) {
             <ChartView config={tierChart} label={t('figures.salesByTierLabel', { list: sticky.composition.byTier.map((x) => `${x.tier} ${x.sales}`).join(', ') })} />
           </div>
           <div className="cards">
-            <table>
-              <caption>{t('figures.byRegion')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('figures.region')}</th>
-                  <th scope="col" className="num">
-                    {t('figures.salesSeries', { currency: me.shop.currency })}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {sticky.composition.byRegion.map((r) => (
-                  <tr key={r.region}>
-                    <th scope="row">{r.region}</th>
-                    <td className="num">{r.sales}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <table>
-              <caption>{t('figures.byCategory')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('figures.category')}</th>
-                  <th scope="col" className="num">
-                    {t('figures.salesSeries', { currency: me.shop.currency })}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {sticky.composition.byCategory.map((c) => (
-                  <tr key={c.category}>
-                    <th scope="row">{c.category}</th>
-                    <td className="num">{c.sales}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <SalesTable caption={t('figures.byRegion')} head={t('figures.region')} currency={me.shop.currency} rows={sticky.composition.byRegion.map((r) => [r.region, r.sales])} />
+            <SalesTable
+              caption={t('figures.byCategory')}
+              head={t('figures.category')}
+              currency={me.shop.currency}
+              rows={sticky.composition.byCategory.map((c) => [c.category, c.sales])}
+            />
           </div>
         </section>
       )}
       <RfmSegments asOf={asOf} currency={me.shop.currency} />
     </>
+  );
+}
+
+/** Sales by one key (region, category) as a table. */
+function SalesTable({ caption, head, currency, rows }: { caption: string; head: string; currency: string; rows: Array<[string, string]> }) {
+  const { t } = useTranslation();
+  return (
+    <table>
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{head}</th>
+          <th scope="col" className="num">
+            {t('figures.salesSeries', { currency })}
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map(([key, sales]) => (
+          <tr key={key}>
+            <th scope="row">{key}</th>
+            <td className="num">{sales}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

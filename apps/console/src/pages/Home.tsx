@@ -9,7 +9,7 @@ import { bars } from '../charts';
 import { word } from '../i18n';
 import { ChartView } from '../components/Chart';
 import { ErrorNote } from '../components/Error';
-import { COMPLAINT_FIELDS, ComplaintRow, SlaState } from '../components/Complaints';
+import { byUrgency, COMPLAINT_FIELDS, ComplaintRow, SlaState } from '../components/Complaints';
 import type { CareDue, DayFigures } from '../generated/graphql';
 
 const QUERY = `query ($asOf: String) {
@@ -29,9 +29,7 @@ export function HomePage({ me }: { me: Me }) {
       .then((d) => {
         setDay(d.dayFigures);
         setCare(d.careDueList);
-        // Not yet answered first, the nearest deadline first.
-        const rank = (c: ComplaintRow) => (c.firstResponseAt ? 1 : 0);
-        setComplaints(d.complaints.edges.map((e) => e.node).sort((a, b) => rank(a) - rank(b) || String(a.respondBy).localeCompare(String(b.respondBy))));
+        setComplaints(byUrgency(d.complaints.edges.map((e) => e.node)));
       })
       .catch((e: Error) => setError(e.message));
   }, [me.shop.today]);
