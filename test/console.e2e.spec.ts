@@ -223,6 +223,13 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     expect([columns, rows]).toEqual([inOrder(columns), inOrder(rows)]);
     await page.getByRole('cell', { name: 'C-MEI' }).waitFor();
     await shot(page, 'what-if');
+    // A draft is simulated without being published, and cannot be activated from its trial.
+    await page.getByText('Compose a draft rule set').click();
+    await page.getByRole('button', { name: /Simulate the draft/ }).click();
+    await page.locator('[data-cell="SENIOR-SENIOR"]').waitFor();
+    await expect(page.getByRole('button', { name: /^Activate / }).count()).resolves.toBe(0);
+    expect((await http(app).get(`${API}/tier-rule-sets`).expect(200)).body.items.some((r: { id: string }) => r.id.startsWith('draft-'))).toBe(false);
+    await page.getByRole('button', { name: 'Run simulation' }).click();
     await page.getByRole('button', { name: 'Activate strict' }).click();
     await page
       .getByRole('status')

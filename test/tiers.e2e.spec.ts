@@ -169,6 +169,42 @@ for (const database of testDatabases()) {
       await http(app).post(`${API}/tier-rule-sets/rolling-6m/simulations`).send({ moversLimit: -1 }).expect(400);
     });
 
+    it('simulates a draft that is not published, over REST and GraphQL alike, and refuses a bad draft', async () => {
+      const count = await eventCount(app);
+      const before = (await http(app).get(`${API}/tier-rule-sets`).expect(200)).body.items.length;
+      const draft = { ...rollingRules, id: 'trial-only', name: 'a trial' };
+      const rest = await http(app).post(`${API}/tier-rule-sets/simulations`).send({ ruleSet: draft, asOf: '2024-06-01' }).expect(200);
+      // The same rules as rolling-6m under another id: the same answer.
+      const published = await http(app).post(`${API}/tier-rule-sets/rolling-6m/simulations`).send({ asOf: '2024-06-01' }).expect(200);
+      expect({ ...rest.body, ruleSetId: 'rolling-6m' }).toEqual(published.body);
+      const gql = await http(app)
+        .post('/graphql')
+        .send({
+          query: 'query ($r: JSON!) { draftRuleSetSimulation(ruleSet: $r, asOf: "2024-06-01") { ruleSetId upgraded matrix { from to customers } } }',
+          variables: { r: draft },
+        })
+        .expect(200);
+      expect(gql.body.data.draftRuleSetSimulation).toMatchObject({ ruleSetId: 'trial-only', upgraded: rest.body.upgraded });
+      expect(await eventCount(app)).toBe(count);
+      expect((await http(app).get(`${API}/tier-rule-sets`).expect(200)).body.items).toHaveLength(before);
+      await http(app).post(`${API}/tier-rule-sets/simulations`).send({ asOf: '2024-06-01' }).expect(400);
+      await http(app)
+        .post(`${API}/tier-rule-sets/simulations`)
+        .send({ ruleSet: { ...draft, tiers: [{ code: 'vip', threshold: '0' }] } })
+        .expect(400);
+      await http(app)
+        .post(`${API}/tier-rule-sets/simulations`)
+        .send({ ruleSet: [draft] })
+        .expect(400);
+      const bad = await http(app)
+        .post('/graphql')
+        .send({ query: 'query ($r: JSON!) { draftRuleSetSimulation(ruleSet: $r) { ruleSetId } }', variables: { r: { ...draft, color: 'red' } } })
+        .expect(200);
+      expect(bad.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+      const agent = await as(app, 'agent.draft');
+      await agent.post(`${API}/tier-rule-sets/simulations`).send({ ruleSet: draft }).expect(403);
+    });
+
     it('activates a rule set mid-history: dates before keep the old answers, later dates follow the new rules, with retention', async () => {
       const activated = await http(app).post(`${API}/tier-rule-sets/rolling-6m/activate`).send({ effectiveFrom: '2024-05-01' }).expect(200);
       expect(activated.body).toMatchObject({ ruleSetId: 'rolling-6m', effectiveFrom: '2024-05-01', unchanged: false });

@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import { Matches } from 'class-validator';
 import { RequestContext } from '@crm/shared';
 import { answerWrite, ApiRead, ApiWrite, Ctx, ReadQuery, WriteResultDto } from '@crm/shared/http';
-import { ActivateTierRuleSetDto, PublishTierRuleSetDto, RULE_SET_ID, SimulateTierRuleSetDto } from './tier-rule-sets.dto';
+import { ActivateTierRuleSetDto, PublishTierRuleSetDto, RULE_SET_ID, SimulateDraftDto, SimulateTierRuleSetDto } from './tier-rule-sets.dto';
 import { TierRuleSetsService } from './tier-rule-sets.service';
 
 class RuleSetParam {
@@ -43,6 +43,16 @@ export class TierRuleSetsController {
   @ApiRead()
   get(@Param() params: RuleSetParam, @Query() _query: ReadQuery, @Ctx() ctx: RequestContext) {
     return this.ruleSets.get(ctx, params.id);
+  }
+
+  @Post('simulations')
+  @HttpCode(200)
+  @ApiWrite()
+  @ApiOkResponse({ description: 'the what-if replay of a draft rule set (not published): migration matrix and movers; nothing is written' })
+  async simulateDraft(@Body() body: SimulateDraftDto, @Query() query: ReadQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+    await this.projections.waitFor(query.waitFor, res);
+    const { ruleSet, ...options } = body;
+    return this.ruleSets.simulateDraft(ctx, ruleSet, options);
   }
 
   @Post(':id/simulations')

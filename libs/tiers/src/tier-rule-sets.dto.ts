@@ -1,7 +1,7 @@
 // Request bodies of the tier rule set API.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, ValidateNested, IsObject } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, ValidateNested, IsObject } from 'class-validator';
 import { IsCalendarDate, IsCleanText, IsDecimalAmount, Omittable } from '@crm/shared/http';
 
 export const RULE_SET_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -62,4 +62,13 @@ export class SimulateTierRuleSetDto {
   @Min(0)
   @Max(10_000)
   moversLimit?: number;
+}
+
+export class SimulateDraftDto extends SimulateTierRuleSetDto {
+  @ApiProperty({ type: PublishTierRuleSetDto, description: 'a rule set as POST /tier-rule-sets takes it, not published: nothing is written' })
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PublishTierRuleSetDto)
+  ruleSet!: PublishTierRuleSetDto;
 }

@@ -103,6 +103,12 @@ export class TierRuleSetsService {
     if (!candidate) throw notFound('RuleSetNotFound', `rule set ${ruleSetId} is not published`, { ruleSetId });
     return simulateRuleSet(this.store, this.facts, this.config, candidate.ruleSet, input);
   }
+
+  /** The same replay for a draft that is not published: trials leave nothing in the list of rule sets. */
+  async simulateDraft(ctx: RequestContext, draft: PublishInput, input: SimulateInput) {
+    allow(ctx, 'ruleSets.simulate');
+    return simulateRuleSet(this.store, this.facts, this.config, ruleSetOf(draft), input);
+  }
 }
 
 /**

@@ -256,6 +256,7 @@ export const en = {
     compose: 'Compose a draft rule set',
     body: 'Rule set (the body of POST /tier-rule-sets)',
     publish: 'Publish draft',
+    simulateDraft: 'Simulate the draft (nothing is published)',
     draftName: 'Draft of {{today}}',
     published: 'Published {{id}} as a draft.',
     activated: 'Activated {{id}} from {{from}}.',

@@ -258,6 +258,7 @@ export const zhCN: Catalog = {
     compose: '编写规则集草稿',
     body: '规则集（POST /tier-rule-sets 的请求体）',
     publish: '发布草稿',
+    simulateDraft: '模拟草稿（不发布）',
     draftName: '{{today}} 的草稿',
     published: '已将 {{id}} 发布为草稿。',
     activated: '已启用 {{id}}，自 {{from}} 起生效。',

@@ -19,6 +19,10 @@ const SIMULATION = `query ($id: String!, $asOf: String) { ruleSetSimulation(rule
   asOf customers unchanged upgraded downgraded across matrix { from to customers }
   movers { customerId customerRef from to direction basis basisBefore } moversTotal moversTruncated ruleSetId comparedWith effectiveFrom } }`;
 
+const DRAFT_SIMULATION = `query ($ruleSet: JSON!, $asOf: String) { draftRuleSetSimulation(ruleSet: $ruleSet, asOf: $asOf, movers: 200) {
+  asOf customers unchanged upgraded downgraded across matrix { from to customers }
+  movers { customerId customerRef from to direction basis basisBefore } moversTotal moversTruncated ruleSetId comparedWith effectiveFrom } }`;
+
 const OUTPUT_ONLY = ['status'];
 
 /** A rule set as a publish body: what the answer left null is left out. */
@@ -40,6 +44,9 @@ export function WhatIfPage({ me }: { me: Me }) {
   const [chosen, setChosen] = useState('');
   const [draft, setDraft] = useState('');
   const [result, setResult] = useState<Simulation>();
+  // A draft's replay is a trial: it cannot be activated (publish it first).
+  const [ofDraft, setOfDraft] = useState(false);
+  const [asOf, setAsOf] = useState(me.shop.today);
   const [error, setError] = useState('');
   const [note, setNote] = useState('');
   const [version, setVersion] = useState(0);
@@ -67,6 +74,19 @@ export function WhatIfPage({ me }: { me: Me }) {
         asOf: form.get('asOf') || undefined,
       });
       setResult({ ...ruleSetSimulation, matrix: asRows(ruleSetSimulation.matrix) });
+      setOfDraft(false);
+      setError('');
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+
+  const simulateDraft = async () => {
+    setResult(undefined);
+    try {
+      const { draftRuleSetSimulation } = await gql<{ draftRuleSetSimulation: TierSimulation }>(DRAFT_SIMULATION, { ruleSet: JSON.parse(draft), asOf: asOf || undefined });
+      setResult({ ...draftRuleSetSimulation, matrix: asRows(draftRuleSetSimulation.matrix) });
+      setOfDraft(true);
       setError('');
     } catch (err) {
       setError((err as Error).message);
@@ -118,7 +138,7 @@ export function WhatIfPage({ me }: { me: Me }) {
         </label>
         <label>
           {t('whatIf.compareAsOf')}
-          <input type="date" name="asOf" defaultValue={me.shop.today} />
+          <input type="date" name="asOf" value={asOf} onChange={(e) => setAsOf(e.target.value)} />
         </label>
         <button type="submit">{t('whatIf.run')}</button>
       </form>
@@ -129,13 +149,16 @@ export function WhatIfPage({ me }: { me: Me }) {
             {t('whatIf.body')}
             <textarea value={draft} onChange={(e) => setDraft(e.target.value)} rows={14} spellCheck={false} />
           </label>
+          <button type="button" onClick={simulateDraft}>
+            {t('whatIf.simulateDraft')}
+          </button>
           <button type="button" onClick={publish}>
             {t('whatIf.publish')}
           </button>
         </details>
       )}
       {result && <SimulationView result={result} order={tierOrder(ruleSets, chosen)} />}
-      {result && may(me, 'ruleSets.activate') && (
+      {result && !ofDraft && may(me, 'ruleSets.activate') && (
         <form className="filters" onSubmit={activate} aria-label={t('whatIf.activate')}>
           <label>
             {t('whatIf.effectiveFrom')}

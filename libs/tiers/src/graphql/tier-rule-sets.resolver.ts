@@ -14,6 +14,12 @@ function ruleSetIdArg(id: string): string {
   return id;
 }
 
+/** The matrix as GraphQL lists it: one cell a (from, to) pair. */
+const withCells = <A extends { matrix: Record<string, Record<string, number>> }>(answer: A) => ({
+  ...answer,
+  matrix: Object.entries(answer.matrix).flatMap(([from, row]) => Object.entries(row).map(([to, customers]) => ({ from, to, customers }))),
+});
+
 @Resolver()
 export class TierRuleSetsResolver {
   constructor(
@@ -58,8 +64,24 @@ export class TierRuleSetsResolver {
     waitFor?: number,
   ) {
     const answer = await this.simulate(ctx, ruleSetId, asOf, effectiveFrom, movers, waitFor);
-    const matrix = Object.entries(answer.matrix).flatMap(([from, row]) => Object.entries(row).map(([to, customers]) => ({ from, to, customers })));
-    return { ...answer, matrix };
+    return withCells(answer);
+  }
+
+  @Query(() => TierSimulationType, { description: 'what-if replay of a draft rule set that is not published (the body of publishTierRuleSet): nothing is written' })
+  async draftRuleSetSimulation(
+    @GqlCtx() ctx: RequestContext,
+    @Args('ruleSet', { type: () => JSONScalar }) ruleSet: PublishTierRuleSetDto,
+    @Args('asOf', { type: () => String, nullable: true }) asOf?: string,
+    @Args('effectiveFrom', { type: () => String, nullable: true }) effectiveFrom?: string,
+    @Args('movers', { type: () => Int, nullable: true }) movers?: number,
+  ) {
+    if (movers !== undefined && movers !== null && (movers < 0 || movers > 10_000)) throw invalid('InvalidMovers', 'movers must be 0-10000');
+    const answer = await this.ruleSets.simulateDraft(ctx, ruleSet, {
+      asOf: dateArg(asOf),
+      effectiveFrom: dateArg(effectiveFrom, 'effectiveFrom'),
+      moversLimit: movers ?? undefined,
+    });
+    return withCells(answer);
   }
 
   private async simulate(ctx: RequestContext, ruleSetId: string, asOf?: string, effectiveFrom?: string, movers?: number, waitFor?: number) {
