@@ -53,5 +53,17 @@ for (const database of testDatabases()) {
       expect(refused.body).toMatchObject({ code: 'UnknownEventType', type: expect.any(String) });
       expect(refused.body.detail).toContain('LoyaltyPointsAwarded');
     });
+
+    it('in a complaint stream: the complaint answers without it, a step on it is refused plainly', async () => {
+      const customerId = await register(app, { name: 'Complainer' });
+      const opened = await http(app).post(`${API}/complaints`).send({ customerId, subject: 'late', channel: 'phone', priority: 'NORMAL', agent: 'agent.x' }).expect(201);
+      const id = opened.body.complaintId;
+      const store: EventStore = app.app.get(EVENT_STORE);
+      await store.append(`complaint-${id}`, [{ id: randomUUID(), type: 'ComplaintTranslated', data: { complaintId: id, language: 'en' }, metadata: { actor: 'newer-version' } }]);
+      const view = await http(app).get(`${API}/complaints/${id}`).expect(200);
+      expect(view.body).toMatchObject({ subject: 'late', status: 'open' });
+      const step = await http(app).post(`${API}/complaints/${id}/respond`).send({ message: 'on it' }).expect(409);
+      expect(step.body).toMatchObject({ code: 'UnknownEventType' });
+    });
   });
 }

@@ -1,7 +1,7 @@
 // The complaint stream: from opening to resolution, with the respond-by
 // deadline set by the SLA policy in force when it was opened or escalated.
 import type { RecordedEvent } from '@crm/event-store';
-import { COMPLAINT_EVENT_TYPES } from '@crm/shared';
+import { COMPLAINT_EVENT_TYPES, conflict } from '@crm/shared';
 
 export const PRIORITIES = ['FEEDBACK', 'NORMAL', 'URGENT', 'CRITICAL', 'RED_ALERT'] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -92,6 +92,11 @@ const KNOWN_TYPES: ReadonlySet<string> = new Set<ComplaintEvent['type']>(COMPLAI
 
 /** The seam from a stored event to a complaint event (no older shapes to upcast yet). */
 export function decodeComplaintEvent(recorded: Pick<RecordedEvent, 'type' | 'data'>): ComplaintEvent {
-  if (!KNOWN_TYPES.has(recorded.type)) throw new Error(`not a complaint event: ${recorded.type}`);
+  if (!KNOWN_TYPES.has(recorded.type)) {
+    // A newer version wrote it (a rolling upgrade): a command is refused plainly rather than decided without it.
+    throw conflict('UnknownEventType', `this complaint's history holds an event of type ${recorded.type}, which this version does not know (a newer version wrote it): upgrade`, {
+      type: recorded.type,
+    });
+  }
   return { type: recorded.type, data: recorded.data } as ComplaintEvent;
 }
