@@ -1,6 +1,7 @@
 import i18next from 'i18next';
 import { entrySentence, itemLines, money } from './entry-text';
 import { initialLanguage } from './i18n';
+import { oneDecimal, percent } from './format';
 
 describe('timeline entries as sentences', () => {
   it('Given a purchase with items, When shown, Then one sentence with the amount in the currency, and the items as lines', () => {
@@ -49,5 +50,17 @@ describe('the console language', () => {
     expect(initialLanguage(null, ['en-GB', 'de'])).toBe('en');
     expect(initialLanguage('en', ['zh-CN'])).toBe('en');
     expect(initialLanguage('fr', ['en'])).toBe('en');
+  });
+});
+
+describe('numbers in the reader language', () => {
+  it('Given shares and hours, When shown, Then through Intl with one decimal, in English and Chinese', async () => {
+    expect([percent(0.1234), percent(1), oneDecimal(1234.56)]).toEqual(['12.3%', '100.0%', '1,234.6']);
+    await i18next.changeLanguage('zh-CN');
+    try {
+      expect([percent(0.1234), oneDecimal(1234.56)]).toEqual(['12.3%', '1,234.6']);
+    } finally {
+      await i18next.changeLanguage('en');
+    }
   });
 });

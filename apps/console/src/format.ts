@@ -1,5 +1,5 @@
 // Dates as the shop sees them: instants in the shop's time zone, dates as given.
-import { t } from './i18n';
+import { language, t } from './i18n';
 let zone = 'UTC';
 export const setShopZone = (timezone: string) => {
   zone = timezone;
@@ -23,6 +23,12 @@ export function instant(iso: string | null | undefined): string {
 
 /** The calendar date of an instant in the shop's zone (YYYY-MM-DD). */
 export const shopDay = (iso: string) => instant(iso).slice(0, 10);
+
+/** A share (0.1234) as a percentage with one decimal, in the reader's language. */
+export const percent = (share: number) => new Intl.NumberFormat(language(), { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(share);
+
+/** A number with one decimal, in the reader's language. */
+export const oneDecimal = (n: number) => new Intl.NumberFormat(language(), { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(n);
 
 export const minor = (amountMinor: number) => (amountMinor / 100).toFixed(2);
 

@@ -6,6 +6,7 @@ import { gql } from '../api';
 import { bars } from '../charts';
 import { href } from '../router';
 import { word } from '../i18n';
+import { percent } from '../format';
 import { ChartView } from './Chart';
 import { ErrorNote } from './Error';
 import type { RfmMember, RfmSegments as Segments } from '../generated/graphql';
@@ -70,7 +71,7 @@ export function RfmSegments({ asOf, currency }: { asOf: string; currency: string
                 <tr key={s.segment} aria-current={s.segment === segment ? 'true' : undefined}>
                   <th scope="row">{word('segment', s.segment)}</th>
                   <td className="num">{s.customers}</td>
-                  <td className="num">{figures.customers === 0 ? '-' : `${((100 * s.customers) / figures.customers).toFixed(1)}%`}</td>
+                  <td className="num">{figures.customers === 0 ? '-' : percent(s.customers / figures.customers)}</td>
                   <td className="num">{s.netSpend}</td>
                   <td>
                     {s.customers > 0 && (

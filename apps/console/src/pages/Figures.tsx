@@ -6,6 +6,7 @@ import { ChartView } from '../components/Chart';
 import { useTranslation } from 'react-i18next';
 import { bars } from '../charts';
 import { t as translate, word } from '../i18n';
+import { oneDecimal, percent } from '../format';
 import { ErrorNote } from '../components/Error';
 import { RfmSegments } from '../components/RfmSegments';
 import type { Rate, ServiceFigures, Stickiness } from '../generated/graphql';
@@ -19,8 +20,9 @@ const QUERY = `query ($asOf: String, $window: Int) {
     composition { byTier { tier sales } byRegion { region sales } byCategory { category sales } } }
 }`;
 
-const pct = (r: Rate) => (r.rate === null ? '-' : `${(r.rate * 100).toFixed(1)}% (${r.numerator}/${r.denominator})`);
-const hours = (s: number | null) => (s === null ? '-' : translate('figures.hours', { h: (s / 3600).toFixed(1) }));
+/** A rate in the reader's language, with its numerator and denominator. */
+const pct = (r: Rate) => (r.rate === null ? '-' : `${percent(r.rate)} (${r.numerator}/${r.denominator})`);
+const hours = (s: number | null) => (s === null ? '-' : translate('figures.hours', { h: oneDecimal(s / 3600) }));
 
 export function FiguresPage({ me }: { me: Me }) {
   const { t, i18n } = useTranslation();
@@ -136,7 +138,7 @@ export function FiguresPage({ me }: { me: Me }) {
                   <td className="num">{a.breaches}</td>
                   <td className="num">{hours(a.firstResponseSeconds.median)}</td>
                   <td className="num">{a.satisfaction.mean ?? '-'}</td>
-                  <td className="num">{a.reopenRate.rate === null ? '-' : `${(a.reopenRate.rate * 100).toFixed(1)}%`}</td>
+                  <td className="num">{a.reopenRate.rate === null ? '-' : percent(a.reopenRate.rate)}</td>
                 </tr>
               ))}
             </tbody>
