@@ -104,7 +104,7 @@ interface Case {
   path: (ids: Ids) => string;
   /** A body sent as JSON, or the raw text of one. */
   body?: (ids: Ids) => unknown;
-  raw?: (ids: Ids) => string;
+  raw?: (ids: Ids) => string | Buffer;
 }
 
 function casesOf(e: Endpoint): Case[] {
@@ -129,6 +129,15 @@ function casesOf(e: Endpoint): Case[] {
     cases.push({ ...base, name: `a lone surrogate in ${field}`, body: (ids) => ({ ...e.body(ids), [field]: 'a\ud800b' }) });
     cases.push({ ...base, name: `a lone low surrogate in ${field}`, raw: (ids) => JSON.stringify({ ...e.body(ids), [field]: 'PLACEHOLDER' }).replace('PLACEHOLDER', 'x\\udc00') });
     cases.push({ ...base, name: `U+0000 in ${field}`, body: (ids) => ({ ...e.body(ids), [field]: 'a\u0000b' }) });
+    // Bytes that are not UTF-8 (a lone continuation byte): a decoder would store U+FFFD.
+    cases.push({
+      ...base,
+      name: `invalid UTF-8 in ${field}`,
+      raw: (ids) => {
+        const [head, tail] = JSON.stringify({ ...e.body(ids), [field]: 'PLACEHOLDER' }).split('PLACEHOLDER');
+        return Buffer.concat([Buffer.from(`${head}a`), Buffer.from([0x80]), Buffer.from(`b${tail}`)]);
+      },
+    });
   }
   for (const field of e.dates ?? []) {
     const far = field === 'effectiveFrom' ? '9999-12-31' : '9999-12-31T00:00:00Z';
@@ -201,6 +210,13 @@ const pathCases: Case[] = [
     method: 'post',
     path: () => `${API}/tier-rule-sets/default/activate`,
     body: () => ({ effectiveFrom: `${new Date().getUTCFullYear() + 6}-01-01` }),
+  },
+  {
+    endpoint: 'refund',
+    name: 'a refund of an order dated before its purchase',
+    method: 'post',
+    path: (i) => `${API}/customers/${i.customer}/refunds`,
+    body: () => ({ refundId: 'HR-2', orderId: 'H-0', occurredAt: '2024-05-30T10:00:00+08:00', amount: '1.00', currency: 'CNY' }),
   },
   {
     endpoint: 'purchase',

@@ -178,6 +178,16 @@ describe('refunds', () => {
     expect(error.details).toMatchObject({ left: '400.00', requested: '400.01', currency: 'CNY' });
   });
 
+  it('a refund of an order dated before that order was bought is refused, and one on the same instant is taken', () => {
+    const error = given([registered, purchased('O-1', 600_00, '2024-06-02T02:00:00.000Z')])
+      .when(refund('R-1', 100_00, 'O-1'))
+      .refusal('RefundBeforeOrder', 'rule');
+    expect(error.details).toMatchObject({ orderId: 'O-1', purchasedAt: '2024-06-02T02:00:00.000Z' });
+    given([registered, purchased('O-1', 600_00, '2024-06-01T02:00:00.000Z')])
+      .when(refund('R-1', 100_00, 'O-1'))
+      .then([refunded('R-1', 100_00, 'O-1')]);
+  });
+
   it('a refund of 0 is refused as invalid', () =>
     given([registered, purchased('O-1', 600_00)])
       .when(refund('R-0', 0, 'O-1'))

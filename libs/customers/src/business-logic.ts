@@ -144,6 +144,12 @@ export function decide(command: CustomerCommand, state: Customer, rules: Custome
       if (command.orderId !== undefined) {
         const order = state.orders.get(command.orderId);
         if (!order) throw refused('UnknownOrder', `order ${command.orderId} is not recorded for this customer`, { orderId: command.orderId });
+        if (command.occurredAt.getTime() < order.at) {
+          throw refused('RefundBeforeOrder', `a refund of order ${command.orderId} cannot be dated before its purchase (${new Date(order.at).toISOString()})`, {
+            orderId: command.orderId,
+            purchasedAt: new Date(order.at).toISOString(),
+          });
+        }
         const left = order.amountMinor - order.refundedMinor;
         if (base > left) {
           throw refused('RefundExceedsOrder', `a refund of ${money(base, rules)} exceeds the ${money(left, rules)} left of order ${command.orderId}`, {

@@ -89,7 +89,7 @@ describe('the customer snapshot', () => {
 
   it('given a long history, the snapshot decodes to the state the events fold to', () => {
     expect(roundTrip(folded, key, key)).toEqual(folded);
-    expect(roundTrip(folded, key, key)?.orders.get('constructor')).toEqual({ amountMinor: 100, refundedMinor: 40 });
+    expect(roundTrip(folded, key, key)?.orders.get('constructor')).toEqual({ amountMinor: 100, refundedMinor: 40, at: Date.parse('2024-02-01T00:00:00.000Z') });
   });
 
   it('holds the personal fields sealed, and after the key is erased they are gone from it too', () => {

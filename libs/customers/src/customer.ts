@@ -100,7 +100,8 @@ export interface Customer {
    * (immutable.js): a new event shares the rest, so evolve costs the same on
    * the 10,000th order as on the first. Keys are the caller's ("constructor" too).
    */
-  orders: ImmutableMap<string, { amountMinor: number; refundedMinor: number }>;
+  /** Recorded orders: amount, refunded so far, and when it was bought (epoch ms: a refund cannot come before it). */
+  orders: ImmutableMap<string, { amountMinor: number; refundedMinor: number; at: number }>;
   refunds: ImmutableMap<string, { amountMinor: number; orderId?: string }>;
   /** Instants (epoch ms) of the purchases, in stream order: the lifecycle stage the contact policy needs. */
   purchaseTimes: List<number>;
@@ -129,7 +130,7 @@ export function evolve(state: Customer, event: CustomerEvent): Customer {
     case 'PurchaseRecorded':
       return {
         ...state,
-        orders: state.orders.set(event.data.orderId, { amountMinor: event.data.amountMinor, refundedMinor: 0 }),
+        orders: state.orders.set(event.data.orderId, { amountMinor: event.data.amountMinor, refundedMinor: 0, at: Date.parse(event.data.occurredAt) }),
         purchaseTimes: state.purchaseTimes.push(Date.parse(event.data.occurredAt)),
       };
     case 'RefundRecorded': {
@@ -206,7 +207,7 @@ export function encodeCustomerEvent(event: CustomerEvent, key: DataKey | undefin
 export const eventDate = (occurredAt: string, timeZone: string) => shopDate(new Date(occurredAt), timeZone);
 
 /** Bump when evolve, decodeCustomerEvent or Customer's shape changes: older snapshots are then ignored. */
-export const CUSTOMER_STATE_VERSION = 1;
+export const CUSTOMER_STATE_VERSION = 2;
 
 interface StoredCustomer {
   registered: boolean;
@@ -216,7 +217,7 @@ interface StoredCustomer {
   profile: SealedProfile;
   consent: Customer['consent'];
   tags: string[];
-  orders: Array<[string, number, number]>;
+  orders: Array<[string, number, number, number]>;
   refunds: Array<[string, number, string | null]>;
   purchaseTimes: number[];
   marketingByMonth: Array<[string, number]>;
@@ -244,7 +245,7 @@ export function customerSnapshot(key: DataKey | undefined) {
         profile: personal && Buffer.isBuffer(key) && state.customerId ? sealProfile(state.profile, key, state.customerId) : state.profile,
         consent: state.consent,
         tags: state.tags,
-        orders: [...state.orders].map(([id, o]) => [id, o.amountMinor, o.refundedMinor]),
+        orders: [...state.orders].map(([id, o]) => [id, o.amountMinor, o.refundedMinor, o.at]),
         refunds: [...state.refunds].map(([id, r]) => [id, r.amountMinor, r.orderId ?? null]),
         purchaseTimes: state.purchaseTimes.toArray(),
         marketingByMonth: [...state.marketingByMonth],
@@ -260,7 +261,7 @@ export function customerSnapshot(key: DataKey | undefined) {
         profile: s.customerId ? openProfile(s.profile, key, s.customerId).profile : (s.profile as Profile),
         consent: s.consent,
         tags: s.tags,
-        orders: ImmutableMap(s.orders.map(([id, amountMinor, refundedMinor]) => [id, { amountMinor, refundedMinor }])),
+        orders: ImmutableMap(s.orders.map(([id, amountMinor, refundedMinor, at]) => [id, { amountMinor, refundedMinor, at }])),
         refunds: ImmutableMap(s.refunds.map(([id, amountMinor, orderId]) => [id, orderId === null ? { amountMinor } : { amountMinor, orderId }])),
         purchaseTimes: List(s.purchaseTimes),
         marketingByMonth: ImmutableMap(s.marketingByMonth),

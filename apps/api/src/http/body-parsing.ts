@@ -2,6 +2,7 @@
 // no prototype keys anywhere; failures answered as problem+json (400, 413,
 // 415) before any route runs.
 import { INestApplication, Logger } from '@nestjs/common';
+import { isUtf8 } from 'node:buffer';
 import express, { NextFunction, Request, Response } from 'express';
 import { correlationIdOf, Problem, problem, sendProblem } from '@crm/shared/http';
 import { withCorrelationId } from '@crm/shared/logging';
@@ -62,10 +63,15 @@ export function useHttpBasics(app: INestApplication): void {
     }
     next();
   });
-  app.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
+  // JSON is UTF-8 (RFC 8259): bytes that are not would be stored as U+FFFD, so they are refused instead.
+  const utf8Only = (_req: unknown, _res: unknown, body: Buffer) => {
+    if (!isUtf8(body)) throw new Error('the body is not valid UTF-8');
+  };
+  app.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'], verify: utf8Only }));
   app.use((error: Error & { type?: string; status?: number }, req: Request, res: Response, next: NextFunction) => {
     if (error.type === 'entity.too.large') return refuse(req, res, problem(413, 'PayloadTooLarge', `the body is larger than ${BODY_LIMIT}`));
     if (error.type === 'entity.parse.failed') return refuse(req, res, problem(400, 'MalformedJson', 'the body is not valid JSON'));
+    if (error.type === 'entity.verify.failed') return refuse(req, res, problem(400, 'InvalidUtf8', 'the body is not valid UTF-8'));
     if (error.type === 'encoding.unsupported' || error.type === 'charset.unsupported') return refuse(req, res, problem(415, 'UnsupportedMediaType', error.message));
     if (error.status && error.status >= 400 && error.status < 500) return refuse(req, res, problem(error.status, 'BadRequest', error.message));
     next(error);
