@@ -5,7 +5,9 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig, Principal } from '@crm/shared';
 import { JsonLogger } from '@crm/shared/logging';
-import { ProblemFilter } from '@crm/shared/http';
+import { problem, ProblemFilter, sendProblem } from '@crm/shared/http';
+import { AccountsService } from '@crm/accounts';
+import type { NextFunction, Request, Response } from 'express';
 import { withLocalSecrets } from '@crm/database';
 import { AppModule } from './app.module';
 import { useHttpBasics } from './http/body-parsing';
@@ -32,6 +34,14 @@ export async function createApp(config: AppConfig, options: { benchmarkPrincipal
       validationError: { target: false, value: false },
     }),
   );
+  serveApiDocs(app, config.apiDocs);
+  return app;
+}
+
+/** The OpenAPI pages: open, behind a bearer credential (API_DOCS=auth, the production default), or not served. */
+function serveApiDocs(app: INestApplication, mode: AppConfig['apiDocs']): void {
+  if (mode === 'off') return;
+  if (mode === 'auth') app.use(['/api/docs', '/api/docs-json'], signedIn(app.get(AccountsService)));
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -42,5 +52,13 @@ export async function createApp(config: AppConfig, options: { benchmarkPrincipal
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
-  return app;
+}
+
+function signedIn(accounts: AccountsService) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const match = /^Bearer +([\x21-\x7e]{1,4096})$/i.exec(req.headers.authorization ?? '');
+    const refuse = () => sendProblem(res, problem(401, 'Unauthenticated', 'the API documentation needs a bearer token or an API key (API_DOCS=auth)'));
+    if (!match) return refuse();
+    accounts.authenticate(match[1]).then(() => next(), refuse);
+  };
 }

@@ -27,7 +27,10 @@ export class AccountsModule {
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig) => {
             if (config.authJwtSecret === undefined) throw new Error('no token secret: AUTH_JWT_SECRET is not set and no local one was made (withLocalSecrets)');
-            return new TokenSigner(Buffer.from(config.authJwtSecret), config.authTokenTtlSeconds);
+            const previous = config.authJwtPreviousSecret
+              ? { secret: Buffer.from(config.authJwtPreviousSecret), untilMs: Date.now() + config.authJwtPreviousGraceSeconds * 1000 }
+              : undefined;
+            return new TokenSigner(Buffer.from(config.authJwtSecret), config.authTokenTtlSeconds, previous);
           },
         },
       ],

@@ -15,11 +15,22 @@ export interface TokenClaims {
 
 export class TokenSigner {
   private readonly secret: Uint8Array;
+  private readonly previous: Uint8Array | undefined;
+  private readonly previousUntilMs: number;
+
+  /**
+   * `previous`: the secret before a rotation, whose tokens are still taken
+   * until `previousUntilMs` (signed-in users keep working through a
+   * rolling restart); new tokens are always signed with `secret`.
+   */
   constructor(
     secret: Uint8Array,
     private readonly ttlSeconds: number,
+    previous?: { secret: Uint8Array; untilMs: number },
   ) {
     this.secret = new Uint8Array(secret);
+    this.previous = previous && new Uint8Array(previous.secret);
+    this.previousUntilMs = previous?.untilMs ?? 0;
   }
 
   async sign(claims: TokenClaims): Promise<{ accessToken: string; expiresAt: string }> {
@@ -36,15 +47,21 @@ export class TokenSigner {
     return { accessToken, expiresAt: new Date(exp * 1000).toISOString() };
   }
 
-  /** The claims of a valid token, or undefined (bad signature, expired, malformed). */
+  /** The claims of a valid token, or undefined (bad signature, expired, malformed, or of the previous secret after its grace). */
   async verify(token: string): Promise<(TokenClaims & { expiresAtMs: number }) | undefined> {
-    try {
-      const { payload } = await jwtVerify(token, this.secret, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
-      if (typeof payload.sub !== 'string' || typeof payload.pv !== 'number' || typeof payload.exp !== 'number') return undefined;
-      return { accountId: payload.sub, passwordVersion: payload.pv, expiresAtMs: payload.exp * 1000 };
-    } catch {
-      return undefined;
-    }
+    const claims = await verifyWith(token, this.secret);
+    if (claims || !this.previous || Date.now() >= this.previousUntilMs) return claims;
+    return verifyWith(token, this.previous);
+  }
+}
+
+async function verifyWith(token: string, secret: Uint8Array): Promise<(TokenClaims & { expiresAtMs: number }) | undefined> {
+  try {
+    const { payload } = await jwtVerify(token, secret, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+    if (typeof payload.sub !== 'string' || typeof payload.pv !== 'number' || typeof payload.exp !== 'number') return undefined;
+    return { accountId: payload.sub, passwordVersion: payload.pv, expiresAtMs: payload.exp * 1000 };
+  } catch {
+    return undefined;
   }
 }
 

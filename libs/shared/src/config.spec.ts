@@ -51,6 +51,8 @@ describe('configuration', () => {
       marketingCapsByStage: { ACTIVE: 5, SILENT: 5, SLEEPING: 1, LOST: 0 },
       clockSkewMs: 300_000,
       activationHorizonYears: 5,
+      apiDocs: 'open',
+      authJwtPreviousGraceSeconds: 3600,
       idempotencyClaimTtlMs: 60_000,
       projectionFailAfter: 5,
       projectionRetryMaxMs: 30_000,

@@ -53,6 +53,9 @@ export interface AppConfig {
   production: boolean;
   /** HMAC secret of access tokens; in development a generated one is kept in DATA_DIR when unset. */
   authJwtSecret?: string;
+  /** The secret before a rotation: its tokens are still taken for `authJwtPreviousGraceSeconds` after the process starts. */
+  authJwtPreviousSecret?: string;
+  authJwtPreviousGraceSeconds: number;
   authTokenTtlSeconds: number;
   /** Wraps the per-customer data keys (32 bytes); in development a generated one is kept in DATA_DIR when unset. */
   masterKey?: Buffer;
@@ -62,6 +65,8 @@ export interface AppConfig {
   authRateLimitPerMinute: number;
   /** GraphQL schema introspection (and the GraphiQL page): on in development, off in production unless asked for. */
   graphqlIntrospection: boolean;
+  /** The OpenAPI pages (/api/docs): open, behind sign-in (auth), or off. Default: open in development, auth in production. */
+  apiDocs: 'open' | 'auth' | 'off';
 }
 
 export const MARKETING_STAGES = ['ACTIVE', 'SILENT', 'SLEEPING', 'LOST'] as const;
@@ -173,6 +178,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const authJwtSecret = value('AUTH_JWT_SECRET');
   if (authJwtSecret !== undefined && Buffer.byteLength(authJwtSecret) < 32) throw new ConfigError('AUTH_JWT_SECRET must be at least 32 characters (e.g. openssl rand -base64 48)');
   if (production && authJwtSecret === undefined) throw new ConfigError('AUTH_JWT_SECRET is required when NODE_ENV=production (e.g. openssl rand -base64 48)');
+  const authJwtPreviousSecret = value('AUTH_JWT_PREVIOUS_SECRET');
+  if (authJwtPreviousSecret !== undefined && Buffer.byteLength(authJwtPreviousSecret) < 32) throw new ConfigError('AUTH_JWT_PREVIOUS_SECRET must be at least 32 characters');
+  const apiDocs = value('API_DOCS') ?? (production ? 'auth' : 'open');
+  if (apiDocs !== 'open' && apiDocs !== 'auth' && apiDocs !== 'off') throw new ConfigError(`API_DOCS must be open, auth or off, got "${apiDocs}"`);
   const rawMasterKey = value('CRM_MASTER_KEY');
   const masterKey = rawMasterKey !== undefined ? Buffer.from(rawMasterKey, 'base64') : undefined;
   if (rawMasterKey !== undefined && (!/^[A-Za-z0-9+/]{43}=$/.test(rawMasterKey) || masterKey?.length !== 32)) {
@@ -209,11 +218,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     metricsToken,
     production,
     authJwtSecret,
+    authJwtPreviousSecret,
+    authJwtPreviousGraceSeconds: whole('AUTH_JWT_PREVIOUS_GRACE_SECONDS', value('AUTH_TOKEN_TTL_SECONDS') ?? '3600', 604_800),
     authTokenTtlSeconds: Math.max(60, whole('AUTH_TOKEN_TTL_SECONDS', '3600', 604_800)),
     masterKey,
     rateLimitPerMinute: Math.max(1, whole('RATE_LIMIT_PER_MINUTE', '1200', 1_000_000)),
     authRateLimitPerMinute: Math.max(1, whole('AUTH_RATE_LIMIT_PER_MINUTE', '10', 1_000_000)),
     graphqlIntrospection: introspection !== undefined ? introspection === 'true' : !production,
+    apiDocs,
   };
 }
 

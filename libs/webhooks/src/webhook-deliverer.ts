@@ -46,6 +46,7 @@ export class WebhookDeliverer {
   private loop: Promise<void> = Promise.resolve();
   private wake: (() => void) | undefined;
   private lastSweep = 0;
+  private renewAt = 0;
 
   constructor(
     private readonly sql: SqlClient,
@@ -70,9 +71,23 @@ export class WebhookDeliverer {
     }
   }
 
+  /**
+   * The delivery lease, renewed when a third of it has passed rather than
+   * every round: a renewal is a committed write (a WAL flush), and rounds
+   * come five times a second.
+   */
+  private async holdLease(): Promise<boolean> {
+    const leaseMs = this.options.leaseMs ?? this.config.projectionLeaseMs;
+    if (Date.now() < this.renewAt) return true;
+    const started = Date.now();
+    const held = await takeLease(this.sql, LEASE, this.owner, leaseMs);
+    this.renewAt = held ? started + leaseMs / 3 : 0;
+    return held;
+  }
+
   /** One round: hold the lease, queue breached deadlines now and then, send what is due. True when more may be due at once. */
   async tick(): Promise<boolean> {
-    if (!(await takeLease(this.sql, LEASE, this.owner, this.options.leaseMs ?? this.config.projectionLeaseMs))) return false;
+    if (!(await this.holdLease())) return false;
     if (Date.now() - this.lastSweep >= (this.options.sweepMs ?? 5_000)) {
       await this.sweepDeadlines();
       this.lastSweep = Date.now();
