@@ -4,7 +4,7 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { AccountsService } from '@crm/accounts';
-import { appliedMigrations, DataDirInUseError, migrate, openDatabase, SqlClient, withLocalSecrets } from '@crm/database';
+import { appliedMigrations, DataDirInUseError, finishLocalRotation, migrate, openDatabase, SqlClient, withLocalSecrets } from '@crm/database';
 import { AppConfig, ConfigError, contextFor, DomainError, loadConfig, operatorPrincipal } from '@crm/shared';
 import { EventStore } from '@crm/event-store';
 import { openEventStore } from '@crm/event-store/adapters';
@@ -17,6 +17,7 @@ import { parseReplayArgs, replayRules, ReplayUsageError } from './replay-rules';
 import { parseImportArgs, runImport } from './import-history';
 import { ImportFileError } from '@crm/imports';
 import { openCliContext } from './cli-context';
+import { newMasterKey, parseRotateArgs, rotateMasterKey, RotateUsageError } from './rotate-master-key';
 import { checkMasterKey, CustomerCommandsService, WrongMasterKeyError } from '@crm/customers';
 
 const USAGE = `usage: crm <command>
@@ -38,6 +39,10 @@ commands:
   replay --rules <file.json> [--as-of D] [--effective-from D] [--movers N]
              what-if replay of a candidate tier rule set over the whole history (nothing is
              written): migration matrix, up/down counts, movers, as JSON
+  keys rotate-master [--new-key-file F]
+             re-wrap every customer data key and webhook secret under a new master key (resumable);
+             in production the new key comes from the file; in development, without it, a new key
+             is made and replaces DATA_DIR/master-key once everything is re-wrapped (docs/operations.md)
   accounts create-admin <username> [--password-file F]
              create an admin account (the first one in production); the password (12-256
              characters) is read from stdin unless --password-file is given
@@ -56,7 +61,7 @@ async function withDatabase<T>(fn: (sql: SqlClient) => Promise<T>): Promise<T> {
 async function withStore<T>(config: AppConfig, fn: (store: EventStore, sql: SqlClient) => Promise<T>): Promise<T> {
   return withDatabase(async (sql) => {
     await migrate(sql, allMigrations);
-    await checkMasterKey(sql, config.masterKey);
+    await checkMasterKey(sql, config.masterKey, config.masterKeyRotation);
     const store = openEventStore(config, sql);
     try {
       return await fn(store, sql);
@@ -177,6 +182,25 @@ const commands: Record<string, CommandFn> = Object.assign(Object.create(null) as
     } finally {
       await app.close();
     }
+  },
+  async keys(args) {
+    const options = parsed(() => parseRotateArgs(args), RotateUsageError);
+    const config = cliConfig();
+    const next = parsed(() => newMasterKey(config, options), RotateUsageError);
+    await withDatabase(async (sql) => {
+      await migrate(sql, allMigrations);
+      // A run stopped after the key check was sealed again opens it with the new key.
+      await checkMasterKey(sql, config.masterKey, config.masterKeyRotation ?? next.key);
+      const result = await rotateMasterKey(sql, config, next.key, (p) => process.stderr.write(`${JSON.stringify({ rotating: p.what, ...p })}\n`));
+      if (next.local) finishLocalRotation(config.dataDir);
+      console.log(
+        JSON.stringify({
+          ...result,
+          keyCheck: 'sealed with the new key',
+          masterKey: next.local ? `${config.dataDir}/master-key (replaced: back it up)` : 'set CRM_MASTER_KEY to the new key',
+        }),
+      );
+    });
   },
   async help() {
     console.log(USAGE);

@@ -13,7 +13,7 @@ export type { ContactInput, ImportedRows, PurchaseInput, RefundInput, RegisterIn
 export { customerHistoryOf, loadCustomerHistories, loadCustomerHistory } from './customer-history';
 export type { CustomerHistory } from './customer-history';
 export { CustomersModule } from './customers.module';
-export { CustomerKeys, customerKeyMigrations, loadDataKeys } from './privacy/customer-keys';
-export { checkMasterKey, masterKeyCheckMigrations, WrongMasterKeyError } from './privacy/master-key-check';
+export { CUSTOMER_KEYS_SEALED, CustomerKeys, customerKeyMigrations, loadDataKeys } from './privacy/customer-keys';
+export { checkMasterKey, masterKeyCheckMigrations, resealMasterKeyCheck, WrongMasterKeyError } from './privacy/master-key-check';
 export { displayProfile, ERASED, PERSONAL_FIELDS } from './privacy/personal-data';
 export type { DataKey } from './privacy/personal-data';

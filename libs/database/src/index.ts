@@ -6,3 +6,4 @@ export * from './migrator';
 export * from './open-database';
 export * from './database.module';
 export * from './local-secret';
+export * from './rewrap';

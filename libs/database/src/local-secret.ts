@@ -33,9 +33,29 @@ export function localSecret(dataDir: string, file: string, bytes: number): { val
  */
 export function withLocalSecrets(config: AppConfig): AppConfig {
   if (config.production) return config;
+  const local = config.masterKey === undefined;
   return {
     ...config,
     authJwtSecret: config.authJwtSecret ?? localSecret(config.dataDir, 'auth-jwt-secret', 48).value.toString('base64'),
     masterKey: config.masterKey ?? localSecret(config.dataDir, 'master-key', 32).value,
+    // A rotation of the local key that has not finished: its new key opens what it re-wrapped.
+    masterKeyRotation: config.masterKeyRotation ?? (local ? keptSecret(config.dataDir, NEXT_MASTER_KEY, 32) : undefined),
   };
+}
+
+/** Where `crm keys rotate-master` keeps the new local master key until every value is re-wrapped under it. */
+export const NEXT_MASTER_KEY = 'master-key.next';
+
+function keptSecret(dataDir: string, file: string, bytes: number): Buffer | undefined {
+  try {
+    const value = Buffer.from(fs.readFileSync(path.join(dataDir, file), 'utf8').trim(), 'base64');
+    return value.length === bytes ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The rotation's new local master key becomes the master key (the old one is gone: back up the new one). */
+export function finishLocalRotation(dataDir: string): void {
+  fs.renameSync(path.join(dataDir, NEXT_MASTER_KEY), path.join(dataDir, 'master-key'));
 }

@@ -59,6 +59,8 @@ export interface AppConfig {
   authTokenTtlSeconds: number;
   /** Wraps the per-customer data keys (32 bytes); in development a generated one is kept in DATA_DIR when unset. */
   masterKey?: Buffer;
+  /** The other key of a master key rotation in progress (CRM_MASTER_KEY_ROTATION): it opens what it wrapped, and never wraps. */
+  masterKeyRotation?: Buffer;
   /** Requests a minute per principal (or per address when not signed in). */
   rateLimitPerMinute: number;
   /** Token requests a minute per address (password guessing). */
@@ -187,6 +189,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (rawMasterKey !== undefined && (!/^[A-Za-z0-9+/]{43}=$/.test(rawMasterKey) || masterKey?.length !== 32)) {
     throw new ConfigError('CRM_MASTER_KEY must be 32 bytes in base64 (e.g. openssl rand -base64 32)');
   }
+  const rawRotation = value('CRM_MASTER_KEY_ROTATION');
+  const masterKeyRotation = rawRotation !== undefined ? Buffer.from(rawRotation, 'base64') : undefined;
+  if (rawRotation !== undefined && (!/^[A-Za-z0-9+/]{43}=$/.test(rawRotation) || masterKeyRotation?.length !== 32)) {
+    throw new ConfigError('CRM_MASTER_KEY_ROTATION must be 32 bytes in base64, as CRM_MASTER_KEY');
+  }
   const introspection = value('GRAPHQL_INTROSPECTION');
   if (introspection !== undefined && !['true', 'false'].includes(introspection)) throw new ConfigError(`GRAPHQL_INTROSPECTION must be true or false, got "${introspection}"`);
   if (production && masterKey === undefined) throw new ConfigError('CRM_MASTER_KEY is required when NODE_ENV=production (e.g. openssl rand -base64 32)');
@@ -222,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     authJwtPreviousGraceSeconds: whole('AUTH_JWT_PREVIOUS_GRACE_SECONDS', value('AUTH_TOKEN_TTL_SECONDS') ?? '3600', 604_800),
     authTokenTtlSeconds: Math.max(60, whole('AUTH_TOKEN_TTL_SECONDS', '3600', 604_800)),
     masterKey,
+    masterKeyRotation,
     rateLimitPerMinute: Math.max(1, whole('RATE_LIMIT_PER_MINUTE', '1200', 1_000_000)),
     authRateLimitPerMinute: Math.max(1, whole('AUTH_RATE_LIMIT_PER_MINUTE', '10', 1_000_000)),
     graphqlIntrospection: introspection !== undefined ? introspection === 'true' : !production,

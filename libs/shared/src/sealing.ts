@@ -24,4 +24,22 @@ export function unseal(key: Buffer, sealed: string, aad: string): string {
   return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
 }
 
+/** The keys that may open a sealed value: the master key first, then the other key of a rotation in progress. */
+export function openingKeysOf(config: Pick<AppConfig, 'masterKey' | 'masterKeyRotation'>): Buffer[] {
+  return config.masterKeyRotation ? [masterKeyOf(config), config.masterKeyRotation] : [masterKeyOf(config)];
+}
+
+/** `unseal` with the first of `keys` that opens the value (AES-GCM tells a wrong key by its tag); throws when none does. */
+export function unsealWithAny(keys: readonly Buffer[], sealed: string, aad: string): string {
+  let failure: unknown = new Error('no key to open a sealed value');
+  for (const key of keys) {
+    try {
+      return unseal(key, sealed, aad);
+    } catch (error) {
+      failure = error;
+    }
+  }
+  throw failure;
+}
+
 export const isSealed = (value: string): boolean => value.startsWith('v1.');

@@ -6,3 +6,4 @@ export type { WebhookPayload } from './webhook-events';
 export { isSecret, newSecret, sign, verify } from './signature';
 export { WebhooksService } from './webhooks.service';
 export { WebhooksModule } from './webhooks.module';
+export { WEBHOOK_SECRETS_SEALED } from './webhook-secrets';

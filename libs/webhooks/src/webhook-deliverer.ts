@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { SqlClient } from '@crm/database';
 import { takeLease } from '@crm/projections';
-import { type AppConfig, masterKeyOf } from '@crm/shared';
+import { type AppConfig, openingKeysOf } from '@crm/shared';
 import { metrics } from '@crm/shared/metrics';
 import { sign } from './signature';
 import { postTo } from './webhook-target';
@@ -50,7 +50,10 @@ export class WebhookDeliverer {
 
   constructor(
     private readonly sql: SqlClient,
-    private readonly config: Pick<AppConfig, 'webhookMaxAttempts' | 'webhookRetryBaseMs' | 'webhookTimeoutMs' | 'webhookPrivateTargets' | 'projectionLeaseMs' | 'masterKey'>,
+    private readonly config: Pick<
+      AppConfig,
+      'webhookMaxAttempts' | 'webhookRetryBaseMs' | 'webhookTimeoutMs' | 'webhookPrivateTargets' | 'projectionLeaseMs' | 'masterKey' | 'masterKeyRotation'
+    >,
     private readonly options: DelivererOptions = {},
   ) {}
 
@@ -109,7 +112,7 @@ export class WebhookDeliverer {
     let status: number | null = null;
     let error: string | null = null;
     try {
-      const headers = sign(openSecret(masterKeyOf(this.config), delivery.webhook_id, delivery.secret), delivery.id, Math.floor(Date.now() / 1000), body);
+      const headers = sign(openSecret(openingKeysOf(this.config), delivery.webhook_id, delivery.secret), delivery.id, Math.floor(Date.now() / 1000), body);
       status = await postTo(delivery.url, body, {
         headers: { 'content-type': 'application/json', 'user-agent': 'crm-webhooks/1', ...headers },
         timeoutMs: this.config.webhookTimeoutMs,

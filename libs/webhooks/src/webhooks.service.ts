@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { EVENT_STORE, EventStore } from '@crm/event-store';
-import { allow, APP_CONFIG, AppConfig, invalid, masterKeyOf, nameUuid, notFound, RequestContext } from '@crm/shared';
+import { allow, APP_CONFIG, AppConfig, invalid, masterKeyOf, nameUuid, openingKeysOf, notFound, RequestContext } from '@crm/shared';
 import { isSecret, newSecret } from './signature';
 import { privateHostReason } from './webhook-target';
 import { openSecret, sealSecret } from './webhook-secrets';
@@ -146,7 +146,7 @@ export class WebhooksService {
       );
     });
     const [row] = await this.sql.query<WebhookRow & { secret: string }>('SELECT * FROM crm_webhooks WHERE id = $1', [id]);
-    return { ...viewOf(row), secret: openSecret(masterKeyOf(this.config), id, row.secret) };
+    return { ...viewOf(row), secret: openSecret(openingKeysOf(this.config), id, row.secret) };
   }
 
   async list(ctx: RequestContext): Promise<WebhookView[]> {

@@ -24,7 +24,7 @@ export class PlatformModule implements OnModuleInit {
 
   /** Before anything reads or projects: a process with the wrong master key refuses to start. */
   async onModuleInit(): Promise<void> {
-    await checkMasterKey(this.sql, this.config.masterKey);
+    await checkMasterKey(this.sql, this.config.masterKey, this.config.masterKeyRotation);
   }
 
   static forRoot(config: AppConfig, projection: { projectors: ProjectorList; mode: ProjectionMode }): DynamicModule {

@@ -4,7 +4,7 @@
 import type { Migration, SqlExecutor } from '@crm/database';
 import { businessTime, type RecordedEvent } from '@crm/event-store';
 import { Columns, insertAll, type Projector } from '@crm/projections';
-import { AppConfig, shopDate } from '@crm/shared';
+import { AppConfig, openingKeysOf, shopDate } from '@crm/shared';
 import { decodeCustomerEvent, loadDataKeys } from '@crm/customers';
 import type { DataKey } from '@crm/customers';
 
@@ -201,7 +201,7 @@ export class CustomerListProjector implements Projector {
   readonly byStream = true;
   readonly tables = ['rm_customers', 'rm_customer_purchases', 'rm_customer_refunds', 'rm_customer_contacts'];
 
-  constructor(private readonly config: Pick<AppConfig, 'shopTimezone' | 'masterKey'>) {}
+  constructor(private readonly config: Pick<AppConfig, 'shopTimezone' | 'masterKey' | 'masterKeyRotation'>) {}
 
   async apply(events: readonly RecordedEvent[], tx: SqlExecutor): Promise<void> {
     const mine = events.filter((e) => e.streamId.startsWith('customer-'));
@@ -226,7 +226,7 @@ export class CustomerListProjector implements Projector {
     }
     // Names are sealed with each customer's key: open them, or store none once the key is erased.
     const profileIds = mine.filter((e) => e.type === 'CustomerRegistered' || e.type === 'CustomerProfileUpdated').map((e) => (e.data as { customerId: string }).customerId);
-    const keys = this.config.masterKey && profileIds.length > 0 ? await loadDataKeys(tx, this.config.masterKey, profileIds) : new Map<string, DataKey>();
+    const keys = this.config.masterKey && profileIds.length > 0 ? await loadDataKeys(tx, openingKeysOf(this.config), profileIds) : new Map<string, DataKey>();
     const touched = new Set<string>();
     const purchases: object[] = [];
     const refunds: object[] = [];

@@ -5,9 +5,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { SQL_CLIENT, SqlClient, SqlExecutor } from '@crm/database';
-import type { Migration } from '@crm/database';
-import { APP_CONFIG, AppConfig, masterKeyOf } from '@crm/shared';
-import { DataKey, unwrapKey, wrapKey } from './personal-data';
+import type { Migration, SealedColumn } from '@crm/database';
+import { APP_CONFIG, AppConfig, masterKeyOf, openingKeysOf } from '@crm/shared';
+import { customerKeyAad, DataKey, unwrapKey, wrapKey } from './personal-data';
 
 export const customerKeyMigrations: Migration[] = [
   {
@@ -24,14 +24,17 @@ CREATE TABLE crm_customer_keys (
 
 const CACHE_SIZE = 10_000;
 
+/** The wrapped data keys, for a master key rotation (erased customers hold none). */
+export const CUSTOMER_KEYS_SEALED: SealedColumn = { table: 'crm_customer_keys', id: 'customer_id', column: 'wrapped_key', aad: customerKeyAad, what: 'customer key' };
+
 /** The keys of several customers in one query (projectors, inside their transaction). */
-export async function loadDataKeys(sql: SqlExecutor, masterKey: Buffer, customerIds: readonly string[]): Promise<Map<string, DataKey>> {
+export async function loadDataKeys(sql: SqlExecutor, masterKeys: readonly Buffer[], customerIds: readonly string[]): Promise<Map<string, DataKey>> {
   const keys = new Map<string, DataKey>();
   if (customerIds.length === 0) return keys;
   const rows = await sql.query<{ customer_id: string; wrapped_key: string | null }>('SELECT customer_id, wrapped_key FROM crm_customer_keys WHERE customer_id = ANY($1::text[])', [
     [...new Set(customerIds)],
   ]);
-  for (const row of rows) keys.set(row.customer_id, row.wrapped_key === null ? 'erased' : unwrapKey(masterKey, row.wrapped_key, row.customer_id));
+  for (const row of rows) keys.set(row.customer_id, row.wrapped_key === null ? 'erased' : unwrapKey(masterKeys, row.wrapped_key, row.customer_id));
   return keys;
 }
 
@@ -39,12 +42,14 @@ export async function loadDataKeys(sql: SqlExecutor, masterKey: Buffer, customer
 export class CustomerKeys {
   private readonly cache = new Map<string, DataKey>();
   private readonly masterKey: Buffer;
+  private readonly openingKeys: Buffer[];
 
   constructor(
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.masterKey = masterKeyOf(config);
+    this.openingKeys = openingKeysOf(config);
   }
 
   private remember(customerId: string, key: DataKey): DataKey {
@@ -57,14 +62,14 @@ export class CustomerKeys {
   async get(customerId: string): Promise<DataKey | undefined> {
     const cached = this.cache.get(customerId);
     if (cached) return cached;
-    const key = (await loadDataKeys(this.sql, this.masterKey, [customerId])).get(customerId);
+    const key = (await loadDataKeys(this.sql, this.openingKeys, [customerId])).get(customerId);
     return key === undefined ? undefined : this.remember(customerId, key);
   }
 
   /** The keys of several customers in one query (a page of timelines). */
   async getMany(customerIds: readonly string[]): Promise<Array<DataKey | undefined>> {
     const missing = customerIds.filter((id) => !this.cache.has(id));
-    const loaded = await loadDataKeys(this.sql, this.masterKey, missing);
+    const loaded = await loadDataKeys(this.sql, this.openingKeys, missing);
     for (const [id, key] of loaded) this.remember(id, key);
     return customerIds.map((id) => this.cache.get(id) ?? loaded.get(id));
   }

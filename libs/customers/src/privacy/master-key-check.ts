@@ -4,7 +4,7 @@
 // first start seals a known value with its key; every later start (API,
 // worker, CLI) must open it, or refuses to start and says why.
 import type { Migration, SqlClient } from '@crm/database';
-import { seal, unseal } from '@crm/shared';
+import { seal, unsealWithAny } from '@crm/shared';
 
 export const masterKeyCheckMigrations: Migration[] = [
   {
@@ -26,13 +26,13 @@ export class WrongMasterKeyError extends Error {
 }
 
 /** Stores the check on the first start with a key; throws WrongMasterKeyError when the key cannot open the stored one. */
-export async function checkMasterKey(sql: SqlClient, masterKey: Buffer | undefined): Promise<void> {
+export async function checkMasterKey(sql: SqlClient, masterKey: Buffer | undefined, rotation?: Buffer): Promise<void> {
   if (!masterKey) return;
   await sql.query('INSERT INTO crm_master_key_check (id, sealed) VALUES (1, $1) ON CONFLICT (id) DO NOTHING', [seal(masterKey, KNOWN, AAD)]);
   const [row] = await sql.query<{ sealed: string }>('SELECT sealed FROM crm_master_key_check WHERE id = 1');
   let opened: string | undefined;
   try {
-    opened = unseal(masterKey, row.sealed, AAD);
+    opened = unsealWithAny(rotation ? [masterKey, rotation] : [masterKey], row.sealed, AAD);
   } catch {
     opened = undefined;
   }
@@ -42,4 +42,9 @@ export async function checkMasterKey(sql: SqlClient, masterKey: Buffer | undefin
         'with it, no customer data could be opened. Start with the original key (or, for a local data folder, its data/master-key).',
     );
   }
+}
+
+/** The key check sealed again with `masterKey` (the last step of a rotation). */
+export async function resealMasterKeyCheck(sql: SqlClient, masterKey: Buffer): Promise<void> {
+  await sql.query('UPDATE crm_master_key_check SET sealed = $1 WHERE id = 1', [seal(masterKey, KNOWN, AAD)]);
 }

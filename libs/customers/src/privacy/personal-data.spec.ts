@@ -30,8 +30,14 @@ describe('personal data', () => {
   it('data keys are wrapped by the master key, bound to their customer', () => {
     const master = randomBytes(32);
     const wrapped = wrapKey(master, key, 'c1');
-    expect(unwrapKey(master, wrapped, 'c1').equals(key)).toBe(true);
-    expect(() => unwrapKey(master, wrapped, 'c2')).toThrow();
-    expect(() => unwrapKey(randomBytes(32), wrapped, 'c1')).toThrow();
+    expect(unwrapKey([master], wrapped, 'c1').equals(key)).toBe(true);
+    expect(() => unwrapKey([master], wrapped, 'c2')).toThrow();
+    expect(() => unwrapKey([randomBytes(32)], wrapped, 'c1')).toThrow();
+  });
+  it('during a rotation a data key opens with either master key, whichever wrapped it', () => {
+    const [old, next] = [randomBytes(32), randomBytes(32)];
+    expect(unwrapKey([next, old], wrapKey(old, key, 'c1'), 'c1').equals(key)).toBe(true);
+    expect(unwrapKey([next, old], wrapKey(next, key, 'c1'), 'c1').equals(key)).toBe(true);
+    expect(() => unwrapKey([next], wrapKey(old, key, 'c1'), 'c1')).toThrow();
   });
 });

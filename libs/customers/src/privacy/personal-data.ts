@@ -3,7 +3,7 @@
 // log, in backups, in a rebuild - while purchases and the rest stay usable.
 // A sealed profile keeps the names of its sealed fields in clear, so that an
 // erased one can still say which fields it had.
-import { seal, unseal } from '@crm/shared';
+import { seal, unseal, unsealWithAny } from '@crm/shared';
 import type { Profile } from '../customer';
 
 export const PERSONAL_FIELDS = ['name', 'phone', 'email', 'shippingAddress', 'birthDate', 'nickname'] as const;
@@ -52,10 +52,14 @@ export function displayProfile(stored: SealedProfile & Profile, key: DataKey | u
 }
 
 /** Data keys wrapped by the master key for their table. */
+/** What a wrapped data key is bound to: its customer (a wrapped key copied to another row does not open). */
+export const customerKeyAad = (customerId: string) => `customer-key:${customerId}`;
+
 export function wrapKey(masterKey: Buffer, dataKey: Buffer, customerId: string): string {
-  return seal(masterKey, dataKey.toString('base64'), `customer-key:${customerId}`);
+  return seal(masterKey, dataKey.toString('base64'), customerKeyAad(customerId));
 }
 
-export function unwrapKey(masterKey: Buffer, wrapped: string, customerId: string): Buffer {
-  return Buffer.from(unseal(masterKey, wrapped, `customer-key:${customerId}`), 'base64');
+/** The customer's data key, opened with the first of the master keys that opens it (several during a rotation). */
+export function unwrapKey(masterKeys: readonly Buffer[], wrapped: string, customerId: string): Buffer {
+  return Buffer.from(unsealWithAny(masterKeys, wrapped, customerKeyAad(customerId)), 'base64');
 }
