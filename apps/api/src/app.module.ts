@@ -14,6 +14,7 @@ import { TimelineModule } from '@crm/timeline';
 import { WebhooksModule } from '@crm/webhooks';
 import { AppConfig, Principal } from '@crm/shared';
 import { HealthController } from './health/health.controller';
+import { DeadLettersController } from './health/dead-letters.controller';
 import { IdempotencyInterceptor } from './http/idempotency';
 import { graphqlModule } from './graphql/graphql-setup';
 import { PlatformModule, runtimeProjectors } from '@crm/wiring';
@@ -39,7 +40,7 @@ export class AppModule {
         ThrottlerModule.forRoot(rateLimits(config)),
         graphqlModule(platform),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, DeadLettersController],
       providers: [
         // In this order: who is asking, then how often they may ask, then the request runs.
         { provide: APP_GUARD, useClass: AuthenticationGuard },

@@ -3,12 +3,13 @@
 // It uses the same configuration (DATABASE_URL, DATA_DIR, ...) as the service.
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { AccountsService } from '@crm/accounts';
 import { appliedMigrations, DataDirInUseError, finishLocalRotation, migrate, openDatabase, SqlClient, withLocalSecrets } from '@crm/database';
 import { AppConfig, ConfigError, contextFor, DomainError, loadConfig, operatorPrincipal } from '@crm/shared';
 import { EventStore } from '@crm/event-store';
 import { openEventStore } from '@crm/event-store/adapters';
-import { rebuildProjections } from '@crm/projections';
+import { actOnDeadLetter, listDeadLetters, rebuildProjections } from '@crm/projections';
 import { progressDisplay } from './progress';
 import { allMigrations } from '@crm/wiring';
 import { allProjectors } from '@crm/wiring';
@@ -39,6 +40,10 @@ commands:
   replay --rules <file.json> [--as-of D] [--effective-from D] [--movers N]
              what-if replay of a candidate tier rule set over the whole history (nothing is
              written): migration matrix, up/down counts, movers, as JSON
+  dead-letters list | retry <projector> <stream> | skip <projector> <stream>
+             streams a projector could not apply, parked for it while it goes on with the others;
+             retry applies a stream's parked events in order (after a fix) and unparks it, skip does
+             the same without the event that failed; each action is recorded with who did it
   keys rotate-master [--new-key-file F]
              re-wrap every customer data key and webhook secret under a new master key (resumable);
              in production the new key comes from the file; in development, without it, a new key
@@ -182,6 +187,21 @@ const commands: Record<string, CommandFn> = Object.assign(Object.create(null) as
     } finally {
       await app.close();
     }
+  },
+  async 'dead-letters'(args) {
+    const [sub, projector, streamId, ...extra] = args;
+    const config = cliConfig();
+    if (sub === 'list' && projector === undefined) {
+      await withStore(config, async (_store, sql) => console.log(JSON.stringify({ items: await listDeadLetters(sql) }, null, 2)));
+      return;
+    }
+    if ((sub !== 'retry' && sub !== 'skip') || !projector || !streamId || extra.length > 0) {
+      throw new UsageError('usage: crm dead-letters list | retry <projector> <stream> | skip <projector> <stream>');
+    }
+    await withStore(config, async (store, sql) => {
+      const result = await actOnDeadLetter(store, sql, allProjectors(config), { projector, streamId, action: sub, actor: `cli:${userInfo().username}` });
+      console.log(JSON.stringify({ projector, streamId, action: sub, ...result }));
+    });
   },
   async keys(args) {
     const options = parsed(() => parseRotateArgs(args), RotateUsageError);

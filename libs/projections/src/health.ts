@@ -30,8 +30,17 @@ export class HealthCheck {
     const failed = projections.filter((p) => p.state === 'failed').map((p) => p.name);
     const bound = this.config.readyMaxLagEvents;
     const behind = bound > 0 ? projections.filter((p) => p.lag > bound).map((p) => p.name) : [];
-    const status = !up ? 'unavailable' : failed.length > 0 ? 'degraded' : 'ok';
-    return { up, failed, behind, body: { status, adapter: this.store.adapter, projecting: this.mode, eventStore, projections } };
+    // Parked streams (dead letters) leave the other customers exact: degraded, and not ready only past the configured count.
+    const parked = projections.reduce((n, p) => n + (p.parkedStreams ?? 0), 0);
+    const tooManyParked = parked > this.config.readyMaxParkedStreams;
+    const status = !up ? 'unavailable' : failed.length > 0 || parked > 0 ? 'degraded' : 'ok';
+    return {
+      up,
+      failed,
+      behind,
+      tooManyParked,
+      body: { status, adapter: this.store.adapter, projecting: this.mode, eventStore, projections, ...(parked > 0 ? { parkedStreams: parked } : {}) },
+    };
   }
 
   /** The summary: 200 while the storage answers (status "degraded" when a projection failed), 503 when it does not. */
@@ -40,10 +49,10 @@ export class HealthCheck {
     return { status: up ? 200 : 503, body };
   }
 
-  /** Ready for traffic: the storage answers, no projection has failed, none is further behind than READY_MAX_LAG_EVENTS. */
+  /** Ready for traffic: the storage answers, no projection has failed, none is further behind than READY_MAX_LAG_EVENTS, no more streams parked than READY_MAX_PARKED_STREAMS. */
   async ready(): Promise<HealthAnswer> {
-    const { up, failed, behind, body } = await this.check();
-    const ready = up && failed.length === 0 && behind.length === 0;
+    const { up, failed, behind, tooManyParked, body } = await this.check();
+    const ready = up && failed.length === 0 && behind.length === 0 && !tooManyParked;
     return { status: ready ? 200 : 503, body: behind.length > 0 ? { ...body, behind } : body };
   }
 }

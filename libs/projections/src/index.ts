@@ -7,3 +7,4 @@ export * from './insert-rows';
 export * from './health';
 export * from './projection-leases';
 export * from './partition-layout';
+export * from './dead-letters';

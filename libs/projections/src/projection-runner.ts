@@ -1,7 +1,7 @@
 // Runs the projectors on catch-up subscriptions over the store's global
 // order, batch by batch, committing rows and checkpoints together.
 import { Logger } from '@nestjs/common';
-import type { Migration, SqlClient } from '@crm/database';
+import type { Migration, SqlClient, SqlExecutor } from '@crm/database';
 import { sqlLiteral } from '@crm/database';
 import { CatchUpSubscription, EventStore, Partition, partitionOf, partitionSql, RecordedEvent } from '@crm/event-store';
 import { isStorageUnavailable, knownEventType } from '@crm/shared';
@@ -9,6 +9,7 @@ import { metrics } from '@crm/shared/metrics';
 import { settleCheckpoints } from './partition-layout';
 import { Projector, RebuildNeededError } from './projector';
 import { rebuildProjection, RebuildProgress } from './rebuild';
+import { park, parkedStreams } from './dead-letters';
 
 export const projectionMigrations: Migration[] = [
   {
@@ -68,6 +69,8 @@ export interface ProjectionStatus {
   rebuilding?: RebuildProgress & { why: string; since: string };
   /** Events of types this build does not know, skipped (since this process started). */
   unknownEvents?: UnknownEvents;
+  /** Streams parked for this projector (dead letters): it cannot apply them and goes on with the others. */
+  parkedStreams?: number;
 }
 
 /** What a projection skipped because this build does not know the event's type. */
@@ -127,6 +130,11 @@ SELECT pg_notify(${sqlLiteral(PROGRESS_CHANNEL)}, ${sqlLiteral(`${checkpoint} ${
 /** How far /health and /metrics count a projection's lag: beyond it, "at least". */
 const LAG_COUNT_CAP = 10_000;
 
+const baseOf = (projector: Projector) => projector.base ?? projector.name;
+
+/** Thrown to roll back a trial of a batch (finding the event a projector fails on). */
+const TRIAL = Symbol('trial');
+
 const partitionKey = (projector: Projector) => (projector.partition ? `${projector.partition.index}/${projector.partition.count}` : '');
 
 /**
@@ -149,6 +157,8 @@ export class ProjectionRunner {
   private readonly unknown = new Map<string, UnknownEvents>();
   private closed = false;
   private readonly rebuilds = new Map<string, RebuildProgress & { why: string; since: string }>();
+  /** Streams parked per projector (base name), as last read: refreshed inside each batch's transaction while any is parked. */
+  private readonly parked = new Map<string, Set<string>>();
   private readonly logger = new Logger('projections');
 
   constructor(
@@ -174,6 +184,7 @@ export class ProjectionRunner {
       const key = `${after}|${partitionKey(projector)}`;
       together.set(key, { after, projectors: [...(together.get(key)?.projectors ?? []), projector] });
     }
+    for (const base of new Set(this.projectors.filter((p) => names.includes(p.name)).map(baseOf))) this.setParked(base, await parkedStreams(this.sql, base));
     for (const { after, projectors } of together.values()) this.startGroup(projectors, after);
   }
 
@@ -212,6 +223,7 @@ export class ProjectionRunner {
       handle: async (batch, checkpoint, from) => {
         const started = performance.now();
         const events = batch.filter((e) => knownEventType(e.streamId, e.type));
+        if (this.mayPark(group)) await this.parkPoison(group.projectors[0], events);
         await this.applyBatch(group, events, checkpoint, from);
         if (events.length < batch.length) this.countUnknown(group, batch);
         for (const p of group.projectors) {
@@ -274,6 +286,65 @@ export class ProjectionRunner {
     }
   }
 
+  private setParked(base: string, streams: Set<string>): void {
+    this.parked.set(base, streams);
+    metrics.projectionParkedStreams.set({ projection: base }, streams.size);
+  }
+
+  /** A by-stream projector alone in its group that has failed `failAfter` times in a row on this batch: time to find its poison. */
+  private mayPark(group: Group): boolean {
+    const [projector] = group.projectors;
+    if (group.projectors.length !== 1 || !(projector.byStream || projector.base)) return false;
+    return (this.failures.get(projector.name)?.attempts ?? 0) >= (this.options.failAfter ?? 5);
+  }
+
+  /** The events a projector applies: those of streams not parked for it (re-read in the batch's transaction while any is). */
+  private async unparked(projector: Projector, events: readonly RecordedEvent[], tx: SqlExecutor): Promise<readonly RecordedEvent[]> {
+    const base = baseOf(projector);
+    if ((this.parked.get(base)?.size ?? 0) === 0) return events;
+    const parked = await parkedStreams(tx, base);
+    this.setParked(base, parked);
+    return events.filter((e) => !parked.has(e.streamId));
+  }
+
+  /**
+   * Finds the first event the projector cannot apply (trials of ever shorter
+   * prefixes of the batch, each rolled back) and parks its stream. A failure
+   * that does not come back in a trial (the database went away) parks nothing.
+   */
+  private async parkPoison(projector: Projector, batch: readonly RecordedEvent[]): Promise<void> {
+    const parked = this.parked.get(baseOf(projector)) ?? new Set<string>();
+    const events = batch.filter((e) => !parked.has(e.streamId));
+    const failure = async (n: number): Promise<unknown> => {
+      try {
+        const part = events.slice(0, n);
+        const prepared = projector.prepare ? await projector.prepare(part) : undefined;
+        await this.sql.transaction(async (tx) => {
+          await projector.apply(part, tx, prepared);
+          throw TRIAL;
+        });
+      } catch (error) {
+        if (error !== TRIAL) return error ?? new Error('failed');
+      }
+      return undefined;
+    };
+    const whole = await failure(events.length);
+    if (whole === undefined || isStorageUnavailable(whole)) return;
+    let [fine, fails] = [0, events.length];
+    while (fails - fine > 1) {
+      const mid = Math.floor((fine + fails) / 2);
+      if ((await failure(mid)) === undefined) fine = mid;
+      else fails = mid;
+    }
+    const poison = events[fails - 1];
+    const message = whole instanceof Error ? whole.message : String(whole);
+    await park(this.sql, baseOf(projector), poison, message);
+    this.setParked(baseOf(projector), parked.add(poison.streamId));
+    this.logger.error(
+      `${projector.name}: parked stream ${poison.streamId} at event ${poison.position} (${poison.type}): ${message}; the other streams go on (crm dead-letters list)`,
+    );
+  }
+
   /**
    * Rows and checkpoints in one transaction. The stored checkpoints are read
    * FOR UPDATE first (in name order, as a rebuild's swap takes them): a
@@ -302,7 +373,7 @@ export class ProjectionRunner {
         const inStep = group.projectors.filter((p) => !away.includes(p));
         for (const projector of inStep) {
           try {
-            await projector.apply(events, tx, prepared.get(projector.name));
+            await projector.apply(await this.unparked(projector, events, tx), tx, prepared.get(projector.name));
           } catch (error) {
             throw new ProjectorFailedError(projector.name, error);
           }
@@ -439,6 +510,7 @@ export class ProjectionRunner {
       const rebuilding = this.rebuilds.get(projector.name);
       const capped = lag >= cap ? { lagAtLeast: true as const } : {};
       const unknownEvents = this.unknown.get(projector.name);
+      const parkedStreams = projector.byStream || projector.base ? (this.parked.get(baseOf(projector))?.size ?? 0) : 0;
       result.push({
         name: projector.name,
         position,
@@ -449,6 +521,7 @@ export class ProjectionRunner {
         ...(failed ? { failure } : {}),
         ...(rebuilding ? { rebuilding } : {}),
         ...(unknownEvents ? { unknownEvents } : {}),
+        ...(parkedStreams > 0 ? { parkedStreams } : {}),
       });
     }
     return result;

@@ -5,6 +5,7 @@ import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { EVENT_STORE, EventStore } from '@crm/event-store';
 import { APP_CONFIG, AppConfig } from '@crm/shared';
 import { startMetrics } from '@crm/shared/metrics';
+import { DEAD_LETTERS, DeadLetters } from './dead-letters';
 import { HealthCheck } from './health';
 import { ProjectionLeases } from './projection-leases';
 import { ProjectionRunner } from './projection-runner';
@@ -39,10 +40,15 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
               maxRetryDelayMs: config.projectionRetryMaxMs,
             }),
         },
+        {
+          provide: DEAD_LETTERS,
+          inject: [EVENT_STORE, SQL_CLIENT, APP_CONFIG],
+          useFactory: (store: EventStore, sql: SqlClient, config: AppConfig) => new DeadLetters(store, sql, projectors(config, store, sql)),
+        },
         WaitForProjections,
         HealthCheck,
       ],
-      exports: [PROJECTION_RUNNER, PROJECTION_MODE, WaitForProjections, HealthCheck],
+      exports: [PROJECTION_RUNNER, PROJECTION_MODE, WaitForProjections, HealthCheck, DEAD_LETTERS],
     };
   }
 

@@ -149,6 +149,8 @@ export async function rebuildProjections(store: EventStore, sql: SqlClient, proj
     await tx.query(`SELECT set_config('search_path', 'public', true)`);
     await tx.query(`DELETE FROM crm_projection_checkpoints WHERE ${LAYOUT_ROWS} AND NOT name = ANY ($2::text[])`, [bases, layout]);
     await tx.query('UPDATE crm_projection_checkpoints SET position = $2, updated_at = now() WHERE name = ANY ($1::text[])', [layout, position]);
+    // The fresh tables hold every stream, the parked ones too: nothing is parked for them any more.
+    await tx.query('DELETE FROM crm_dead_letters WHERE projector = ANY ($1::text[])', [bases]);
     for (const { schema, tables } of plans) {
       for (const table of tables) {
         await tx.exec(`DROP TABLE public.${table}; ALTER TABLE ${schema}.${table} SET SCHEMA public;`);

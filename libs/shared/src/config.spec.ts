@@ -52,6 +52,7 @@ describe('configuration', () => {
       clockSkewMs: 300_000,
       activationHorizonYears: 5,
       apiDocs: 'open',
+      readyMaxParkedStreams: 100,
       authJwtPreviousGraceSeconds: 3600,
       idempotencyClaimTtlMs: 60_000,
       projectionFailAfter: 5,

@@ -39,6 +39,8 @@ export interface AppConfig {
   workerPort: number;
   /** Readiness fails while a projection is more events than this behind (0: no bound). */
   readyMaxLagEvents: number;
+  /** Readiness fails while more streams than this are parked (dead letters) across the projections. */
+  readyMaxParkedStreams: number;
   /** A webhook delivery goes dead-letter after this many failed attempts. */
   webhookMaxAttempts: number;
   /** Wait before the first retry of a failed delivery; it doubles with each failure (up to an hour). */
@@ -218,6 +220,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     projectionPartitions,
     projectionLeaseMs: Math.max(1, whole('PROJECTION_LEASE_SECONDS', '5', 3_600)) * 1000,
     readyMaxLagEvents: whole('READY_MAX_LAG_EVENTS', '0', 1_000_000_000),
+    readyMaxParkedStreams: whole('READY_MAX_PARKED_STREAMS', '100', 1_000_000_000),
     webhookMaxAttempts: Math.max(1, whole('WEBHOOK_MAX_ATTEMPTS', '10', 100)),
     webhookRetryBaseMs: Math.max(10, whole('WEBHOOK_RETRY_BASE_MS', '5000', 3_600_000)),
     webhookTimeoutMs: Math.max(100, whole('WEBHOOK_TIMEOUT_MS', '10000', 120_000)),

@@ -35,6 +35,11 @@ export const metrics = {
     help: 'Events of a type this build does not know (written by a newer version), skipped by a projection',
     labelNames: ['projection', 'type'],
   }),
+  projectionParkedStreams: new Gauge({
+    name: 'crm_projection_parked_streams',
+    help: 'Streams parked for a projection (dead letters: it cannot apply them and goes on with the others), as this process last read them',
+    labelNames: ['projection'],
+  }),
   projectionBatchFailures: new Counter({ name: 'crm_projection_batch_failures_total', help: 'Batches a projection could not apply (retried)', labelNames: ['projection'] }),
   idempotencyReplays: new Counter({ name: 'crm_idempotency_replays_total', help: 'Writes answered from an earlier request with the same Idempotency-Key' }),
   importRows: new Counter({ name: 'crm_import_rows_total', help: 'Rows of history imports, imported or rejected', labelNames: ['outcome'] }),

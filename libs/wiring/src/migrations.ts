@@ -5,7 +5,7 @@ import { customerKeyMigrations, masterKeyCheckMigrations } from '@crm/customers'
 import { customerListMigrations } from '@crm/customer-views';
 import { importMigrations } from '@crm/imports';
 import { eventStoreMigrations } from '@crm/event-store/adapters';
-import { leaseMigrations, projectionMigrations } from '@crm/projections';
+import { deadLetterMigrations, leaseMigrations, projectionMigrations } from '@crm/projections';
 import { tierPeriodsMigrations } from '@crm/tiers';
 import { timelineMigrations } from '@crm/timeline';
 import { accountMigrations } from '@crm/accounts';
@@ -26,4 +26,5 @@ export const allMigrations: Migration[] = [
   ...leaseMigrations,
   ...webhookMigrations,
   ...tierPeriodsMigrations,
+  ...deadLetterMigrations,
 ];
