@@ -27,6 +27,11 @@ export class PostgresClient implements SqlClient {
 
   async transaction<T>(fn: (tx: Transaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const client = await this.pool.connect();
+    // A checked-out client has no listener of the pool's: a server that goes away between two statements
+    // (a restart) would emit an unhandled 'error' and end the process. Heard here; the client is then thrown away.
+    let lost: Error | undefined;
+    const onError = (error: Error) => void (lost = error);
+    client.on('error', onError);
     try {
       const begin = options.asyncCommit ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN';
       const first: QueryResult | QueryResult[] = await client.query(options.opening ? `${begin}; ${options.opening}` : begin);
@@ -46,7 +51,8 @@ export class PostgresClient implements SqlClient {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(lost);
     }
   }
 

@@ -24,6 +24,13 @@ CREATE TABLE crm_dead_letters (
   parked_at  timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (projector, stream_id)
 );
+CREATE TABLE crm_projection_failures (
+  name       text PRIMARY KEY,
+  owner      text NOT NULL,
+  error      text NOT NULL,
+  since      timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
 CREATE TABLE crm_dead_letter_actions (
   id        bigserial PRIMARY KEY,
   projector text NOT NULL,

@@ -28,18 +28,21 @@ export class HealthCheck {
     // Counted far enough to tell whether a projection is past the readiness bound, and no further.
     const projections = up ? await this.runner.status({ countUpTo: Math.max(10_000, this.config.readyMaxLagEvents + 1) }).catch(() => []) : [];
     const failed = projections.filter((p) => p.state === 'failed').map((p) => p.name);
+    // Failing in another process (a worker): reported here too, so that no process says "ok" while a read model stands still.
+    const failing = up ? (await this.runner.failingAnywhere().catch(() => [])).filter((f) => !failed.includes(f.name)) : [];
     const bound = this.config.readyMaxLagEvents;
     const behind = bound > 0 ? projections.filter((p) => p.lag > bound).map((p) => p.name) : [];
     // Parked streams (dead letters) leave the other customers exact: degraded, and not ready only past the configured count.
     const parked = projections.reduce((n, p) => n + (p.parkedStreams ?? 0), 0);
     const tooManyParked = parked > this.config.readyMaxParkedStreams;
-    const status = !up ? 'unavailable' : failed.length > 0 || parked > 0 ? 'degraded' : 'ok';
+    const status = !up ? 'unavailable' : failed.length > 0 || failing.length > 0 || parked > 0 ? 'degraded' : 'ok';
+    const extra = { ...(parked > 0 ? { parkedStreams: parked } : {}), ...(failing.length > 0 ? { failingElsewhere: failing } : {}) };
     return {
       up,
       failed,
       behind,
       tooManyParked,
-      body: { status, adapter: this.store.adapter, projecting: this.mode, eventStore, projections, ...(parked > 0 ? { parkedStreams: parked } : {}) },
+      body: { status, adapter: this.store.adapter, projecting: this.mode, eventStore, projections, ...extra },
     };
   }
 

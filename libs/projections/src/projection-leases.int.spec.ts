@@ -63,5 +63,47 @@ for (const database of testDatabases()) {
       await stalled.leases.stop();
       await Promise.all([stalled.runner.stop(), other.runner.stop()]);
     });
+
+    it('given a projector that keeps failing in one worker, it is handed to the other, and /health anywhere says where it failed until then', async () => {
+      const store = new SqlEventStore(sql);
+      const suffix = crypto.randomUUID().slice(0, 8);
+      const name = `fragile-${suffix}`;
+      const applied: string[] = [];
+      const failingHere: Projector = {
+        name,
+        tables: [],
+        apply: async () => {
+          throw new Error('cannot write here');
+        },
+      };
+      const working: Projector = { name, tables: [], apply: async (events) => void applied.push(...events.map((e) => e.id)) };
+      const sick = new ProjectionRunner(store, sql, [failingHere], { pollIntervalMs: 10, maxRetryDelayMs: 20, failAfter: 2 });
+      const well = new ProjectionRunner(store, sql, [working], { pollIntervalMs: 10, maxRetryDelayMs: 20, failAfter: 2 });
+      const sickLeases = new ProjectionLeases(sql, sick, { owner: `sick-${suffix}`, leaseMs: 60_000 });
+      const wellLeases = new ProjectionLeases(sql, well, { owner: `well-${suffix}`, leaseMs: 60_000 });
+      try {
+        await sickLeases.tick();
+        await wellLeases.tick(); // nothing free: the sick one holds it
+        expect(sick.running).toEqual([name]);
+        const { lastPosition } = await store.append(`fragile-${suffix}`, [{ id: crypto.randomUUID(), type: 'Noted', data: {} }]);
+        for (let i = 0; i < 200 && !sick.failingHere.includes(name); i++) await new Promise((r) => setTimeout(r, 20));
+        expect(sick.failingHere).toEqual([name]);
+        await new Promise((r) => setTimeout(r, 100));
+        expect((await well.failingAnywhere()).find((f) => f.name === name)).toMatchObject({ error: `${name}: cannot write here` });
+        await sickLeases.tick(); // hands it over, and does not take it back
+        await wellLeases.tick();
+        expect(sick.running).toEqual([]);
+        expect(well.running).toEqual([name]);
+        expect(await well.waitFor(lastPosition, 5_000, [name])).toBe(true);
+        expect(applied).toHaveLength(1);
+        expect((await well.failingAnywhere()).find((f) => f.name === name)).toBeUndefined();
+        await sickLeases.tick();
+        expect(sick.running).toEqual([]);
+      } finally {
+        await sickLeases.stop();
+        await wellLeases.stop();
+        await Promise.all([sick.stop(), well.stop()]);
+      }
+    });
   });
 }

@@ -41,6 +41,9 @@ export async function takeLease(sql: SqlClient, name: string, owner: string, lea
   return taken.length > 0;
 }
 
+/** How many lease lengths a worker leaves a projector it handed over for failing. */
+const AVOID_LEASES = 6;
+
 export interface LeaseOptions {
   /** How long a lease lasts without renewal: a dead worker's projectors move after this. */
   leaseMs?: number;
@@ -56,6 +59,8 @@ export class ProjectionLeases {
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> = Promise.resolve();
   private readonly logger = new Logger('leases');
+  /** Projectors handed over because they failed here: not taken back until then (ms). */
+  private readonly avoid = new Map<string, number>();
 
   constructor(
     private readonly sql: SqlClient,
@@ -93,6 +98,14 @@ export class ProjectionLeases {
     );
     let held = renewed.map((r) => r.name).sort();
     const [{ n }] = await this.sql.query<{ n: string | number }>('SELECT count(*) AS n FROM crm_projection_workers WHERE seen_until > now()');
+    // A projector that keeps failing here is handed to another worker (the cause may be this one's), and not taken back for a while.
+    const failing = Number(n) > 1 ? held.filter((name) => this.runner.failingHere.includes(name)) : [];
+    if (failing.length > 0) {
+      await this.sql.query('DELETE FROM crm_projection_leases WHERE owner = $1 AND name = ANY ($2::text[])', [this.owner, failing]);
+      for (const name of failing) this.avoid.set(name, Date.now() + this.leaseMs * AVOID_LEASES);
+      this.logger.warn(`${failing.join(', ')}: failing in this worker; handed to another`);
+      held = held.filter((name) => !failing.includes(name));
+    }
     const names = this.runner.projectorNames;
     const share = Math.ceil(names.length / Math.max(1, Number(n)));
     if (held.length > share) {
@@ -102,7 +115,8 @@ export class ProjectionLeases {
     }
     // Free or expired leases, tried in an order of this worker's own, so that workers starting together spread out.
     const offset = [...this.owner].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % Math.max(1, names.length);
-    const candidates = [...names.slice(offset), ...names.slice(0, offset)].filter((name) => !held.includes(name));
+    const avoided = (name: string) => Number(n) > 1 && (this.avoid.get(name) ?? 0) > Date.now();
+    const candidates = [...names.slice(offset), ...names.slice(0, offset)].filter((name) => !held.includes(name) && !avoided(name));
     for (const name of candidates) {
       if (held.length >= share) break;
       if (await takeLease(this.sql, name, this.owner, this.leaseMs)) held.push(name);

@@ -1,6 +1,7 @@
 // Runs the projectors on catch-up subscriptions over the store's global
 // order, batch by batch, committing rows and checkpoints together.
 import { Logger } from '@nestjs/common';
+import { hostname } from 'node:os';
 import type { Migration, SqlClient, SqlExecutor } from '@crm/database';
 import { sqlLiteral } from '@crm/database';
 import { CatchUpSubscription, EventStore, Partition, partitionOf, partitionSql, RecordedEvent } from '@crm/event-store';
@@ -160,6 +161,7 @@ export class ProjectionRunner {
   /** Streams parked per projector (base name), as last read: refreshed inside each batch's transaction while any is parked. */
   private readonly parked = new Map<string, Set<string>>();
   private readonly logger = new Logger('projections');
+  private readonly presenceName = `${hostname()}:${process.pid}`;
 
   constructor(
     private readonly store: EventStore,
@@ -185,6 +187,8 @@ export class ProjectionRunner {
       together.set(key, { after, projectors: [...(together.get(key)?.projectors ?? []), projector] });
     }
     for (const base of new Set(this.projectors.filter((p) => names.includes(p.name)).map(baseOf))) this.setParked(base, await parkedStreams(this.sql, base));
+    // Taken afresh here: what another process said of its failure no longer holds (it is said again if it fails here).
+    await this.sql.query('DELETE FROM crm_projection_failures WHERE name = ANY ($1::text[])', [[...names]]);
     for (const { after, projectors } of together.values()) this.startGroup(projectors, after);
   }
 
@@ -198,6 +202,8 @@ export class ProjectionRunner {
 
   /** Stops one projector after its batch in flight (its lease was lost or handed over). */
   async stopOne(name: string): Promise<void> {
+    // Its failures here are history once another process runs it.
+    this.failures.delete(name);
     const group = this.groups.find((g) => g.projectors.some((p) => p.name === name));
     if (!group) return;
     group.projectors = group.projectors.filter((p) => p.name !== name);
@@ -230,7 +236,7 @@ export class ProjectionRunner {
           metrics.projectionBatchDuration.observe({ projection: p.name }, (performance.now() - started) / 1000);
           metrics.projectionBatchEvents.inc({ projection: p.name }, events.length);
         }
-        for (const p of group.projectors) this.failures.delete(p.name);
+        for (const p of group.projectors) if (this.failures.delete(p.name)) this.shareFailure(p.name, undefined);
       },
       moved: () => this.signalProgress(),
       onError: (error) => this.onBatchError(group, error),
@@ -279,6 +285,7 @@ export class ProjectionRunner {
       this.failures.set(name, { after: group.subscription.checkpoint, error: message, attempts: (known?.attempts ?? 0) + 1, since: known?.since ?? new Date().toISOString() });
     }
     const failed = (this.failures.get(names[0])?.attempts ?? 0) >= (this.options.failAfter ?? 5);
+    if (failed) for (const name of names) this.shareFailure(name, this.failures.get(name));
     (failed ? this.logger.error : this.logger.warn).call(this.logger, `${names.join(', ')}: batch after position ${group.subscription.checkpoint} failed (${message}); retrying`);
     if (culprit && group.projectors.length > 1) {
       group.projectors = group.projectors.filter((p) => p !== culprit);
@@ -464,6 +471,31 @@ export class ProjectionRunner {
   onBatch(listener: BatchListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** The projectors failing in this process (a lease holder hands them to another worker). */
+  get failingHere(): string[] {
+    return [...this.failures].filter(([, f]) => f.attempts >= (this.options.failAfter ?? 5)).map(([name]) => name);
+  }
+
+  /** Told to every process through the database, so that /health anywhere reports a projector failing in any worker. */
+  private shareFailure(name: string, failure: ProjectionFailure | undefined): void {
+    const done = failure
+      ? this.sql.query(
+          `INSERT INTO crm_projection_failures (name, owner, error, since) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, error = excluded.error, since = excluded.since, updated_at = now()`,
+          [name, this.presenceName, failure.error.slice(0, 2_000), failure.since],
+        )
+      : this.sql.query('DELETE FROM crm_projection_failures WHERE name = $1', [name]);
+    done.catch(() => undefined);
+  }
+
+  /** Projectors failing in any process, as they last told (within the last minutes). */
+  async failingAnywhere(): Promise<Array<{ name: string; owner: string; error: string; since: string }>> {
+    const rows = await this.sql.query<{ name: string; owner: string; error: string; since: Date | string }>(
+      `SELECT name, owner, error, since FROM crm_projection_failures WHERE updated_at > now() - interval '5 minutes' ORDER BY name`,
+    );
+    return rows.map((r) => ({ name: r.name, owner: r.owner, error: r.error, since: new Date(r.since).toISOString() }));
   }
 
   get projectorNames(): string[] {
