@@ -54,11 +54,14 @@ export interface DeadLetter {
   parkedAt: string;
 }
 
-/** The streams parked for a projector (its base name: a partitioned projector parks as a whole). */
-export async function parkedStreams(sql: SqlExecutor, projector: string): Promise<Set<string>> {
-  const rows = await sql.query<{ stream_id: string }>('SELECT stream_id FROM crm_dead_letters WHERE projector = $1', [projector]);
-  return new Set(rows.map((r) => r.stream_id));
+/** The streams parked for a projector (its base name: a partitioned projector parks as a whole), each from the position that failed. */
+export async function parkedStreams(sql: SqlExecutor, projector: string): Promise<Map<string, number>> {
+  const rows = await sql.query<{ stream_id: string; position: string | number }>('SELECT stream_id, position FROM crm_dead_letters WHERE projector = $1', [projector]);
+  return new Map(rows.map((r) => [r.stream_id, Number(r.position)]));
 }
+
+/** Whether a projector holds `event` back: its stream is parked from that event's position or an earlier one. */
+export const isParked = (parked: ReadonlyMap<string, number>, event: RecordedEvent) => (parked.get(event.streamId) ?? Infinity) <= event.position;
 
 export async function park(sql: SqlExecutor, projector: string, event: RecordedEvent, error: string): Promise<void> {
   await sql.query(

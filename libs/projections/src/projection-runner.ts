@@ -10,7 +10,7 @@ import { metrics } from '@crm/shared/metrics';
 import { settleCheckpoints } from './partition-layout';
 import { Projector, RebuildNeededError } from './projector';
 import { rebuildProjection, RebuildProgress } from './rebuild';
-import { park, parkedStreams } from './dead-letters';
+import { isParked, park, parkedStreams } from './dead-letters';
 
 export const projectionMigrations: Migration[] = [
   {
@@ -159,7 +159,7 @@ export class ProjectionRunner {
   private closed = false;
   private readonly rebuilds = new Map<string, RebuildProgress & { why: string; since: string }>();
   /** Streams parked per projector (base name), as last read: refreshed inside each batch's transaction while any is parked. */
-  private readonly parked = new Map<string, Set<string>>();
+  private readonly parked = new Map<string, Map<string, number>>();
   private readonly logger = new Logger('projections');
   private readonly presenceName = `${hostname()}:${process.pid}`;
 
@@ -293,7 +293,7 @@ export class ProjectionRunner {
     }
   }
 
-  private setParked(base: string, streams: Set<string>): void {
+  private setParked(base: string, streams: Map<string, number>): void {
     this.parked.set(base, streams);
     metrics.projectionParkedStreams.set({ projection: base }, streams.size);
   }
@@ -311,7 +311,7 @@ export class ProjectionRunner {
     if ((this.parked.get(base)?.size ?? 0) === 0) return events;
     const parked = await parkedStreams(tx, base);
     this.setParked(base, parked);
-    return events.filter((e) => !parked.has(e.streamId));
+    return events.filter((e) => !isParked(parked, e));
   }
 
   /**
@@ -320,11 +320,10 @@ export class ProjectionRunner {
    * that does not come back in a trial (the database went away) parks nothing.
    */
   private async parkPoison(projector: Projector, batch: readonly RecordedEvent[]): Promise<void> {
-    const parked = this.parked.get(baseOf(projector)) ?? new Set<string>();
-    const events = batch.filter((e) => !parked.has(e.streamId));
-    const failure = async (n: number): Promise<unknown> => {
+    const parked = this.parked.get(baseOf(projector)) ?? new Map<string, number>();
+    const events = batch.filter((e) => !isParked(parked, e));
+    const trialOf = async (part: readonly RecordedEvent[]): Promise<unknown> => {
       try {
-        const part = events.slice(0, n);
         const prepared = projector.prepare ? await projector.prepare(part) : undefined;
         await this.sql.transaction(async (tx) => {
           await projector.apply(part, tx, prepared);
@@ -335,6 +334,7 @@ export class ProjectionRunner {
       }
       return undefined;
     };
+    const failure = (n: number) => trialOf(events.slice(0, n));
     const whole = await failure(events.length);
     if (whole === undefined || isStorageUnavailable(whole)) return;
     let [fine, fails] = [0, events.length];
@@ -345,8 +345,15 @@ export class ProjectionRunner {
     }
     const poison = events[fails - 1];
     const message = whole instanceof Error ? whole.message : String(whole);
+    // The rest of the batch must go through without that stream: a cause outside the events (a full disk, a
+    // broken migration) would fail them all, and parking would only hide it. That keeps failing, as before.
+    const rest = events.filter((e) => e.streamId !== poison.streamId || e.position < poison.position);
+    if (rest.length > 0 && (await trialOf(rest)) !== undefined) {
+      this.logger.error(`${projector.name}: the batch fails without stream ${poison.streamId} too: not parked (the cause is not one event)`);
+      return;
+    }
     await park(this.sql, baseOf(projector), poison, message);
-    this.setParked(baseOf(projector), parked.add(poison.streamId));
+    this.setParked(baseOf(projector), parked.set(poison.streamId, poison.position));
     this.logger.error(
       `${projector.name}: parked stream ${poison.streamId} at event ${poison.position} (${poison.type}): ${message}; the other streams go on (crm dead-letters list)`,
     );
@@ -527,6 +534,8 @@ export class ProjectionRunner {
   async status(options: { countUpTo?: number } = {}): Promise<ProjectionStatus[]> {
     const cap = Math.max(1, options.countUpTo ?? LAG_COUNT_CAP);
     const result: ProjectionStatus[] = [];
+    // A retry or a skip elsewhere (crm dead-letters) unparks without a batch here: read again while any is parked.
+    for (const [base, streams] of this.parked) if (streams.size > 0) this.setParked(base, await parkedStreams(this.sql, base));
     for (const projector of this.projectors) {
       const position = await this.checkpointOf(projector.name);
       // Events past the checkpoint (a partition's own): an index range count up to the cap, cheap however far behind.
@@ -542,7 +551,7 @@ export class ProjectionRunner {
       const rebuilding = this.rebuilds.get(projector.name);
       const capped = lag >= cap ? { lagAtLeast: true as const } : {};
       const unknownEvents = this.unknown.get(projector.name);
-      const parkedStreams = projector.byStream || projector.base ? (this.parked.get(baseOf(projector))?.size ?? 0) : 0;
+      const parked = projector.byStream || projector.base ? (this.parked.get(baseOf(projector))?.size ?? 0) : 0;
       result.push({
         name: projector.name,
         position,
@@ -553,7 +562,7 @@ export class ProjectionRunner {
         ...(failed ? { failure } : {}),
         ...(rebuilding ? { rebuilding } : {}),
         ...(unknownEvents ? { unknownEvents } : {}),
-        ...(parkedStreams > 0 ? { parkedStreams } : {}),
+        ...(parked > 0 ? { parkedStreams: parked } : {}),
       });
     }
     return result;
