@@ -2,7 +2,7 @@
 // health server): the storage in use and whether it answers, and how far
 // each projection has got (position, lag in events and seconds, a failure
 // with its position and error when one cannot go on).
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@crm/event-store';
 import { APP_CONFIG, AppConfig } from '@crm/shared';
 import { ProjectionRunner } from './projection-runner';
@@ -14,7 +14,7 @@ export interface HealthAnswer {
 }
 
 @Injectable()
-export class HealthCheck {
+export class HealthCheck implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
@@ -46,16 +46,46 @@ export class HealthCheck {
     };
   }
 
-  /** The summary: 200 while the storage answers (status "degraded" when a projection failed), 503 when it does not. */
+  private latest: Checked | undefined;
+  private refreshing: Promise<Checked> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  /** Readiness answers from the last check, made again in the background every second: a probe costs no query at any size. */
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.refresh().catch(() => undefined), REFRESH_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  /** One check at a time: a probe arriving meanwhile shares it. */
+  private refresh(): Promise<Checked> {
+    this.refreshing ??= this.check()
+      .then((checked) => (this.latest = checked))
+      .finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  /** The summary, checked now: 200 while the storage answers (status "degraded" when a projection failed), 503 when it does not. */
   async summary(): Promise<HealthAnswer> {
-    const { up, body } = await this.check();
+    const { up, body } = await this.refresh();
     return { status: up ? 200 : 503, body };
   }
 
-  /** Ready for traffic: the storage answers, no projection has failed, none is further behind than READY_MAX_LAG_EVENTS, no more streams parked than READY_MAX_PARKED_STREAMS. */
+  /**
+   * Ready for traffic, as of the last check (at most a second old): the storage answers, no projection has failed, none
+   * is further behind than READY_MAX_LAG_EVENTS, no more streams parked than READY_MAX_PARKED_STREAMS.
+   */
   async ready(): Promise<HealthAnswer> {
-    const { up, failed, behind, tooManyParked, body } = await this.check();
+    const { up, failed, behind, tooManyParked, body } = this.latest ?? (await this.refresh());
     const ready = up && failed.length === 0 && behind.length === 0 && !tooManyParked;
     return { status: ready ? 200 : 503, body: behind.length > 0 ? { ...body, behind } : body };
   }
 }
+
+/** How often readiness is checked in the background (ms). */
+const REFRESH_MS = 1_000;
+
+type Checked = Awaited<ReturnType<HealthCheck['check']>>;
