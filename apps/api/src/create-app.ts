@@ -6,7 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig, Principal } from '@crm/shared';
 import { JsonLogger } from '@crm/shared/logging';
 import { problem, ProblemFilter, sendProblem } from '@crm/shared/http';
-import { AccountsService } from '@crm/accounts';
+import { AccountsService, bearerCredential } from '@crm/accounts';
 import type { NextFunction, Request, Response } from 'express';
 import { withLocalSecrets } from '@crm/database';
 import { AppModule } from './app.module';
@@ -56,9 +56,9 @@ function serveApiDocs(app: INestApplication, mode: AppConfig['apiDocs']): void {
 
 function signedIn(accounts: AccountsService) {
   return (req: Request, res: Response, next: NextFunction) => {
-    const match = /^Bearer +([\x21-\x7e]{1,4096})$/i.exec(req.headers.authorization ?? '');
+    const credential = bearerCredential(req.headers.authorization);
     const refuse = () => sendProblem(res, problem(401, 'Unauthenticated', 'the API documentation needs a bearer token or an API key (API_DOCS=auth)'));
-    if (!match) return refuse();
-    accounts.authenticate(match[1]).then(() => next(), refuse);
+    if (!credential) return refuse();
+    accounts.authenticate(credential).then(() => next(), refuse);
   };
 }

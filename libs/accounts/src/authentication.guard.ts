@@ -14,6 +14,9 @@ export const Public = () => SetMetadata(PUBLIC, true);
 
 const BEARER = /^Bearer +([\x21-\x7e]{1,4096})$/i;
 
+/** The credential (an access token or an API key) of an `Authorization: Bearer` header, or undefined. */
+export const bearerCredential = (header: string | undefined): string | undefined => (header === undefined ? undefined : BEARER.exec(header)?.[1]);
+
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
   constructor(
@@ -38,9 +41,9 @@ export class AuthenticationGuard implements CanActivate {
       setPrincipal(req, this.benchmarkPrincipal);
       return true;
     }
-    const match = header !== undefined ? BEARER.exec(header) : null;
-    if (!match) throw unauthenticated();
-    setPrincipal(req, await this.accounts.authenticate(match[1]));
+    const credential = bearerCredential(header);
+    if (!credential) throw unauthenticated();
+    setPrincipal(req, await this.accounts.authenticate(credential));
     return true;
   }
 }

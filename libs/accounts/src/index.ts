@@ -5,6 +5,6 @@ export type { Account, AccountEvent, Accounts, ApiKey } from './account';
 export { decide, USERNAME } from './business-logic';
 export type { AccountCommand } from './business-logic';
 export { AccountsService, accountMigrations, FIRST_ADMIN_ON_START, UNAUTHENTICATED_PRINCIPAL } from './accounts.service';
-export { AuthenticationGuard, Public } from './authentication.guard';
+export { AuthenticationGuard, bearerCredential, Public } from './authentication.guard';
 export { RateLimitGuard, rateLimits } from './rate-limit.guard';
 export { AccountsModule } from './accounts.module';

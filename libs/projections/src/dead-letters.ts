@@ -71,9 +71,12 @@ export async function park(sql: SqlExecutor, projector: string, event: RecordedE
   );
 }
 
-export async function listDeadLetters(sql: SqlExecutor): Promise<DeadLetter[]> {
+/** Every parked stream, or the one of `projector` and `streamId`. */
+export async function listDeadLetters(sql: SqlExecutor, only?: { projector: string; streamId: string }): Promise<DeadLetter[]> {
   const rows = await sql.query<{ projector: string; stream_id: string; position: string | number; event_id: string; event_type: string; error: string; parked_at: Date | string }>(
-    'SELECT projector, stream_id, position, event_id, event_type, error, parked_at FROM crm_dead_letters ORDER BY parked_at, projector, stream_id',
+    `SELECT projector, stream_id, position, event_id, event_type, error, parked_at FROM crm_dead_letters
+      ${only ? 'WHERE projector = $1 AND stream_id = $2' : ''} ORDER BY parked_at, projector, stream_id`,
+    only ? [only.projector, only.streamId] : [],
   );
   return rows.map((r) => ({
     projector: r.projector,
@@ -103,7 +106,7 @@ export interface DeadLetterAction {
  */
 export async function actOnDeadLetter(store: EventStore, sql: SqlClient, projectors: readonly Projector[], act: DeadLetterAction): Promise<{ applied: number }> {
   const projector = projectors.find((p) => p.name === act.projector);
-  const [letter] = (await listDeadLetters(sql)).filter((d) => d.projector === act.projector && d.streamId === act.streamId);
+  const [letter] = await listDeadLetters(sql, act);
   if (!projector || !letter) throw notFound('DeadLetter', `no stream ${act.streamId} is parked for ${act.projector}`);
   const owner = await owningCheckpoint(sql, act.projector, act.streamId);
   const waiting = (await store.readStream(act.streamId)).filter((e) => e.position >= letter.position && !(act.action === 'skip' && e.position === letter.position));
