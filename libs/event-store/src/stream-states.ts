@@ -4,6 +4,7 @@
 // caches: the events stay the truth, and a snapshot of another decider
 // version is ignored.
 import type { SqlClient } from '@crm/database';
+import { metrics } from '@crm/shared/metrics';
 import type { EventStore, RecordedEvent } from './event-store';
 
 export interface SnapshotCodec<State> {
@@ -61,8 +62,15 @@ export const SNAPSHOT_AFTER_EVENTS = 200;
 const KEEP_FROM_VERSION = 32;
 /** States kept in memory per event store; the least recently used go first. */
 const KEPT_STATES = 10_000;
+/**
+ * And at most this many events' worth of them: a state grows with its stream
+ * (a customer's orders: about 230 bytes each, measured in bench:soak's heap
+ * snapshots), so a count alone would not bound memory when long streams are
+ * many. About 230 MiB at most.
+ */
+const KEPT_EVENTS = 1_000_000;
 
-interface Kept {
+export interface Kept {
   version: number;
   state: unknown;
   /** The codec's version and variant it was folded under. */
@@ -72,8 +80,19 @@ interface Kept {
 }
 
 /** The in-memory states of one event store (one per process and store). */
-class KeptStates {
+export class KeptStates {
   private readonly states = new Map<string, Kept>();
+  /** The stream versions of the kept states summed: the events they stand for. */
+  private events = 0;
+
+  constructor(
+    private readonly maxStates = KEPT_STATES,
+    private readonly maxEvents = KEPT_EVENTS,
+  ) {}
+
+  get size(): { states: number; events: number } {
+    return { states: this.states.size, events: this.events };
+  }
 
   get(key: string): Kept | undefined {
     const kept = this.states.get(key);
@@ -88,9 +107,22 @@ class KeptStates {
   set(key: string, kept: Kept): void {
     const current = this.states.get(key);
     if (current && current.under === kept.under && current.version > kept.version) return;
-    this.states.delete(key);
+    if (current) this.drop(key, current);
     this.states.set(key, kept);
-    if (this.states.size > KEPT_STATES) this.states.delete(this.states.keys().next().value as string);
+    this.events += kept.version;
+    metrics.keptStates.inc();
+    metrics.keptStateEvents.inc(kept.version);
+    for (const [oldest, state] of this.states) {
+      if (this.states.size <= this.maxStates && this.events <= this.maxEvents) break;
+      this.drop(oldest, state);
+    }
+  }
+
+  private drop(key: string, kept: Kept): void {
+    this.states.delete(key);
+    this.events -= kept.version;
+    metrics.keptStates.dec();
+    metrics.keptStateEvents.dec(kept.version);
   }
 }
 

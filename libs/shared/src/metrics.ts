@@ -41,6 +41,11 @@ export const metrics = {
     labelNames: ['projection'],
   }),
   projectionBatchFailures: new Counter({ name: 'crm_projection_batch_failures_total', help: 'Batches a projection could not apply (retried)', labelNames: ['projection'] }),
+  keptStates: new Gauge({ name: 'crm_stream_states_kept', help: 'Long streams whose folded state this process keeps in memory for its commands' }),
+  keptStateEvents: new Gauge({
+    name: 'crm_stream_states_kept_events',
+    help: 'Events those kept states stand for (their memory grows with it; bounded at 1,000,000 a process)',
+  }),
   idempotencyReplays: new Counter({ name: 'crm_idempotency_replays_total', help: 'Writes answered from an earlier request with the same Idempotency-Key' }),
   importRows: new Counter({ name: 'crm_import_rows_total', help: 'Rows of history imports, imported or rejected', labelNames: ['outcome'] }),
   importEvents: new Counter({ name: 'crm_import_events_total', help: 'Events history imports wrote' }),
