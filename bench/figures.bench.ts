@@ -1,17 +1,21 @@
 // npm run bench:figures: whole-base figures at a million customers. The read
 // models are filled straight by SQL (1,000,000 customers, 10,000,000
 // purchases over three years up to today, one in twenty refunded, one tier
-// period a customer), not projected from events: what is measured is the
+// period a customer, one in 32 VIP), not projected from events: what is measured is the
 // figures' queries at that size. Each figure runs 3 times (median and all);
 // the baselines in the same run are the RFM of the build before thresholds
 // (every customer's facts aggregated and scored in Node) and the raw scans
 // the answers cannot beat (the totals table once, the period's purchases
-// once). Options: --customers=N --purchases=N --db=NAME (reuse a filled
-// database of that name) --keep
-// --only=rfm|stickiness. Prints one JSON document.
+// once). The list part times the customer list's first page filtered by a
+// rare tier (VIP, about 3% of the base) beside the scan the build before used
+// (every customer in id order, the tier checked per customer).
+// Options: --customers=N --purchases=N --db=NAME (reuse a filled database of
+// that name) --keep --only=rfm|stickiness|list. Prints one JSON document.
 import { PostgresClient, migrate } from '@crm/database';
 import { allMigrations } from '@crm/wiring';
 import { rfmAsOf, rfmSegments, stickiness } from '@crm/figures';
+import { listCustomers } from '@crm/customer-views';
+import { tierMembersSql } from '@crm/tiers';
 import { addDays, minusMonths, shopDate } from '@crm/shared';
 import { dropPgDatabase, freshPgDatabase, machine, printResult, withDatabase, PG_URL } from './bench-support';
 
@@ -20,7 +24,7 @@ const CUSTOMERS = Number(args.get('customers') ?? 1_000_000);
 const PURCHASES = Number(args.get('purchases') ?? 10 * CUSTOMERS);
 const REUSE = args.get('db');
 const DB = REUSE ?? 'crm_bench_figures';
-const ONLY = args.get('only'); // rfm | stickiness
+const ONLY = args.get('only'); // rfm | stickiness | list
 const log = (...a: unknown[]) => console.error('[bench]', ...a);
 const part = async <T>(name: string, fn: () => Promise<T>): Promise<T | undefined> => (ONLY === undefined || ONLY === name ? fn() : undefined);
 
@@ -44,9 +48,8 @@ UPDATE rm_customers c SET purchase_count = p.n, net_spend_minor = p.s - coalesce
   LEFT JOIN (SELECT customer_id, sum(amount_minor) s FROM rm_customer_refunds GROUP BY 1) r USING (customer_id)
  WHERE p.customer_id = c.customer_id;
 INSERT INTO rm_tier_periods (customer_id, valid_from, valid_to, tier, rule_set_id, basis_rule, basis_minor, purchase_count, reason)
-SELECT customer_id, joined_on, '9999-12-31', CASE WHEN net_spend_minor >= 3000000 THEN 'VIP' WHEN net_spend_minor >= 1000000 THEN 'GOLD' WHEN net_spend_minor >= 200000 THEN 'SILVER' ELSE 'NORMAL' END,
-       'default', '{}'::jsonb, net_spend_minor, purchase_count, 'bench' FROM rm_customers;
-VACUUM ANALYZE;`;
+SELECT customer_id, joined_on, '9999-12-31', CASE WHEN hashtext(customer_id::text) % 32 = 0 THEN 'VIP' WHEN net_spend_minor >= 1000000 THEN 'GOLD' WHEN net_spend_minor >= 200000 THEN 'SILVER' ELSE 'NORMAL' END,
+       'default', '{}'::jsonb, net_spend_minor, purchase_count, 'bench' FROM rm_customers;`;
 }
 
 async function times(runs: number, fn: () => Promise<unknown>): Promise<{ medianMs: number; runsMs: number[] }> {
@@ -69,6 +72,8 @@ async function main() {
     if (n === 0) {
       log(`filling ${CUSTOMERS} customers, ${PURCHASES} purchases (several minutes)`);
       await sql.exec(fill(today));
+      // Apart: VACUUM cannot run inside the implicit transaction of a multi-statement script.
+      await sql.exec('VACUUM ANALYZE');
     } else if (applied.length > 0) {
       // A migration that rewrote rows leaves the dead ones to autovacuum (off on the bench machine): measure the steady state.
       log('vacuuming after migrations', applied);
@@ -102,6 +107,27 @@ async function main() {
         today: await times(3, () => stickiness(sql, figures(now))),
         yearAgo: await times(3, () => stickiness(sql, figures(yearAgo))),
       })),
+      // The first page filtered by a tier of 3% (VIP) and of 0.4% (NORMAL) of the base: the page as the API reads it, and the
+      // customers it starts from by this build's scan (the tier's members in id order) and by the build before (every customer
+      // in id order, the tier checked for each, until 51 match).
+      listFirstPageByTier: await part('list', async () => {
+        const byTier: Record<string, unknown> = {};
+        for (const tier of ['VIP', 'NORMAL']) {
+          const ids = (from: string) => sql.query(`SELECT c.customer_id FROM ${from} ORDER BY c.customer_id LIMIT 51`, [now, tier]);
+          byTier[tier] = {
+            page: await times(5, () => listCustomers(sql, { asOf: now, tier, limit: 50, windowMonths: 3 }, 'CNY')),
+            pageYearAgo: await times(5, () => listCustomers(sql, { asOf: yearAgo, tier, limit: 50, windowMonths: 3 }, 'CNY')),
+            scan: await times(5, () =>
+              ids(`${tierMembersSql('$1', '$2', "'00000000-0000-0000-0000-000000000000'")} JOIN rm_customers c USING (customer_id) WHERE c.joined_on <= $1::date`),
+            ),
+            scanBeforeBaseline: await times(5, () =>
+              ids(`rm_customers c WHERE c.joined_on <= $1::date AND EXISTS (SELECT 1 FROM rm_tier_periods tp WHERE tp.customer_id = c.customer_id
+                     AND tp.valid_from <= $1::date AND tp.valid_to > $1::date AND tp.tier = $2::text)`),
+            ),
+          };
+        }
+        return byTier;
+      }),
       floor: {
         totalsScan: await times(3, () => sql.query('SELECT count(*), sum(net_spend_minor) FROM rm_customers WHERE purchase_count > 0')),
         periodPurchasesScan: await times(3, () =>

@@ -8,7 +8,7 @@ export type { RuleSchedule, ScheduledRuleSet, TierChange, TierStanding, TierStep
 export { DATED_FACT_TYPES, datedFactOf, isDatedFact } from './dated-facts';
 export type { DatedFact } from './dated-facts';
 export { TIER_PERIODS, TierPeriodsProjector, tierPeriodsMigrations } from './tier-periods/tier-periods.projector';
-export { tierChangesUntil, tierFilterSql, tierStandingOn, tierStandingsOn } from './tier-periods/tier-periods.query';
+export { tierChangesUntil, tierMembersSql, tierStandingOn, tierStandingsOn } from './tier-periods/tier-periods.query';
 export type { TierStandingRow } from './tier-periods/tier-periods.query';
 export { decodeTierRuleSetEvent, TIER_RULES_STREAM } from './tier-rule-set';
 export type { TierRuleSetEvent } from './tier-rule-set';

@@ -71,7 +71,7 @@ for (const database of testDatabases()) {
     const counted = (): SqlClient => ({
       ...sql,
       query: (text: string, params?: unknown[]) => {
-        if (text.includes('FROM rm_customers c')) customerQueries++;
+        if (/(FROM|JOIN) rm_customers c\b/.test(text)) customerQueries++;
         return sql.query(text, params);
       },
     });

@@ -6,7 +6,7 @@
 import type { SqlClient } from '@crm/database';
 import { Lifecycle, lifecycleAsOf, lifecycleBounds, lifecycleSql } from '@crm/lifecycle';
 import { formatAmount, refused, UUID_PATTERN } from '@crm/shared';
-import { DatedAmount, tierFilterSql, tierStandingsOn, TierStandingRow } from '@crm/tiers';
+import { DatedAmount, tierMembersSql, tierStandingsOn, TierStandingRow } from '@crm/tiers';
 import { netSpendAsOf } from '../customer-view';
 import type { CustomerRow } from './customer-list.projector';
 
@@ -74,18 +74,21 @@ export async function listCustomers(
   let after = filter.cursor ? decodeCursor(filter.cursor) : '00000000-0000-0000-0000-000000000000';
   const params = new Params([after, filter.asOf, filter.tag ?? null, filter.region ?? null, filter.name ? `%${likeEscaped(filter.name)}%` : null]);
   const lifecycle = filter.lifecycle === undefined ? undefined : lifecycleFilter(filter.lifecycle, filter.asOf, filter.windowMonths, params);
-  const tier = filter.tier === undefined ? undefined : tierFilterSql('c', '$2', params.add(filter.tier));
+  // A tier filter drives the scan from the tier's members (an index in id order); else every customer in id order.
+  const tier = filter.tier === undefined ? undefined : tierMembersSql('$2', params.add(filter.tier), '$1');
+  const source = tier ? `${tier} JOIN rm_customers c ON c.customer_id = t.customer_id` : 'rm_customers c';
+  const key = tier ? 't.customer_id' : 'c.customer_id';
   const scanPage = filter.limit + 1;
   for (;;) {
     params.values[0] = after;
     const rows = await sql.query<Row>(
-      `SELECT c.customer_id, c.customer_ref, c.name, c.province, c.city, c.tags, c.consent FROM rm_customers c ${lifecycle?.join ?? ''}
-        WHERE c.customer_id > $1 AND c.joined_on <= $2::date
+      `SELECT c.customer_id, c.customer_ref, c.name, c.province, c.city, c.tags, c.consent FROM ${source} ${lifecycle?.join ?? ''}
+        WHERE ${key} > $1 AND c.joined_on <= $2::date
           AND ($3::text IS NULL OR c.tags @> ARRAY[$3::text])
           AND ($4::text IS NULL OR c.province = $4::text OR c.city = $4::text)
           AND ($5::text IS NULL OR c.name ILIKE $5::text)
-          ${lifecycle ? `AND ${lifecycle.where}` : ''} ${tier ? `AND ${tier}` : ''}
-        ORDER BY c.customer_id LIMIT ${scanPage}`,
+          ${lifecycle ? `AND ${lifecycle.where}` : ''}
+        ORDER BY ${key} LIMIT ${scanPage}`,
       params.values,
     );
     if (rows.length === 0) break;

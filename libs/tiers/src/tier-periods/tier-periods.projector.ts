@@ -67,6 +67,11 @@ CREATE TABLE rm_tier_periods (
 );
 CREATE INDEX rm_tier_periods_tier ON rm_tier_periods (tier, valid_from, valid_to);`,
   },
+  {
+    // The list filtered by tier reads a tier's customers in id order (tierMembersSql).
+    id: '0022_tier_periods_by_customer',
+    sql: `CREATE INDEX rm_tier_periods_tier_customer ON rm_tier_periods (tier, customer_id) INCLUDE (valid_from, valid_to);`,
+  },
 ];
 
 const CUSTOMER_COLUMNS: Columns = { customer_id: 'uuid', registered_on: 'date', joined_on: 'date', stale: 'boolean' };

@@ -75,9 +75,12 @@ export async function tierChangesUntil(sql: SqlExecutor, customerId: string, asO
 }
 
 /**
- * The list filter "tier T as of D" for customers aliased `alias`: the step
- * covering D names the tier (an index lookup per customer on the primary key).
+ * The customers whose step covering D has tier T, after a customer id, in id
+ * order: a source for the list (alias `t`, column customer_id). Read from the
+ * (tier, customer_id) index, so a page of a rare tier reads about a page of
+ * rows instead of walking every customer until enough match.
  */
-export function tierFilterSql(alias: string, asOfParam: string, tierParam: string): string {
-  return `EXISTS (SELECT 1 FROM rm_tier_periods tp WHERE tp.customer_id = ${alias}.customer_id AND tp.valid_from <= ${asOfParam}::date AND tp.valid_to > ${asOfParam}::date AND tp.tier = ${tierParam}::text)`;
+export function tierMembersSql(asOfParam: string, tierParam: string, afterParam: string): string {
+  return `(SELECT customer_id FROM rm_tier_periods WHERE tier = ${tierParam}::text AND customer_id > ${afterParam}::uuid
+             AND valid_from <= ${asOfParam}::date AND valid_to > ${asOfParam}::date) t`;
 }
