@@ -65,7 +65,8 @@ const dayText = (n: number) => new Date(n * 86_400_000).toISOString().slice(0, 1
 /** Customers and net spend per RFM segment as of D; with `segment`, its first `limit` members. */
 export function rfmSegments(sql: SqlClient, asOf: string, segment?: string, limit = 100): Promise<RfmSegments> {
   return sql.transaction(async (tx) => {
-    await tx.exec(`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SET LOCAL work_mem = '${WORK_MEM}'`);
+    // No JIT: compiling these plans took 0.4 s at a million customers and saved less than it cost.
+    await tx.exec(`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SET LOCAL work_mem = '${WORK_MEM}'; SET LOCAL jit = off`);
     const source = await factsAsOf(tx, asOf);
     const { n, mEdges } = await countAndEdges(tx, source);
     if (n === 0) return { customers: 0, segments: new Map(), members: segment === undefined ? undefined : [] };

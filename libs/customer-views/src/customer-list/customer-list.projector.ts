@@ -126,6 +126,15 @@ UPDATE rm_customers c SET last_purchase_on = p.last_on
 DROP INDEX rm_customer_purchases_on;
 CREATE INDEX rm_customer_purchases_on ON rm_customer_purchases (occurred_on, occurred_at, customer_id) INCLUDE (amount_minor);`,
   },
+  {
+    // Each customer's purchases in date order with their amounts, from the
+    // index alone: RFM as of a past date aggregates every customer's facts up
+    // to it without sorting the purchases (bench:figures: 3.0 -> 2.0 s at
+    // 10M purchases), and the list's lifecycle filter reads a customer's
+    // first, last and window counts without the table.
+    id: '0023_purchases_by_customer',
+    sql: `CREATE INDEX rm_customer_purchases_by_customer ON rm_customer_purchases (customer_id, occurred_on) INCLUDE (amount_minor);`,
+  },
 ];
 
 /** A row of rm_customers, as the projector folds it (times as ISO strings). */
