@@ -126,6 +126,7 @@ async function main() {
             ),
           };
         }
+        byTier.SLEEPING = { page: await times(5, () => listCustomers(sql, { asOf: now, lifecycle: 'SLEEPING', limit: 50, windowMonths: 3 }, 'CNY')) };
         return byTier;
       }),
       floor: {
