@@ -80,6 +80,7 @@ export async function runImport(customers: CustomerCommandsService, config: AppC
   const display = progressDisplay('import', 'rows');
   const importer = new Importer(customers, ctx, {
     shopCurrency: config.shopCurrency,
+    shopTimeZone: config.shopTimezone,
     source,
     map,
     allOrNothing: options.allOrNothing,

@@ -3,7 +3,7 @@
 // a rejected one with its line and reason. Nothing here writes.
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import { isKey, parseAmount, parseInstant, parseUnitPrice, textProblem } from '@crm/shared';
+import { isCalendarDate, isKey, parseAmount, parseInstant, parseUnitPrice, startOfShopDay, textProblem } from '@crm/shared';
 import type { PurchaseInput, RefundInput } from '@crm/customers';
 
 /** The file cannot be read as a whole (no header, a required column missing): nothing is imported. */
@@ -94,8 +94,20 @@ function parseItems(raw: string, currency: string): Item[] {
   });
 }
 
+/**
+ * occurred_at as an instant: a date-time with its offset, or a date alone,
+ * read as the start of that day in the shop's time zone (so the shop date is
+ * the one written, as exports that keep only the day have it).
+ */
+function occurredAtOf(value: string, timeZone: string | undefined): Date | undefined {
+  if (timeZone !== undefined && DATE_ONLY.test(value)) return isCalendarDate(value) ? startOfShopDay(value, timeZone) : undefined;
+  return parseInstant(value);
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
 /** One record checked as the API would check it; throws with the reason. */
-export function checkRow(fields: string[], line: number, index: Map<ImportColumn, number>, shopCurrency: string): ImportRow {
+export function checkRow(fields: string[], line: number, index: Map<ImportColumn, number>, shopCurrency: string, shopTimeZone?: string): ImportRow {
   const get = (c: ImportColumn) => {
     const at = index.get(c);
     const v = at === undefined ? undefined : fields[at]?.trim();
@@ -105,9 +117,11 @@ export function checkRow(fields: string[], line: number, index: Map<ImportColumn
   if (!isKey(customerRef)) throw new Error('customer_ref must be a key (letters, digits, - _ . : / # @)');
   const kind = get('kind');
   if (kind !== 'purchase' && kind !== 'refund') throw new Error('kind must be purchase or refund');
-  const at = get('occurred_at') ?? '';
-  const occurredAt = parseInstant(at);
-  if (!occurredAt) throw new Error('occurred_at must be an ISO 8601 date-time with an offset, e.g. 2024-05-31T10:00:00+08:00');
+  const written = get('occurred_at') ?? '';
+  const occurredAt = occurredAtOf(written, shopTimeZone);
+  if (!occurredAt) throw new Error("occurred_at must be an ISO 8601 date-time with an offset, e.g. 2024-05-31T10:00:00+08:00, or a date, e.g. 2024-05-31 (the shop's day)");
+  // A date-time goes on as written (what the rows' event ids were always made from); a date becomes its instant.
+  const at = DATE_ONLY.test(written) ? occurredAt.toISOString() : written;
   const currency = get('currency') ?? '';
   if (currency !== shopCurrency) throw new Error(`currency must be the shop currency ${shopCurrency}`);
   const amount = get('amount') ?? '';
@@ -138,6 +152,8 @@ const lineBreaks = (fields: string[]) => fields.reduce((n, f) => n + (f.match(/\
 
 export interface ReadOptions {
   shopCurrency: string;
+  /** Dates without a time are read in it (the shop's time zone); without it they are refused. */
+  shopTimeZone?: string;
   map?: Partial<Record<ImportColumn, string>>;
   /** Told once, after the header: the file's headers that are not ours. */
   onHeader?: (ignored: string[]) => void;
@@ -181,7 +197,7 @@ export async function* readImportRows(input: Readable, options: ReadOptions): As
     }
     try {
       if (record.length !== columns.width) throw new Error(`expected ${columns.width} fields, found ${record.length}`);
-      yield { row: checkRow(record, line, columns.index, options.shopCurrency) };
+      yield { row: checkRow(record, line, columns.index, options.shopCurrency, options.shopTimeZone) };
     } catch (error) {
       const ref = record[columns.index.get('customer_ref') ?? -1]?.trim();
       yield { rejected: { line, customerRef: ref && isKey(ref) ? ref : null, code: 'InvalidRow', reason: error instanceof Error ? error.message : String(error) } };

@@ -40,6 +40,8 @@ export interface ImportSummary extends ImportProgress {
 
 export interface ImportOptions {
   shopCurrency: string;
+  /** Rows dated without a time are read in it. */
+  shopTimeZone?: string;
   /** Names the correlation id and the registrations' event ids: the same file gets the same ones. */
   source: string;
   map?: Partial<Record<ImportColumn, string>>;
@@ -136,6 +138,7 @@ export class Importer {
   private read(input: Readable) {
     return readImportRows(input, {
       shopCurrency: this.options.shopCurrency,
+      shopTimeZone: this.options.shopTimeZone,
       map: this.options.map,
       onHeader: (ignored) => (this.ignoredColumns = ignored),
       onBytes: (bytes) => {

@@ -130,6 +130,7 @@ export class ImportsService implements OnApplicationBootstrap, BeforeApplication
     try {
       const importer = new Importer(this.customers, ctx, {
         shopCurrency: this.config.shopCurrency,
+        shopTimeZone: this.config.shopTimezone,
         source,
         map: parseColumnMap(options.map),
         allOrNothing: options.allOrNothing,
