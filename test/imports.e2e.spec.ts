@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { SQL_CLIENT, SqlClient } from '../libs/database/src';
 import { customerIdForRef } from '../libs/customers/src';
 import { ImportsService } from '../libs/imports/src';
-import { APP_CONFIG, AppConfig } from '../libs/shared/src';
+import { APP_CONFIG, AppConfig, startOfShopDay } from '../libs/shared/src';
 import { EVENT_STORE, EventStore } from '../libs/event-store/src';
 import { startTestApp, RunningApp } from './support/test-app';
 import { anonymous, API, as, eventCount, http, purchaseBody } from './support/http';
@@ -40,7 +40,7 @@ for (const database of testDatabases()) {
       const file = csv([
         'REST-1,purchase,REST-O1,,2024-01-05T10:00:00+08:00,300.00,CNY,web,,',
         'REST-1,refund,REST-O1,REST-R1,2024-01-06T10:00:00+08:00,500.00,CNY,,,',
-        'REST-2,purchase,REST-O2,,2024-01-05,10.00,CNY,,,',
+        'REST-2,purchase,REST-O2,,2024-13-05,10.00,CNY,,,',
         'REST-3,purchase,REST-O3,,2024-01-05T10:00:00+08:00,10.00,CNY,,12" PIZZA,',
       ]);
       const res = await upload(file).expect(202);
@@ -68,6 +68,34 @@ for (const database of testDatabases()) {
       const again = await finished((await upload(file).expect(202)).body.importId);
       expect(again.progress).toMatchObject({ imported: 2, rejected: 2, eventsWritten: 0 });
       expect(await eventCount(app)).toBe(before);
+    });
+
+    it("takes dates without a time (the shop's day) and a new customer's name, phone, email and birth date, sealed like any personal data", async () => {
+      const header = `${HEADER},name,phone,email,birth_date`;
+      const file = [
+        header,
+        'PROF-1,purchase,PROF-O1,,2024-03-05,120.00,CNY,,浙江,,林小姐,+86 138 0000 0000,lin@example.com,1990-04-12',
+        'PROF-1,purchase,PROF-O2,,2024-03-09T10:00:00+08:00,30.00,CNY,,,,,,,',
+        'PROF-2,purchase,PROF-O3,,2024-03-05,10.00,CNY,,,,王先生,,not-an-email,',
+      ].join('\n');
+      const done = await finished((await upload(file).expect(202)).body.importId);
+      expect(done.progress).toMatchObject({ imported: 2, rejected: 1 });
+      expect(done.rejects).toEqual([{ line: 4, customerRef: 'PROF-2', code: 'InvalidRow', reason: expect.stringMatching(/^email: /) }]);
+      const id = customerIdForRef('PROF-1');
+      const customer = (await http(app).get(`${API}/customers/${id}`).expect(200)).body;
+      expect(customer.profile).toMatchObject({ name: '林小姐', phone: '+86 138 0000 0000', email: 'lin@example.com', birthDate: '1990-04-12', region: { province: '浙江' } });
+      const events = await app.app.get<EventStore>(EVENT_STORE).readStream(`customer-${id}`);
+      // The purchase dated 2024-03-05 is that day's start in the shop's zone; the stored registration holds no name in clear.
+      expect(events.map((e) => e.type)).toEqual(['CustomerRegistered', 'PurchaseRecorded', 'PurchaseRecorded']);
+      expect((events[1].data as { occurredAt: string }).occurredAt).toBe(startOfShopDay('2024-03-05', app.app.get<AppConfig>(APP_CONFIG).shopTimezone).toISOString());
+      expect(JSON.stringify(events[0].data)).not.toContain('林小姐');
+      expect(JSON.stringify(events[0].data)).not.toContain('lin@example.com');
+    });
+
+    it('imports the sample file of docs/examples whole', async () => {
+      const sample = fs.readFileSync(path.join(__dirname, '../docs/examples/import-sample.csv'), 'utf8');
+      const done = await finished((await upload(sample).expect(202)).body.importId);
+      expect(done).toMatchObject({ status: 'done', progress: { rows: 5, imported: 5, rejected: 0, registered: 3 } });
     });
 
     it('imported history does not flood the care due list: only a purchase still within its greeting window when imported is due', async () => {

@@ -138,10 +138,12 @@ export class CustomerCommandBatchHandler implements ICommandHandler<ExecuteCusto
   ) {}
 
   async execute({ items, source }: ExecuteCustomerCommandBatch): Promise<Array<CommandResult | { error: unknown }>> {
-    // Personal data (a key to make) and erased customers take the one-by-one path, which handles them.
-    const simple = items.every((item) => !item.commands.some(writesPersonalData));
+    // Keys made in one go for the customers whose personal data is written (an import's new customers with names);
+    // an erased customer among them takes the one-by-one path, which refuses or skips what it must.
     const ids = items.map((i) => i.customerId);
-    const keys = simple ? new Map((await this.keys.getMany(ids)).map((key, i) => [ids[i], key])) : undefined;
+    const personal = new Set(items.filter((item) => item.commands.some(writesPersonalData)).map((item) => item.customerId));
+    const found = new Map((await this.keys.getOrCreateMany(ids, personal)).map((key, i) => [ids[i], key]));
+    const keys = [...personal].some((id) => found.get(id) === 'erased') ? undefined : found;
     const rules = customerRules(this.config);
     const answers =
       keys &&

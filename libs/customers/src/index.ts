@@ -13,6 +13,8 @@ export type { ContactInput, ImportedRows, PurchaseInput, RefundInput, RegisterIn
 export { customerHistoryOf, loadCustomerHistories, loadCustomerHistory } from './customer-history';
 export type { CustomerHistory } from './customer-history';
 export { CustomersModule } from './customers.module';
+/** The profile's rules as the API checks them (the import checks its profile columns with the same). */
+export { ProfileDto } from './customers.dto';
 export { CUSTOMER_KEYS_SEALED, CustomerKeys, customerKeyMigrations, loadDataKeys } from './privacy/customer-keys';
 export { checkMasterKey, masterKeyCheckMigrations, resealMasterKeyCheck, WrongMasterKeyError } from './privacy/master-key-check';
 export { displayProfile, ERASED, PERSONAL_FIELDS } from './privacy/personal-data';

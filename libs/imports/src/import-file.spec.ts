@@ -2,7 +2,7 @@
 import { checkRow, IMPORT_COLUMNS, ImportColumn } from './import-file';
 
 const index = new Map<ImportColumn, number>(IMPORT_COLUMNS.map((c, i) => [c, i]));
-const row = (occurredAt: string) => ['C-1', 'purchase', 'O-1', '', occurredAt, '10.00', 'CNY', '', '', ''];
+const row = (occurredAt: string, profile: string[] = ['', '', '', '']) => ['C-1', 'purchase', 'O-1', '', occurredAt, '10.00', 'CNY', '', '', '', ...profile];
 
 describe('checkRow occurred_at', () => {
   it('given a date alone and a shop in Asia/Shanghai, when the row is checked, then it is the start of that day there', () => {
@@ -23,5 +23,48 @@ describe('checkRow occurred_at', () => {
 
   it('given a date alone and no shop time zone, when the row is checked, then it is refused', () => {
     expect(() => checkRow(row('2024-05-31'), 2, index, 'CNY')).toThrow(/occurred_at must be/);
+  });
+});
+
+describe('checkRow profile columns', () => {
+  it('given a name in Chinese, a phone, an email and a birth date, when the row is checked, then they are its profile', () => {
+    const checked = checkRow(row('2024-05-31', ['林小姐', '+86 138 0000 0000', 'lin@example.com', '1990-04-12']), 2, index, 'CNY', 'Asia/Shanghai');
+    expect(checked.profile).toEqual({ name: '林小姐', phone: '+86 138 0000 0000', email: 'lin@example.com', birthDate: '1990-04-12' });
+  });
+
+  it('given no profile columns filled, when the row is checked, then it has no profile', () => {
+    expect(checkRow(row('2024-05-31'), 2, index, 'CNY', 'Asia/Shanghai').profile).toBeUndefined();
+  });
+
+  it.each([
+    [['', '', 'not-an-email', ''], /^email: /],
+    [['', '12', '', ''], /^phone: phone must be 5-20 digits/],
+    [['', '', '', '1990-02-30'], /^birth_date: /],
+    [['a\u0000b', '', '', ''], /^name: /],
+  ])('given the profile columns %j, when the row is checked, then it is refused naming the column', (profile, reason) => {
+    expect(() =>
+      checkRow(
+        row(
+          '2024-05-31',
+          profile.map((v) => v.replace('\\u0000', '\u0000')),
+        ),
+        2,
+        index,
+        'CNY',
+        'Asia/Shanghai',
+      ),
+    ).toThrow(reason);
+  });
+});
+
+describe('the sample file in docs/examples', () => {
+  it('given the shipped sample, when it is read, then every row is accepted', async () => {
+    const { createReadStream } = await import('node:fs');
+    const { readImportRows } = await import('./import-file');
+    const items = [];
+    for await (const item of readImportRows(createReadStream(`${__dirname}/../../../docs/examples/import-sample.csv`), { shopCurrency: 'CNY', shopTimeZone: 'Asia/Shanghai' }))
+      items.push(item);
+    expect(items.filter((i) => 'rejected' in i)).toEqual([]);
+    expect(items).toHaveLength(5);
   });
 });

@@ -4,12 +4,30 @@
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { isCalendarDate, isKey, parseAmount, parseInstant, parseUnitPrice, startOfShopDay, textProblem } from '@crm/shared';
-import type { PurchaseInput, RefundInput } from '@crm/customers';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { ProfileDto } from '@crm/customers';
+import type { Profile, PurchaseInput, RefundInput } from '@crm/customers';
 
 /** The file cannot be read as a whole (no header, a required column missing): nothing is imported. */
 export class ImportFileError extends Error {}
 
-export const IMPORT_COLUMNS = ['customer_ref', 'kind', 'order_id', 'refund_id', 'occurred_at', 'amount', 'currency', 'channel', 'region', 'items'] as const;
+export const IMPORT_COLUMNS = [
+  'customer_ref',
+  'kind',
+  'order_id',
+  'refund_id',
+  'occurred_at',
+  'amount',
+  'currency',
+  'channel',
+  'region',
+  'items',
+  'name',
+  'phone',
+  'email',
+  'birth_date',
+] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
 const REQUIRED: readonly ImportColumn[] = ['customer_ref', 'kind', 'occurred_at', 'amount', 'currency'];
 
@@ -18,8 +36,31 @@ export interface ImportRow {
   customerRef: string;
   occurredAt: Date;
   region?: string;
+  /** Personal fields the row gives (a new customer is registered with them; sealed like any personal data). */
+  profile?: ImportedProfile;
   /** The row as the API takes it. */
   input: { purchase: PurchaseInput } | { refund: RefundInput };
+}
+
+export type ImportedProfile = Pick<Profile, 'name' | 'phone' | 'email' | 'birthDate'>;
+
+/** The profile columns and the profile fields they fill. */
+const PROFILE_COLUMNS = { name: 'name', phone: 'phone', email: 'email', birth_date: 'birthDate' } as const;
+
+/** A row's profile columns, checked by the API's own profile rules (ProfileDto). */
+function checkProfile(get: (c: ImportColumn) => string | undefined): ImportedProfile | undefined {
+  const profile: Record<string, string> = {};
+  for (const [column, field] of Object.entries(PROFILE_COLUMNS)) {
+    const value = get(column as ImportColumn);
+    if (value !== undefined) profile[field] = value;
+  }
+  if (Object.keys(profile).length === 0) return undefined;
+  const [error] = validateSync(plainToInstance(ProfileDto, profile));
+  if (error) {
+    const column = Object.entries(PROFILE_COLUMNS).find(([, field]) => field === error.property)?.[0] ?? error.property;
+    throw new Error(`${column}: ${Object.values(error.constraints ?? {})[0] ?? 'is not valid'}`);
+  }
+  return profile as ImportedProfile;
 }
 
 export interface RejectedRow {
@@ -145,7 +186,8 @@ export function checkRow(fields: string[], line: number, index: Map<ImportColumn
     kind === 'purchase'
       ? { purchase: { orderId: orderId as string, occurredAt: at, amount, currency, ...(channel ? { channel } : {}), items: parseItems(get('items') ?? '', currency) } }
       : { refund: { refundId: refundId as string, ...(orderId ? { orderId } : {}), occurredAt: at, amount, currency } };
-  return { line, customerRef, occurredAt, region, input };
+  const profile = checkProfile(get);
+  return { line, customerRef, occurredAt, region, ...(profile ? { profile } : {}), input };
 }
 
 const lineBreaks = (fields: string[]) => fields.reduce((n, f) => n + (f.match(/\r\n|\r|\n/g)?.length ?? 0), 0);

@@ -13,8 +13,8 @@ import type { CommandResult } from '@crm/event-store';
 import { DomainError, RequestContext } from '@crm/shared';
 import { metrics } from '@crm/shared/metrics';
 import { CommandInBatchError } from '@crm/customers';
-import type { CustomerCommandsService } from '@crm/customers';
-import { ImportColumn, ImportRow, readImportRows, RejectedRow } from './import-file';
+import type { CustomerCommandsService, Profile } from '@crm/customers';
+import { ImportColumn, ImportedProfile, ImportRow, readImportRows, RejectedRow } from './import-file';
 import { SortedRows } from './sorted-rows';
 
 export interface ImportProgress {
@@ -59,10 +59,17 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
 }
 
-/** A new customer's region: the first of their rows that names one. */
-function profileOf(rows: ImportRow[]): { region?: { province: string } } {
+/** A new customer's profile: for each field (the region, the personal ones), the first of their rows that gives it. */
+function profileOf(rows: ImportRow[]): Profile {
   const region = rows.find((r) => r.region)?.region;
-  return region ? { region: { province: region } } : {};
+  const profile: Profile = region ? { region: { province: region } } : {};
+  for (const row of rows) {
+    for (const [field, value] of Object.entries(row.profile ?? {})) {
+      const key = field as keyof ImportedProfile;
+      if (value !== undefined && profile[key] === undefined) profile[key] = value;
+    }
+  }
+  return profile;
 }
 
 const naturalKey = (row: ImportRow) => ('purchase' in row.input ? `order_id ${row.input.purchase.orderId}` : `refund_id ${row.input.refund.refundId}`);

@@ -23,7 +23,11 @@ export class ImportsController {
   @HttpCode(202)
   @ApiWrite()
   @ApiConsumes('text/csv')
-  @ApiBody({ description: 'the history file: customer_ref,kind,order_id,refund_id,occurred_at,amount,currency,channel,region,items', schema: { type: 'string' } })
+  @ApiBody({
+    description:
+      'the history file: customer_ref,kind,order_id,refund_id,occurred_at,amount,currency,channel,region,items[,name,phone,email,birth_date] (occurred_at a date-time with offset or a date in the shop time zone)',
+    schema: { type: 'string' },
+  })
   @ApiQuery({ name: 'map', required: false, description: 'column=header pairs for files whose headers differ, e.g. customer_ref=CustomerID,occurred_at=InvoiceDate' })
   @ApiQuery({ name: 'allOrNothing', required: false, description: 'true: one bad row and nothing is written' })
   @ApiAcceptedResponse({ description: 'stored and started; Location names the import (GET it for progress and rejected rows)' })

@@ -114,3 +114,23 @@ describe('sorting import rows by customer', () => {
     }
   });
 });
+
+describe('sorting import rows that carry a profile', () => {
+  it('given rows with personal fields spilled to disk, when they come back sorted, then each keeps its own fields', async () => {
+    const sorter = new SortedRows(1);
+    try {
+      await sorter.add({ ...row(2, 'B', '2024-01-01T00:00:00Z'), profile: { name: '林小姐', email: 'lin@example.com' } });
+      await sorter.add({ ...row(3, 'A', '2024-01-01T00:00:00Z', 'refund'), profile: { phone: '+86 138 0000 0000', birthDate: '1990-04-12' } });
+      await sorter.add(row(4, 'A', '2024-02-01T00:00:00Z'));
+      const out = [];
+      for await (const r of sorter.sorted()) out.push([r.line, r.profile]);
+      expect(out).toEqual([
+        [3, { phone: '+86 138 0000 0000', birthDate: '1990-04-12' }],
+        [4, undefined],
+        [2, { name: '林小姐', email: 'lin@example.com' }],
+      ]);
+    } finally {
+      sorter.dispose();
+    }
+  });
+});

@@ -6,7 +6,7 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync, WriteStream }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { ImportRow } from './import-file';
+import type { ImportedProfile, ImportRow } from './import-file';
 
 /** Purchases before refunds at the same instant, so a refund finds its order. */
 export function businessOrder(a: ImportRow, b: ImportRow): number {
@@ -19,12 +19,14 @@ const byCustomer = (a: ImportRow, b: ImportRow) => (a.customerRef < b.customerRe
 // and parse, and the instant as a number (the sort key) rather than a string.
 type Item = NonNullable<Extract<ImportRow['input'], { purchase: unknown }>['purchase']['items']>[number];
 type StoredItem = [sku: string, category: string | null, quantity: number, unitPrice: string];
+type StoredProfile = [name: string | null, phone: string | null, email: string | null, birthDate: string | null] | null;
 type StoredRow =
   | [
       line: number,
       customerRef: string,
       at: number,
       region: string | null,
+      profile: StoredProfile,
       kind: 0,
       orderId: string,
       occurredAt: string,
@@ -33,10 +35,30 @@ type StoredRow =
       channel: string | null,
       items: StoredItem[],
     ]
-  | [line: number, customerRef: string, at: number, region: string | null, kind: 1, refundId: string, occurredAt: string, amount: string, currency: string, orderId: string | null];
+  | [
+      line: number,
+      customerRef: string,
+      at: number,
+      region: string | null,
+      profile: StoredProfile,
+      kind: 1,
+      refundId: string,
+      occurredAt: string,
+      amount: string,
+      currency: string,
+      orderId: string | null,
+    ];
+
+const storedProfile = (p: ImportedProfile | undefined): StoredProfile => (p ? [p.name ?? null, p.phone ?? null, p.email ?? null, p.birthDate ?? null] : null);
+
+function revivedProfile(p: StoredProfile): ImportedProfile | undefined {
+  if (!p) return undefined;
+  const [name, phone, email, birthDate] = p;
+  return Object.fromEntries(Object.entries({ name, phone, email, birthDate }).filter(([, v]) => v !== null)) as ImportedProfile;
+}
 
 function store(row: ImportRow): string {
-  const head = [row.line, row.customerRef, row.occurredAt.getTime(), row.region ?? null] as const;
+  const head = [row.line, row.customerRef, row.occurredAt.getTime(), row.region ?? null, storedProfile(row.profile)] as const;
   if ('purchase' in row.input) {
     const p = row.input.purchase;
     const items = (p.items ?? []).map((i): StoredItem => [i.sku, i.category ?? null, i.quantity, i.unitPrice]);
@@ -50,13 +72,14 @@ function store(row: ImportRow): string {
 function revive(text: string): ImportRow {
   const s = JSON.parse(text) as StoredRow;
   const region = s[3] ?? undefined;
-  if (s[4] === 1) {
-    const refund = { refundId: s[5], orderId: s[9] ?? undefined, occurredAt: s[6], amount: s[7], currency: s[8] };
-    return { line: s[0], customerRef: s[1], occurredAt: new Date(s[2]), region, input: { refund } };
+  const profile = revivedProfile(s[4]);
+  if (s[5] === 1) {
+    const refund = { refundId: s[6], orderId: s[10] ?? undefined, occurredAt: s[7], amount: s[8], currency: s[9] };
+    return { line: s[0], customerRef: s[1], occurredAt: new Date(s[2]), region, profile, input: { refund } };
   }
-  const items = s[10].map(([sku, category, quantity, unitPrice]): Item => ({ sku, category: category ?? undefined, quantity, unitPrice }));
-  const purchase = { orderId: s[5], occurredAt: s[6], amount: s[7], currency: s[8], channel: s[9] ?? undefined, items };
-  return { line: s[0], customerRef: s[1], occurredAt: new Date(s[2]), region, input: { purchase } };
+  const items = s[11].map(([sku, category, quantity, unitPrice]): Item => ({ sku, category: category ?? undefined, quantity, unitPrice }));
+  const purchase = { orderId: s[6], occurredAt: s[7], amount: s[8], currency: s[9], channel: s[10] ?? undefined, items };
+  return { line: s[0], customerRef: s[1], occurredAt: new Date(s[2]), region, profile, input: { purchase } };
 }
 
 async function writeRun(file: string, rows: ImportRow[]): Promise<void> {
