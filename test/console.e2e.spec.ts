@@ -265,11 +265,34 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     await page.close();
   }, 120_000);
 
+  it('a manager imports a history file from the page: progress, the rows in, the rejected ones with line and reason', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, 'manager.mo');
+    await page.getByRole('link', { name: 'Import' }).click();
+    await page.getByRole('heading', { name: 'Import history' }).waitFor();
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download the template' }).click();
+    expect((await download).suggestedFilename()).toBe('import-template.csv');
+    const file = [
+      'customer_ref,kind,order_id,refund_id,occurred_at,amount,currency,channel,region,items,name,phone,email,birth_date',
+      'IMP-1,purchase,IMP-O1,,2024-05-02,88.00,CNY,web,浙江,,赵女士,,,',
+      'IMP-2,purchase,IMP-O2,,2024-05-02T10:00:00+08:00,-1.00,CNY,,,,,,,',
+    ].join('\n');
+    await page.getByLabel('CSV file').setInputFiles({ name: 'history.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
+    await page.getByRole('button', { name: 'Upload and import' }).click();
+    await page.getByRole('heading', { name: 'Done' }).waitFor();
+    await page.getByRole('table', { name: 'Rejected rows' }).getByRole('cell', { name: 'IMP-2' }).waitFor();
+    await expect(page.getByRole('cell', { name: '3', exact: true }).count()).resolves.toBe(1);
+    await shot(page, 'import');
+    await page.close();
+  }, 120_000);
+
   it('an agent is not offered what-if or activation, and handles her own complaint from the page', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signIn(page, 'agent.an');
     await expect(page.getByRole('link', { name: 'What-if tier rules' }).count()).resolves.toBe(0);
     await expect(page.getByRole('link', { name: 'Figures' }).count()).resolves.toBe(0);
+    await expect(page.getByRole('link', { name: 'Import' }).count()).resolves.toBe(0);
     await page.goto(`${base}#/what-if`);
     await page.getByRole('heading', { name: 'Customers' }).waitFor();
     await expect(page.getByRole('button', { name: /Activate/ }).count()).resolves.toBe(0);

@@ -11,6 +11,7 @@ import { CustomerPage } from './pages/Customer';
 import { CarePage } from './pages/Care';
 import { WhatIfPage } from './pages/WhatIf';
 import { FiguresPage } from './pages/Figures';
+import { ImportPage } from './pages/Import';
 
 export function App() {
   const route = useRoute();
@@ -42,6 +43,7 @@ export function App() {
     { key: 'care', label: t('app.nav.care'), show: may(me, 'customers.read') },
     { key: 'what-if', label: t('app.nav.whatIf'), show: may(me, 'ruleSets.simulate') },
     { key: 'figures', label: t('app.nav.figures'), show: may(me, 'metrics.read') },
+    { key: 'import', label: t('app.nav.import'), show: may(me, 'imports.run') },
   ].filter((n) => n.show);
   let page;
   if (section === 'home' && may(me, 'customers.read')) page = <HomePage me={me} />;
@@ -49,6 +51,7 @@ export function App() {
   else if (section === 'care') page = <CarePage me={me} />;
   else if (section === 'what-if' && may(me, 'ruleSets.simulate')) page = <WhatIfPage me={me} />;
   else if (section === 'figures' && may(me, 'metrics.read')) page = <FiguresPage me={me} />;
+  else if (section === 'import' && may(me, 'imports.run')) page = <ImportPage />;
   else page = <CustomersPage me={me} query={route.query} />;
 
   return (
