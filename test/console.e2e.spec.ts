@@ -265,6 +265,25 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     await page.close();
   }, 120_000);
 
+  it('a manager tags and untags the customers she selects on the list', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, 'manager.mo');
+    await page.goto(`${base}#/customers?name=Other`);
+    await page.getByRole('link', { name: 'C-0' }).waitFor();
+    await page.getByLabel('Select C-0').check();
+    await page.getByLabel('Select C-2').check();
+    await page.getByLabel(/Tag for 2 selected customers/).fill('spring-sale');
+    await page.getByRole('button', { name: 'Tag selected' }).click();
+    await page.getByRole('status').filter({ hasText: 'Tagged 2 customers "spring-sale".' }).waitFor();
+    await page.getByRole('row', { name: /C-2.*spring-sale/ }).waitFor();
+    await expect(page.getByRole('row', { name: /C-1.*spring-sale/ }).count()).resolves.toBe(0);
+    await page.getByLabel('Select every customer on this page').check();
+    await page.getByRole('button', { name: 'Untag selected' }).click();
+    await page.getByRole('status').filter({ hasText: 'Took "spring-sale" from 3 customers.' }).waitFor();
+    await page.getByRole('row', { name: /C-2/ }).filter({ hasNotText: 'spring-sale' }).waitFor();
+    await page.close();
+  }, 120_000);
+
   it('a manager imports a history file from the page: progress, the rows in, the rejected ones with line and reason', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signIn(page, 'manager.mo');

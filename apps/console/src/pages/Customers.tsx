@@ -12,8 +12,8 @@ const LIFECYCLES = ['PROSPECT', 'NEW_ONCE', 'NEW_REPEAT', 'ACTIVE', 'SILENT', 'S
 /** A list row as LIST selects it of the schema's Customer. */
 type Row = Pick<Customer, 'id' | 'customerRef' | 'name' | 'netSpend' | 'purchaseCount' | 'tags'> & { tier: Pick<Tier, 'tier'>; lifecycle: Pick<Lifecycle, 'lifecycle'> };
 
-const LIST = `query ($asOf: String, $name: String, $tag: String, $tier: String, $lifecycle: String, $after: String) {
-  customers(asOf: $asOf, name: $name, tag: $tag, tier: $tier, lifecycle: $lifecycle, first: 25, after: $after) {
+const LIST = `query ($asOf: String, $name: String, $tag: String, $tier: String, $lifecycle: String, $after: String, $waitFor: Float) {
+  customers(asOf: $asOf, name: $name, tag: $tag, tier: $tier, lifecycle: $lifecycle, first: 25, after: $after, waitFor: $waitFor) {
     edges { node { id customerRef name netSpend purchaseCount tags tier { tier } lifecycle { lifecycle } } }
     pageInfo { hasNextPage endCursor }
   }
@@ -26,17 +26,51 @@ export function CustomersPage({ me, query }: { me: Me; query: URLSearchParams })
   const [next, setNext] = useState<string | null>(null);
   const [tiers, setTiers] = useState<string[]>();
   const [error, setError] = useState('');
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [bulkTag, setBulkTag] = useState('');
+  const [done, setDone] = useState('');
+  const [waitFor, setWaitFor] = useState<number | undefined>();
   const asOf = filters.asOf ?? me.shop.today;
+  const canTag = may(me, 'customers.update');
 
   useEffect(() => {
     setError('');
-    gql<{ customers: { edges: Array<{ node: Row }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(LIST, { ...filters, asOf })
+    gql<{ customers: { edges: Array<{ node: Row }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(LIST, { ...filters, asOf, waitFor })
       .then(({ customers }) => {
         setRows(customers.edges.map((e) => e.node));
         setNext(customers.pageInfo.hasNextPage ? customers.pageInfo.endCursor : null);
       })
       .catch((e: Error) => setError(e.message));
-  }, [query.toString()]);
+  }, [query.toString(), waitFor]);
+  useEffect(() => setSelected(new Set()), [query.toString()]);
+
+  /** Tags or untags every selected customer (one command each, in turn), then reads the page again after the last. */
+  const tagSelected = async (mutation: 'tagCustomer' | 'untagCustomer') => {
+    setError('');
+    setDone('');
+    let last: number | undefined;
+    let count = 0;
+    try {
+      for (const id of selected) {
+        const answer = await gql<Record<string, { position: number }>>(`mutation ($id: ID!, $tag: String!) { ${mutation}(customerId: $id, tag: $tag) { position } }`, {
+          id,
+          tag: bulkTag.trim(),
+        });
+        last = answer[mutation].position;
+        count++;
+      }
+    } catch (e) {
+      setError((e as Error).message);
+    }
+    setDone(t(mutation === 'tagCustomer' ? 'customers.tagged' : 'customers.untagged', { count, tag: bulkTag.trim() }));
+    if (last !== undefined) setWaitFor(last);
+  };
+  const toggle = (id: string) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
 
   // Tier codes to choose from: those of every published rule set, the one in force first, each lowest first.
   useEffect(() => {
@@ -123,10 +157,42 @@ export function CustomersPage({ me, query }: { me: Me; query: URLSearchParams })
         </button>
       </form>
       <ErrorNote error={error} />
+      {canTag && (
+        <form
+          className="filters"
+          aria-label={t('customers.bulk')}
+          onSubmit={(e) => {
+            e.preventDefault();
+            void tagSelected('tagCustomer');
+          }}
+        >
+          <label>
+            {t('customers.bulkTag', { count: selected.size })}
+            <input value={bulkTag} onChange={(e) => setBulkTag(e.target.value)} required />
+          </label>
+          <button type="submit" disabled={selected.size === 0}>
+            {t('customers.tagSelected')}
+          </button>
+          <button type="button" disabled={selected.size === 0 || !bulkTag.trim()} onClick={() => void tagSelected('untagCustomer')}>
+            {t('customers.untagSelected')}
+          </button>
+          {done && <span role="status">{done}</span>}
+        </form>
+      )}
       <table>
         <caption>{t('customers.caption', { asOf, count: rows.length })}</caption>
         <thead>
           <tr>
+            {canTag && (
+              <th scope="col">
+                <input
+                  type="checkbox"
+                  aria-label={t('customers.selectAll')}
+                  checked={rows.length > 0 && rows.every((r) => selected.has(r.id))}
+                  onChange={(e) => setSelected(new Set(e.target.checked ? rows.map((r) => r.id) : []))}
+                />
+              </th>
+            )}
             <th scope="col">{t('customers.colRef')}</th>
             <th scope="col">{t('customers.name')}</th>
             <th scope="col">{t('customers.tier')}</th>
@@ -143,6 +209,16 @@ export function CustomersPage({ me, query }: { me: Me; query: URLSearchParams })
         <tbody>
           {rows.map((r) => (
             <tr key={r.id}>
+              {canTag && (
+                <td>
+                  <input
+                    type="checkbox"
+                    aria-label={t('customers.select', { ref: r.customerRef ?? r.id.slice(0, 8) })}
+                    checked={selected.has(r.id)}
+                    onChange={() => toggle(r.id)}
+                  />
+                </td>
+              )}
               <td>
                 <a href={href(`customers/${r.id}`, { asOf: filters.asOf })}>{r.customerRef ?? r.id.slice(0, 8)}</a>
               </td>
