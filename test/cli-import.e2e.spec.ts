@@ -64,7 +64,7 @@ describe('crm import as a command on pglite', () => {
     const rejects = path.join(tmp, 'rejects.csv');
     const some = crm(
       'import',
-      write('some.csv', ['S-1,purchase,S-1-1,,2024-01-01T10:00:00+08:00,10.00,CNY,,,', 'S-2,purchase,S-2-1,,2024-01-01,10.00,CNY,,,']),
+      write('some.csv', ['S-1,purchase,S-1-1,,2024-01-01T10:00:00+08:00,10.00,CNY,,,', 'S-2,purchase,S-2-1,,2024-01-32,10.00,CNY,,,']),
       '--rejects',
       rejects,
     );

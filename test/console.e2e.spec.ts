@@ -273,7 +273,7 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     await page.getByLabel('Select C-0').check();
     await page.getByLabel('Select C-2').check();
     await page.getByLabel(/Tag for 2 selected customers/).fill('spring-sale');
-    await page.getByRole('button', { name: 'Tag selected' }).click();
+    await page.getByRole('button', { name: 'Tag selected', exact: true }).click();
     await page.getByRole('status').filter({ hasText: 'Tagged 2 customers "spring-sale".' }).waitFor();
     await page.getByRole('row', { name: /C-2.*spring-sale/ }).waitFor();
     await expect(page.getByRole('row', { name: /C-1.*spring-sale/ }).count()).resolves.toBe(0);

@@ -63,7 +63,7 @@ describe('reading an import file', () => {
     expect(rejected(items).sort(byLine)).toEqual([
       'line 3: kind must be purchase or refund',
       'line 4: a purchase needs an order_id',
-      'line 5: occurred_at must be an ISO 8601 date-time with an offset, e.g. 2024-05-31T10:00:00+08:00',
+      "line 5: occurred_at must be an ISO 8601 date-time with an offset, e.g. 2024-05-31T10:00:00+08:00, or a date, e.g. 2024-05-31 (the shop's day)",
       'line 6: amount must have at most 2 decimals for CNY, got "10.001"',
       'line 7: a refund is above 0',
       'line 8: currency must be the shop currency CNY',
@@ -180,7 +180,7 @@ for (const database of testDatabases()) {
       const result = await imp(
         file([
           'IMP-7,purchase,IMP-O7,,2024-01-05T10:00:00+08:00,100.00,CNY,,,',
-          'IMP-8,purchase,IMP-O8,,2024-01-05,100.00,CNY,,,',
+          'IMP-8,purchase,IMP-O8,,2024-01-35,100.00,CNY,,,',
           'IMP-9,gift,IMP-O9,,2024-01-05T10:00:00+08:00,1.00,CNY,,,',
         ]),
         { allOrNothing: true },

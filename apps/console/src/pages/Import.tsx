@@ -73,7 +73,8 @@ export function ImportPage() {
     setState(undefined);
     try {
       const started = await rest<ImportState>(`imports${allOrNothing ? '?allOrNothing=true' : ''}`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: file });
-      setState(started);
+      // The 202 answer is the import's record; its rejected rows come with GET.
+      setState({ ...started, rejects: started.rejects ?? [] });
     } catch (e) {
       setError((e as Error).message);
     }
