@@ -64,9 +64,13 @@ export async function download(path: string, query: Record<string, string | unde
     const body = await res.json().catch(() => ({}));
     throw new ApiError(errorText(body.detail ?? `HTTP ${res.status}`, body.code), body.code);
   }
-  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'export.csv';
+  saveFile(await res.blob(), /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'export.csv');
+}
+
+/** Hands the browser a file to save under the name given. */
+export function saveFile(blob: Blob, name: string): void {
   const link = document.createElement('a');
-  link.href = URL.createObjectURL(await res.blob());
+  link.href = URL.createObjectURL(blob);
   link.download = name;
   link.click();
   setTimeout(() => URL.revokeObjectURL(link.href), 10_000);

@@ -20,34 +20,10 @@ const byCustomer = (a: ImportRow, b: ImportRow) => (a.customerRef < b.customerRe
 type Item = NonNullable<Extract<ImportRow['input'], { purchase: unknown }>['purchase']['items']>[number];
 type StoredItem = [sku: string, category: string | null, quantity: number, unitPrice: string];
 type StoredProfile = [name: string | null, phone: string | null, email: string | null, birthDate: string | null] | null;
+type Head = [line: number, customerRef: string, at: number, region: string | null, profile: StoredProfile];
 type StoredRow =
-  | [
-      line: number,
-      customerRef: string,
-      at: number,
-      region: string | null,
-      profile: StoredProfile,
-      kind: 0,
-      orderId: string,
-      occurredAt: string,
-      amount: string,
-      currency: string,
-      channel: string | null,
-      items: StoredItem[],
-    ]
-  | [
-      line: number,
-      customerRef: string,
-      at: number,
-      region: string | null,
-      profile: StoredProfile,
-      kind: 1,
-      refundId: string,
-      occurredAt: string,
-      amount: string,
-      currency: string,
-      orderId: string | null,
-    ];
+  | [...Head, kind: 0, orderId: string, occurredAt: string, amount: string, currency: string, channel: string | null, items: StoredItem[]]
+  | [...Head, kind: 1, refundId: string, occurredAt: string, amount: string, currency: string, orderId: string | null];
 
 const storedProfile = (p: ImportedProfile | undefined): StoredProfile => (p ? [p.name ?? null, p.phone ?? null, p.email ?? null, p.birthDate ?? null] : null);
 

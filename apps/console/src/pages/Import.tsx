@@ -3,7 +3,7 @@
 // line and reason. The same rows and rules as `crm import`.
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, token } from '../api';
+import { ApiError, saveFile, token } from '../api';
 import { errorText } from '../i18n';
 import { count } from '../format';
 import { ErrorNote } from '../components/Error';
@@ -41,13 +41,8 @@ async function rest<T>(path: string, init: RequestInit = {}): Promise<T> {
   return body as T;
 }
 
-function saveTemplate() {
-  const link = document.createElement('a');
-  link.href = URL.createObjectURL(new Blob([`\ufeff${TEMPLATE}\n`], { type: 'text/csv' }));
-  link.download = 'import-template.csv';
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-}
+// A BOM so that spreadsheet programs read the Chinese as UTF-8.
+const saveTemplate = () => saveFile(new Blob([`\ufeff${TEMPLATE}\n`], { type: 'text/csv' }), 'import-template.csv');
 
 export function ImportPage() {
   const { t } = useTranslation();
