@@ -72,9 +72,10 @@ for (const database of testDatabases()) {
       await http(app).post(`${API}/customers/${id}/contacts`).send({ kind: 'care', channel: 'other', occurredAt: '2024-06-01T10:00:00Z' }).expect(201);
       const later = await http(app).post(`${API}/customers/${other}/tags`).send({ tag: 'after-the-poison' }).expect(201);
 
+      // Parked within the failing batch's retries; the projection reports running once the batch without it commits.
       const parked = await until(
         () => http(app).get('/health'),
-        (res) => res.body.parkedStreams === 1,
+        (res) => res.body.parkedStreams === 1 && res.body.projections.find((p: { name: string }) => p.name === 'customer-list')?.state === 'running',
       );
       expect(parked.body.status).toBe('degraded');
       expect(parked.body.projections.find((p: { name: string }) => p.name === 'customer-list')).toMatchObject({ state: 'running', parkedStreams: 1 });
