@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Browser, chromium, Page } from 'playwright-core';
+import axe from 'axe-core';
 import { testDatabases } from './support/test-databases';
 import { RunningApp, startTestApp, TEST_PASSWORD } from './support/test-app';
 import { API, http, purchaseBody } from './support/http';
@@ -45,7 +46,26 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
   };
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  /** Photographs the page, after axe-core found no serious or critical accessibility violation on it. */
+  const shot = async (page: Page, name: string) => {
+    await accessible(page, name);
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  };
+  const accessible = async (page: Page, name: string) => {
+    // Evaluated through the debugging protocol: the page's content security policy does not apply.
+    await page.evaluate(axe.source);
+    const { checked, violations } = await page.evaluate(async () => {
+      const found = await (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ['violations'] });
+      return {
+        checked: found.passes.length,
+        violations: found.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => ({ rule: v.id, impact: v.impact, where: v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`) })),
+      };
+    });
+    expect(checked).toBeGreaterThan(10);
+    expect({ page: name, violations }).toEqual({ page: name, violations: [] });
+  };
 
   beforeAll(async () => {
     buildConsole();
@@ -281,6 +301,22 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     await page.getByRole('button', { name: 'Untag selected' }).click();
     await page.getByRole('status').filter({ hasText: 'Took "spring-sale" from 3 customers.' }).waitFor();
     await page.getByRole('row', { name: /C-2/ }).filter({ hasNotText: 'spring-sale' }).waitFor();
+    // Sorted by net spend from the column's header: largest first, then the other way; the caption counts the whole filter.
+    await page.getByRole('table', { name: /3 customers, 3 shown/ }).waitFor();
+    const refs = () => page.locator('tbody tr td:nth-child(2)').allTextContents();
+    await page.getByRole('link', { name: /^Net spend/ }).click();
+    await page
+      .getByRole('columnheader', { name: /Net spend/ })
+      .and(page.locator('[aria-sort="descending"]'))
+      .waitFor();
+    await expect(refs()).resolves.toEqual(['C-2', 'C-1', 'C-0']);
+    await page.getByRole('cell', { name: '¥2,100.00' }).waitFor();
+    await page.getByRole('link', { name: /^Net spend/ }).click();
+    await page
+      .getByRole('columnheader', { name: /Net spend/ })
+      .and(page.locator('[aria-sort="ascending"]'))
+      .waitFor();
+    await expect(refs()).resolves.toEqual(['C-0', 'C-1', 'C-2']);
     await page.close();
   }, 120_000);
 
@@ -360,6 +396,17 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     await page.getByRole('link', { name: '经营数据' }).click();
     await page.getByRole('heading', { name: /客户黏性/ }).waitFor();
     await shot(page, 'figures-zh');
+    // The list sorted by net spend, with its total, in Chinese words and money.
+    await page.goto(`${base}#/customers?sort=-netSpend`);
+    await page.getByRole('table', { name: /共 \d+ 位客户/ }).waitFor();
+    await page.getByRole('cell', { name: '¥2,100.00' }).waitFor();
+    await shot(page, 'customers-zh');
+    await page.getByRole('link', { name: '等级规则模拟' }).click();
+    await page.getByRole('heading', { name: '等级规则模拟' }).waitFor();
+    await shot(page, 'what-if-zh');
+    await page.getByRole('link', { name: '导入', exact: true }).click();
+    await page.getByRole('heading', { name: '导入历史数据' }).waitFor();
+    await shot(page, 'import-zh');
     await page.getByRole('link', { name: '关怀与投诉' }).click();
     await page.getByRole('heading', { name: /待发送的购后问候/ }).waitFor();
     await shot(page, 'care-zh');

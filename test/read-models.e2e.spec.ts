@@ -70,10 +70,47 @@ for (const database of testDatabases()) {
       expect(prospects.body.items).toHaveLength(7);
       const silent = await http(app).get(`${API}/customers?asOf=2024-09-01&lifecycle=SILENT`).expect(200);
       expect(silent.body.items).toHaveLength(7);
+
+      // Sorted by net spend, largest first, paged, with the total of the filter; GraphQL the same.
+      const refs: string[] = [];
+      let next: string | null = null;
+      do {
+        const page: { body: { items: Array<{ customerRef: string }>; nextCursor: string | null; total: number } } = await http(app)
+          .get(`${API}/customers?asOf=2024-05-31&region=${encodeURIComponent('广东')}&sort=-netSpend&limit=2&total=true${next ? `&cursor=${next}` : ''}`)
+          .expect(200);
+        expect(page.body.total).toBe(3);
+        refs.push(...page.body.items.map((c) => c.customerRef));
+        next = page.body.nextCursor;
+      } while (next);
+      expect(refs).toEqual(['L-5', 'L-3', 'L-1']);
+      const byRef = await http(app).get(`${API}/customers?asOf=2024-05-31&sort=-ref&limit=2`).expect(200);
+      expect(byRef.body.items.map((c: { customerRef: string }) => c.customerRef)).toEqual(['L-6', 'L-5']);
+      expect(byRef.body.total).toBeUndefined();
+      const gql = await http(app)
+        .post('/graphql')
+        .send({ query: '{ customers(asOf: "2024-05-31", tier: "SENIOR", sort: "netSpend", first: 2) { totalCount edges { node { customerRef } } } }' })
+        .expect(200);
+      expect(gql.body.data.customers).toEqual({ totalCount: 6, edges: [{ node: { customerRef: 'L-1' } }, { node: { customerRef: 'L-2' } }] });
+      const badSort = await http(app).post('/graphql').send({ query: '{ customers(sort: "name") { totalCount } }' }).expect(200);
+      expect(badSort.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     });
 
     it('refuses bad list queries with 400', async () => {
-      for (const q of ['tier=GOLD', 'tier=vip', 'lifecycle=ASLEEP', 'asOf=2024-13-01', 'limit=0', 'limit=501', 'cursor=%25%25', 'window=4', 'waitFor=-1', 'color=red']) {
+      for (const q of [
+        'tier=GOLD',
+        'tier=vip',
+        'lifecycle=ASLEEP',
+        'asOf=2024-13-01',
+        'limit=0',
+        'limit=501',
+        'cursor=%25%25',
+        'window=4',
+        'waitFor=-1',
+        'color=red',
+        'sort=name',
+        'sort=netspend',
+        'total=yes',
+      ]) {
         const res = await http(app).get(`${API}/customers?${q}`);
         expect([400, 422]).toContain(res.status);
         expect(res.headers['content-type']).toContain('application/problem+json');

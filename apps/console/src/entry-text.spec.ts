@@ -34,7 +34,7 @@ describe('timeline entries as sentences', () => {
     await i18next.changeLanguage('zh-CN');
     try {
       expect(entrySentence('PurchaseRecorded', { orderId: 'O-1', amount: '2939.31', currency: 'CNY', channel: 'tmall' })).toBe('订单 O-1：¥2,939.31，渠道 tmall。');
-      expect(entrySentence('LifecycleChanged', { from: 'ACTIVE', to: 'SLEEPING' })).toBe('生命周期 活跃 → 沉睡。');
+      expect(entrySentence('LifecycleChanged', { from: 'OLD_REPEAT', to: 'SLEEPING' })).toBe('生命周期 老客（复购） → 沉睡。');
       expect(entrySentence('ContactLogged', { kind: 'care', channel: 'wechat', note: '签收回访' })).toBe('关怀联系（微信）：签收回访。');
     } finally {
       await i18next.changeLanguage('en');

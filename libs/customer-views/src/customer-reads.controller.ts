@@ -7,6 +7,7 @@ import { Lifecycle, LIFECYCLE_STATUSES } from '@crm/lifecycle';
 import { FROM_STREAMS, WaitForProjections } from '@crm/projections';
 import { TIER_PERIODS } from '@crm/tiers';
 import { CUSTOMER_LIST } from './customer-list/customer-list.projector';
+import { LIST_SORTS, ListSort } from './customer-list/customer-list.query';
 import { RequestContext } from '@crm/shared';
 import { ApiRead, Ctx, IsCalendarDate, IsCleanText, IsKey, ReadQuery } from '@crm/shared/http';
 import { CustomerViewsService } from './customer-views.service';
@@ -30,6 +31,8 @@ class ListQuery extends ReadQuery {
   @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor must be a cursor this API gave out' }) cursor?: string;
   @IsOptional() @Matches(/^([1-9]\d?|[1-4]\d\d|500)$/, { message: 'limit must be 1-500' }) limit?: string;
   @IsOptional() @IsIn(['3', '6', '12']) window?: string;
+  @IsOptional() @IsIn(LIST_SORTS) sort?: ListSort;
+  @IsOptional() @IsIn(['true', 'false']) total?: string;
 }
 
 const idPipe = new ParseUUIDPipe({ version: undefined });
@@ -45,7 +48,7 @@ export class CustomerReadsController {
 
   @Get()
   @ApiRead()
-  @ApiOkResponse({ description: '{ items, nextCursor }: customers registered by asOf, keyset-paginated' })
+  @ApiOkResponse({ description: '{ items, nextCursor, total? }: customers registered by asOf, keyset-paginated' })
   @ApiQuery({ name: 'asOf', required: false, description: 'calendar date in the shop time zone (default today)' })
   @ApiQuery({ name: 'tier', required: false })
   @ApiQuery({ name: 'lifecycle', required: false, enum: LIFECYCLE_STATUSES })
@@ -56,10 +59,14 @@ export class CustomerReadsController {
   @ApiQuery({ name: 'limit', required: false, description: '1-500, default 50' })
   @ApiQuery({ name: 'window', required: false, description: 'lifecycle window in months: 3, 6 or 12' })
   @ApiQuery({ name: 'waitFor', required: false, description: 'a write position to wait for (at most 5 s)' })
+  @ApiQuery({ name: 'sort', required: false, enum: LIST_SORTS, description: 'order by ref, net spend or last purchase as of asOf (- first: descending); default the id' })
+  @ApiQuery({ name: 'total', required: false, description: 'true: the answer carries total, the customers of the filter on every page (one more query)' })
   async list(@Query() query: ListQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     await this.projections.waitFor(query.waitFor, res, [CUSTOMER_LIST, TIER_PERIODS]);
-    const { limit, window, waitFor: _, ...filters } = query;
-    return this.views.list(ctx, { ...filters, limit: optionalNumber(limit), windowMonths: optionalNumber(window) });
+    const { limit, window, waitFor: _, total, ...filters } = query;
+    const input = { ...filters, limit: optionalNumber(limit), windowMonths: optionalNumber(window) };
+    const page = await this.views.list(ctx, input);
+    return total === 'true' ? { ...page, total: await this.views.count(ctx, input) } : page;
   }
   @Get('export')
   @ApiRead()
@@ -73,7 +80,8 @@ export class CustomerReadsController {
   @ApiQuery({ name: 'window', required: false })
   async export(@Query() query: ListQuery, @Ctx() ctx: RequestContext, @Res() res: Response) {
     await this.projections.waitFor(query.waitFor, res, [CUSTOMER_LIST, TIER_PERIODS]);
-    const { limit: _limit, cursor: _cursor, window, waitFor: _, ...filters } = query;
+    // In id order whatever the sort: a sorted export would order the whole base once a page.
+    const { limit: _limit, cursor: _cursor, window, waitFor: _, sort: _sort, total: _total, ...filters } = query;
     const lines = await this.views.exportCsv(ctx, { ...filters, windowMonths: optionalNumber(window) });
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="customers-${filters.asOf ?? 'today'}.csv"`);

@@ -16,8 +16,8 @@ import { CustomerHistory, customerIdForRef, CustomerKeys, loadCustomerHistories,
 import type { DataKey } from '@crm/customers';
 import { lifecycleSummary, purchaseDates, tierAnswer } from './customer-standing';
 import { CustomerView, loadCustomerView } from './customer-view';
-import { listCustomers } from './customer-list/customer-list.query';
-import type { ListedFacts, ListInput } from './customer-list/customer-list.query';
+import { countCustomers, listCustomers } from './customer-list/customer-list.query';
+import type { CustomerListFilter, ListedFacts, ListInput } from './customer-list/customer-list.query';
 
 @Injectable()
 export class CustomerViewsService {
@@ -89,47 +89,37 @@ export class CustomerViewsService {
     if (!ruleSets.some((r) => r.ruleSet.tiers.some((t) => t.code === tier))) throw refused('UnknownTier', `no published rule set has a tier ${tier}`, { tier });
   }
 
+  /** The list's filter with its defaults (today, 50 a page, a 3-month window). */
+  private filterOf(input: ListInput): CustomerListFilter {
+    const { asOf, limit, windowMonths, ...rest } = input;
+    return { ...rest, asOf: asOf ?? this.today(), limit: limit ?? 50, windowMonths: windowMonths ?? 3 };
+  }
+
   /** The whole filtered list as CSV lines (header first), every page: a target list for a sender or a spreadsheet. */
   async exportCsv(ctx: RequestContext, input: Omit<ListInput, 'cursor' | 'limit'>): Promise<AsyncGenerator<string>> {
     allow(ctx, 'customers.read');
     await this.knownTier(input.tier);
-    const filter = {
-      asOf: input.asOf ?? this.today(),
-      tier: input.tier,
-      lifecycle: input.lifecycle,
-      tag: input.tag,
-      region: input.region,
-      name: input.name,
-      windowMonths: input.windowMonths ?? 3,
-    };
-    return customerCsvLines(this.sql, filter, this.config.shopCurrency);
+    return customerCsvLines(this.sql, this.filterOf(input), this.config.shopCurrency);
   }
 
   async list(ctx: RequestContext, input: ListInput) {
     allow(ctx, 'customers.read');
     await this.knownTier(input.tier);
-    const asOf = input.asOf ?? this.today();
-    const { items, nextCursor, facts } = await listCustomers(
-      this.sql,
-      {
-        asOf,
-        tier: input.tier,
-        lifecycle: input.lifecycle,
-        tag: input.tag,
-        region: input.region,
-        name: input.name,
-        cursor: input.cursor,
-        limit: input.limit ?? 50,
-        windowMonths: input.windowMonths ?? 3,
-      },
-      this.config.shopCurrency,
-    );
+    const filter = this.filterOf(input);
+    const { items, nextCursor, facts } = await listCustomers(this.sql, filter, this.config.shopCurrency);
     // The facts the list read answer the standing of its customers on its date in the same request, without reading their streams.
     if (ctx.memo) {
       const primed = this.listed(ctx);
-      for (const [id, l] of facts) primed.set(id, { asOf, ...l });
+      for (const [id, l] of facts) primed.set(id, { asOf: filter.asOf, ...l });
     }
     return { items, nextCursor };
+  }
+
+  /** How many customers a list's filter holds as of its date (all pages). */
+  async count(ctx: RequestContext, input: Omit<ListInput, 'cursor' | 'limit' | 'sort'>): Promise<number> {
+    allow(ctx, 'customers.read');
+    await this.knownTier(input.tier);
+    return countCustomers(this.sql, this.filterOf(input));
   }
 
   private listed(ctx: RequestContext) {

@@ -113,6 +113,8 @@ export interface Customer {
 export interface CustomerConnection {
   edges: Array<CustomerEdge>;
   pageInfo: PageInfo;
+  /** the customers of the filter on every page (one more query, made only when asked) */
+  totalCount: number;
 }
 
 export interface CustomerEdge {

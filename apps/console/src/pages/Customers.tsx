@@ -5,22 +5,36 @@ import { useTranslation } from 'react-i18next';
 import { go, href } from '../router';
 import { word } from '../i18n';
 import { ErrorNote } from '../components/Error';
+import { money } from '../entry-text';
+import { count as counted, shopDay } from '../format';
+import { language } from '../i18n';
 import type { Customer, Lifecycle, Tier } from '../generated/graphql';
 
-const LIFECYCLES = ['PROSPECT', 'NEW_ONCE', 'NEW_REPEAT', 'ACTIVE', 'SILENT', 'SLEEPING', 'LOST'];
+const LIFECYCLES = ['PROSPECT', 'NEW_ONCE', 'NEW_REPEAT', 'OLD_ONCE', 'OLD_REPEAT', 'SILENT', 'SLEEPING', 'LOST'];
 
 /** A list row as LIST selects it of the schema's Customer. */
-type Row = Pick<Customer, 'id' | 'customerRef' | 'name' | 'netSpend' | 'purchaseCount' | 'tags'> & { tier: Pick<Tier, 'tier'>; lifecycle: Pick<Lifecycle, 'lifecycle'> };
+type Row = Pick<Customer, 'id' | 'customerRef' | 'name' | 'netSpend' | 'purchaseCount' | 'lastPurchaseAt' | 'tags'> & {
+  tier: Pick<Tier, 'tier'>;
+  lifecycle: Pick<Lifecycle, 'lifecycle'>;
+};
 
-const LIST = `query ($asOf: String, $name: String, $tag: String, $tier: String, $lifecycle: String, $after: String, $waitFor: Float) {
-  customers(asOf: $asOf, name: $name, tag: $tag, tier: $tier, lifecycle: $lifecycle, first: 25, after: $after, waitFor: $waitFor) {
-    edges { node { id customerRef name netSpend purchaseCount tags tier { tier } lifecycle { lifecycle } } }
+const FILTER_ARGS = 'asOf: $asOf, name: $name, tag: $tag, tier: $tier, lifecycle: $lifecycle';
+const FILTER_VARS = '$asOf: String, $name: String, $tag: String, $tier: String, $lifecycle: String';
+const LIST = `query (${FILTER_VARS}, $sort: String, $after: String, $waitFor: Float) {
+  customers(${FILTER_ARGS}, sort: $sort, first: 25, after: $after, waitFor: $waitFor) {
+    edges { node { id customerRef name netSpend purchaseCount lastPurchaseAt tags tier { tier } lifecycle { lifecycle } } }
     pageInfo { hasNextPage endCursor }
   }
 }`;
+// Asked apart from the page, so that the page shows without waiting for the count.
+const COUNT = `query (${FILTER_VARS}, $waitFor: Float) { customers(${FILTER_ARGS}, first: 1, waitFor: $waitFor) { totalCount } }`;
+
+/** The sortable columns: the first click orders them as staff read them first (spend and recency: largest, newest). */
+const SORTS = { ref: 'ref', netSpend: '-netSpend', lastPurchase: '-lastPurchase' } as const;
+type SortColumn = keyof typeof SORTS;
 
 export function CustomersPage({ me, query }: { me: Me; query: URLSearchParams }) {
-  const filters = Object.fromEntries(['name', 'tag', 'tier', 'lifecycle', 'asOf', 'after'].map((k) => [k, query.get(k) || undefined]));
+  const filters = Object.fromEntries(['name', 'tag', 'tier', 'lifecycle', 'asOf', 'sort', 'after'].map((k) => [k, query.get(k) || undefined]));
   const { t } = useTranslation();
   const [rows, setRows] = useState<Row[]>([]);
   const [next, setNext] = useState<string | null>(null);
@@ -30,8 +44,10 @@ export function CustomersPage({ me, query }: { me: Me; query: URLSearchParams })
   const [bulkTag, setBulkTag] = useState('');
   const [done, setDone] = useState('');
   const [waitFor, setWaitFor] = useState<number | undefined>();
+  const [total, setTotal] = useState<number>();
   const asOf = filters.asOf ?? me.shop.today;
   const canTag = may(me, 'customers.update');
+  const { after: _after, sort: _sort, ...filtersOnly } = filters;
 
   useEffect(() => {
     setError('');
@@ -42,6 +58,26 @@ export function CustomersPage({ me, query }: { me: Me; query: URLSearchParams })
       })
       .catch((e: Error) => setError(e.message));
   }, [query.toString(), waitFor]);
+  useEffect(() => {
+    setTotal(undefined);
+    gql<{ customers: { totalCount: number } }>(COUNT, { ...filtersOnly, asOf, waitFor })
+      .then(({ customers }) => setTotal(customers.totalCount))
+      .catch(() => setTotal(undefined));
+  }, [JSON.stringify(filtersOnly), waitFor]);
+
+  /** A header that orders the list by its column (again: the other way), from the first page. */
+  const sortHeader = (column: SortColumn, label: string, className?: string) => {
+    const current = filters.sort === SORTS[column] ? SORTS[column] : filters.sort === flip(SORTS[column]) ? flip(SORTS[column]) : undefined;
+    const nextSort = current === undefined ? SORTS[column] : flip(current);
+    return (
+      <th scope="col" className={className} aria-sort={current === undefined ? 'none' : current.startsWith('-') ? 'descending' : 'ascending'}>
+        <a href={href('customers', { ...filters, after: undefined, sort: nextSort })} className="sort">
+          {label}
+          <span aria-hidden="true">{current === undefined ? '' : current.startsWith('-') ? ' ▼' : ' ▲'}</span>
+        </a>
+      </th>
+    );
+  };
   useEffect(() => setSelected(new Set()), [query.toString()]);
 
   /** Tags or untags every selected customer (one command each, in turn), then reads the page again after the last. */
@@ -97,7 +133,7 @@ export function CustomersPage({ me, query }: { me: Me; query: URLSearchParams })
       }
       return;
     }
-    go('customers', { name: form.name, tag: form.tag, tier: form.tier, lifecycle: form.lifecycle, asOf: form.asOf });
+    go('customers', { name: form.name, tag: form.tag, tier: form.tier, lifecycle: form.lifecycle, asOf: form.asOf, sort: filters.sort });
   };
 
   return (
@@ -180,7 +216,11 @@ export function CustomersPage({ me, query }: { me: Me; query: URLSearchParams })
         </form>
       )}
       <table>
-        <caption>{t('customers.caption', { asOf, count: rows.length })}</caption>
+        <caption>
+          {total === undefined
+            ? t('customers.caption', { asOf, count: rows.length })
+            : t('customers.captionTotal', { asOf, count: total, total: counted(total), shown: rows.length })}
+        </caption>
         <thead>
           <tr>
             {canTag && (
@@ -193,17 +233,18 @@ export function CustomersPage({ me, query }: { me: Me; query: URLSearchParams })
                 />
               </th>
             )}
-            <th scope="col">{t('customers.colRef')}</th>
+            {sortHeader('ref', t('customers.colRef'))}
             <th scope="col">{t('customers.name')}</th>
             <th scope="col">{t('customers.tier')}</th>
             <th scope="col">{t('customers.lifecycle')}</th>
-            <th scope="col" className="num">
-              {t('customers.netSpend', { currency: me.shop.currency })}
-            </th>
-            <th scope="col" className="num">
+            {sortHeader('netSpend', t('customers.netSpend', { currency: me.shop.currency }), 'num')}
+            <th scope="col" className="num wide">
               {t('customers.purchases')}
             </th>
-            <th scope="col">{t('customers.tags')}</th>
+            {sortHeader('lastPurchase', t('customers.lastPurchase'), 'wide')}
+            <th scope="col" className="wide">
+              {t('customers.tags')}
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -225,9 +266,10 @@ export function CustomersPage({ me, query }: { me: Me; query: URLSearchParams })
               <td>{r.name ?? <em>{t('customers.notGiven')}</em>}</td>
               <td>{r.tier.tier ?? '-'}</td>
               <td>{word('lifecycle', r.lifecycle.lifecycle)}</td>
-              <td className="num">{r.netSpend}</td>
-              <td className="num">{r.purchaseCount}</td>
-              <td>{r.tags.join(', ')}</td>
+              <td className="num">{money(r.netSpend, me.shop.currency, language())}</td>
+              <td className="num wide">{counted(r.purchaseCount)}</td>
+              <td className="wide">{r.lastPurchaseAt ? shopDay(r.lastPurchaseAt) : '-'}</td>
+              <td className="wide">{r.tags.join(', ')}</td>
             </tr>
           ))}
         </tbody>
@@ -239,3 +281,5 @@ export function CustomersPage({ me, query }: { me: Me; query: URLSearchParams })
     </section>
   );
 }
+
+const flip = (sort: string) => (sort.startsWith('-') ? sort.slice(1) : `-${sort}`);

@@ -12,7 +12,7 @@ import { testDatabases } from '../../../../test/support/test-databases';
 import { appendHistory } from '../../../../test/support/history';
 import { allProjectors } from '@crm/wiring';
 import { rebuildProjections } from '../../../projections/src/rebuild';
-import { CustomerListFilter, listCustomers } from './customer-list.query';
+import { countCustomers, CustomerListFilter, listCustomers } from './customer-list.query';
 import { loadCustomerHistories } from '@crm/customers';
 
 for (const database of testDatabases()) {
@@ -76,7 +76,7 @@ for (const database of testDatabases()) {
       },
     });
     const all = async (filter: Partial<CustomerListFilter> & { asOf: string; windowMonths: number }) => {
-      const items: Array<{ id: string; customerRef: string | null; lifecycle: string; tier: string | null }> = [];
+      const items: Array<{ id: string; customerRef: string | null; lifecycle: string; tier: string | null; netSpend: string; lastPurchaseAt: string | null }> = [];
       let cursor: string | undefined;
       do {
         const page = await listCustomers(counted(), { limit: 97, ...filter, cursor }, 'CNY');
@@ -136,6 +136,60 @@ for (const database of testDatabases()) {
       const both = await all({ asOf: '2024-08-31', windowMonths: 6, tier: 'SENIOR', lifecycle: 'SILENT' });
       const everyone = await all({ asOf: '2024-08-31', windowMonths: 6 });
       expect(both.map((c) => c.id)).toEqual(everyone.filter((c) => c.tier === 'SENIOR' && c.lifecycle === 'SILENT').map((c) => c.id));
+    });
+
+    // The key each sort orders by, from what the list answers (last purchase: its shop day in Asia/Shanghai).
+    const minor = (amount: string) => Math.round(Number(amount) * 100);
+    const shopDay = (at: string | null) => (at === null ? '0001-01-01' : new Date(Date.parse(at) + 8 * 3_600_000).toISOString().slice(0, 10));
+    const keyOf: Record<string, (c: { customerRef: string | null; netSpend: string; lastPurchaseAt: string | null }) => string | number> = {
+      ref: (c) => c.customerRef ?? '',
+      netSpend: (c) => minor(c.netSpend),
+      lastPurchase: (c) => shopDay(c.lastPurchaseAt),
+    };
+
+    it('given a varied history, each sort pages through the same customers in its order (key, then id), as of dates inside and after the history', async () => {
+      for (const asOf of ['2024-05-31', '2026-01-01']) {
+        const everyone = await all({ asOf, windowMonths: 3 });
+        for (const sort of ['ref', '-ref', 'netSpend', '-netSpend', 'lastPurchase', '-lastPurchase'] as const) {
+          const key = keyOf[sort.replace('-', '')];
+          const direction = sort.startsWith('-') ? -1 : 1;
+          const expected = [...everyone].sort((a, b) => direction * (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id < b.id ? -1 : 1)).map((c) => c.id);
+          expect((await all({ asOf, windowMonths: 3, sort })).map((c) => c.id)).toEqual(expected);
+        }
+        // With a filter the sort orders what the filter keeps.
+        const silent = everyone.filter((c) => c.lifecycle === 'SILENT').sort((a, b) => minor(b.netSpend) - minor(a.netSpend) || (a.id < b.id ? 1 : -1));
+        expect((await all({ asOf, windowMonths: 3, lifecycle: 'SILENT', sort: '-netSpend' })).map((c) => c.id)).toEqual(silent.map((c) => c.id));
+      }
+    }, 120_000);
+
+    it('given a cursor of one sort, another sort or the id order refuses it', async () => {
+      const page = await listCustomers(sql, { asOf: '2025-03-01', windowMonths: 3, limit: 5, sort: 'netSpend' }, 'CNY');
+      const cursor = page.nextCursor ?? '';
+      await expect(listCustomers(sql, { asOf: '2025-03-01', windowMonths: 3, limit: 5, sort: '-netSpend', cursor }, 'CNY')).rejects.toMatchObject({ code: 'InvalidCursor' });
+      await expect(listCustomers(sql, { asOf: '2025-03-01', windowMonths: 3, limit: 5, cursor }, 'CNY')).rejects.toMatchObject({ code: 'InvalidCursor' });
+      const idCursor = (await listCustomers(sql, { asOf: '2025-03-01', windowMonths: 3, limit: 5 }, 'CNY')).nextCursor ?? '';
+      await expect(listCustomers(sql, { asOf: '2025-03-01', windowMonths: 3, limit: 5, sort: 'ref', cursor: idCursor }, 'CNY')).rejects.toMatchObject({ code: 'InvalidCursor' });
+      // Hand-made cursors: a key no store can bind, a key of the wrong type, not JSON, an object.
+      const made = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+      const id = '00000001-0000-4000-8000-000000000000';
+      for (const [sort, cursor] of [
+        ['ref', made(['ref', 'a\u0000b', id])],
+        ['ref', made(['ref', '\ud800', id])],
+        ['netSpend', made(['netSpend', '1e400', id])],
+        ['lastPurchase', made(['lastPurchase', '9999-99-99', id])],
+        ['lastPurchase', made(['lastPurchase', '2025-02-30', id])],
+        ['netSpend', made(['netSpend', '99999999999999999999', id])],
+        ['ref', made('{"__proto__":1}')],
+        ['ref', made('[[[[')],
+      ] as const)
+        await expect(listCustomers(sql, { asOf: '2025-03-01', windowMonths: 3, limit: 5, sort, cursor }, 'CNY')).rejects.toMatchObject({ code: 'InvalidCursor' });
+    });
+
+    it('given filters, the count is the number of customers on every page', async () => {
+      for (const filter of [{}, { lifecycle: 'SLEEPING' as const }, { tier: 'SENIOR' }, { tier: 'VIP', lifecycle: 'OLD_REPEAT' as const }, { name: 'no such name' }]) {
+        const whole = { asOf: '2024-08-31', windowMonths: 6, ...filter };
+        expect(await countCustomers(sql, whole)).toBe((await all(whole)).length);
+      }
     });
   });
 }

@@ -9,7 +9,7 @@ import { LIFECYCLE_STATUSES } from '@crm/lifecycle';
 import type { Lifecycle } from '@crm/lifecycle';
 import { CustomerViewsService } from '../customer-views.service';
 import type { CustomerView } from '../customer-view';
-import { encodeCursor } from '../customer-list/customer-list.query';
+import { encodeCursor, LIST_SORTS, ListSort } from '../customer-list/customer-list.query';
 import { CustomerConnection, CustomerType, LifecycleMoveType, LifecycleType, RfmScoreType, TierBasisRuleType, TierChangeType, TierType } from './customer.types';
 
 @ArgsType()
@@ -24,6 +24,10 @@ class CustomersArgs {
   @Field(() => String, { nullable: true }) @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'after must be a cursor this API gave out' }) after?: string;
   @Field(() => Int, { nullable: true, description: 'lifecycle window in months: 3, 6 or 12' }) @IsOptional() @IsIn([3, 6, 12]) window?: number;
   @Field(() => Float, { nullable: true, description: 'a write position to wait for (at most 5 s)' }) @IsOptional() @IsNumber() waitFor?: number;
+  @Field(() => String, { nullable: true, description: `order: ${LIST_SORTS.join(', ')} (as of asOf; - first: descending); default the id` })
+  @IsOptional()
+  @IsIn(LIST_SORTS)
+  sort?: ListSort;
 }
 
 /** A customer's view as the GraphQL type (other slices' fields that name a customer answer with it). */
@@ -71,17 +75,9 @@ export class CustomerViewsResolver {
   @Query(() => CustomerConnection, { description: 'the filtered list as of a date, keyset-paginated' })
   async customers(@GqlCtx() ctx: RequestContext, @Args() args: CustomersArgs): Promise<CustomerConnection> {
     await this.projections.waitFor(positionArg(args.waitFor));
-    const { items, nextCursor } = await this.views.list(ctx, {
-      asOf: args.asOf,
-      tier: args.tier,
-      lifecycle: args.lifecycle,
-      tag: args.tag,
-      region: args.region,
-      name: args.name,
-      cursor: args.after,
-      limit: args.first ?? 50,
-      windowMonths: args.window,
-    });
+    const filter = { asOf: args.asOf, tier: args.tier, lifecycle: args.lifecycle, tag: args.tag, region: args.region, name: args.name, windowMonths: args.window };
+    const { items, nextCursor } = await this.views.list(ctx, { ...filter, cursor: args.after, limit: args.first ?? 50, sort: args.sort });
+    const views = this.views;
     const asOf = args.asOf ?? this.views.today();
     // Tier and lifecycle on the list's date and window come from the facts the list read.
     const edges = items.map((item) => {
@@ -105,6 +101,10 @@ export class CustomerViewsResolver {
     return {
       edges,
       pageInfo: { hasNextPage: nextCursor !== null, endCursor: nextCursor },
+      // Counted only when the query asks for it (one more query).
+      get totalCount() {
+        return views.count(ctx, filter);
+      },
     };
   }
 

@@ -151,4 +151,5 @@ export class CustomerEdge {
 export class CustomerConnection {
   @Field(() => [CustomerEdge]) edges!: CustomerEdge[];
   @Field(() => PageInfoType) pageInfo!: PageInfoType;
+  @Field(() => Int, { description: 'the customers of the filter on every page (one more query, made only when asked)' }) totalCount!: number | Promise<number>;
 }
