@@ -244,10 +244,30 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     await page.getByRole('cell', { name: 'C-MEI' }).waitFor();
     await shot(page, 'what-if');
     // A draft is simulated without being published, and cannot be activated from its trial.
+    // Composed in a form: a copy of the rule set in force, SENIOR from 2,000.00 and a second purchase, refunds not counted.
     await page.getByText('Compose a draft rule set').click();
+    await expect(page.getByLabel('Code of tier 2').inputValue()).resolves.toBe('SENIOR');
+    await page.getByLabel('Threshold of tier 2').fill('2000.00');
+    await page.getByLabel('Purchases needed for tier 2').fill('2');
+    await page.getByLabel('Refunds lower the spend').uncheck();
+    await page.getByText('As JSON').click();
+    await page.getByText('"minPurchases": 2').waitFor();
+    await shot(page, 'what-if-draft');
+    const simulated = page.waitForResponse((res) => res.request().postDataJSON()?.variables?.ruleSet !== undefined);
     await page.getByRole('button', { name: /Simulate the draft/ }).click();
-    await page.locator('[data-cell="SENIOR-SENIOR"]').waitFor();
+    const sent = (await simulated).request().postDataJSON().variables.ruleSet;
+    expect(sent.tiers[1]).toEqual({ code: 'SENIOR', threshold: '2000.00', minPurchases: 2 });
+    expect(sent.refundsCount).toBe(false);
+    // Mei, C-0 and C-1 (one purchase each below 2,000.00) would be NORMAL.
+    await page.locator('[data-cell="SENIOR-NORMAL"]').waitFor();
     await expect(page.getByRole('button', { name: /^Activate / }).count()).resolves.toBe(0);
+    // A bad threshold: the server's answer names the field; nothing is published.
+    await page.getByLabel('Threshold of tier 2').fill('2000.005');
+    await page.getByRole('button', { name: /Simulate the draft/ }).click();
+    await page
+      .getByRole('alert')
+      .getByText(/threshold/)
+      .waitFor();
     expect((await http(app).get(`${API}/tier-rule-sets`).expect(200)).body.items.some((r: { id: string }) => r.id.startsWith('draft-'))).toBe(false);
     await page.getByRole('button', { name: 'Run simulation' }).click();
     await page.getByRole('button', { name: 'Activate strict' }).click();

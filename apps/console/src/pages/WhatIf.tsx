@@ -8,6 +8,7 @@ import { href } from '../router';
 import { word } from '../i18n';
 import { ErrorNote } from '../components/Error';
 import type { MigrationCell, TierRuleSet, TierRuleSets, TierSimulation } from '../generated/graphql';
+import { bodyOf, Draft, draftFrom, RuleSetForm } from '../components/RuleSetForm';
 
 type RuleSet = Pick<TierRuleSet, 'id' | 'name' | 'status' | 'tiers' | 'basis' | 'refundsCount' | 'downgrade'>;
 /** The simulation with its matrix as rows: matrix[from][to] = customers. */
@@ -23,15 +24,6 @@ const DRAFT_SIMULATION = `query ($ruleSet: JSON!, $asOf: String) { draftRuleSetS
   asOf customers unchanged upgraded downgraded across matrix { from to customers }
   movers { customerId customerRef from to direction basis basisBefore } moversTotal moversTruncated ruleSetId comparedWith effectiveFrom } }`;
 
-const OUTPUT_ONLY = ['status'];
-
-/** A rule set as a publish body: what the answer left null is left out. */
-function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNulls);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).flatMap(([k, v]) => (v === null ? [] : [[k, withoutNulls(v)]])));
-}
-
 function asRows(cells: MigrationCell[]): Record<string, Record<string, number>> {
   const rows: Record<string, Record<string, number>> = {};
   for (const c of cells) (rows[c.from] ??= {})[c.to] = c.customers;
@@ -42,7 +34,7 @@ export function WhatIfPage({ me }: { me: Me }) {
   const { t } = useTranslation();
   const [ruleSets, setRuleSets] = useState<RuleSet[]>([]);
   const [chosen, setChosen] = useState('');
-  const [draft, setDraft] = useState('');
+  const [draft, setDraft] = useState<Draft>();
   const [result, setResult] = useState<Simulation>();
   // A draft's replay is a trial: it cannot be activated (publish it first).
   const [ofDraft, setOfDraft] = useState(false);
@@ -55,11 +47,9 @@ export function WhatIfPage({ me }: { me: Me }) {
     gql<{ ruleSets: Pick<TierRuleSets, 'inForce'> & { items: RuleSet[] } }>(RULE_SETS)
       .then(({ ruleSets: tierRuleSets }) => {
         setRuleSets(tierRuleSets.items);
+        // A draft starts as a copy of the rule set in force.
         const inForce = tierRuleSets.items.find((r) => r.id === tierRuleSets.inForce);
-        if (inForce && !draft) {
-          const body = withoutNulls(Object.fromEntries(Object.entries(inForce).filter(([k]) => !OUTPUT_ONLY.includes(k)))) as object;
-          setDraft(JSON.stringify({ ...body, id: `draft-${me.shop.today}`, name: t('whatIf.draftName', { today: me.shop.today }) }, null, 2));
-        }
+        if (!draft) setDraft(draftFrom(inForce, `draft-${me.shop.today}`, t('whatIf.draftName', { today: me.shop.today })));
       })
       .catch((e: Error) => setError(e.message));
   }, [version]);
@@ -84,7 +74,8 @@ export function WhatIfPage({ me }: { me: Me }) {
   const simulateDraft = async () => {
     setResult(undefined);
     try {
-      const { draftRuleSetSimulation } = await gql<{ draftRuleSetSimulation: TierSimulation }>(DRAFT_SIMULATION, { ruleSet: JSON.parse(draft), asOf: asOf || undefined });
+      if (!draft) return;
+      const { draftRuleSetSimulation } = await gql<{ draftRuleSetSimulation: TierSimulation }>(DRAFT_SIMULATION, { ruleSet: bodyOf(draft), asOf: asOf || undefined });
       setResult({ ...draftRuleSetSimulation, matrix: asRows(draftRuleSetSimulation.matrix) });
       setOfDraft(true);
       setError('');
@@ -95,10 +86,11 @@ export function WhatIfPage({ me }: { me: Me }) {
 
   const publish = async () => {
     try {
-      const input = JSON.parse(draft);
+      if (!draft) return;
+      const input = bodyOf(draft);
       await gql('mutation ($input: JSON!) { publishTierRuleSet(input: $input) { id } }', { input });
       setNote(t('whatIf.published', { id: input.id }));
-      setChosen(input.id);
+      setChosen(String(input.id));
       setError('');
       setVersion((v) => v + 1);
     } catch (err) {
@@ -145,16 +137,26 @@ export function WhatIfPage({ me }: { me: Me }) {
       {may(me, 'ruleSets.publish') && (
         <details>
           <summary>{t('whatIf.compose')}</summary>
-          <label className="block">
-            {t('whatIf.body')}
-            <textarea value={draft} onChange={(e) => setDraft(e.target.value)} rows={14} spellCheck={false} />
-          </label>
-          <button type="button" onClick={simulateDraft}>
-            {t('whatIf.simulateDraft')}
-          </button>
-          <button type="button" onClick={publish}>
-            {t('whatIf.publish')}
-          </button>
+          {draft && (
+            <form
+              onSubmit={(e) => {
+                e.preventDefault();
+                void simulateDraft();
+              }}
+            >
+              <RuleSetForm draft={draft} onChange={setDraft} />
+              <div className="filters">
+                <button type="submit">{t('whatIf.simulateDraft')}</button>
+                <button type="button" onClick={(e) => e.currentTarget.form?.reportValidity() && void publish()}>
+                  {t('whatIf.publish')}
+                </button>
+              </div>
+              <details>
+                <summary>{t('whatIf.body')}</summary>
+                <pre>{JSON.stringify(bodyOf(draft), null, 2)}</pre>
+              </details>
+            </form>
+          )}
         </details>
       )}
       {result && <SimulationView result={result} order={tierOrder(ruleSets, chosen)} />}

@@ -68,14 +68,7 @@ function decodeSortedCursor(cursor: string, sort: ListSort): { key: string; id: 
   } catch {
     parts = undefined;
   }
-  if (
-    !Array.isArray(parts) ||
-    parts.length !== 3 ||
-    parts[0] !== sort ||
-    typeof parts[1] !== 'string' ||
-    !SORT_KEYS[sort].valid(parts[1]) ||
-    !UUID_PATTERN.test(String(parts[2]))
-  )
+  if (!Array.isArray(parts) || parts.length !== 3 || parts[0] !== sort || typeof parts[1] !== 'string' || !SORT_KEYS[sort].valid(parts[1]) || !UUID_PATTERN.test(String(parts[2])))
     throw refused('InvalidCursor', `cursor is not one this API gave out for sort ${sort}`);
   return { key: parts[1], id: parts[2] as string };
 }
