@@ -426,6 +426,18 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     await shot(page, 'what-if-zh');
     await page.getByRole('link', { name: '导入', exact: true }).click();
     await page.getByRole('heading', { name: '导入历史数据' }).waitFor();
+    // A rejected row's reason in Chinese: the column at fault in the reader's words, the server's own text beneath.
+    const file = [
+      'customer_ref,kind,order_id,refund_id,occurred_at,amount,currency,channel,region,items,name,phone,email,birth_date',
+      'IMP-ZH-1,purchase,IMP-ZH-O1,,2024-05-02,88.00,CNY,web,浙江,,钱先生,,,',
+      'IMP-ZH-2,purchase,IMP-ZH-O2,,2024-05-02,-1.00,CNY,,,,,,,',
+      'IMP-ZH-1,refund,IMP-ZH-O1,IMP-ZH-R1,2024-05-03,99.00,CNY,,,,,,,',
+    ].join('\n');
+    await page.getByLabel('CSV 文件').setInputFiles({ name: 'history.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
+    await page.getByRole('button', { name: '上传并导入' }).click();
+    const rejects = page.getByRole('table', { name: '被拒绝的行' });
+    await rejects.getByText(/^金额：不能为负/).waitFor();
+    await rejects.getByText('退款金额超过该订单的剩余金额。').waitFor();
     await shot(page, 'import-zh');
     await page.getByRole('link', { name: '关怀与投诉' }).click();
     await page.getByRole('heading', { name: /待发送的购后问候/ }).waitFor();

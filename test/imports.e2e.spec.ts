@@ -55,7 +55,7 @@ for (const database of testDatabases()) {
       });
       expect(done.rejects).toEqual([
         { line: 3, customerRef: 'REST-1', code: 'RefundExceedsOrder', reason: expect.stringContaining('exceeds') },
-        { line: 4, customerRef: 'REST-2', code: 'InvalidRow', reason: expect.stringContaining('occurred_at must be') },
+        { line: 4, customerRef: 'REST-2', code: 'InvalidRow', field: 'occurred_at', reason: expect.stringContaining('occurred_at must be') },
       ]);
       const store = app.app.get<EventStore>(EVENT_STORE);
       const events = await store.readStream(`customer-${customerIdForRef('REST-1')}`);
@@ -80,7 +80,7 @@ for (const database of testDatabases()) {
       ].join('\n');
       const done = await finished((await upload(file).expect(202)).body.importId);
       expect(done.progress).toMatchObject({ imported: 2, rejected: 1 });
-      expect(done.rejects).toEqual([{ line: 4, customerRef: 'PROF-2', code: 'InvalidRow', reason: expect.stringMatching(/^email: /) }]);
+      expect(done.rejects).toEqual([{ line: 4, customerRef: 'PROF-2', code: 'InvalidRow', field: 'email', reason: expect.stringMatching(/^email: /) }]);
       const id = customerIdForRef('PROF-1');
       const customer = (await http(app).get(`${API}/customers/${id}`).expect(200)).body;
       expect(customer.profile).toMatchObject({ name: '林小姐', phone: '+86 138 0000 0000', email: 'lin@example.com', birthDate: '1990-04-12', region: { province: '浙江' } });

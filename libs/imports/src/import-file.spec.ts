@@ -68,3 +68,27 @@ describe('the sample file in docs/examples', () => {
     expect(items).toHaveLength(5);
   });
 });
+
+describe('checkRow names the column at fault', () => {
+  const at = (column: ImportColumn, value: string) => {
+    const fields = row('2024-05-31');
+    fields[IMPORT_COLUMNS.indexOf(column)] = value;
+    return fields;
+  };
+  it.each([
+    ['customer_ref', at('customer_ref', 'a b!')],
+    ['kind', at('kind', 'gift')],
+    ['occurred_at', at('occurred_at', 'yesterday')],
+    ['currency', at('currency', 'USD')],
+    ['amount', at('amount', '10.005')],
+    ['amount', at('amount', '-5')],
+    ['order_id', at('order_id', '')],
+    ['channel', at('channel', 'we chat!')],
+    ['region', at('region', 'x'.repeat(51))],
+    ['items', at('items', '[{"sku":"A","quantity":0,"unitPrice":"1.00"}]')],
+    ['items', at('items', '[{"sku":"A","quantity":1,"unitPrice":"abc"}]')],
+    ['birth_date', at('birth_date', '1990-02-30')],
+  ] as const)('given a bad %s, when the row is checked, then the error names that column', (column, fields) => {
+    expect(() => checkRow(fields, 2, index, 'CNY', 'Asia/Shanghai')).toThrow(expect.objectContaining({ field: column }));
+  });
+});

@@ -12,6 +12,16 @@ import type { Profile, PurchaseInput, RefundInput } from '@crm/customers';
 /** The file cannot be read as a whole (no header, a required column missing): nothing is imported. */
 export class ImportFileError extends Error {}
 
+/** A row refused for one of its columns: the column is kept with the reason, so that a reader can say which in any language. */
+export class RowError extends Error {
+  constructor(
+    readonly field: ImportColumn,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export const IMPORT_COLUMNS = [
   'customer_ref',
   'kind',
@@ -58,7 +68,7 @@ function checkProfile(get: (c: ImportColumn) => string | undefined): ImportedPro
   const [error] = validateSync(plainToInstance(ProfileDto, profile));
   if (error) {
     const column = Object.entries(PROFILE_COLUMNS).find(([, field]) => field === error.property)?.[0] ?? error.property;
-    throw new Error(`${column}: ${Object.values(error.constraints ?? {})[0] ?? 'is not valid'}`);
+    throw new RowError(column as ImportColumn, `${column}: ${Object.values(error.constraints ?? {})[0] ?? 'is not valid'}`);
   }
   return profile as ImportedProfile;
 }
@@ -68,6 +78,8 @@ export interface RejectedRow {
   customerRef: string | null;
   code: string;
   reason: string;
+  /** the column at fault, when one is (InvalidRow) */
+  field?: ImportColumn;
 }
 
 export type ReadItem = { row: ImportRow } | { rejected: RejectedRow };
@@ -120,17 +132,22 @@ function parseItems(raw: string, currency: string): Item[] {
   try {
     value = JSON.parse(raw);
   } catch {
-    throw new Error('items must be a JSON array such as [{"sku":"A1","category":"dresses","quantity":1,"unitPrice":"99.00"}]');
+    throw new RowError('items', 'items must be a JSON array such as [{"sku":"A1","category":"dresses","quantity":1,"unitPrice":"99.00"}]');
   }
-  if (!Array.isArray(value) || value.length > 500) throw new Error('items must be a JSON array of at most 500 items');
+  if (!Array.isArray(value) || value.length > 500) throw new RowError('items', 'items must be a JSON array of at most 500 items');
   return value.map((item: unknown, i) => {
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new Error(`items[${i}] must be an object`);
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new RowError('items', `items[${i}] must be an object`);
     const { sku, category, quantity, unitPrice } = item as Record<string, unknown>;
-    if (!textOk(sku, 128)) throw new Error(`items[${i}].sku must be 1-128 characters of text such as "DRESS-1"`);
-    if (category !== undefined && !textOk(category, 128)) throw new Error(`items[${i}].category must be 1-128 characters of text`);
-    if (!Number.isInteger(quantity) || (quantity as number) < 1 || (quantity as number) > 100_000) throw new Error(`items[${i}].quantity must be a whole number 1-100000`);
-    if (typeof unitPrice !== 'string') throw new Error(`items[${i}].unitPrice must be a decimal string such as "99.00"`);
-    parseUnitPrice(unitPrice, currency);
+    if (!textOk(sku, 128)) throw new RowError('items', `items[${i}].sku must be 1-128 characters of text such as "DRESS-1"`);
+    if (category !== undefined && !textOk(category, 128)) throw new RowError('items', `items[${i}].category must be 1-128 characters of text`);
+    if (!Number.isInteger(quantity) || (quantity as number) < 1 || (quantity as number) > 100_000)
+      throw new RowError('items', `items[${i}].quantity must be a whole number 1-100000`);
+    if (typeof unitPrice !== 'string') throw new RowError('items', `items[${i}].unitPrice must be a decimal string such as "99.00"`);
+    try {
+      parseUnitPrice(unitPrice, currency);
+    } catch (error) {
+      throw new RowError('items', `items[${i}].unitPrice: ${(error as Error).message}`);
+    }
     return { sku: sku as string, ...(category ? { category: category as string } : {}), quantity: quantity as number, unitPrice };
   });
 }
@@ -147,6 +164,14 @@ function occurredAtOf(value: string, timeZone: string | undefined): Date | undef
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
+function amountOf(amount: string, currency: string): number {
+  try {
+    return parseAmount(amount, currency);
+  } catch (error) {
+    throw new RowError('amount', (error as Error).message);
+  }
+}
+
 /** One record checked as the API would check it; throws with the reason. */
 export function checkRow(fields: string[], line: number, index: Map<ImportColumn, number>, shopCurrency: string, shopTimeZone?: string): ImportRow {
   const get = (c: ImportColumn) => {
@@ -155,18 +180,19 @@ export function checkRow(fields: string[], line: number, index: Map<ImportColumn
     return v === undefined || v === '' ? undefined : v;
   };
   const customerRef = get('customer_ref') ?? '';
-  if (!isKey(customerRef)) throw new Error('customer_ref must be a key (letters, digits, - _ . : / # @)');
+  if (!isKey(customerRef)) throw new RowError('customer_ref', 'customer_ref must be a key (letters, digits, - _ . : / # @)');
   const kind = get('kind');
-  if (kind !== 'purchase' && kind !== 'refund') throw new Error('kind must be purchase or refund');
+  if (kind !== 'purchase' && kind !== 'refund') throw new RowError('kind', 'kind must be purchase or refund');
   const written = get('occurred_at') ?? '';
   const occurredAt = occurredAtOf(written, shopTimeZone);
-  if (!occurredAt) throw new Error("occurred_at must be an ISO 8601 date-time with an offset, e.g. 2024-05-31T10:00:00+08:00, or a date, e.g. 2024-05-31 (the shop's day)");
+  if (!occurredAt)
+    throw new RowError('occurred_at', "occurred_at must be an ISO 8601 date-time with an offset, e.g. 2024-05-31T10:00:00+08:00, or a date, e.g. 2024-05-31 (the shop's day)");
   // A date-time goes on as written (what the rows' event ids were always made from); a date becomes its instant.
   const at = DATE_ONLY.test(written) ? occurredAt.toISOString() : written;
   const currency = get('currency') ?? '';
-  if (currency !== shopCurrency) throw new Error(`currency must be the shop currency ${shopCurrency}`);
+  if (currency !== shopCurrency) throw new RowError('currency', `currency must be the shop currency ${shopCurrency}`);
   const amount = get('amount') ?? '';
-  const amountMinor = parseAmount(amount, currency);
+  const amountMinor = amountOf(amount, currency);
   const orderId = get('order_id');
   const refundId = get('refund_id');
   const channel = get('channel');
@@ -175,13 +201,13 @@ export function checkRow(fields: string[], line: number, index: Map<ImportColumn
     ['refund_id', refundId],
     ['channel', channel],
   ] as const) {
-    if (v !== undefined && !isKey(v)) throw new Error(`${name} must be a key`);
+    if (v !== undefined && !isKey(v)) throw new RowError(name, `${name} must be a key`);
   }
-  if (kind === 'purchase' && !orderId) throw new Error('a purchase needs an order_id');
-  if (kind === 'refund' && !refundId) throw new Error('a refund needs a refund_id');
-  if (kind === 'refund' && amountMinor === 0) throw new Error('a refund is above 0');
+  if (kind === 'purchase' && !orderId) throw new RowError('order_id', 'a purchase needs an order_id');
+  if (kind === 'refund' && !refundId) throw new RowError('refund_id', 'a refund needs a refund_id');
+  if (kind === 'refund' && amountMinor === 0) throw new RowError('amount', 'a refund is above 0');
   const region = get('region');
-  if (region !== undefined && !textOk(region, 50)) throw new Error('region must be at most 50 characters of text');
+  if (region !== undefined && !textOk(region, 50)) throw new RowError('region', 'region must be at most 50 characters of text');
   const input: ImportRow['input'] =
     kind === 'purchase'
       ? { purchase: { orderId: orderId as string, occurredAt: at, amount, currency, ...(channel ? { channel } : {}), items: parseItems(get('items') ?? '', currency) } }
@@ -242,7 +268,8 @@ export async function* readImportRows(input: Readable, options: ReadOptions): As
       yield { row: checkRow(record, line, columns.index, options.shopCurrency, options.shopTimeZone) };
     } catch (error) {
       const ref = record[columns.index.get('customer_ref') ?? -1]?.trim();
-      yield { rejected: { line, customerRef: ref && isKey(ref) ? ref : null, code: 'InvalidRow', reason: error instanceof Error ? error.message : String(error) } };
+      const field = error instanceof RowError ? { field: error.field } : {};
+      yield { rejected: { line, customerRef: ref && isKey(ref) ? ref : null, code: 'InvalidRow', reason: error instanceof Error ? error.message : String(error), ...field } };
     }
   }
   while (skipped.length > 0) yield { rejected: skipped.shift() as RejectedRow };

@@ -3,7 +3,7 @@
 // resumes what was running.
 import type { Migration, SqlClient } from '@crm/database';
 import type { Principal } from '@crm/shared';
-import type { RejectedRow } from './import-file';
+import type { ImportColumn, RejectedRow } from './import-file';
 import type { ImportProgress } from './importer';
 
 export const importMigrations: Migration[] = [
@@ -42,6 +42,11 @@ CREATE TABLE crm_import_rejects (
   reason       text NOT NULL,
   PRIMARY KEY (import_id, seq)
 );`,
+  },
+  {
+    // The column a rejected row was refused for: the console words it in the reader's language.
+    id: '0024_import_reject_field',
+    sql: 'ALTER TABLE crm_import_rejects ADD COLUMN field text;',
   },
 ];
 
@@ -134,11 +139,11 @@ export class ImportsStore {
     const kept = rejects.slice(0, Math.max(0, STORED_REJECTS - from));
     if (kept.length === 0) return;
     await this.sql.query(
-      `INSERT INTO crm_import_rejects (import_id, seq, line, customer_ref, code, reason)
-       SELECT $1, $2::int + ord, line, ref, code, reason
-         FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS r(line, ref, code, reason, ord)
+      `INSERT INTO crm_import_rejects (import_id, seq, line, customer_ref, code, reason, field)
+       SELECT $1, $2::int + ord, line, ref, code, reason, field
+         FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS r(line, ref, code, reason, field, ord)
        ON CONFLICT DO NOTHING`,
-      [importId, from, kept.map((r) => r.line), kept.map((r) => r.customerRef), kept.map((r) => r.code), kept.map((r) => r.reason)],
+      [importId, from, kept.map((r) => r.line), kept.map((r) => r.customerRef), kept.map((r) => r.code), kept.map((r) => r.reason), kept.map((r) => r.field ?? null)],
     );
   }
 
@@ -158,11 +163,11 @@ export class ImportsStore {
   }
 
   async rejects(importId: string, limit: number): Promise<RejectedRow[]> {
-    const rows = await this.sql.query<{ line: string; customer_ref: string | null; code: string; reason: string }>(
-      'SELECT line, customer_ref, code, reason FROM crm_import_rejects WHERE import_id = $1 ORDER BY line, seq LIMIT $2',
+    const rows = await this.sql.query<{ line: string; customer_ref: string | null; code: string; reason: string; field: ImportColumn | null }>(
+      'SELECT line, customer_ref, code, reason, field FROM crm_import_rejects WHERE import_id = $1 ORDER BY line, seq LIMIT $2',
       [importId, limit],
     );
-    return rows.map((r) => ({ line: Number(r.line), customerRef: r.customer_ref, code: r.code, reason: r.reason }));
+    return rows.map((r) => ({ line: Number(r.line), customerRef: r.customer_ref, code: r.code, reason: r.reason, ...(r.field ? { field: r.field } : {}) }));
   }
 
   async heartbeat(importId: string): Promise<void> {

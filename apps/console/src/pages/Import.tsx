@@ -24,7 +24,7 @@ interface ImportState {
   written: boolean;
   error: string | null;
   progress: Progress;
-  rejects: Array<{ line: number; customerRef: string | null; code: string; reason: string }>;
+  rejects: Array<{ line: number; customerRef: string | null; code: string; reason: string; field?: string }>;
 }
 
 /** The layout's header and one example row: what the template download gives. */
@@ -96,7 +96,7 @@ export function ImportPage() {
           {t('import.file')}
           <input type="file" accept=".csv,text/csv" onChange={(e) => setFile(e.target.files?.[0])} />
         </label>
-        <label>
+        <label className="check">
           <input type="checkbox" checked={allOrNothing} onChange={(e) => setAllOrNothing(e.target.checked)} />
           {t('import.allOrNothing')}
         </label>
@@ -136,7 +136,14 @@ export function ImportPage() {
                   <tr key={`${r.line}-${r.code}`}>
                     <td>{r.line}</td>
                     <td>{r.customerRef ?? t('common.none')}</td>
-                    <td>{errorText(r.reason, r.code)}</td>
+                    <td>
+                      {r.field ? t(`import.column.${r.field}`) : errorText(r.reason, r.code)}
+                      {(r.field || errorText(r.reason, r.code) !== r.reason) && (
+                        <small className="detail" lang="en">
+                          {r.reason}
+                        </small>
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>
