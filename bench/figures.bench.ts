@@ -14,7 +14,7 @@
 import { PostgresClient, migrate } from '@crm/database';
 import { allMigrations } from '@crm/wiring';
 import { rfmAsOf, rfmSegments, stickiness } from '@crm/figures';
-import { listCustomers } from '@crm/customer-views';
+import { countCustomers, listCustomers } from '@crm/customer-views';
 import { tierMembersSql } from '@crm/tiers';
 import { addDays, minusMonths, shopDate } from '@crm/shared';
 import { dropPgDatabase, freshPgDatabase, machine, printResult, withDatabase, PG_URL } from './bench-support';
@@ -128,6 +128,21 @@ async function main() {
         }
         byTier.SLEEPING = { page: await times(5, () => listCustomers(sql, { asOf: now, lifecycle: 'SLEEPING', limit: 50, windowMonths: 3 }, 'CNY')) };
         return byTier;
+      }),
+      // The list sorted (the first page of 50) and the count of a filter, as the console asks for them.
+      listSortedAndCounted: await part('list', async () => {
+        const page = (asOf: string, sort: 'ref' | '-netSpend' | '-lastPurchase', tier?: string) => () =>
+          listCustomers(sql, { asOf, tier, limit: 50, windowMonths: 3, sort }, 'CNY');
+        return {
+          byNetSpendToday: await times(5, page(now, '-netSpend')),
+          byLastPurchaseToday: await times(5, page(now, '-lastPurchase')),
+          byRefToday: await times(5, page(now, 'ref')),
+          vipByNetSpendToday: await times(5, page(now, '-netSpend', 'VIP')),
+          byNetSpendYearAgo: await times(3, page(yearAgo, '-netSpend')),
+          countEveryone: await times(3, () => countCustomers(sql, { asOf: now, windowMonths: 3 })),
+          countVip: await times(3, () => countCustomers(sql, { asOf: now, windowMonths: 3, tier: 'VIP' })),
+          countSleeping: await times(3, () => countCustomers(sql, { asOf: now, windowMonths: 3, lifecycle: 'SLEEPING' })),
+        };
       }),
       floor: {
         totalsScan: await times(3, () => sql.query('SELECT count(*), sum(net_spend_minor) FROM rm_customers WHERE purchase_count > 0')),

@@ -26,7 +26,9 @@ function buildConsole(): void {
     Math.max(0, ...fs.readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs)));
   if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= newest(path.join(ROOT, 'apps', 'console'))) return;
   const vite = path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
-  const built = spawnSync(process.execPath, [vite, 'build', '--config', 'apps/console/vite.config.mts', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
+  // NODE_ENV as npm run build has it (jest sets "test", which would bundle React's development build into dist/console).
+  const env = { ...process.env, NODE_ENV: 'production' };
+  const built = spawnSync(process.execPath, [vite, 'build', '--config', 'apps/console/vite.config.mts', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8', env });
   if (built.status !== 0) throw new Error(`console build failed: ${built.stderr}`);
 }
 
@@ -456,7 +458,16 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
     const script = /src="(\/assets\/[^"]+\.js)"/.exec(await page.text())?.[1];
-    expect((await fetch(new URL(script ?? '/missing', base))).headers.get('cache-control')).toContain('immutable');
+    const asset = new URL(script ?? '/missing', base);
+    expect((await fetch(asset)).headers.get('cache-control')).toContain('immutable');
+    // Compressed for browsers that take it, the same bytes once decoded; whole for those that do not.
+    const plain = await fetch(asset, { headers: { 'accept-encoding': 'identity' } });
+    const whole = Buffer.from(await plain.arrayBuffer());
+    expect([plain.headers.get('content-encoding'), plain.headers.get('vary')]).toEqual([null, 'Accept-Encoding']);
+    const brotli = await fetch(asset, { headers: { 'accept-encoding': 'gzip, br' } });
+    expect(brotli.headers.get('content-encoding')).toBe('br');
+    expect(Buffer.from(await brotli.arrayBuffer()).equals(whole)).toBe(true);
+    expect(Number(brotli.headers.get('content-length'))).toBeLessThan(whole.length / 3);
     for (const icon of ['favicon.ico', 'favicon.svg']) {
       const res = await fetch(new URL(icon, base));
       expect([res.status, res.headers.get('content-type')]).toEqual([200, 'image/svg+xml; charset=utf-8']);

@@ -4,7 +4,7 @@
 export { CustomerViewsService } from './customer-views.service';
 export type { CustomerView } from './customer-view';
 export { CustomerListProjector, customerListMigrations } from './customer-list/customer-list.projector';
-export { encodeCursor, listCustomers } from './customer-list/customer-list.query';
+export { countCustomers, encodeCursor, listCustomers } from './customer-list/customer-list.query';
 export { csvField, customerCsvLines, CSV_COLUMNS } from './customer-list/customer-csv';
 export type { CustomerListItem, ListInput } from './customer-list/customer-list.query';
 export { CustomerViewsModule } from './customer-views.module';

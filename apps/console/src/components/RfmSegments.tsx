@@ -16,7 +16,8 @@ const QUERY = `query ($asOf: String, $segment: String) { rfmSegmentFigures(asOf:
 
 type Member = Pick<RfmMember, 'customerId' | 'recencyDays' | 'frequency' | 'monetary' | 'r' | 'f' | 'm'>;
 
-export function RfmSegments({ asOf, currency }: { asOf: string; currency: string }) {
+/** `onAnswered` is told each date whose segments have arrived (or failed): the figures page asks for its slower figures after. */
+export function RfmSegments({ asOf, currency, onAnswered }: { asOf: string; currency: string; onAnswered?: (asOf: string) => void }) {
   const { t, i18n } = useTranslation();
   const [figures, setFigures] = useState<Segments>();
   const [segment, setSegment] = useState('');
@@ -29,7 +30,8 @@ export function RfmSegments({ asOf, currency }: { asOf: string; currency: string
         setFigures(d.rfmSegmentFigures);
         setMembers(segment ? (d.rfmSegmentFigures.members ?? []) : undefined);
       })
-      .catch((e: Error) => setError(e.message));
+      .catch((e: Error) => setError(e.message))
+      .finally(() => onAnswered?.(asOf));
   }, [asOf, segment]);
   const chart = useMemo(
     () =>

@@ -249,6 +249,7 @@ export const en = {
     noOpen: 'No open complaint.',
   },
   figures: {
+    computing: 'Computing the stickiness figures over the period…',
     title: 'Figures',
     service: 'Service, {{from}} to {{to}}',
     perAgent: 'Per agent',

@@ -250,6 +250,7 @@ export const zhCN: Catalog = {
     noOpen: '没有未结投诉。',
   },
   figures: {
+    computing: '正在计算本期的客户黏性指标…',
     title: '经营数据',
     service: '客服数据，{{from}} 至 {{to}}',
     perAgent: '按客服',

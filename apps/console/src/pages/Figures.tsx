@@ -13,8 +13,9 @@ import type { Rate, ServiceFigures, Stickiness } from '../generated/graphql';
 
 const FIGURE = `complaints responded resolved breaches firstResponseSeconds { median } satisfaction { mean } reopenRate { rate }`;
 const RATE = `numerator denominator rate`;
-const QUERY = `query ($asOf: String, $window: Int) {
-  serviceFigures { from to overall { ${FIGURE} } byAgent { agent ${FIGURE} } byPriority { priority ${FIGURE} } }
+// Each part shown when it answers: the service figures are quick, stickiness reads the period's purchases.
+const SERVICE = `{ serviceFigures { from to overall { ${FIGURE} } byAgent { agent ${FIGURE} } byPriority { priority ${FIGURE} } } }`;
+const STICKINESS = `query ($asOf: String, $window: Int) {
   stickinessMetrics(asOf: $asOf, window: $window) { period { after through } activeCustomers repeatPurchaseRate { ${RATE} } activeArpu netSpend
     retention { withinDays ${RATE} } wakeUp { ${RATE} } reactivation { ${RATE} }
     composition { byTier { tier sales } byRegion { region sales } byCategory { category sales } } }
@@ -32,14 +33,20 @@ export function FiguresPage({ me }: { me: Me }) {
   const [asOf, setAsOf] = useState(me.shop.today);
   const [windowMonths, setWindowMonths] = useState(3);
   useEffect(() => {
-    setError('');
-    gql<{ serviceFigures: ServiceFigures; stickinessMetrics: Stickiness }>(QUERY, { asOf, window: windowMonths })
-      .then((d) => {
-        setService(d.serviceFigures);
-        setSticky(d.stickinessMetrics);
-      })
+    gql<{ serviceFigures: ServiceFigures }>(SERVICE)
+      .then((d) => setService(d.serviceFigures))
       .catch((e: Error) => setError(e.message));
-  }, [asOf, windowMonths]);
+  }, []);
+  // Stickiness once the RFM segments of the date have answered: on a small server the quick figures are not queued behind it.
+  const [rfmAnswered, setRfmAnswered] = useState<string>();
+  useEffect(() => {
+    setSticky(undefined);
+    if (rfmAnswered !== asOf) return;
+    setError('');
+    gql<{ stickinessMetrics: Stickiness }>(STICKINESS, { asOf, window: windowMonths })
+      .then((d) => setSticky(d.stickinessMetrics))
+      .catch((e: Error) => setError(e.message));
+  }, [asOf, windowMonths, rfmAnswered]);
 
   const agentChart = useMemo(
     () =>
@@ -145,6 +152,11 @@ export function FiguresPage({ me }: { me: Me }) {
           </table>
         </section>
       )}
+      {!sticky && !error && (
+        <p role="status" className="loading">
+          {t('figures.computing')}
+        </p>
+      )}
       {sticky && tierChart && (
         <section aria-labelledby="sticky-title">
           <h2 id="sticky-title">{t('figures.stickiness', { after: sticky.period.after, through: sticky.period.through })}</h2>
@@ -191,7 +203,7 @@ export function FiguresPage({ me }: { me: Me }) {
           </div>
         </section>
       )}
-      <RfmSegments asOf={asOf} currency={me.shop.currency} />
+      <RfmSegments asOf={asOf} currency={me.shop.currency} onAnswered={setRfmAnswered} />
     </>
   );
 }
