@@ -183,6 +183,7 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     await page.getByLabel('As of').fill('2024-12-01');
     await page.getByTestId('lifecycle').getByText('SLEEPING').waitFor();
     expect(await page.getByTestId('tier').textContent()).toBe('SENIOR');
+    await page.getByText(/^Spend over the whole history ¥600\.00, 1 purchase: SENIOR \(rule set default\)\./).waitFor();
     // Each step of the tier history names what caused it.
     await page.getByRole('link', { name: /caused by purchase/ }).waitFor();
 
@@ -411,6 +412,8 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     await page.goto(`${base}#/customers/${customerId}?asOf=2024-12-01`);
     await page.getByRole('heading', { name: '客户档案' }).waitFor();
     await page.getByTestId('lifecycle').getByText('沉睡').waitFor();
+    // Why she holds her tier, in Chinese from the answer's figures; the server's sentence beneath.
+    await page.getByText(/^全部历史消费 ¥600\.00，1 次购买：SENIOR（规则集 default）。/).waitFor();
     const timeline = page.locator('table.timeline');
     await timeline.getByText('订单 O-MEI-1：¥600.00。').first().waitFor();
     await page.getByRole('link', { name: /起因：购买/ }).waitFor();

@@ -35,6 +35,10 @@ describe('timeline entries as sentences', () => {
     try {
       expect(entrySentence('PurchaseRecorded', { orderId: 'O-1', amount: '2939.31', currency: 'CNY', channel: 'tmall' })).toBe('订单 O-1：¥2,939.31，渠道 tmall。');
       expect(entrySentence('LifecycleChanged', { from: 'OLD_REPEAT', to: 'SLEEPING' })).toBe('生命周期 老客（复购） → 沉睡。');
+      // The server's reason is English: the sentence gives the basis instead.
+      expect(entrySentence('TierChanged', { from: 'NORMAL', to: 'VIP', basis: '3000.00', reason: 'net spend 3000.00 reached 3000.00' })).toBe(
+        '等级 NORMAL → VIP（计算基数 3000.00）。',
+      );
       expect(entrySentence('ContactLogged', { kind: 'care', channel: 'wechat', note: '签收回访' })).toBe('关怀联系（微信）：签收回访。');
     } finally {
       await i18next.changeLanguage('en');

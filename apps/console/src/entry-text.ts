@@ -72,7 +72,13 @@ const sentences: Record<string, (d: Data) => string> = {
   ComplaintReopened: (d) => t('entry.ComplaintReopened', { reason: reasonOf(d) }),
   ComplaintRated: (d) => t('entry.ComplaintRated', { satisfaction: str(d.satisfaction), comment: opt('entry.because', { reason: str(d.comment) }, d.comment) }),
   TierChanged: (d) =>
-    t('entry.TierChanged', { from: str(d.from) || t('entry.none'), to: str(d.to), reason: opt('entry.because', { reason: str(d.reason).replace(/\.$/, '') }, d.reason) }),
+    // English keeps the server's reason; another language words the basis instead (the reason is English text).
+    t('entry.TierChanged', {
+      from: str(d.from) || t('entry.none'),
+      to: str(d.to),
+      reason: opt('entry.because', { reason: str(d.reason).replace(/\.$/, '') }, d.reason),
+      basis: str(d.basis),
+    }),
   LifecycleChanged: (d) => t('entry.LifecycleChanged', { from: d.from ? word('lifecycle', str(d.from)) : t('entry.none'), to: word('lifecycle', str(d.to)) }),
 };
 

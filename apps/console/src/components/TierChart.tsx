@@ -2,14 +2,15 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ChartView } from './Chart';
-import { word } from '../i18n';
+import { language, word } from '../i18n';
+import { money } from '../entry-text';
 import { tierChartConfig } from '../charts';
 
 import type { TierChange } from '../generated/graphql';
 
 export type { TierChange };
 
-export function TierChart({ changes, asOf }: { changes: TierChange[]; asOf: string }) {
+export function TierChart({ changes, asOf, currency }: { changes: TierChange[]; asOf: string; currency: string }) {
   const { t, i18n } = useTranslation();
   const config = useMemo(() => tierChartConfig(changes, asOf, t('tierChart.tier'), t('tierChart.none')), [changes, asOf, i18n.language]);
   if (changes.length === 0) return <p>{t('tierChart.empty')}</p>;
@@ -19,8 +20,8 @@ export function TierChart({ changes, asOf }: { changes: TierChange[]; asOf: stri
       <ol className="steps">
         {changes.map((c, i) => (
           <li key={i}>
-            <strong>{c.date}</strong> {c.from ?? t('tierChart.none')} → {c.to} ({word('direction', c.direction)}) · {t('tierChart.basis', { basis: c.basis })} ·{' '}
-            <Cause change={c} />
+            <strong>{c.date}</strong> {c.from ?? t('tierChart.none')} → {c.to} ({word('direction', c.direction)}) ·{' '}
+            {t('tierChart.basis', { basis: money(c.basis, currency, language()) })} · <Cause change={c} />
             <div className="muted">{c.reason}</div>
           </li>
         ))}

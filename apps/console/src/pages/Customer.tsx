@@ -4,7 +4,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { gql, Me, may } from '../api';
 import { useTranslation } from 'react-i18next';
 import { go } from '../router';
-import { word } from '../i18n';
+import { language, t, word } from '../i18n';
+import { money } from '../entry-text';
 import { instant } from '../format';
 import { ErrorNote } from '../components/Error';
 import { TierChange, TierChart } from '../components/TierChart';
@@ -15,7 +16,7 @@ import { ContactForm } from '../components/ContactForm';
 
 /** What the page's query selects of the schema's Customer (generated types). */
 type CustomerData = Pick<Customer, 'id' | 'customerRef' | 'details' | 'personalDataErased' | 'tags' | 'consents' | 'netSpend' | 'purchaseCount' | 'registeredAt'> & {
-  tier: Pick<Tier, 'tier' | 'basis' | 'reason' | 'ruleSetId'>;
+  tier: Pick<Tier, 'tier' | 'basis' | 'reason' | 'ruleSetId' | 'basisRule' | 'purchaseCount' | 'basisTier' | 'downgradeDue'>;
   tierChanges: TierChange[];
   lifecycle: Pick<Lifecycle, 'lifecycle' | 'windowMonths' | 'purchasesInWindow' | 'lastPurchaseOn'>;
   rfmScore: Pick<RfmScore, 'scored' | 'reason' | 'r' | 'f' | 'm' | 'segment'> | null;
@@ -26,7 +27,7 @@ const CUSTOMER = `query ($id: ID!, $asOf: String, $waitFor: Float) {
     id customerRef personalDataErased tags netSpend purchaseCount registeredAt
     details { name gender birthDate phone email region { province city } shippingAddress nickname creditLevel channel }
     consents { sms email phone wechat }
-    tier { tier basis reason ruleSetId }
+    tier { tier basis reason ruleSetId basisRule { kind months } purchaseCount basisTier downgradeDue }
     tierChanges { date from to direction ruleSetId basis reason cause { kind type eventId position occurredAt ruleSetId reason } }
     lifecycle { lifecycle windowMonths purchasesInWindow lastPurchaseOn }
     rfmScore { scored reason r f m segment }
@@ -112,7 +113,12 @@ export function CustomerPage({ me, id, query }: { me: Me; id: string; query: URL
             </div>
             <div>
               <dt>{t('customer.why')}</dt>
-              <dd>{t('customer.whyText', { reason: customer.tier.reason, ruleSet: customer.tier.ruleSetId })}</dd>
+              <dd>
+                {tierWhy(customer.tier, asOf, me.shop.currency)}
+                <small className="detail" lang="en">
+                  {customer.tier.reason}
+                </small>
+              </dd>
             </div>
             <div>
               <dt>{t('customer.lifecycle')}</dt>
@@ -130,7 +136,7 @@ export function CustomerPage({ me, id, query }: { me: Me; id: string; query: URL
             </div>
             <div>
               <dt>{t('customer.netSpend')}</dt>
-              <dd>{t('customer.netSpendText', { amount: customer.netSpend, currency: me.shop.currency, count: customer.purchaseCount })}</dd>
+              <dd>{t('customer.netSpendText', { amount: money(customer.netSpend, me.shop.currency, language()), count: customer.purchaseCount })}</dd>
             </div>
             <div>
               <dt>{t('customer.rfm')}</dt>
@@ -141,7 +147,7 @@ export function CustomerPage({ me, id, query }: { me: Me; id: string; query: URL
       </div>
       <section aria-labelledby="tier-title">
         <h2 id="tier-title">{t('customer.tierHistory')}</h2>
-        <TierChart changes={customer.tierChanges} asOf={asOf} />
+        <TierChart changes={customer.tierChanges} asOf={asOf} currency={me.shop.currency} />
       </section>
       <Complaints me={me} customerId={id} asOf={asOf} written={written} onWrote={wrote} />
       {may(me, 'contacts.log') && <ContactForm customerId={id} onWrote={wrote} />}
@@ -159,7 +165,15 @@ function formatValue(value: unknown): string {
   return String(value);
 }
 
+/** Why the customer holds their tier, in the reader's words, from the answer's figures (the server's own sentence is English). */
+function tierWhy(tier: CustomerData['tier'], asOf: string, currency: string): string {
+  if (tier.tier === null) return t('customer.whyNone', { asOf, ruleSet: tier.ruleSetId });
+  const basis = tier.basisRule.kind === 'rollingMonths' ? t('customer.basisRolling', { count: tier.basisRule.months ?? 0 }) : t('customer.basisLifetime');
+  const why = t('customer.whyText', { basis, amount: money(tier.basis, currency, language()), count: tier.purchaseCount, tier: tier.tier, ruleSet: tier.ruleSetId });
+  return tier.downgradeDue ? `${why} ${t('customer.whyKept', { due: tier.downgradeDue, tier: tier.basisTier ?? '-' })}` : why;
+}
+
 function rfmText(rfm: NonNullable<CustomerData['rfmScore']>): string {
-  if (!rfm.scored) return String(rfm.reason);
+  if (!rfm.scored) return t('customer.rfmNotScored');
   return `R ${rfm.r ?? '-'} · F ${rfm.f ?? '-'} · M ${rfm.m ?? '-'} · ${word('segment', rfm.segment)}`;
 }
