@@ -173,6 +173,57 @@ for (const database of testDatabases()) {
       expect((await http(app).get(`${API}/customers/${id}/timeline?types=PurchaseRecorded&types=RefundRecorded`)).status).toBe(400);
     });
 
+    it('the timeline paged from the newest back holds every entry once, in exactly the reverse order, derived entries beside their causes', async () => {
+      const reg = await http(app).post(`${API}/customers`).send({ customerRef: 'NEWEST', occurredAt: '2024-01-01T08:00:00+08:00' }).expect(201);
+      const id = reg.body.customerId;
+      let last = 0;
+      // Purchases that move the tier (derived entries right after them), two at the same instant, then a refund.
+      for (const [n, amount, at] of [
+        [1, '300.00', '2024-02-01T10:00:00+08:00'],
+        [2, '300.00', '2024-03-01T10:00:00+08:00'],
+        [3, '2500.00', '2024-03-01T10:00:00+08:00'],
+        [4, '10.00', '2024-04-01T10:00:00+08:00'],
+      ] as const)
+        last = (
+          await http(app)
+            .post(`${API}/customers/${id}/purchases`)
+            .send(purchaseBody(`NEW-${n}`, amount, { occurredAt: at }))
+            .expect(201)
+        ).body.position;
+      last = (
+        await http(app)
+          .post(`${API}/customers/${id}/refunds`)
+          .send({ refundId: 'NEW-R', orderId: 'NEW-3', amount: '2400.00', currency: 'CNY', occurredAt: '2024-04-02T10:00:00+08:00' })
+          .expect(201)
+      ).body.position;
+      const all = async (from: 'oldest' | 'newest', limit: number) => {
+        const keys: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const page: { body: { items: Array<{ type: string; occurredAt: string; eventId: string | null; data: { to?: string } }>; nextCursor: string | null } } = await http(app)
+            .get(`${API}/customers/${id}/timeline?from=${from}&limit=${limit}&waitFor=${last}${cursor ? `&cursor=${cursor}` : ''}`)
+            .expect(200);
+          keys.push(...page.body.items.map((e) => `${e.type}@${e.occurredAt}:${e.eventId ?? e.data.to}`));
+          cursor = page.body.nextCursor;
+        } while (cursor);
+        return keys;
+      };
+      const oldest = await all('oldest', 1000);
+      expect(oldest.filter((k) => k.startsWith('TierChanged')).length).toBeGreaterThanOrEqual(2);
+      for (const limit of [1, 2, 3, 1000]) expect(await all('newest', limit)).toEqual([...oldest].reverse());
+      const gql = await http(app)
+        .post('/graphql')
+        .send({ query: `{ customer(id: "${id}") { timeline(first: 2, newestFirst: true) { edges { node { type } } } } }` })
+        .expect(200);
+      expect(gql.body.data.customer.timeline.edges.map((e: { node: { type: string } }) => e.node.type)).toEqual(
+        oldest
+          .slice(-2)
+          .reverse()
+          .map((k) => k.split('@')[0]),
+      );
+      await http(app).get(`${API}/customers/${id}/timeline?from=latest`).expect(400);
+    });
+
     it('health shows each projection position and lag', async () => {
       const res = await http(app).get('/health').expect(200);
       expect(res.body.projections.map((p: { name: string }) => p.name).sort()).toEqual(['customer-list', 'service-history', 'tier-periods', 'timeline', 'webhook-outbox']);

@@ -14,6 +14,7 @@ class TimelineParams extends ReadQuery {
   @IsOptional() @Matches(/^([1-9]\d{0,2}|1000)$/, { message: 'limit must be 1-1000' }) limit?: string;
   @IsOptional() @IsIn(['true', 'false']) derived?: string;
   @IsOptional() @Matches(/^[A-Za-z]{1,40}(,[A-Za-z]{1,40}){0,29}$/, { message: 'types must be entry types separated by commas' }) types?: string;
+  @IsOptional() @IsIn(['oldest', 'newest']) from?: 'oldest' | 'newest';
 }
 
 @ApiTags('timeline')
@@ -39,6 +40,12 @@ export class TimelineController {
   @ApiQuery({ name: 'limit', required: false, description: '1-1000, default 100' })
   @ApiQuery({ name: 'derived', required: false, description: 'include derived tier changes and lifecycle moves (default true)' })
   @ApiQuery({ name: 'types', required: false, description: 'only these entry types, comma-separated (e.g. ComplaintOpened,ComplaintResolved,TierChanged)' })
+  @ApiQuery({
+    name: 'from',
+    required: false,
+    enum: ['oldest', 'newest'],
+    description: 'page from the oldest entry (default) or from the newest back; a cursor goes with the order it came from',
+  })
   @ApiQuery({ name: 'waitFor', required: false, description: 'a write position to wait for (at most 5 s)' })
   async page(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: TimelineParams, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     await this.projections.waitFor(query.waitFor, res);
@@ -47,6 +54,7 @@ export class TimelineController {
       limit: query.limit !== undefined ? Number(query.limit) : undefined,
       derived: query.derived !== 'false',
       types: query.types?.split(','),
+      newestFirst: query.from === 'newest',
     });
   }
 }

@@ -1,5 +1,5 @@
-// The audit timeline: paged from the oldest, filtered by kind on the server, entries after
-// the as-of date hidden, and new entries arriving live over the subscription.
+// The audit timeline: newest first, paged back, filtered by kind on the server, entries
+// after the as-of date hidden, and new entries arriving live over the subscription (on top).
 import { useEffect, useRef, useState } from 'react';
 import { entrySentence, itemLines } from '../entry-text';
 import { word } from '../i18n';
@@ -13,7 +13,7 @@ import type { TimelineEntry } from '../generated/graphql';
 type Entry = Pick<TimelineEntry, 'position' | 'type' | 'derived' | 'eventId' | 'occurredAt' | 'recordedAt' | 'actor' | 'correlationId' | 'data'>;
 
 const FIELDS = 'position type derived eventId occurredAt recordedAt actor correlationId data';
-const PAGE = `query ($id: ID!, $after: String, $waitFor: Float, $types: [String!]) { customer(id: $id, waitFor: $waitFor) { timeline(first: 100, after: $after, types: $types) { edges { cursor node { ${FIELDS} } } pageInfo { hasNextPage endCursor } } } }`;
+const PAGE = `query ($id: ID!, $after: String, $waitFor: Float, $types: [String!]) { customer(id: $id, waitFor: $waitFor) { timeline(first: 100, after: $after, types: $types, newestFirst: true) { edges { cursor node { ${FIELDS} } } pageInfo { hasNextPage endCursor } } } }`;
 const LIVE = `subscription ($id: ID!) { customerTimeline(customerId: $id) { cursor node { ${FIELDS} } } }`;
 
 const keyOf = (e: Entry) => e.eventId ?? `${e.type}@${e.occurredAt}`;
@@ -29,11 +29,14 @@ export function Timeline({ customerId, asOf, written, onLive }: { customerId: st
   // Which list the answers belong to: one for a customer and kind no longer shown is dropped.
   const listShown = useRef(0);
 
-  const add = (more: Entry[]) =>
+  /** Older entries (a further page) go below; a first page read again replaces the list. */
+  const older = (more: Entry[]) =>
     setEntries((known) => {
       const seen = new Set(known.map(keyOf));
       return [...known, ...more.filter((e) => !seen.has(keyOf(e)))];
     });
+  /** A live entry is the newest: on top. */
+  const newest = (entry: Entry) => setEntries((known) => [entry, ...known.filter((e) => keyOf(e) !== keyOf(entry))]);
 
   const load = async (after: string | null) => {
     const list = listShown.current;
@@ -45,7 +48,9 @@ export function Timeline({ customerId, asOf, written, onLive }: { customerId: st
         types: kind ? [kind] : undefined,
       });
       if (list !== listShown.current) return;
-      add(customer.timeline.edges.map((e) => e.node));
+      const page = customer.timeline.edges.map((e) => e.node);
+      if (after === null) setEntries(page);
+      else older(page);
       setNext(customer.timeline.pageInfo.hasNextPage ? customer.timeline.pageInfo.endCursor : null);
     } catch (e) {
       setError((e as Error).message);
@@ -67,7 +72,7 @@ export function Timeline({ customerId, asOf, written, onLive }: { customerId: st
   useEffect(
     () =>
       subscribe<{ customerTimeline: { node: Entry } }>(LIVE, { id: customerId }, (d) => {
-        add([d.customerTimeline.node]);
+        newest(d.customerTimeline.node);
         onLive();
       }),
     [customerId],

@@ -48,9 +48,11 @@ export class TimelineResolver {
     @Args('derived', { type: () => Boolean, nullable: true, description: 'include derived entries (default true)' }) derived?: boolean,
     @Args('last', { type: () => Int, nullable: true, description: 'the newest n entries (1-100), instead of first/after; batched across a page of customers' }) last?: number,
     @Args('types', { type: () => [String], nullable: true, description: 'only entries of these types (stored or derived), with first/after' }) types?: string[],
+    @Args('newestFirst', { type: () => Boolean, nullable: true, description: 'page from the newest entry back, with first/after (default false: from the oldest)' })
+    newestFirst?: boolean,
   ): Promise<TimelineConnection> {
     if (last !== undefined && last !== null) {
-      if (types != null) throw invalid('InvalidPageArguments', 'types goes with first/after, not last');
+      if (types != null || newestFirst != null) throw invalid('InvalidPageArguments', 'types and newestFirst go with first/after, not last');
       if (last < 1 || last > 100) throw invalid('InvalidPageSize', 'last must be 1-100');
       if (first != null || after != null) throw invalid('InvalidPageArguments', 'last cannot be combined with first or after');
       const withDerived = derived ?? true;
@@ -67,7 +69,13 @@ export class TimelineResolver {
     }
     if (first !== undefined && first !== null && (first < 1 || first > 1000)) throw invalid('InvalidPageSize', 'first must be 1-1000');
     if (after !== undefined && after !== null && !/^[A-Za-z0-9_-]{1,500}$/.test(after)) throw invalid('InvalidCursor', 'after must be a cursor this API gave out');
-    const page = await this.query.edges(ctx, customer.id, { cursor: after ?? undefined, limit: first ?? undefined, derived: derived ?? true, types: types ?? undefined });
+    const page = await this.query.edges(ctx, customer.id, {
+      cursor: after ?? undefined,
+      limit: first ?? undefined,
+      derived: derived ?? true,
+      types: types ?? undefined,
+      newestFirst: newestFirst ?? false,
+    });
     return {
       edges: page.edges.map((e) => ({ cursor: e.cursor, node: e.entry as TimelineEntryType })),
       pageInfo: { hasNextPage: page.nextCursor !== null, endCursor: page.nextCursor },

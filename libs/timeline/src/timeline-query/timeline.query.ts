@@ -70,6 +70,8 @@ export interface TimelinePageInput {
   derived?: boolean;
   /** Only entries of these types (stored or derived); all when absent. */
   types?: readonly string[];
+  /** Page from the newest entry back (the cursor: the last entry of the page before). */
+  newestFirst?: boolean;
 }
 
 /** What a timeline entry can be: a stored event of the customer or their complaints, or a derived change. */
@@ -105,13 +107,19 @@ export class TimelineQuery {
     const only = typesFilter(input.types);
     const history = await this.views.history(customerId, '9999-12-31');
     const limit = input.limit ?? 100;
-    const after: Key = input.cursor ? decode(input.cursor) : ['0000-01-01T00:00:00.000Z', 0, 0];
+    const desc = input.newestFirst === true;
+    const from: Key | undefined = input.cursor ? decode(input.cursor) : undefined;
+    // Past the cursor in the page's order. A derived entry's key follows its cause's ([at, position, 1] after [at, position, 0]):
+    // newest first, a cursor on a derived entry still has its cause ahead.
+    const past = desc
+      ? '((occurred_at, position) < ($2::timestamptz, $3::bigint) OR ((occurred_at, position) = ($2::timestamptz, $3::bigint) AND $6::int > 0))'
+      : '(occurred_at, position) > ($2::timestamptz, $3::bigint)';
     const rows = await this.sql.query<TimelineRow>(
       `SELECT position, stream_id, stream_version, event_id, type, occurred_at, recorded_at, actor, correlation_id, causation_id, source, data
-         FROM rm_timeline WHERE customer_id = $1 AND (occurred_at, position) > ($2::timestamptz, $3::bigint)
+         FROM rm_timeline WHERE customer_id = $1 AND ${past}
           AND ($5::text[] IS NULL OR type = ANY ($5::text[]))
-        ORDER BY occurred_at, position LIMIT $4`,
-      [customerId, input.cursor ? after[0] : '-infinity', after[1], limit + 1, only ? [...only] : null],
+        ORDER BY occurred_at ${desc ? 'DESC' : ''}, position ${desc ? 'DESC' : ''} LIMIT $4`,
+      [customerId, from ? from[0] : desc ? 'infinity' : '-infinity', from?.[1] ?? 0, limit + 1, only ? [...only] : null, ...(desc ? [from?.[2] ?? 0] : [])],
     );
     const dataKey = rows.some((r) => r.type === 'CustomerRegistered' || r.type === 'CustomerProfileUpdated') ? await this.views.dataKey(customerId) : undefined;
     const stored = rows.map((r) => ({
@@ -123,14 +131,16 @@ export class TimelineQuery {
       input.derived === false
         ? []
         : derivedChanges(history, await loadRuleSchedule(this.store), today, this.config.shopTimezone, this.config.shopCurrency).filter(
-            (d) => compareKeys(d.key, after) > 0 && (!only || only.has(d.entry.type)),
+            (d) => (from === undefined || (desc ? compareKeys(d.key, from) < 0 : compareKeys(d.key, from) > 0)) && (!only || only.has(d.entry.type)),
           );
-    // Merge two sorted lists; stored rows past the page's last one may be missing (LIMIT), so stop at limit.
+    if (desc) derived.reverse();
+    // Merge two lists sorted in the page's order; stored rows past the page's last one may be missing (LIMIT), so stop at limit.
+    const before = (a: Key, b: Key) => (desc ? compareKeys(a, b) > 0 : compareKeys(a, b) < 0);
     const merged: Array<{ key: Key; entry: Record<string, unknown> | DerivedEntry['entry'] }> = [];
     let i = 0;
     let j = 0;
     while (merged.length < limit + 1 && (i < stored.length || j < derived.length)) {
-      if (j >= derived.length || (i < stored.length && compareKeys(stored[i].key, derived[j].key) < 0)) merged.push(stored[i++]);
+      if (j >= derived.length || (i < stored.length && before(stored[i].key, derived[j].key))) merged.push(stored[i++]);
       else merged.push(derived[j++]);
     }
     const page = merged.slice(0, limit);
