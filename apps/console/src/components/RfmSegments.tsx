@@ -5,11 +5,12 @@ import { useTranslation } from 'react-i18next';
 import { gql } from '../api';
 import { bars } from '../charts';
 import { href } from '../router';
-import { word } from '../i18n';
+import { language, word } from '../i18n';
 import { percent } from '../format';
 import { ChartView } from './Chart';
 import { ErrorNote } from './Error';
 import type { RfmMember, RfmSegments as Segments } from '../generated/graphql';
+import { money } from '../entry-text';
 
 const QUERY = `query ($asOf: String, $segment: String) { rfmSegmentFigures(asOf: $asOf, segment: $segment, limit: 50) {
   asOf customers segments { segment customers netSpend } segment members { customerId recencyDays frequency monetary r f m } } }`;
@@ -74,7 +75,7 @@ export function RfmSegments({ asOf, currency, onAnswered }: { asOf: string; curr
                   <th scope="row">{word('segment', s.segment)}</th>
                   <td className="num">{s.customers}</td>
                   <td className="num">{figures.customers === 0 ? '-' : percent(s.customers / figures.customers)}</td>
-                  <td className="num">{s.netSpend}</td>
+                  <td className="num">{money(s.netSpend, currency, language())}</td>
                   <td>
                     {s.customers > 0 && (
                       <button type="button" onClick={() => setSegment(s.segment)}>

@@ -14,7 +14,7 @@ export const en = {
     newCustomers: 'new customers',
     purchases: 'purchases',
     refunds: 'refunds',
-    amountIn: '{{count}} · {{amount}} {{currency}}',
+    amountIn: '{{count}} · {{amount}}',
     careDue: 'care due',
     careDueText: '{{greetings}} greetings, {{birthdays}} birthdays',
     byTier: 'Customers per tier',

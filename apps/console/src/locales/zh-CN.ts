@@ -16,7 +16,7 @@ export const zhCN: Catalog = {
     newCustomers: '新客户',
     purchases: '购买',
     refunds: '退款',
-    amountIn: '{{count}} 笔 · {{amount}} {{currency}}',
+    amountIn: '{{count}} 笔 · {{amount}}',
     careDue: '待办关怀',
     careDueText: '购后问候 {{greetings}} 条，生日问候 {{birthdays}} 条',
     byTier: '各等级客户数',

@@ -5,11 +5,12 @@ import { gql, Me } from '../api';
 import { ChartView } from '../components/Chart';
 import { useTranslation } from 'react-i18next';
 import { bars } from '../charts';
-import { t as translate, word } from '../i18n';
+import { language, t as translate, word } from '../i18n';
 import { oneDecimal, percent } from '../format';
 import { ErrorNote } from '../components/Error';
 import { RfmSegments } from '../components/RfmSegments';
 import type { Rate, ServiceFigures, Stickiness } from '../generated/graphql';
+import { money } from '../entry-text';
 
 const FIGURE = `complaints responded resolved breaches firstResponseSeconds { median } satisfaction { mean } reopenRate { rate }`;
 const RATE = `numerator denominator rate`;
@@ -171,9 +172,7 @@ export function FiguresPage({ me }: { me: Me }) {
             </div>
             <div>
               <dt>{t('figures.arpu')}</dt>
-              <dd>
-                {sticky.activeArpu} {me.shop.currency}
-              </dd>
+              <dd>{money(sticky.activeArpu, me.shop.currency, language())}</dd>
             </div>
             <div>
               <dt>{t('figures.retention', { days: sticky.retention.withinDays })}</dt>
@@ -226,7 +225,7 @@ function SalesTable({ caption, head, currency, rows }: { caption: string; head: 
         {rows.map(([key, sales]) => (
           <tr key={key}>
             <th scope="row">{key}</th>
-            <td className="num">{sales}</td>
+            <td className="num">{money(sales, currency, language())}</td>
           </tr>
         ))}
       </tbody>

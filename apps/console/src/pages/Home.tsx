@@ -6,11 +6,12 @@ import { useTranslation } from 'react-i18next';
 import { gql, Me } from '../api';
 import { href } from '../router';
 import { bars } from '../charts';
-import { word } from '../i18n';
+import { language, word } from '../i18n';
 import { ChartView } from '../components/Chart';
 import { ErrorNote } from '../components/Error';
 import { byUrgency, COMPLAINT_FIELDS, ComplaintRow, SlaState } from '../components/Complaints';
 import type { CareDue, DayFigures } from '../generated/graphql';
+import { money } from '../entry-text';
 
 const QUERY = `query ($asOf: String) {
   dayFigures(asOf: $asOf) { asOf newCustomers purchases sales refunds refunded byTier { tier customers } }
@@ -54,11 +55,11 @@ export function HomePage({ me }: { me: Me }) {
           </div>
           <div>
             <dt>{t('home.purchases')}</dt>
-            <dd>{t('home.amountIn', { count: day.purchases, amount: day.sales, currency: me.shop.currency })}</dd>
+            <dd>{t('home.amountIn', { count: day.purchases, amount: money(day.sales, me.shop.currency, language()) })}</dd>
           </div>
           <div>
             <dt>{t('home.refunds')}</dt>
-            <dd>{t('home.amountIn', { count: day.refunds, amount: day.refunded, currency: me.shop.currency })}</dd>
+            <dd>{t('home.amountIn', { count: day.refunds, amount: money(day.refunded, me.shop.currency, language()) })}</dd>
           </div>
           {care && (
             <div>

@@ -5,10 +5,11 @@ import { inTierOrder } from '../tier-order';
 import { gql, Me, may } from '../api';
 import { useTranslation } from 'react-i18next';
 import { href } from '../router';
-import { word } from '../i18n';
+import { language, word } from '../i18n';
 import { ErrorNote } from '../components/Error';
 import type { MigrationCell, TierRuleSet, TierRuleSets, TierSimulation } from '../generated/graphql';
 import { bodyOf, Draft, draftFrom, RuleSetForm } from '../components/RuleSetForm';
+import { money } from '../entry-text';
 
 type RuleSet = Pick<TierRuleSet, 'id' | 'name' | 'status' | 'tiers' | 'basis' | 'refundsCount' | 'downgrade'>;
 /** The simulation with its matrix as rows: matrix[from][to] = customers. */
@@ -159,7 +160,7 @@ export function WhatIfPage({ me }: { me: Me }) {
           )}
         </details>
       )}
-      {result && <SimulationView result={result} order={tierOrder(ruleSets, chosen)} />}
+      {result && <SimulationView result={result} order={tierOrder(ruleSets, chosen)} currency={me.shop.currency} />}
       {result && !ofDraft && may(me, 'ruleSets.activate') && (
         <form className="filters" onSubmit={activate} aria-label={t('whatIf.activate')}>
           <label>
@@ -180,7 +181,7 @@ function tierOrder(ruleSets: readonly RuleSet[], chosen: string): string[] {
   return [...new Set([...(candidate ? byThreshold(candidate) : []), ...ruleSets.flatMap(byThreshold)])];
 }
 
-function SimulationView({ result, order }: { result: Simulation; order: readonly string[] }) {
+function SimulationView({ result, order, currency }: { result: Simulation; order: readonly string[]; currency: string }) {
   const from = inTierOrder(Object.keys(result.matrix), order);
   const to = inTierOrder([...new Set(Object.values(result.matrix).flatMap((row) => Object.keys(row)))], order);
   const max = Math.max(1, ...Object.values(result.matrix).flatMap((row) => Object.values(row)));
@@ -243,8 +244,8 @@ function SimulationView({ result, order }: { result: Simulation; order: readonly
               <td>{m.from}</td>
               <td>{m.to}</td>
               <td>{word('direction', m.direction)}</td>
-              <td className="num">{m.basisBefore}</td>
-              <td className="num">{m.basis}</td>
+              <td className="num">{money(m.basisBefore, currency, language())}</td>
+              <td className="num">{money(m.basis, currency, language())}</td>
             </tr>
           ))}
         </tbody>
