@@ -185,7 +185,7 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     expect(await page.getByTestId('tier').textContent()).toBe('SENIOR');
     await page.getByText(/^Spend over the whole history ¥600\.00, 1 purchase: SENIOR \(rule set default\)\./).waitFor();
     // Each step of the tier history names what caused it.
-    await page.getByRole('link', { name: /caused by purchase/ }).waitFor();
+    await page.getByRole('link', { name: 'caused by the purchase of 2024-03-01' }).waitFor();
 
     // A purchase through the API appears on the open page without a reload.
     await page.getByLabel('As of').fill(new Date().toISOString().slice(0, 10));
@@ -416,7 +416,7 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     await page.getByText(/^全部历史消费 ¥600\.00，1 次购买：SENIOR（规则集 default）。/).waitFor();
     const timeline = page.locator('table.timeline');
     await timeline.getByText('订单 O-MEI-1：¥600.00。').first().waitFor();
-    await page.getByRole('link', { name: /起因：购买/ }).waitFor();
+    await page.getByRole('link', { name: '起因：2024-03-01 的购买' }).waitFor();
     await shot(page, 'customer-zh');
     await page.getByRole('link', { name: '经营数据' }).click();
     await page.getByRole('heading', { name: /客户黏性/ }).waitFor();

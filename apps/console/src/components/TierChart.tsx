@@ -5,6 +5,7 @@ import { ChartView } from './Chart';
 import { language, word } from '../i18n';
 import { money } from '../entry-text';
 import { tierChartConfig } from '../charts';
+import { shopDay } from '../format';
 
 import type { TierChange } from '../generated/graphql';
 
@@ -36,7 +37,7 @@ function Cause({ change }: { change: TierChange }) {
   if (c.kind === 'event' && c.position !== null)
     return (
       <a href={`#entry-${c.position}`} onClick={(e) => jump(e, c.position ?? 0)}>
-        {t('tierChart.causedByEvent', { type: word('entryType', c.type), position: c.position })}
+        {t('tierChart.causedByEvent', { type: word('entryType', c.type), date: c.occurredAt ? shopDay(c.occurredAt) : change.date })}
       </a>
     );
   if (c.kind === 'ruleSetActivated') return <span>{t('tierChart.causedByRuleSet', { ruleSet: c.ruleSetId })}</span>;

@@ -157,7 +157,7 @@ export const en = {
     label: 'Tier over time: {{steps}}',
     none: 'none',
     basis: 'basis {{basis}}',
-    causedByEvent: 'caused by {{type}} (position {{position}})',
+    causedByEvent: 'caused by the {{type}} of {{date}}',
     causedByRuleSet: 'caused by activating rule set {{ruleSet}}',
     causedByTime: 'caused by the passage of time: {{reason}}',
     tier: 'tier',

@@ -158,9 +158,9 @@ export const zhCN: Catalog = {
     label: '等级随时间变化：{{steps}}',
     none: '无',
     basis: '计算基数 {{basis}}',
-    causedByEvent: '起因：{{type}}（位置 {{position}}）',
+    causedByEvent: '起因：{{date}} 的{{type}}',
     causedByRuleSet: '起因：启用规则集 {{ruleSet}}',
-    causedByTime: '起因：时间推移，{{reason}}',
+    causedByTime: '起因：时间推移',
     tier: '等级',
   },
   complaints: {
