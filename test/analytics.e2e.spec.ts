@@ -4,6 +4,7 @@ import { rfmScores } from '../libs/lifecycle/src';
 import { testDatabases } from './support/test-databases';
 import { RunningApp, startTestApp } from './support/test-app';
 import { API, http, purchaseBody, as } from './support/http';
+import { SQL_CLIENT, type SqlClient } from '../libs/database/src';
 
 for (const database of testDatabases()) {
   describe(`analytics on ${database.name}`, () => {
@@ -261,6 +262,31 @@ for (const database of testDatabases()) {
       const due = (await http(app).get(`${API}/care/due?asOf=2025-02-27&limit=1&waitFor=${last}`).expect(200)).body.birthdays;
       expect(due).toEqual([{ customerId: leap.body.customerId, customerRef: 'LP', name: 'Li Pei', birthday: '2025-02-28', overdue: false }]);
       expect((await birthdays('2025-02-27')).map((b: { customerRef: string }) => b.customerRef)).toEqual(['LP', 'MR']);
+    });
+
+    it('whole-base figures asked again are answered without computing them again, and a write is seen by a read that waits for it', async () => {
+      const sql = app.app.get<SqlClient>(SQL_CLIENT);
+      const original = sql.transaction.bind(sql);
+      let computed = 0;
+      sql.transaction = ((...args: Parameters<SqlClient['transaction']>) => (computed++, original(...args))) as SqlClient['transaction'];
+      try {
+        const ask = async (waitFor?: number) =>
+          (
+            await http(app)
+              .get(`${API}/metrics/stickiness?asOf=2024-12-31&window=12${waitFor ? `&waitFor=${waitFor}` : ''}`)
+              .expect(200)
+          ).body;
+        const first = await ask(last);
+        computed = 0;
+        expect(await ask()).toEqual(first);
+        expect(computed).toBe(0);
+        await buy('A', 'A-KEPT', '12.34', '2024-12-01T10:00:00Z');
+        const after = await ask(last);
+        expect(computed).toBeGreaterThan(0);
+        expect(Number(after.sales) - Number(first.sales)).toBeCloseTo(12.34, 2);
+      } finally {
+        sql.transaction = original;
+      }
     });
   });
 }

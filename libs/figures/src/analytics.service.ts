@@ -6,6 +6,11 @@ import { rfmSegments } from './rfm-segments.query';
 import { stickiness } from './stickiness.query';
 import { dayFacts } from './day.query';
 import { birthdaysDue, greetingsDue } from './care-due.query';
+import { PositionedCache, projectorPositions } from './positioned-cache';
+import { TIER_PERIODS } from '@crm/tiers';
+
+/** The read models whole-base figures read: the customer list's tables (by name: this slice reads them, it does not own them) and the tier periods. */
+const FIGURES_READ = ['customer-list', TIER_PERIODS];
 
 export const RFM_SEGMENTS = ['CHAMPIONS', 'AT_RISK_VALUABLE', 'LOYAL', 'NEW_OR_PROMISING', 'LOST_LOW_VALUE', 'SLIPPING', 'NEEDS_ATTENTION'] as const;
 
@@ -18,10 +23,17 @@ export interface StickinessInput {
 
 @Injectable()
 export class AnalyticsService {
+  private readonly rfmKept: PositionedCache<Awaited<ReturnType<typeof rfmSegments>>>;
+  private readonly stickinessKept: PositionedCache<Awaited<ReturnType<typeof stickiness>>>;
+
   constructor(
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    const positions = () => projectorPositions(this.sql, FIGURES_READ);
+    this.rfmKept = new PositionedCache(positions);
+    this.stickinessKept = new PositionedCache(positions);
+  }
 
   private today() {
     return shopDate(new Date(), this.config.shopTimezone);
@@ -36,7 +48,7 @@ export class AnalyticsService {
   /** Customers and net spend per segment; with `segment`, its first `limit` members by net spend. */
   async segments(ctx: RequestContext, asOf = this.today(), segment?: string, limit = 100) {
     allow(ctx, 'metrics.read');
-    const found = await rfmSegments(this.sql, asOf, segment, limit);
+    const found = await this.rfmKept.get(`${asOf}|${segment ?? ''}|${limit}`, () => rfmSegments(this.sql, asOf, segment, limit));
     const currency = this.config.shopCurrency;
     const answer = {
       asOf,
@@ -70,12 +82,14 @@ export class AnalyticsService {
 
   async stickiness(ctx: RequestContext, input: StickinessInput) {
     allow(ctx, 'metrics.read');
-    return stickiness(this.sql, {
+    const options = {
       asOf: input.asOf ?? this.today(),
       windowMonths: input.windowMonths ?? 3,
       retentionDays: input.retentionDays ?? 30,
       responseDays: input.responseDays ?? 30,
       currency: this.config.shopCurrency,
-    });
+    };
+    // A copy: the kept answer is shared by every asker.
+    return structuredClone(await this.stickinessKept.get(JSON.stringify(options), () => stickiness(this.sql, options)));
   }
 }
