@@ -397,6 +397,33 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     await page.close();
   }, 120_000);
   it('speaks Chinese to a browser that prefers it, and keeps the language each user chose', async () => {
+    // A shop's own customers for the Chinese pictures: Chinese names, provinces and categories, this year's purchases.
+    const shoppers: Array<[string, string, string, string, string]> = [
+      ['C-LXM', '林小美', '浙江', '杭州', '1280.00'],
+      ['C-WJG', '王建国', '广东', '深圳', '3999.00'],
+      ['C-ZW', '张伟', '江苏', '南京', '268.50'],
+    ];
+    let shown = '';
+    for (const [ref, name, province, city, amount] of shoppers) {
+      const reg = await http(app)
+        .post(`${API}/customers`)
+        .send({ customerRef: ref, name, region: { province, city }, occurredAt: new Date(Date.now() - 60 * 86_400_000).toISOString() })
+        .expect(201);
+      shown ||= reg.body.customerId;
+      for (const [n, days] of [
+        [1, 40],
+        [2, 3],
+      ] as const)
+        await http(app)
+          .post(`${API}/customers/${reg.body.customerId}/purchases`)
+          .send(
+            purchaseBody(`${ref}-${n}`, amount, {
+              occurredAt: new Date(Date.now() - days * 86_400_000).toISOString(),
+              items: [{ sku: `${ref}-SKU`, category: n === 1 ? '女装/连衣裙' : '美妆 & 护肤', quantity: 1, unitPrice: amount }],
+            }),
+          )
+          .expect(201);
+    }
     const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     await page.goto(base);
@@ -419,6 +446,15 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     const timeline = page.locator('table.timeline');
     await timeline.getByText('订单 O-MEI-1：¥600.00。').first().waitFor();
     await page.getByRole('link', { name: '起因：2024-03-01 的购买' }).waitFor();
+    await accessible(page, 'customer-zh (Mei Lin)');
+    // The picture: a customer of this year with Chinese name, items and categories.
+    await page.goto(`${base}#/customers/${shown}`);
+    await page.getByRole('heading', { name: /林小美/ }).waitFor();
+    await page
+      .locator('table.timeline')
+      .getByText(/女装\/连衣裙/)
+      .first()
+      .waitFor();
     await shot(page, 'customer-zh');
     await page.getByRole('link', { name: '经营数据' }).click();
     await page.getByRole('heading', { name: /客户黏性/ }).waitFor();
