@@ -41,6 +41,8 @@ INSERT INTO rm_customer_purchases (customer_id, order_id, occurred_at, occurred_
 SELECT md5('c' || c)::uuid, 'SO-' || i, d::timestamp AT TIME ZONE 'Asia/Shanghai' + interval '3 hours', d, 1000 + (hashint4(i) & 65535) * 3,
        jsonb_build_array(jsonb_build_object('sku', 'A', 'category', (ARRAY['dresses','shoes & bags','美妆'])[1 + i % 3], 'quantity', 1, 'unitPriceScaled', ((1000 + (hashint4(i) & 65535) * 3) * 10000)::text)), d
   FROM (SELECT i, 1 + (hashint4(i * 7) & 2147483647) % ${CUSTOMERS} AS c, '${start}'::date + ((i::bigint * ${days}) / ${PURCHASES})::int AS d FROM generate_series(1, ${PURCHASES}) i) s;
+INSERT INTO rm_purchase_categories (customer_id, order_id, occurred_on, category, scaled)
+SELECT customer_id, order_id, occurred_on, items->0->>'category', (items->0->>'unitPriceScaled')::numeric FROM rm_customer_purchases;
 INSERT INTO rm_customer_refunds (customer_id, refund_id, order_id, occurred_at, occurred_on, amount_minor)
 SELECT customer_id, 'R-' || order_id, order_id, occurred_at + interval '1 day', least(occurred_on + 1, '${today}'::date), 500 FROM rm_customer_purchases WHERE hashtext(order_id) % 20 = 0;
 UPDATE rm_customers c SET purchase_count = p.n, net_spend_minor = p.s - coalesce(r.s, 0), first_purchase_at = p.f, last_purchase_at = p.l, last_purchase_on = p.lo

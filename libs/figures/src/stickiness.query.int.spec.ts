@@ -1,5 +1,5 @@
-// Stickiness's buyers, repeaters, sales by tier and region and retention
-// rate (set-based SQL over the period's purchases) against the same figures
+// Stickiness's buyers, repeaters, sales by tier, region and category and
+// retention rate (set-based SQL over the period's rows) against the same figures
 // computed row by row in the test from the read models' rows, for several
 // dates, windows and retention spans over a varied history.
 import { randomUUID } from 'node:crypto';
@@ -23,10 +23,19 @@ for (const database of testDatabases()) {
       // Three purchases on one day and one the next: one purchase day retained, counted once.
       const customerId = randomUUID();
       const at = (iso: string) => ({ actor: 'seed', occurredAt: iso });
+      // Item lines with and without a category, unit prices below a cent (in 1/10,000 of the minor unit).
+      const items = (n: number) =>
+        n % 2 === 0
+          ? []
+          : [
+              { sku: 'A', category: '女装/连衣裙', quantity: n, unitPriceScaled: 123_456 },
+              { sku: 'B', quantity: 3, unitPriceScaled: 5 },
+              { sku: 'C', category: 'T-LIGHT & CANDLE', quantity: 1_000, unitPriceScaled: 10 * n },
+            ];
       const buy = (n: number, iso: string) => ({
         id: randomUUID(),
         type: 'PurchaseRecorded',
-        data: { customerId, orderId: `SAME-${n}`, amountMinor: 1_000 * n, currency: 'CNY', items: [] },
+        data: { customerId, orderId: `SAME-${n}`, amountMinor: 1_000 * n, currency: 'CNY', items: items(n) },
         metadata: at(iso),
       });
       await store.append(`customer-${customerId}`, [
@@ -86,7 +95,19 @@ for (const database of testDatabases()) {
           if (i + 1 < days.length && days[i + 1] <= addDays(d, retentionDays)) retained++;
         });
       }
-      return { byTier: tally((id) => tiers.get(id) ?? 'NONE'), byRegion: tally((id) => regions.get(id) ?? '(unknown)'), cohort, retained };
+      // Sales by category from the purchases' item JSON: lines in 1/10,000 of the minor unit, rounded once a category.
+      const lines = await sql.query<{ amount: string | number; items: Array<{ category?: string; quantity: number; unitPriceScaled: number }> }>(
+        'SELECT amount_minor AS amount, items FROM rm_customer_purchases WHERE occurred_on > $1::date AND occurred_on <= $2::date',
+        [from, asOf],
+      );
+      const scaled = new Map<string, bigint>();
+      const addTo = (category: string, value: bigint) => scaled.set(category, (scaled.get(category) ?? 0n) + value);
+      for (const l of lines)
+        if (l.items.length === 0) addTo('(no items)', BigInt(l.amount) * 10_000n);
+        else for (const i of l.items) addTo(i.category ?? '(uncategorized)', BigInt(i.quantity) * BigInt(i.unitPriceScaled));
+      const rounded = (v: bigint) => Number((v + 5_000n) / 10_000n);
+      const byCategory = Object.fromEntries([...scaled].map(([k, v]) => [k, rounded(v)]));
+      return { byTier: tally((id) => tiers.get(id) ?? 'NONE'), byRegion: tally((id) => regions.get(id) ?? '(unknown)'), cohort, retained, byCategory };
     }
 
     it('given a varied history, for dates, windows and retention spans, the figures are what counting row by row gives', async () => {
@@ -108,6 +129,7 @@ for (const database of testDatabases()) {
               Object.fromEntries(Object.entries(expected.byRegion).map(([k, v]) => [k, { customers: v.customers, sales: v.sales }])),
             );
             expect([got.retention.numerator, got.retention.denominator]).toEqual([expected.retained, expected.cohort]);
+            expect(Object.fromEntries(got.composition.byCategory.map((c) => [c.category, minor(c.sales)]))).toEqual(expected.byCategory);
             buyersSeen += got.activeCustomers;
           }
         }

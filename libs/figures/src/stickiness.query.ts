@@ -197,20 +197,14 @@ interface Share {
   salesMinor: number;
 }
 
-async function categorySales(sql: SqlClient, from: string, asOf: string): Promise<Share[]> {
-  // Item lines (quantity x unit price, in 1/10,000 of the minor unit, rounded half away from zero to the minor unit once per
-  // category; rows projected before unitPriceScaled carry unitPriceMinor); a purchase without items counts whole under "(no items)".
-  const categories = await roomy<{ key: string; customers: string | number; s: string | number }>(
+async function categorySales(sql: SqlClient, from: string, asOf: string): Promise<Array<Pick<Share, 'key' | 'salesMinor'>>> {
+  // Each purchase's sales per category kept by the customer list (item lines in 1/10,000 of the minor unit; a purchase without
+  // items whole under "(no items)"), rounded half away from zero to the minor unit once per category.
+  const categories = await roomy<{ key: string; s: string | number }>(
     sql,
-    `SELECT coalesce(i.value->>'category', '(uncategorized)') AS key, count(DISTINCT p.customer_id) AS customers,
-            round(sum((i.value->>'quantity')::numeric * coalesce((i.value->>'unitPriceScaled')::numeric, (i.value->>'unitPriceMinor')::numeric * ${UNIT_PRICE_SCALE})) / ${UNIT_PRICE_SCALE}) AS s
-       FROM rm_customer_purchases p CROSS JOIN LATERAL jsonb_array_elements(p.items) AS i(value)
-      WHERE p.occurred_on > $1::date AND p.occurred_on <= $2::date GROUP BY 1
-     UNION ALL
-     SELECT '(no items)', count(DISTINCT customer_id), sum(amount_minor) FROM rm_customer_purchases
-      WHERE occurred_on > $1::date AND occurred_on <= $2::date AND jsonb_array_length(items) = 0 HAVING count(*) > 0
-     ORDER BY 1`,
+    `SELECT category AS key, round(sum(scaled) / ${UNIT_PRICE_SCALE}) AS s FROM rm_purchase_categories
+      WHERE occurred_on > $1::date AND occurred_on <= $2::date GROUP BY 1 ORDER BY 1`,
     [from, asOf],
   );
-  return categories.map((r) => ({ key: r.key, customers: Number(r.customers), salesMinor: Number(r.s) }));
+  return categories.map((r) => ({ key: r.key, salesMinor: Number(r.s) }));
 }
