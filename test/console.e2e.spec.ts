@@ -295,6 +295,9 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     await page.getByRole('link', { name: 'Figures' }).click();
     await page.getByRole('heading', { name: /Stickiness/ }).waitFor();
     await page.getByRole('table', { name: 'Sales by region' }).waitFor();
+    // The service figures between two chosen dates.
+    await page.getByRole('form', { name: 'Service figures between two dates' }).getByLabel('From').fill('2024-01-01');
+    await page.getByRole('heading', { name: /^Service, 2024-01-01 to / }).waitFor();
     // RFM segments of the base, and a segment's members on request.
     const rfm = page.getByRole('region', { name: /RFM segments/ });
     await rfm.getByRole('table', { name: /customers with a purchase by then/ }).waitFor();

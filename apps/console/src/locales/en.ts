@@ -256,6 +256,9 @@ export const en = {
     noOpen: 'No open complaint.',
   },
   figures: {
+    serviceRange: 'Service figures between two dates',
+    serviceFrom: 'From',
+    serviceTo: 'To',
     computing: 'Computing the stickiness figures over the period…',
     title: 'Figures',
     service: 'Service, {{from}} to {{to}}',

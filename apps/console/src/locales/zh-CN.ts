@@ -257,6 +257,9 @@ export const zhCN: Catalog = {
     noOpen: '没有未结投诉。',
   },
   figures: {
+    serviceRange: '客服数据的日期范围',
+    serviceFrom: '起始日期',
+    serviceTo: '截止日期',
     computing: '正在计算本期的客户黏性指标…',
     title: '经营数据',
     service: '客服数据，{{from}} 至 {{to}}',

@@ -15,7 +15,7 @@ import { money } from '../entry-text';
 const FIGURE = `complaints responded resolved breaches firstResponseSeconds { median } satisfaction { mean } reopenRate { rate }`;
 const RATE = `numerator denominator rate`;
 // Each part shown when it answers: the service figures are quick, stickiness reads the period's purchases.
-const SERVICE = `{ serviceFigures { from to overall { ${FIGURE} } byAgent { agent ${FIGURE} } byPriority { priority ${FIGURE} } } }`;
+const SERVICE = `query ($from: String, $to: String) { serviceFigures(from: $from, to: $to) { from to overall { ${FIGURE} } byAgent { agent ${FIGURE} } byPriority { priority ${FIGURE} } } }`;
 const STICKINESS = `query ($asOf: String, $window: Int) {
   stickinessMetrics(asOf: $asOf, window: $window) { period { after through } activeCustomers repeatPurchaseRate { ${RATE} } activeArpu netSpend
     retention { withinDays ${RATE} } wakeUp { ${RATE} } reactivation { ${RATE} }
@@ -33,11 +33,13 @@ export function FiguresPage({ me }: { me: Me }) {
   const [error, setError] = useState('');
   const [asOf, setAsOf] = useState(me.shop.today);
   const [windowMonths, setWindowMonths] = useState(3);
+  // The service figures' own date range (by default the server's: the last 30 days).
+  const [range, setRange] = useState<{ from?: string; to?: string }>({});
   useEffect(() => {
-    gql<{ serviceFigures: ServiceFigures }>(SERVICE)
+    gql<{ serviceFigures: ServiceFigures }>(SERVICE, range)
       .then((d) => setService(d.serviceFigures))
       .catch((e: Error) => setError(e.message));
-  }, []);
+  }, [range.from, range.to]);
   // Stickiness once the RFM segments of the date have answered: on a small server the quick figures are not queued behind it.
   const [rfmAnswered, setRfmAnswered] = useState<string>();
   useEffect(() => {
@@ -107,6 +109,22 @@ export function FiguresPage({ me }: { me: Me }) {
       {service && agentChart && priorityChart && (
         <section aria-labelledby="service-title">
           <h2 id="service-title">{t('figures.service', { from: service.from, to: service.to })}</h2>
+          <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label={t('figures.serviceRange')}>
+            <label>
+              {t('figures.serviceFrom')}
+              <input type="date" value={range.from ?? service.from} max={range.to ?? service.to} onChange={(e) => e.target.value && setRange({ ...range, from: e.target.value })} />
+            </label>
+            <label>
+              {t('figures.serviceTo')}
+              <input
+                type="date"
+                value={range.to ?? service.to}
+                min={range.from ?? service.from}
+                max="9999-12-31"
+                onChange={(e) => e.target.value && setRange({ ...range, to: e.target.value })}
+              />
+            </label>
+          </form>
           <div className="cards">
             <div className="card">
               <h3>{t('figures.perAgent')}</h3>
