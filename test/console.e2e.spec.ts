@@ -461,6 +461,8 @@ describeIf(`console in Chromium on ${database?.name}`, () => {
     await shot(page, 'customer-zh');
     await page.getByRole('link', { name: '经营数据' }).click();
     await page.getByRole('heading', { name: /客户黏性/ }).waitFor();
+    // The server's own keys in words: purchases recorded without item lines.
+    await page.getByRole('table', { name: '各品类销售额' }).getByText('无商品明细').waitFor();
     await shot(page, 'figures-zh');
     // The list sorted by net spend, with its total, in Chinese words and money.
     await page.goto(`${base}#/customers?sort=-netSpend`);

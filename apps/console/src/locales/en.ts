@@ -256,6 +256,7 @@ export const en = {
     noOpen: 'No open complaint.',
   },
   figures: {
+    noTier: 'no tier',
     serviceRange: 'Service figures between two dates',
     serviceFrom: 'From',
     serviceTo: 'To',
@@ -359,6 +360,7 @@ export const en = {
     basisCandidate: 'Basis under candidate',
   },
   enum: {
+    figureKey: { '(unknown)': 'region not given', '(no items)': 'no item lines', '(uncategorized)': 'no category' },
     lifecycle: {
       PROSPECT: 'prospect',
       NEW_ONCE: 'new (once)',

@@ -257,6 +257,7 @@ export const zhCN: Catalog = {
     noOpen: '没有未结投诉。',
   },
   figures: {
+    noTier: '无等级',
     serviceRange: '客服数据的日期范围',
     serviceFrom: '起始日期',
     serviceTo: '截止日期',
@@ -360,6 +361,7 @@ export const zhCN: Catalog = {
     basisCandidate: '新规则基数',
   },
   enum: {
+    figureKey: { '(unknown)': '未填写地区', '(no items)': '无商品明细', '(uncategorized)': '未分类' },
     lifecycle: {
       PROSPECT: '潜在客户',
       NEW_ONCE: '新客（首单）',

@@ -79,7 +79,8 @@ export function FiguresPage({ me }: { me: Me }) {
     () =>
       sticky &&
       bars(
-        sticky.composition.byTier.map((t) => t.tier),
+        // NONE: buyers the tier read model holds no tier for on the date.
+        sticky.composition.byTier.map((x) => (x.tier === 'NONE' ? t('figures.noTier') : x.tier)),
         [{ label: t('figures.salesSeries', { currency: me.shop.currency }), data: sticky.composition.byTier.map((t) => Number(t.sales)), color: '#047857' }],
         false,
       ),
@@ -210,12 +211,17 @@ export function FiguresPage({ me }: { me: Me }) {
             <ChartView config={tierChart} label={t('figures.salesByTierLabel', { list: sticky.composition.byTier.map((x) => `${x.tier} ${x.sales}`).join(', ') })} />
           </div>
           <div className="cards">
-            <SalesTable caption={t('figures.byRegion')} head={t('figures.region')} currency={me.shop.currency} rows={sticky.composition.byRegion.map((r) => [r.region, r.sales])} />
+            <SalesTable
+              caption={t('figures.byRegion')}
+              head={t('figures.region')}
+              currency={me.shop.currency}
+              rows={sticky.composition.byRegion.map((r) => [word('figureKey', r.region), r.sales])}
+            />
             <SalesTable
               caption={t('figures.byCategory')}
               head={t('figures.category')}
               currency={me.shop.currency}
-              rows={sticky.composition.byCategory.map((c) => [c.category, c.sales])}
+              rows={sticky.composition.byCategory.map((c) => [word('figureKey', c.category), c.sales])}
             />
           </div>
         </section>
