@@ -3,7 +3,7 @@
 // customer type others nest, and the module.
 export { CustomerViewsService } from './customer-views.service';
 export type { CustomerView } from './customer-view';
-export { CustomerListProjector, customerListMigrations } from './customer-list/customer-list.projector';
+export { categorySalesOf, CustomerListProjector, customerListMigrations } from './customer-list/customer-list.projector';
 export { countCustomers, encodeCursor, listCustomers } from './customer-list/customer-list.query';
 export { csvField, customerCsvLines, CSV_COLUMNS } from './customer-list/customer-csv';
 export type { CustomerListItem, ListInput } from './customer-list/customer-list.query';

@@ -3,7 +3,7 @@
 // customer's dated facts, and the module.
 export { AnalyticsService, RFM_SEGMENTS } from './analytics.service';
 export { rfmAsOf, RfmBase } from './rfm.query';
-export { rfmSegments } from './rfm-segments.query';
+export { rfmSegments, totalsHoldOn } from './rfm-segments.query';
 export { stickiness } from './stickiness.query';
 export { scanCustomerFacts } from './customer-facts.query';
 export { FiguresModule } from './figures.module';

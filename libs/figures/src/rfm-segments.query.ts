@@ -95,13 +95,18 @@ export function rfmSegments(sql: SqlClient, asOf: string, segment?: string, limi
   });
 }
 
-/** The facts' source for D: the running totals when nothing is dated after D, else the facts aggregated as of D. */
-async function factsAsOf(tx: SqlExecutor, asOf: string): Promise<string> {
-  const [later] = await tx.query<{ later: boolean }>(
+/** Whether the customer list's running totals are every customer's figures as of D: nothing is dated after it. */
+export async function totalsHoldOn(sql: SqlExecutor, asOf: string): Promise<boolean> {
+  const [later] = await sql.query<{ later: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM rm_customer_purchases WHERE occurred_on > $1::date) OR EXISTS (SELECT 1 FROM rm_customer_refunds WHERE occurred_on > $1::date) AS later`,
     [asOf],
   );
-  if (!later.later) return TOTALS;
+  return !later.later;
+}
+
+/** The facts' source for D: the running totals when nothing is dated after D, else the facts aggregated as of D. */
+async function factsAsOf(tx: SqlExecutor, asOf: string): Promise<string> {
+  if (await totalsHoldOn(tx, asOf)) return TOTALS;
   await tx.query(AS_OF, [asOf]);
   return 'rfm_facts';
 }

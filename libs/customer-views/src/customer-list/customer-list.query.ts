@@ -8,6 +8,7 @@ import type { SqlClient } from '@crm/database';
 import { Lifecycle, lifecycleAsOf, lifecycleBounds, lifecycleSql } from '@crm/lifecycle';
 import { formatAmount, isCalendarDate, isKey, refused, UUID_PATTERN } from '@crm/shared';
 import { DatedAmount, tierMembersSql, tierStandingsOn, TierStandingRow } from '@crm/tiers';
+import { totalsHoldOn } from '@crm/figures';
 import { netSpendAsOf } from '../customer-view';
 import type { CustomerRow } from './customer-list.projector';
 
@@ -111,15 +112,6 @@ const SORT_KEYS: Record<ListSort, SortKey> = Object.fromEntries(
     return [sort, key];
   }),
 ) as Record<ListSort, SortKey>;
-
-/** Whether the running totals are the figures as of D: nothing is dated after it. */
-async function totalsHoldOn(sql: SqlClient, asOf: string): Promise<boolean> {
-  const [row] = await sql.query<{ later: boolean }>(
-    'SELECT EXISTS (SELECT 1 FROM rm_customer_purchases WHERE occurred_on > $1::date) OR EXISTS (SELECT 1 FROM rm_customer_refunds WHERE occurred_on > $1::date) AS later',
-    [asOf],
-  );
-  return !row.later;
-}
 
 /** The filter as SQL over rm_customers c: the source (the tier's members when filtered by tier), joins and conditions. */
 function filterSql(filter: CustomerListFilter, params: Params): { source: string; key: string; join: string; where: string } {
