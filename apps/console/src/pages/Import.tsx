@@ -132,20 +132,24 @@ export function ImportPage() {
                 </tr>
               </thead>
               <tbody>
-                {state.rejects.map((r) => (
-                  <tr key={`${r.line}-${r.code}`}>
-                    <td>{r.line}</td>
-                    <td>{r.customerRef ?? t('common.none')}</td>
-                    <td>
-                      {r.field ? t(`import.column.${r.field}`) : errorText(r.reason, r.code)}
-                      {(r.field || errorText(r.reason, r.code) !== r.reason) && (
-                        <small className="detail" lang="en">
-                          {r.reason}
-                        </small>
-                      )}
-                    </td>
-                  </tr>
-                ))}
+                {state.rejects.map((r) => {
+                  // The column's rule or the refusal in the reader's words; the server's own text beneath when they differ.
+                  const worded = r.field ? t(`import.column.${r.field}`) : errorText(r.reason, r.code);
+                  return (
+                    <tr key={`${r.line}-${r.code}`}>
+                      <td>{r.line}</td>
+                      <td>{r.customerRef ?? t('common.none')}</td>
+                      <td>
+                        {worded}
+                        {worded !== r.reason && (
+                          <small className="detail" lang="en">
+                            {r.reason}
+                          </small>
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
               </tbody>
             </table>
           )}
