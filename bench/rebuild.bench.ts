@@ -16,10 +16,10 @@ import { PostgresClient } from '@crm/database';
 import { EVENT_STORE, EventStore } from '@crm/event-store';
 import { SqlEventStore } from '@crm/event-store/adapters';
 import { PROJECTION_RUNNER, ProjectionRunner } from '@crm/projections';
-import { encodeCursor, listCustomers } from '@crm/customer-views';
+import { categorySalesOf, encodeCursor, listCustomers } from '@crm/customer-views';
 import { rfmAsOf, scanCustomerFacts, stickiness } from '@crm/figures';
 import { AccountsService } from '@crm/accounts';
-import { contextFor, loadConfig, operatorPrincipal, shopDate } from '@crm/shared';
+import { contextFor, loadConfig, operatorPrincipal, shopDate, UNIT_PRICE_SCALE } from '@crm/shared';
 import { DEFAULT_RULE_SET, loadRuleSchedule, TierSimulation } from '@crm/tiers';
 import { createApp } from '../apps/api/src/create-app';
 import { CLI, dropPgDatabase, freshPgDatabase, machine, percentile, ratio } from './bench-support';
@@ -97,7 +97,7 @@ async function partFloor(url: string) {
   const sql = new PostgresClient(url, { max: 4 });
   const copier = new Client({ connectionString: url });
   await copier.connect();
-  const tables = ['rm_customers', 'rm_customer_purchases', 'rm_customer_refunds', 'rm_customer_contacts', 'rm_timeline', 'rm_complaints'];
+  const tables = ['rm_customers', 'rm_customer_purchases', 'rm_customer_refunds', 'rm_customer_contacts', 'rm_purchase_categories', 'rm_timeline', 'rm_complaints'];
   await sql.exec(`DROP SCHEMA IF EXISTS crm_floor CASCADE; CREATE SCHEMA crm_floor;`);
   for (const t of tables) await sql.exec(`CREATE TABLE crm_floor.${t} (LIKE public.${t} INCLUDING DEFAULTS);`);
   const indexDefinitions = await sql.query<{ tablename: string; indexdef: string }>(
@@ -139,6 +139,7 @@ async function partFloor(url: string) {
     next = timedRead(Number(page[page.length - 1].global_position));
     const timeline: Array<Record<string, unknown>> = [];
     const purchases: Array<Record<string, unknown>> = [];
+    const categories: Array<Record<string, unknown>> = [];
     const refunds: Array<Record<string, unknown>> = [];
     const contacts: Array<Record<string, unknown>> = [];
     for (const e of page) {
@@ -183,6 +184,12 @@ async function partFloor(url: string) {
           break;
         case 'PurchaseRecorded': {
           purchases.push({ customer_id: d.customerId, order_id: d.orderId, occurred_at: at, occurred_on: on, amount_minor: d.amountMinor, items: d.items });
+          // Items as stored by this history (unit prices in minor units), scaled as the projector reads them.
+          const items = (d.items ?? []).map((i: { unitPriceMinor?: number; unitPriceScaled?: number }) => ({
+            ...i,
+            unitPriceScaled: i.unitPriceScaled ?? (i.unitPriceMinor ?? 0) * UNIT_PRICE_SCALE,
+          }));
+          for (const c of categorySalesOf(d.amountMinor, items)) categories.push({ customer_id: d.customerId, order_id: d.orderId, occurred_on: on, ...c });
           if (!c) break;
           const t = Date.parse(at);
           c.purchase_count++;
@@ -249,6 +256,7 @@ async function partFloor(url: string) {
       timeline,
     );
     await copyRows(copier, 'rm_customer_purchases', ['customer_id', 'order_id', 'occurred_at', 'occurred_on', 'amount_minor', 'items'], purchases);
+    await copyRows(copier, 'rm_purchase_categories', ['customer_id', 'order_id', 'occurred_on', 'category', 'scaled'], categories);
     await copyRows(copier, 'rm_customer_refunds', ['customer_id', 'refund_id', 'order_id', 'occurred_at', 'occurred_on', 'amount_minor'], refunds);
     await copyRows(copier, 'rm_customer_contacts', ['customer_id', 'contact_id', 'kind', 'channel', 'occurred_at', 'occurred_on'], contacts);
     events += page.length;
