@@ -1,6 +1,9 @@
 // PostgreSQL through a pg pool. int8 comes back as a string from pg; callers
 // convert explicitly, so no global type parser is changed here.
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import { Client, Pool, PoolConfig, QueryResult } from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
 import { QueryOptions, SqlClient, Transaction, TransactionOptions } from './sql-client';
 
 export class PostgresClient implements SqlClient {
@@ -44,6 +47,9 @@ export class PostgresClient implements SqlClient {
         },
         opened: options.opening ? (Array.isArray(first) ? first[first.length - 1] : first).rows : [],
         commitWith: (script: string) => void (closing += `${script}; `),
+        copyFrom: async (statement: string, text: string) => {
+          await pipeline(Readable.from([Buffer.from(text)]), client.query(copyFromStdin(statement)));
+        },
       });
       await client.query(`${closing}COMMIT`);
       return result;

@@ -27,6 +27,11 @@ export interface Transaction extends SqlExecutor {
   readonly opened: Record<string, unknown>[];
   /** Statements without parameters run just before COMMIT, in its round trip; if they fail, nothing commits. */
   commitWith(script: string): void;
+  /**
+   * COPY ... FROM STDIN with rows in COPY's text format (PostgreSQL only;
+   * undefined on PGlite): the bulk path's cost is COPY's, not one INSERT's.
+   */
+  copyFrom?(statement: string, text: string): Promise<void>;
 }
 
 export interface SqlExecutor {

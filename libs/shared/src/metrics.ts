@@ -22,6 +22,11 @@ export const metrics = {
     labelNames: ['operation'],
     buckets: SECONDS,
   }),
+  bulkAppends: new Counter({
+    name: 'crm_bulk_appends_total',
+    help: 'Large appends that create streams (imports), by how they went: copied (COPY) or refused (a retry or a conflict; answered by the one-statement append)',
+    labelNames: ['outcome'],
+  }),
   appendConflicts: new Counter({ name: 'crm_append_conflicts_total', help: 'Appends refused because the stream had moved (wrong expected version)', labelNames: ['operation'] }),
   projectionBatchDuration: new Histogram({
     name: 'crm_projection_batch_duration_seconds',

@@ -2,6 +2,7 @@
 // the same statements (see event-store.migrations.ts for the why of each).
 import { EventEmitter } from 'node:events';
 import { SqlClient, sqlState } from '@crm/database';
+import { metrics } from '@crm/shared/metrics';
 import {
   AppendRequest,
   AppendResult,
@@ -43,6 +44,8 @@ const COLUMNS = 'global_position, stream_id, stream_version, event_id, type, dat
 /** After position $1 in commit order, up to the oldest transaction still running (gap-safety.int.spec.ts). */
 const AFTER_IN_COMMIT_ORDER = `(transaction_id, global_position) > (coalesce((SELECT transaction_id FROM crm_events WHERE global_position = $1), '0'::xid8), $1::bigint)
   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
+/** From this many events, an appendMany that creates streams COPYs them (PostgreSQL): an import's batches. */
+const BULK_MIN_EVENTS = 200;
 /** A race lost to a concurrent writer is retried; the retry then answers a real conflict or the stored result. */
 const MAX_RACE_RETRIES = 64;
 
@@ -110,31 +113,54 @@ export class SqlEventStore implements EventStore {
 
   async appendMany(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
     validateAppend(requests);
-    const batch = JSON.stringify(
-      requests.map((r) => ({
-        s: r.streamId,
-        e: r.expectedVersion === 'any' ? null : r.expectedVersion === 'noStream' ? 0 : r.expectedVersion,
-        ev: r.events.map((e) => ({ id: e.id.toLowerCase(), type: e.type, data: e.data, metadata: e.metadata ?? {} })),
-      })),
-    );
+    const bulk = await this.appendByCopy(requests);
+    if (bulk) return bulk;
     for (let attempt = 0; ; attempt++) {
       try {
-        const rows = await this.sql.query<{ r: Array<{ s: string; v: number; p: number[] }> | string }>('SELECT crm_append($1::jsonb) AS r', [batch]);
-        const raw = rows[0].r;
-        const answer = typeof raw === 'string' ? (JSON.parse(raw) as Array<{ s: string; v: number; p: number[] }>) : raw;
-        const byStream = new Map(answer.map((a) => [a.s, a]));
+        const rows = await this.sql.query<{ r: StreamAnswer[] | string }>('SELECT crm_append($1::jsonb) AS r', [appendBatch(requests)]);
         this.appended.emit('appended');
-        return requests.map((r) => {
-          const a = byStream.get(r.streamId);
-          if (!a) throw new Error(`append answered no result for stream ${r.streamId}`);
-          const positions = a.p.map(Number);
-          return { nextExpectedVersion: Number(a.v), positions, lastPosition: positions[positions.length - 1] };
-        });
+        return answersFor(requests, rows[0].r);
       } catch (error) {
         const code = sqlState(error);
         if (code === 'CRM03' && attempt < MAX_RACE_RETRIES) continue;
         throw this.mapError(error, requests);
       }
+    }
+  }
+
+  /**
+   * The bulk path (PostgreSQL, large batches that create streams): the new
+   * streams COPYed in, the others through crm_append, in one transaction.
+   * The table's unique indexes are the checks: an event id stored before
+   * (a retry) or a stream that exists after all refuses the COPY, the
+   * transaction rolls back, and the batch goes again by crm_append, which
+   * answers the stored result or the conflict. Undefined: not taken, or
+   * refused (nothing was written).
+   */
+  private async appendByCopy(requests: readonly AppendRequest[]): Promise<AppendResult[] | undefined> {
+    if (this.sql.kind !== 'postgres') return undefined;
+    const fresh = requests.filter((r) => r.expectedVersion === 'noStream');
+    if (fresh.reduce((n, r) => n + r.events.length, 0) < BULK_MIN_EVENTS) return undefined;
+    const others = requests.filter((r) => r.expectedVersion !== 'noStream');
+    try {
+      const answer = await this.sql.transaction(async (tx) => {
+        if (!tx.copyFrom) throw new Error('a PostgreSQL transaction copies');
+        await tx.copyFrom('COPY crm_events (stream_id, stream_version, event_id, type, data, metadata) FROM STDIN', copyRows(fresh));
+        const copied = await tx.query<StreamAnswer>(
+          `SELECT stream_id AS s, max(stream_version) AS v, array_agg(global_position ORDER BY stream_version) AS p
+             FROM crm_events WHERE transaction_id = pg_current_xact_id() GROUP BY stream_id`,
+        );
+        if (others.length === 0) return copied;
+        const [appended] = await tx.query<{ r: StreamAnswer[] | string }>('SELECT crm_append($1::jsonb) AS r', [appendBatch(others)]);
+        return [...copied, ...(typeof appended.r === 'string' ? (JSON.parse(appended.r) as StreamAnswer[]) : appended.r)];
+      });
+      this.appended.emit('appended');
+      metrics.bulkAppends.inc({ outcome: 'copied' });
+      return answersFor(requests, answer);
+    } catch (error) {
+      if (sqlState(error) === undefined) throw error;
+      metrics.bulkAppends.inc({ outcome: 'refused' });
+      return undefined;
     }
   }
 
@@ -290,6 +316,49 @@ class SnapshotsBesideEvents extends SqlSnapshotStore {
     const snapshot = first && first.event_id === null ? { deciderVersion, streamVersion: Number(first.stream_version), state: JSON.parse(first.state ?? 'null') } : undefined;
     return { snapshot, events: (snapshot ? rows.slice(1) : rows).map(toRecorded) };
   }
+}
+
+interface StreamAnswer {
+  s: string;
+  v: number | string;
+  p: Array<number | string>;
+}
+
+/** crm_append's argument: [{s: stream, e: expected version or null, ev: events}]. */
+function appendBatch(requests: readonly AppendRequest[]): string {
+  return JSON.stringify(
+    requests.map((r) => ({
+      s: r.streamId,
+      e: r.expectedVersion === 'any' ? null : r.expectedVersion === 'noStream' ? 0 : r.expectedVersion,
+      ev: r.events.map((e) => ({ id: e.id.toLowerCase(), type: e.type, data: e.data, metadata: e.metadata ?? {} })),
+    })),
+  );
+}
+
+function answersFor(requests: readonly AppendRequest[], raw: StreamAnswer[] | string): AppendResult[] {
+  const answer = typeof raw === 'string' ? (JSON.parse(raw) as StreamAnswer[]) : raw;
+  const byStream = new Map(answer.map((a) => [a.s, a]));
+  return requests.map((r) => {
+    const a = byStream.get(r.streamId);
+    if (!a) throw new Error(`append answered no result for stream ${r.streamId}`);
+    const positions = a.p.map(Number);
+    return { nextExpectedVersion: Number(a.v), positions, lastPosition: positions[positions.length - 1] };
+  });
+}
+
+/** COPY's text format escapes backslash, tab, newline and carriage return. */
+const copyText = (value: string) => value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+
+/** New streams' events as COPY rows: stream, version from 1, event id, type, data, metadata. */
+function copyRows(requests: readonly AppendRequest[]): string {
+  let text = '';
+  for (const r of requests) {
+    const stream = copyText(r.streamId);
+    r.events.forEach((e, i) => {
+      text += `${stream}\t${i + 1}\t${e.id.toLowerCase()}\t${copyText(e.type)}\t${copyText(JSON.stringify(e.data))}\t${copyText(JSON.stringify(e.metadata ?? {}))}\n`;
+    });
+  }
+  return text;
 }
 
 function toRecorded(row: EventRow): RecordedEvent {
