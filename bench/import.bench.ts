@@ -2,7 +2,11 @@
 // 100k customers by default) on PostgreSQL, beside COPY of the very events
 // it stored into the same table of a fresh database, in the same run; then
 // the same import on PGlite (a smaller file by default), reported on its own.
-// Prints one JSON document. Options: --rows=N --customers=N --pglite-rows=N.
+// With --old=DIR the build in DIR (a built `git worktree` of an older commit)
+// imports the same file into a database of its own, rounds interleaved
+// (--rounds=N, default 1). Beside each import, the CPU the local PostgreSQL
+// server spent on it (its processes in /proc; omitted when it runs elsewhere).
+// Prints one JSON document. Options: --rows=N --customers=N --pglite-rows=N --old=DIR --rounds=N.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -16,6 +20,8 @@ const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split
 const ROWS = Number(args.get('rows') ?? 1_000_000);
 const CUSTOMERS = Number(args.get('customers') ?? 100_000);
 const PGLITE_ROWS = Number(args.get('pglite-rows') ?? 100_000);
+const OLD = args.get('old');
+const ROUNDS = Number(args.get('rounds') ?? 1);
 const ROOT = path.resolve(__dirname, '..');
 const log = (...a: unknown[]) => console.error('[bench]', ...a);
 const HEADER = 'customer_ref,kind,order_id,refund_id,occurred_at,amount,currency,channel,region,items';
@@ -51,15 +57,38 @@ interface ImportRun {
   eventsWritten: number;
 }
 
-function crmImport(file: string, env: NodeJS.ProcessEnv, extra: string[] = []): ImportRun {
-  const run = spawnSync(process.execPath, [...extra, ...CLI, 'import', file], {
-    cwd: ROOT,
+/** CPU seconds the local PostgreSQL server's processes have used, ended ones included (the postmaster's children's time). */
+function postgresCpuSeconds(): number | undefined {
+  let ticks = 0;
+  let found = false;
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += [11, 12, 13, 14].reduce((n, i) => n + Number(fields[i]), 0);
+      found = true;
+    } catch {
+      // a process that ended meanwhile
+    }
+  }
+  return found ? ticks / 100 : undefined;
+}
+
+function crmImport(file: string, env: NodeJS.ProcessEnv, dir = ROOT): ImportRun {
+  const run = spawnSync(process.execPath, [...CLI, 'import', file], {
+    cwd: dir,
     env: { ...process.env, LOG_LEVEL: 'error', ...env },
     encoding: 'utf8',
     maxBuffer: 1 << 26,
   });
   if (run.status !== 0 && run.status !== 2) throw new Error(`crm import failed (${run.status}): ${run.stderr.slice(-2000)}`);
   return JSON.parse(run.stdout);
+}
+
+function migrateWith(dir: string, url: string): void {
+  const migrated = spawnSync(process.execPath, [...CLI, 'migrate'], { cwd: dir, env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'error' }, encoding: 'utf8' });
+  if (migrated.status !== 0) throw new Error(migrated.stderr);
 }
 
 async function copyFloor(sourceUrl: string, targetUrl: string, dumpFile: string): Promise<{ events: number; seconds: number; perSec: number }> {
@@ -92,13 +121,32 @@ async function main() {
     log(`${ROWS} rows, ${CUSTOMERS} customers, ${Math.round(fs.statSync(file).size / 1024 / 1024)} MiB`);
     const [importUrl, copyUrl] = await Promise.all(names.map((n) => freshPgDatabase(n)));
     // The COPY target gets the same schema: migrated by the CLI, as the import's database is.
-    const migrated = spawnSync(process.execPath, [...CLI, 'migrate'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: copyUrl, LOG_LEVEL: 'error' }, encoding: 'utf8' });
-    if (migrated.status !== 0) throw new Error(migrated.stderr);
-    log('crm import on postgres');
-    const pg = crmImport(file, { DATABASE_URL: importUrl });
+    migrateWith(ROOT, copyUrl);
+    const rounds: Array<Record<string, unknown>> = [];
+    let pg: ImportRun | undefined;
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const build of OLD ? ['old', 'new'] : ['new']) {
+        const dirOf = build === 'old' ? path.resolve(OLD as string) : ROOT;
+        const url = round === ROUNDS - 1 && build === 'new' ? importUrl : await freshPgDatabase(`crm_bench_import_${build}_${round}`);
+        migrateWith(dirOf, url);
+        log(`crm import on postgres (${build}, round ${round + 1})`);
+        const before = postgresCpuSeconds();
+        const run = crmImport(file, { DATABASE_URL: url }, dirOf);
+        const after = postgresCpuSeconds();
+        const databaseCpuSeconds = before === undefined || after === undefined ? undefined : Math.round((after - before) * 100) / 100;
+        log(`import (${build}): ${run.rowsPerSec} rows/s in ${run.seconds} s, peak RSS ${run.peakRssMiB} MiB, database CPU ${databaseCpuSeconds} s`);
+        rounds.push({ build, round: round + 1, seconds: run.seconds, eventsPerSec: Math.round(run.eventsWritten / run.seconds), peakRssMiB: run.peakRssMiB, databaseCpuSeconds });
+        if (url !== importUrl) await dropPgDatabase(`crm_bench_import_${build}_${round}`);
+        else pg = run;
+      }
+    }
+    if (!pg) throw new Error('no import of this build');
     log(`import: ${pg.rowsPerSec} rows/s in ${pg.seconds} s, peak RSS ${pg.peakRssMiB} MiB`);
     log('COPY of the same events');
+    const cpuBeforeCopy = postgresCpuSeconds();
     const copy = await copyFloor(importUrl, copyUrl, path.join(dir, 'events.copy'));
+    const cpuAfterCopy = postgresCpuSeconds();
+    const copyCpu = cpuBeforeCopy === undefined || cpuAfterCopy === undefined ? undefined : Math.round((cpuAfterCopy - cpuBeforeCopy) * 100) / 100;
     const importEventsPerSec = Math.round(pg.eventsWritten / pg.seconds);
 
     const pgliteFile = path.join(dir, 'history-pglite.csv');
@@ -114,7 +162,12 @@ async function main() {
           machine: machine(),
           rows: ROWS,
           customers: CUSTOMERS,
-          postgres: { import: { ...pg, eventsPerSec: importEventsPerSec }, copy, importVsCopy: ratio(importEventsPerSec, copy.perSec) },
+          postgres: {
+            import: { ...pg, eventsPerSec: importEventsPerSec },
+            copy: { ...copy, databaseCpuSeconds: copyCpu },
+            importVsCopy: ratio(importEventsPerSec, copy.perSec),
+            rounds,
+          },
           pglite: { rows: PGLITE_ROWS, import: pglite },
           target: 'import >= 0.50 of COPY (events/s), peak RSS < 300 MiB',
         },

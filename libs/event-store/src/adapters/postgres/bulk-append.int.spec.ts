@@ -94,7 +94,7 @@ for (const database of testDatabases()) {
 
     it('data the database cannot store (a lone surrogate) is refused as invalid and writes nothing', async () => {
       const batch = newStreams(120);
-      batch[3].events[0] = { id: randomUUID(), type: 'Registered', data: { name: 'broken \udc00' } };
+      batch[3] = { ...batch[3], events: [{ id: randomUUID(), type: 'Registered', data: { name: 'broken \udc00' } }] };
       await expect(store.appendMany(batch)).rejects.toBeInstanceOf(InvalidAppendError);
       expect(await eventsOf(batch)).toHaveLength(0);
     });
