@@ -10,10 +10,10 @@
 // rare tier (VIP, about 3% of the base) beside the scan the build before used
 // (every customer in id order, the tier checked per customer).
 // Options: --customers=N --purchases=N --db=NAME (reuse a filled database of
-// that name) --keep --only=rfm|stickiness|list. Prints one JSON document.
+// that name) --keep --only=rfm|stickiness|list|single. Prints one JSON document.
 import { PostgresClient, migrate } from '@crm/database';
 import { allMigrations } from '@crm/wiring';
-import { rfmAsOf, rfmSegments, stickiness } from '@crm/figures';
+import { RfmBase, rfmAsOf, rfmSegments, stickiness } from '@crm/figures';
 import { countCustomers, listCustomers } from '@crm/customer-views';
 import { tierMembersSql } from '@crm/tiers';
 import { addDays, minusMonths, shopDate } from '@crm/shared';
@@ -24,7 +24,7 @@ const CUSTOMERS = Number(args.get('customers') ?? 1_000_000);
 const PURCHASES = Number(args.get('purchases') ?? 10 * CUSTOMERS);
 const REUSE = args.get('db');
 const DB = REUSE ?? 'crm_bench_figures';
-const ONLY = args.get('only'); // rfm | stickiness | list
+const ONLY = args.get('only'); // rfm | stickiness | list | single
 const log = (...a: unknown[]) => console.error('[bench]', ...a);
 const part = async <T>(name: string, fn: () => Promise<T>): Promise<T | undefined> => (ONLY === undefined || ONLY === name ? fn() : undefined);
 
@@ -105,6 +105,28 @@ async function main() {
         today: await times(1, () => rfmAsOf(sql, now)),
         yearAgo: await times(1, () => rfmAsOf(sql, yearAgo)),
       })),
+      // One customer's RFM: the first read of a date computes the base's thresholds (kept per date and read-model position), the
+      // reads after it score the customer's facts by them; the baseline is what the first read of a date cost the build before
+      // (every customer's facts fetched and ranked: the distribution it kept).
+      singleRfm: await part('single', async () => {
+        const [{ customer_id: id }] = await sql.query<{ customer_id: string }>('SELECT customer_id FROM rm_customers WHERE purchase_count > 3 LIMIT 1');
+        const single: Record<string, unknown> = {};
+        for (const [name, asOf] of [
+          ['today', now],
+          ['yearAgo', yearAgo],
+        ] as const) {
+          single[name] = {
+            first: await times(3, () => new RfmBase(sql).scoreOf(id, asOf)),
+            kept: await (async () => {
+              const base = new RfmBase(sql);
+              await base.scoreOf(id, asOf);
+              return times(5, () => base.scoreOf(id, asOf));
+            })(),
+            everyCustomerRankedBaseline: await times(1, () => rfmAsOf(sql, asOf)),
+          };
+        }
+        return single;
+      }),
       stickiness: await part('stickiness', async () => ({
         today: await times(3, () => stickiness(sql, figures(now))),
         yearAgo: await times(3, () => stickiness(sql, figures(yearAgo))),

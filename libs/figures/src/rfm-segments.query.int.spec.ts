@@ -9,7 +9,7 @@ import { allProjectors } from '@crm/wiring';
 import { testDatabases } from '../../../test/support/test-databases';
 import { appendHistory } from '../../../test/support/history';
 import { rebuildProjections } from '../../projections/src/rebuild';
-import { rfmAsOf } from './rfm.query';
+import { rfmAsOf, RfmBase } from './rfm.query';
 import { rfmSegments } from './rfm-segments.query';
 import { RFM_SEGMENTS } from './analytics.service';
 
@@ -40,6 +40,18 @@ for (const database of testDatabases()) {
           expect((await rfmSegments(sql, asOf, name, 7)).members).toEqual(top);
         }
       }
+    }, 120_000);
+
+    it('given the same history, when one customer is scored by the kept thresholds, then the score is the one scoring every customer gives', async () => {
+      const base = new RfmBase(sql);
+      for (const asOf of ['2023-02-15', '2023-12-31', '2030-01-01']) {
+        const reference = await rfmAsOf(sql, asOf);
+        // Every fifth customer, the quintile edges' neighbours among them.
+        for (const expected of reference.filter((_, i) => i % 5 === 0)) {
+          expect(await base.scoreOf(expected.customerId, asOf)).toEqual({ score: expected, population: reference.length });
+        }
+      }
+      expect(await base.scoreOf('00000000-0000-4000-8000-000000000000', '2030-01-01')).toEqual({ score: undefined, population: expect.any(Number) });
     }, 120_000);
   });
 }

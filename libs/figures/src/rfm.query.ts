@@ -1,9 +1,10 @@
 // RFM facts of every customer with a purchase dated on or before D, straight
 // from the customer read model, scored by the pure rfmScores; and one
-// customer's score against the base's distribution, computed once per date
-// and read-model position and kept (RfmBase).
+// customer's score by the base's thresholds, computed once per date and
+// read-model position and kept (RfmBase).
 import type { SqlClient, SqlExecutor } from '@crm/database';
-import { RfmDistribution, rfmDistribution, RfmFacts, RfmScore, rfmScoreIn, rfmScores } from '@crm/lifecycle';
+import { RfmFacts, RfmScore, rfmScores } from '@crm/lifecycle';
+import { customerListPosition, RfmCut, rfmCut, rfmScoreBy } from './rfm-segments.query';
 
 /** The RFM facts as of D of every purchaser, or of one customer. */
 async function rfmFacts(sql: SqlExecutor, asOf: string, customerId?: string): Promise<RfmFacts[]> {
@@ -28,12 +29,6 @@ export async function rfmAsOf(sql: SqlClient, asOf: string): Promise<RfmScore[]>
   return rfmScores(await rfmFacts(sql, asOf), asOf);
 }
 
-/** What the customer list read model has applied: its rows are a function of it. */
-async function readModelPosition(tx: SqlExecutor): Promise<number> {
-  const [row] = await tx.query<{ position: string }>(`SELECT position::text AS position FROM crm_projection_checkpoints WHERE name = 'customer-list'`);
-  return Number(row?.position ?? 0);
-}
-
 /** Reads in one snapshot: the rows and the position they are at agree. */
 function inSnapshot<T>(sql: SqlClient, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
   return sql.transaction(async (tx) => {
@@ -42,44 +37,40 @@ function inSnapshot<T>(sql: SqlClient, fn: (tx: SqlExecutor) => Promise<T>): Pro
   });
 }
 
-interface Distribution {
-  position: number;
-  distribution: RfmDistribution;
-}
-
-/** Distributions kept: a few dates (today, and whatever dates are being looked at). */
+/** Thresholds kept: a few dates (today, and whatever dates are being looked at). */
 const KEPT_DATES = 4;
 
 /**
  * One customer's RFM as of D without scoring the base for them: the base's
- * sorted R, F and M values are computed once per date and read-model
- * position, and the customer is ranked in them. Exact: the customer's facts
- * and the distribution are read at the same position; while writes keep
- * moving it, the base is scored whole as before.
+ * thresholds (the lowest value scoring 2, 3, 4 and 5 for each of R, F and M)
+ * are computed once per date and read-model position by the RFM segments'
+ * statements, and the customer's facts are scored by them. Exact: the
+ * customer's facts and the thresholds are read at the same position; while
+ * writes keep moving it, the base is scored whole as before.
  */
 export class RfmBase {
-  private readonly kept = new Map<string, Promise<Distribution>>();
+  private readonly kept = new Map<string, Promise<RfmCut>>();
 
   constructor(private readonly sql: SqlClient) {}
 
   async scoreOf(customerId: string, asOf: string): Promise<{ score?: RfmScore; population: number }> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const mine = await inSnapshot(this.sql, async (tx) => ({ position: await readModelPosition(tx), facts: (await rfmFacts(tx, asOf, customerId))[0] }));
-      const base = await this.distribution(asOf, mine.position);
-      if (base.position === mine.position) return { score: mine.facts && rfmScoreIn(base.distribution, mine.facts), population: base.distribution.n };
+      const mine = await inSnapshot(this.sql, async (tx) => ({ position: await customerListPosition(tx), facts: (await rfmFacts(tx, asOf, customerId))[0] }));
+      const base = await this.cut(asOf, mine.position);
+      if (base.position === mine.position) return { score: mine.facts && rfmScoreBy(base, mine.facts, asOf), population: base.n };
     }
     const scores = await rfmAsOf(this.sql, asOf);
     return { score: scores.find((s) => s.customerId === customerId), population: scores.length };
   }
 
-  /** The distribution at `position`, or a newer one when the read model moved on meanwhile. */
-  private async distribution(asOf: string, position: number): Promise<Distribution> {
+  /** The thresholds at `position`, or newer ones when the read model moved on meanwhile. */
+  private async cut(asOf: string, position: number): Promise<RfmCut> {
     const kept = this.kept.get(asOf);
     if (kept) {
       const known = await kept;
       if (known.position >= position) return known;
     }
-    const computing = inSnapshot(this.sql, async (tx) => ({ position: await readModelPosition(tx), distribution: rfmDistribution(await rfmFacts(tx, asOf), asOf) }));
+    const computing = rfmCut(this.sql, asOf);
     this.kept.delete(asOf);
     this.kept.set(asOf, computing);
     computing.catch(() => this.kept.get(asOf) === computing && this.kept.delete(asOf));
