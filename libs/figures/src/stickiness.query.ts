@@ -79,10 +79,15 @@ export async function stickiness(sql: SqlClient, o: StickinessOptions) {
 /** Hash tables of a period's buyers (half a million at a million customers) stay in memory (4MB, the default, spills them). */
 const WORK_MEM = '128MB';
 
-/** One statement with room for its hash tables. */
-function roomy<R>(sql: SqlClient, text: string, params: unknown[]): Promise<R[]> {
+/**
+ * One statement with room for its hash tables. `sorted`: its groups of a
+ * customer (half a million) are made by sorting rather than hashing: the
+ * period's rows sort in a quarter of the time a hash aggregate of that many
+ * uuid keys takes here, and the sort also gives the window its order.
+ */
+function roomy<R>(sql: SqlClient, text: string, params: unknown[], options: { sorted?: boolean } = {}): Promise<R[]> {
   return sql.transaction(async (tx) => {
-    await tx.exec(`SET LOCAL work_mem = '${WORK_MEM}'`);
+    await tx.exec(`SET LOCAL work_mem = '${WORK_MEM}'${options.sorted ? '; SET LOCAL enable_hashagg = off' : ''}`);
     return tx.query<R>(text, params);
   });
 }
@@ -104,6 +109,7 @@ async function buyersByTier(sql: SqlClient, from: string, asOf: string) {
        FROM buyers b LEFT JOIN rm_tier_periods tp ON tp.customer_id = b.customer_id AND tp.valid_from <= $2::date AND tp.valid_to > $2::date
       GROUP BY 1`,
     [from, asOf],
+    { sorted: true },
   );
   return rows
     .map((t) => ({ tier: t.tier, customers: Number(t.customers), repeaters: Number(t.repeaters), salesMinor: Number(t.sales) }))
@@ -143,6 +149,7 @@ async function retained(sql: SqlClient, from: string, o: StickinessOptions): Pro
           next AS (SELECT occurred_on, lead(occurred_on) OVER (PARTITION BY customer_id ORDER BY occurred_on) AS next_on FROM days)
      SELECT count(*) AS cohort, count(*) FILTER (WHERE next_on <= occurred_on + $4::int) AS retained FROM next WHERE occurred_on <= $3::date`,
     [from, o.asOf, addDays(o.asOf, -o.retentionDays), o.retentionDays],
+    { sorted: true },
   );
   return rate(Number(row?.retained ?? 0), Number(row?.cohort ?? 0));
 }
