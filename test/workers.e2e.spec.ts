@@ -105,6 +105,9 @@ const UNITS = [...['customer-list', 'service-history', 'timeline'].flatMap((name
     expect(await status.exited).toBe(0);
     const shown = JSON.parse(status.output().slice(status.output().indexOf('{')));
     expect(shown.workers).toEqual([expect.objectContaining({ owner: expect.stringContaining(`:${survivor.proc.pid}:`), projectors: [...UNITS].sort() })]);
+    // And whether the server keeps the statistics the read models' plans need.
+    expect(['on', 'off']).toContain(shown.autovacuum);
+    expect(shown.warnings.some((w: string) => w.startsWith('autovacuum is off'))).toBe(shown.autovacuum === 'off');
 
     const last = await store.lastPosition();
     // Caught up: no partition has an event of its own left (a partition's checkpoint is its last event, not the log's).

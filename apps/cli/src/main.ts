@@ -114,7 +114,10 @@ const commands: Record<string, CommandFn> = Object.assign(Object.create(null) as
               WHERE w.seen_until > now() GROUP BY w.owner, w.seen_until ORDER BY w.owner`,
           )
         : [];
-      console.log(JSON.stringify({ storage: sql.describe(), migrations: { applied, pending }, events, projections, workers }, null, 2));
+      // The read models' query plans rest on the statistics autovacuum keeps (docs/operations.md, "keep autovacuum on").
+      const autovacuum = sql.kind === 'postgres' ? (await sql.query<{ autovacuum: string }>('SHOW autovacuum'))[0].autovacuum : undefined;
+      const warnings = autovacuum === 'off' ? ['autovacuum is off: run ANALYZE after large imports, or the read models are queried without statistics'] : [];
+      console.log(JSON.stringify({ storage: sql.describe(), migrations: { applied, pending }, events, projections, workers, autovacuum, warnings }, null, 2));
     });
   },
   async rebuild(args) {
