@@ -330,7 +330,13 @@ export function eventStoreContract(name: string, open: () => Promise<StoreUnderT
         const streams = Array.from({ length: 12 }, () => stream('part'));
         const appended: number[] = [];
         for (let round = 0; round < 3; round++) for (const s of streams) appended.push(...(await store.append(s, [event()], 'any')).positions);
-        const all = await readAllUntil(store, 0, appended.length);
+        // The log holds the file's earlier events too: wait until every one of ours is readable.
+        let all: RecordedEvent[] = [];
+        await waitUntil(async () => {
+          all = await readAllFrom(store, 0);
+          const visible = new Set(all.map((e) => e.position));
+          return appended.every((position) => visible.has(position));
+        });
         const ours = all.filter((e) => streams.includes(e.streamId));
         const count = 3;
         const seen: RecordedEvent[] = [];
