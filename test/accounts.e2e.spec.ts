@@ -61,6 +61,8 @@ const routes: Route[] = [
   { operation: 'metrics.read', method: 'get', path: () => `${API}/metrics/stickiness` },
   { operation: 'metrics.read', method: 'get', path: () => `${API}/metrics/service` },
   { operation: 'metrics.read', method: 'get', path: () => `${API}/segments/rfm` },
+  { operation: 'segments.read', method: 'get', path: () => `${API}/segments` },
+  { operation: 'segments.manage', method: 'post', path: () => `${API}/segments/preview`, body: () => ({ definition: { name: 'm' } }) },
   { operation: 'privacy.export', method: 'get', path: (i) => `${API}/customers/${i.customer}/export` },
   { operation: 'privacy.erase', method: 'post', path: () => `${API}/customers/00000000-0000-4000-8000-000000000000/erasure` },
   { operation: 'accounts.manage', method: 'get', path: () => `${API}/accounts` },

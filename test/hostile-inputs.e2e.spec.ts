@@ -92,6 +92,15 @@ const endpoints: Endpoint[] = [
   { name: 'set password', method: 'put', path: (i) => `${API}/accounts/${i.account}/password`, body: () => ({ password: 'another long password' }), text: ['password'] },
   { name: 'issue API key', method: 'post', path: () => `${API}/api-keys`, body: () => ({ name: 'shop', operations: ['customers.read'] }), text: ['name'] },
   { name: 'simulate', method: 'post', path: () => `${API}/tier-rule-sets/default/simulations`, body: () => ({ asOf: '2024-06-01' }) },
+  {
+    name: 'create segment',
+    method: 'post',
+    path: () => `${API}/segments`,
+    body: () => ({ id: 'hostile-seg', name: 'n', conditions: [{ field: 'tag', op: 'has', value: 'x' }] }),
+    text: ['name'],
+  },
+  { name: 'revise segment', method: 'put', path: () => `${API}/segments/hostile-seg`, body: () => ({ name: 'n2' }), text: ['name'] },
+  { name: 'preview segment', method: 'post', path: () => `${API}/segments/preview`, body: () => ({ definition: { name: 'n' }, asOf: '2024-06-01' }), dates: ['asOf'] },
   { name: 'activate', method: 'post', path: () => `${API}/tier-rule-sets/default/activate`, body: () => ({ effectiveFrom: '2024-06-01' }), dates: ['effectiveFrom'] },
 ];
 

@@ -12,6 +12,7 @@ import { TiersModule } from '@crm/tiers';
 import { FiguresModule } from '@crm/figures';
 import { TimelineModule } from '@crm/timeline';
 import { WebhooksModule } from '@crm/webhooks';
+import { SegmentsModule } from '@crm/segments';
 import { AppConfig, Principal } from '@crm/shared';
 import { HealthController } from './health/health.controller';
 import { DeadLettersController } from './health/dead-letters.controller';
@@ -32,6 +33,9 @@ export class AppModule {
         CustomersModule.on(platform),
         CustomerViewsModule.on(platform),
         ImportsModule.on(platform),
+        // The figures before the segments: GET /segments/rfm is theirs, and the first route that matches answers.
+        FiguresModule.on(platform),
+        SegmentsModule.on(platform),
         TiersModule.forRoot(platform, FiguresModule.on(platform)),
         ComplaintsModule.on(platform),
         TimelineModule.on(platform),

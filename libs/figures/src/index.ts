@@ -3,7 +3,8 @@
 // customer's dated facts, and the module.
 export { AnalyticsService, RFM_SEGMENTS } from './analytics.service';
 export { rfmAsOf, RfmBase } from './rfm.query';
-export { rfmSegments, totalsHoldOn } from './rfm-segments.query';
+export { rfmCut, rfmScoreBy, rfmSegments, totalsHoldOn } from './rfm-segments.query';
+export type { RfmCut } from './rfm-segments.query';
 export { stickiness } from './stickiness.query';
 export { scanCustomerFacts } from './customer-facts.query';
 export { FiguresModule } from './figures.module';

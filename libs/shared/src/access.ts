@@ -21,6 +21,8 @@ export const OPERATIONS = {
   'ruleSets.simulate': 'simulate tier rule sets over the history',
   'ruleSets.activate': 'activate tier rule sets',
   'metrics.read': 'stickiness, service figures and RFM segments',
+  'segments.read': 'read segments, their members and history',
+  'segments.manage': 'publish, preview and retire segments',
   'customers.export': 'export customer lists (crm export)',
   'imports.run': 'import purchase and refund history (crm import)',
   'privacy.export': 'export everything held about one customer (access requests)',
@@ -48,6 +50,7 @@ const AGENT: readonly Operation[] = [
   'complaints.open',
   'complaints.read',
   'complaints.handle',
+  'segments.read',
 ];
 const MANAGER: readonly Operation[] = [
   ...AGENT,
@@ -57,6 +60,7 @@ const MANAGER: readonly Operation[] = [
   'ruleSets.simulate',
   'ruleSets.activate',
   'metrics.read',
+  'segments.manage',
   'customers.export',
   'imports.run',
 ];

@@ -27,6 +27,8 @@ export const SOURCE_EVENT_TYPES = [...CUSTOMER_EVENT_TYPES, ...COMPLAINT_EVENT_T
 
 export const TIER_RULE_SET_EVENT_TYPES = ['TierRuleSetPublished', 'TierRuleSetActivated'] as const;
 
+export const SEGMENT_EVENT_TYPES = ['SegmentPublished', 'SegmentRetired'] as const;
+
 /**
  * Whether this build knows an event's type, for the streams the read models
  * project (a customer's, a complaint's, the tier rule sets'); events of other
@@ -38,6 +40,7 @@ export function knownEventType(streamId: string, type: string): boolean {
   if (streamId.startsWith('customer-')) return KNOWN.customer.has(type);
   if (streamId.startsWith('complaint-')) return KNOWN.complaint.has(type);
   if (streamId === 'tier-rule-sets') return KNOWN.ruleSets.has(type);
+  if (streamId.startsWith('segment-')) return KNOWN.segment.has(type);
   return true;
 }
 
@@ -45,4 +48,5 @@ const KNOWN = {
   customer: new Set<string>(CUSTOMER_EVENT_TYPES),
   complaint: new Set<string>(COMPLAINT_EVENT_TYPES),
   ruleSets: new Set<string>(TIER_RULE_SET_EVENT_TYPES),
+  segment: new Set<string>(SEGMENT_EVENT_TYPES),
 };

@@ -12,3 +12,4 @@ export * from './access';
 export * from './event-types';
 export * from './sealing';
 export * from './storage-unavailable';
+export * from './canonical-json';

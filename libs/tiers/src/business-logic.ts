@@ -1,6 +1,6 @@
 // Decisions on the tier rule sets stream: publish a well-formed rule set
 // once, activate a published one from a date not before the last activation.
-import { conflict, invalid, minusMonths, notFound, parseAmount, refused } from '@crm/shared';
+import { conflict, invalid, minusMonths, notFound, parseAmount, refused, sameJson } from '@crm/shared';
 
 /** D plus k months, day clamped (the mirror of minusMonths). */
 const addMonthsClamped = (date: string, months: number) => minusMonths(date, -months);
@@ -43,19 +43,8 @@ export function ruleSetProblem(ruleSet: TierRuleSet, currency: string): string |
   return undefined;
 }
 
-/** Key order is not meaning (jsonb reorders keys): compare canonical forms. */
-const canonical = (value: unknown): unknown =>
-  Array.isArray(value)
-    ? value.map(canonical)
-    : value !== null && typeof value === 'object'
-      ? Object.fromEntries(
-          Object.entries(value as Record<string, unknown>)
-            .filter(([, v]) => v !== undefined)
-            .sort(([a], [b]) => a.localeCompare(b))
-            .map(([k, v]) => [k, canonical(v)]),
-        )
-      : value;
-const sameRuleSet = (a: TierRuleSet, b: TierRuleSet) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+/** Key order is not meaning (jsonb reorders keys). */
+const sameRuleSet = (a: TierRuleSet, b: TierRuleSet) => sameJson(a, b);
 
 export function decide(command: TierRuleSetCommand, state: TierRuleSets, context: TierRulesContext): TierRuleSetEvent[] {
   switch (command.type) {

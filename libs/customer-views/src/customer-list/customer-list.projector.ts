@@ -165,6 +165,15 @@ INSERT INTO rm_purchase_categories (customer_id, order_id, occurred_on, category
 SELECT customer_id, order_id, occurred_on, '${NO_ITEMS}', amount_minor::numeric * ${UNIT_PRICE_SCALE} FROM rm_customer_purchases WHERE jsonb_array_length(items) = 0;
 CREATE INDEX rm_purchase_categories_on ON rm_purchase_categories (occurred_on) INCLUDE (category, scaled);`,
   },
+  {
+    // The acquisition channel, for segments (channel conditions): the read
+    // model replays from position 0, whole or in partitions.
+    id: '0026_customer_channel',
+    sql: `
+TRUNCATE rm_customers, rm_customer_purchases, rm_customer_refunds, rm_customer_contacts, rm_purchase_categories;
+DELETE FROM crm_projection_checkpoints WHERE name = 'customer-list' OR name LIKE 'customer-list#%';
+ALTER TABLE rm_customers ADD COLUMN channel text;`,
+  },
 ];
 
 /** A purchase's sales per category in 1/10,000 of the minor unit, exact (BigInt: a line can pass 2^53). */
@@ -185,6 +194,8 @@ export interface CustomerRow {
   name: string | null;
   /** MM-DD of the birth date; null when not given or erased. */
   birthday: string | null;
+  /** The acquisition channel of the profile. */
+  channel: string | null;
   province: string | null;
   city: string | null;
   tags: string[];
@@ -205,6 +216,7 @@ const CUSTOMER_COLUMNS: Columns = {
   customer_ref: 'text',
   name: 'text',
   birthday: 'text',
+  channel: 'text',
   province: 'text',
   city: 'text',
   tags: 'text[]',
@@ -218,7 +230,7 @@ const CUSTOMER_COLUMNS: Columns = {
   last_purchase_at: 'timestamptz',
   last_purchase_on: 'date',
 };
-const UPSERT_CUSTOMER = `ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name, birthday = excluded.birthday, province = excluded.province, city = excluded.city, tags = excluded.tags,
+const UPSERT_CUSTOMER = `ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name, birthday = excluded.birthday, channel = excluded.channel, province = excluded.province, city = excluded.city, tags = excluded.tags,
   consent = excluded.consent, joined_on = excluded.joined_on, purchase_count = excluded.purchase_count, net_spend_minor = excluded.net_spend_minor,
   first_purchase_at = excluded.first_purchase_at, last_purchase_at = excluded.last_purchase_at, last_purchase_on = excluded.last_purchase_on`;
 const PURCHASE_COLUMNS: Columns = {
@@ -259,7 +271,7 @@ export class CustomerListProjector implements Projector {
     if (mine.length === 0) return;
     const ids = [...new Set(mine.map((e) => (e.data as { customerId: string }).customerId))];
     const loaded = await tx.query<Record<string, unknown>>(
-      `SELECT customer_id, customer_ref, name, birthday, province, city, tags, consent, registered_at, registered_on::text AS registered_on, joined_on::text AS joined_on,
+      `SELECT customer_id, customer_ref, name, birthday, channel, province, city, tags, consent, registered_at, registered_on::text AS registered_on, joined_on::text AS joined_on,
               purchase_count, net_spend_minor, first_purchase_at, last_purchase_at, last_purchase_on::text AS last_purchase_on
          FROM rm_customers WHERE customer_id = ANY ($1::uuid[])`,
       [ids],
@@ -300,6 +312,7 @@ export class CustomerListProjector implements Projector {
             customer_ref: customerRef ?? null,
             name: profile.name ?? null,
             birthday: monthDay(profile.birthDate),
+            channel: profile.channel ?? null,
             province: profile.region?.province ?? null,
             city: profile.region?.city ?? null,
             tags: [],
@@ -321,6 +334,7 @@ export class CustomerListProjector implements Projector {
           const c = event.data.changes;
           row.name = c.name ?? row.name;
           row.birthday = monthDay(c.birthDate) ?? row.birthday;
+          row.channel = c.channel ?? row.channel;
           row.province = c.region?.province ?? row.province;
           row.city = c.region?.city ?? row.city;
           break;

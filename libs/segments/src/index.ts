@@ -1,0 +1,8 @@
+// The segments slice's public face: definitions, their matching, the list's projector (and migrations), the module.
+export { parseDefinition, SEGMENT_FIELDS, SEGMENT_OPS } from './segment-definition';
+export type { Condition, SegmentDefinition, SegmentGroup } from './segment-definition';
+export { daysToBirthday, matches } from './segment-match';
+export type { Standing } from './segment-match';
+export { segmentMigrations, SegmentsProjector } from './segments.projector';
+export { SegmentsService } from './segments.service';
+export { SegmentsModule } from './segments.module';

@@ -1,0 +1,19 @@
+// The segments capability: definitions as events, their command handler, the
+// preview and the REST face (the list's projector is run by ProjectionsModule).
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { perPlatform } from '@crm/shared/http';
+import { SegmentCommandHandler } from './segment-commands';
+import { SegmentsController } from './segments.controller';
+import { SegmentsService } from './segments.service';
+
+@Module({})
+export class SegmentsModule {
+  static readonly on = perPlatform((platform) => ({
+    module: SegmentsModule,
+    imports: [platform, CqrsModule],
+    controllers: [SegmentsController],
+    providers: [SegmentCommandHandler, SegmentsService],
+    exports: [SegmentsService],
+  }));
+}
