@@ -16,7 +16,12 @@ describe('segments', () => {
       .then([published(1)]));
   it('creating it again with the same definition records nothing (whatever the key order)', () =>
     given([published(1)])
-      .when({ type: 'CreateSegment', segmentId: 's', definition: JSON.parse(JSON.stringify({ windowMonths: 3, groups: [], ...sleepers })), asTag: false })
+      .when({
+        type: 'CreateSegment',
+        segmentId: 's',
+        definition: JSON.parse(JSON.stringify({ conditions: sleepers.conditions, windowMonths: 3, name: 'sleepers', groups: [], match: 'all' })),
+        asTag: false,
+      })
       .thenNothing());
   it('creating it with another definition is refused: the next version is a PUT', () =>
     given([published(1)])
