@@ -226,7 +226,15 @@ for (const database of testDatabases()) {
 
     it('health shows each projection position and lag', async () => {
       const res = await http(app).get('/health').expect(200);
-      expect(res.body.projections.map((p: { name: string }) => p.name).sort()).toEqual(['customer-list', 'service-history', 'tier-periods', 'timeline', 'webhook-outbox']);
+      expect(res.body.projections.map((p: { name: string }) => p.name).sort()).toEqual([
+        'customer-list',
+        'segment-members',
+        'segments',
+        'service-history',
+        'tier-periods',
+        'timeline',
+        'webhook-outbox',
+      ]);
       expect(res.body.projections[0]).toMatchObject({ state: 'running', lag: expect.any(Number), position: expect.any(Number) });
     });
   });

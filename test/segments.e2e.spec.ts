@@ -131,6 +131,97 @@ for (const database of testDatabases()) {
       expect(await eventCount(app)).toBe(before);
     });
 
+    it('members on a date come from the membership read model, with since when; time alone moves them out', async () => {
+      await http(app)
+        .post(`${API}/segments`)
+        .send({ id: 'active', name: '活跃客户', conditions: [active] })
+        .expect(201);
+      const settled = await settledHttp(app);
+      const members = async (asOf: string) =>
+        (await settled.get(`${API}/segments/active/members?asOf=${asOf}`).expect(200)).body.items.map((m: { customerId: string; since: string }) => [m.customerId, m.since]);
+      expect(await members('2024-05-31')).toEqual(
+        [
+          [ids.lin, '2024-05-20'],
+          [ids.wang, '2024-03-01'],
+        ].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
+      );
+      expect(await members('2024-06-01')).toEqual([[ids.lin, '2024-05-20']]);
+      expect(await members('2024-08-20')).toEqual([]);
+
+      const history = await settled.get(`${API}/segments/active/history?from=2024-01-01&to=2024-12-31`).expect(200);
+      expect(
+        history.body.items.map((h: { date: string; change: string; customerId: string; cause: { kind: string; type?: string; what?: string } }) => [
+          h.date,
+          h.change,
+          h.customerId,
+          h.cause.kind,
+          h.cause.type ?? h.cause.what,
+        ]),
+      ).toEqual([
+        ['2024-03-01', 'entered', ids.wang, 'event', 'PurchaseRecorded'],
+        ['2024-05-20', 'entered', ids.lin, 'event', 'PurchaseRecorded'],
+        ['2024-06-01', 'left', ids.wang, 'time', 'lifecycle SILENT'],
+        ['2024-08-20', 'left', ids.lin, 'time', 'lifecycle SILENT'],
+      ]);
+      const paged = await settled.get(`${API}/segments/active/history?from=2024-01-01&to=2024-12-31&limit=3`).expect(200);
+      const rest = await settled.get(`${API}/segments/active/history?from=2024-01-01&to=2024-12-31&limit=3&cursor=${paged.body.nextCursor}`).expect(200);
+      expect([...paged.body.items, ...rest.body.items]).toEqual(history.body.items);
+
+      const sizes = await settled.get(`${API}/segments/active/sizes?from=2024-02-01&to=2024-09-01&every=month`).expect(200);
+      expect(sizes.body.points.map((p: { size: number }) => p.size)).toEqual([0, 1, 1, 1, 1, 1, 1, 0]);
+
+      const mine = await settled.get(`${API}/customers/${ids.lin}/segments?asOf=2024-06-15`).expect(200);
+      expect(mine.body.items).toContainEqual({ segmentId: 'active', name: '活跃客户', since: '2024-05-20', version: 1 });
+      expect((await settled.get(`${API}/customers/${ids.lin}/segments?asOf=2024-09-01`).expect(200)).body.items.map((s: { segmentId: string }) => s.segmentId)).not.toContain(
+        'active',
+      );
+    });
+
+    it('members by the read model equal the definition evaluated on each date (the preview), under a new version and new events', async () => {
+      const definition = {
+        name: '买过连衣裙或高消费',
+        match: 'any',
+        conditions: [
+          { field: 'boughtCategory', op: 'has', value: '连衣裙', days: 45 },
+          { field: 'netSpend', op: '>=', value: '1000.00' },
+        ],
+        groups: [{ match: 'all', conditions: [{ field: 'daysSinceLastPurchase', op: 'between', value: [20, 60] }] }],
+      };
+      await http(app)
+        .post(`${API}/segments`)
+        .send({ id: 'mixed', ...definition })
+        .expect(201);
+      await http(app)
+        .post(`${API}/customers/${ids.zhang}/purchases`)
+        .send(purchaseBody('S-3', '30.00', { occurredAt: '2024-04-10T10:00:00+08:00' }))
+        .expect(201);
+      await http(app)
+        .post(`${API}/customers/${ids.wang}/refunds`)
+        .send({ refundId: 'S-R1', orderId: 'S-2', occurredAt: '2024-03-05T10:00:00+08:00', amount: '10.00', currency: 'CNY' })
+        .expect(201);
+      const settled = await settledHttp(app);
+      for (let date = '2024-01-01'; date <= '2024-10-01'; date = new Date(Date.parse(date) + 9 * 86_400_000).toISOString().slice(0, 10)) {
+        const kept = (await settled.get(`${API}/segments/mixed/members?asOf=${date}&limit=1000`).expect(200)).body.items.map((m: { customerId: string }) => m.customerId);
+        const evaluated = (await settled.post(`${API}/segments/preview`).send({ definition, asOf: date, limit: 1000 }).expect(200)).body.members.map(
+          (m: { customerId: string }) => m.customerId,
+        );
+        expect([date, kept]).toEqual([date, evaluated.sort()]);
+      }
+    });
+
+    it('a definition ranking the base (RFM) is evaluated on the date asked; it keeps no history', async () => {
+      await http(app)
+        .post(`${API}/segments`)
+        .send({ id: 'top-m', name: 'top spenders', conditions: [{ field: 'rfm.m', op: '>=', value: 4 }] })
+        .expect(201);
+      const settled = await settledHttp(app);
+      const members = await settled.get(`${API}/segments/top-m/members?asOf=2024-06-01`).expect(200);
+      expect(members.body.evaluated).toBe(true);
+      expect(members.body.items).toContainEqual({ customerId: ids.lin, since: null });
+      expect(members.body.items.map((m: { customerId: string }) => m.customerId)).not.toContain(ids.zhang);
+      expect((await settled.get(`${API}/segments/top-m/history`).expect(422)).body.code).toBe('SegmentNotProjected');
+    });
+
     it.each([
       ['an unknown field', { name: 'x', conditions: [{ field: 'shoeSize', op: '=', value: 1 }] }, 'conditions[0].field'],
       ['a wrong value type', { name: 'x', conditions: [{ field: 'netSpend', op: '>=', value: 12 }] }, 'conditions[0].value'],

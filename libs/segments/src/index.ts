@@ -4,5 +4,6 @@ export type { Condition, SegmentDefinition, SegmentGroup } from './segment-defin
 export { daysToBirthday, matches } from './segment-match';
 export type { Standing } from './segment-match';
 export { segmentMigrations, SegmentsProjector } from './segments.projector';
+export { SEGMENT_MEMBERS, segmentMemberMigrations, SegmentMembersProjector } from './membership/segment-members.projector';
 export { SegmentsService } from './segments.service';
 export { SegmentsModule } from './segments.module';

@@ -219,3 +219,8 @@ export function parseDefinition(raw: unknown, currency: string): SegmentDefiniti
   const windowMonths = node.windowMonths === undefined ? 3 : integer(node.windowMonths, 'windowMonths', 1, 24);
   return { ...top, name: top.name, windowMonths };
 }
+
+const RANKED: ReadonlySet<string> = new Set(['rfmSegment', 'rfm.r', 'rfm.f', 'rfm.m']);
+
+/** Whether a definition asks for RFM scores: they rank the whole base on each date, so no customer's history alone decides them. */
+export const ranksTheBase = (group: SegmentGroup): boolean => group.conditions.some((c) => RANKED.has(c.field)) || group.groups.some(ranksTheBase);

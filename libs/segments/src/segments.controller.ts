@@ -2,11 +2,15 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Matches } from 'class-validator';
+import { IsUUID, Matches } from 'class-validator';
 import { WaitForProjections } from '@crm/projections';
 import { RequestContext } from '@crm/shared';
 import { answerWrite, ApiRead, ApiWrite, Ctx, ReadQuery, WriteResultDto } from '@crm/shared/http';
-import { PreviewSegmentDto, SegmentBodyDto } from './segments.dto';
+
+class CustomerParam {
+  @IsUUID('all', { message: 'id must be a customer id (a UUID)' }) id!: string;
+}
+import { CustomerSegmentsQuery, HistoryQuery, ListSegmentsQuery, MembersQuery, PreviewSegmentDto, SegmentBodyDto, SizesQuery } from './segments.dto';
 import { SEGMENT_ID, SegmentInput, SegmentsService } from './segments.service';
 
 class SegmentParam {
@@ -42,7 +46,7 @@ export class SegmentsController {
   @Get()
   @ApiRead()
   @ApiOkResponse({ description: 'the segments with their last version (retired ones with includeRetired=true)' })
-  async list(@Query() query: ReadQuery & { includeRetired?: string }, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+  async list(@Query() query: ListSegmentsQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     await this.projections.waitFor(query.waitFor, res);
     return { items: await this.segments.list(ctx, { includeRetired: query.includeRetired === 'true' }) };
   }
@@ -54,6 +58,30 @@ export class SegmentsController {
     const { etag, ...view } = await this.segments.get(ctx, params.id);
     res.setHeader('ETag', `"${etag}"`);
     return view;
+  }
+
+  @Get(':id/members')
+  @ApiRead()
+  @ApiOkResponse({ description: 'members on a date (default today) with since when, by customer id; `evaluated`: a definition ranking the base (RFM), judged on the date' })
+  async members(@Param() params: SegmentParam, @Query() query: MembersQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+    await this.projections.waitFor(query.waitFor, res);
+    return this.segments.members(ctx, params.id, query);
+  }
+
+  @Get(':id/history')
+  @ApiRead()
+  @ApiOkResponse({ description: 'entries and exits between two dates, each with its cause (an event, time alone, a version) and version' })
+  async history(@Param() params: SegmentParam, @Query() query: HistoryQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+    await this.projections.waitFor(query.waitFor, res);
+    return this.segments.history(ctx, params.id, query);
+  }
+
+  @Get(':id/sizes')
+  @ApiRead()
+  @ApiOkResponse({ description: 'the number of members on each day, week or month of a span' })
+  async sizes(@Param() params: SegmentParam, @Query() query: SizesQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+    await this.projections.waitFor(query.waitFor, res);
+    return this.segments.sizes(ctx, params.id, query);
   }
 
   @Put(':id')
@@ -71,5 +99,22 @@ export class SegmentsController {
   async retire(@Param() params: SegmentParam, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
     const result = await this.segments.retire(params.id, ctx);
     return answerWrite(res, result, { segmentId: params.id });
+  }
+}
+
+@ApiTags('segments')
+@Controller('customers')
+export class CustomerSegmentsController {
+  constructor(
+    private readonly segments: SegmentsService,
+    private readonly projections: WaitForProjections,
+  ) {}
+
+  @Get(':id/segments')
+  @ApiRead()
+  @ApiOkResponse({ description: "the customer's segments on a date (default today), with since when" })
+  async ofCustomer(@Param() params: CustomerParam, @Query() query: CustomerSegmentsQuery, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response) {
+    await this.projections.waitFor(query.waitFor, res);
+    return this.segments.ofCustomer(ctx, params.id, query.asOf);
   }
 }

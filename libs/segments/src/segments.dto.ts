@@ -2,8 +2,9 @@
 // pass through here untouched and are parsed in one place (parseDefinition),
 // which names the path of a bad part.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Allow, IsBoolean, IsInt, IsObject, Matches, Max, Min } from 'class-validator';
-import { IsCalendarDate, Omittable } from '@crm/shared/http';
+import { Allow, IsIn, IsInt, IsObject, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsCalendarDate, Omittable, ReadQuery } from '@crm/shared/http';
 import { SEGMENT_ID } from './segments.service';
 
 const CONDITION_EXAMPLE = [
@@ -34,6 +35,30 @@ export class PreviewSegmentDto {
   @ApiPropertyOptional({ example: 50, description: 'members (and entering, leaving) listed, 0-1000; default 50' }) @Omittable() @IsInt() @Min(0) @Max(1000) limit?: number;
 }
 
-export class ListSegmentsQuery {
-  @ApiPropertyOptional({ description: 'list retired segments too' }) @Omittable() @IsBoolean() includeRetired?: boolean;
+export class ListSegmentsQuery extends ReadQuery {
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'list retired segments too' }) @Omittable() @IsIn(['true', 'false']) includeRetired?: string;
+}
+
+export class MembersQuery extends ReadQuery {
+  @ApiPropertyOptional({ example: '2026-11-30', description: 'default today' }) @Omittable() @IsCalendarDate() asOf?: string;
+  @ApiPropertyOptional({ description: 'the nextCursor of the page before' }) @Omittable() @IsString() @MaxLength(200) cursor?: string;
+  @ApiPropertyOptional({ example: 100, description: '1-1000, default 100' }) @Omittable() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
+}
+
+export class HistoryQuery extends ReadQuery {
+  @ApiPropertyOptional({ example: '2026-11-01', description: 'default a month before to' }) @Omittable() @IsCalendarDate() from?: string;
+  @ApiPropertyOptional({ example: '2026-11-30', description: 'default today' }) @Omittable() @IsCalendarDate() to?: string;
+  @ApiPropertyOptional() @Omittable() @IsString() @MaxLength(300) cursor?: string;
+  @ApiPropertyOptional({ example: 100 }) @Omittable() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
+}
+
+export class SizesQuery extends ReadQuery {
+  @ApiPropertyOptional({ example: '2026-09-01', description: 'default three months before to' }) @Omittable() @IsCalendarDate() from?: string;
+  @ApiPropertyOptional({ example: '2026-11-30', description: 'default today' }) @Omittable() @IsCalendarDate() to?: string;
+  @ApiPropertyOptional({ enum: ['day', 'week', 'month'], description: 'default day; at most 1000 points' }) @Omittable() @IsIn(['day', 'week', 'month']) every?:
+    'day' | 'week' | 'month';
+}
+
+export class CustomerSegmentsQuery extends ReadQuery {
+  @ApiPropertyOptional({ example: '2026-11-30', description: 'default today' }) @Omittable() @IsCalendarDate() asOf?: string;
 }

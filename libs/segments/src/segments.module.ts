@@ -4,7 +4,7 @@ import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { perPlatform } from '@crm/shared/http';
 import { SegmentCommandHandler } from './segment-commands';
-import { SegmentsController } from './segments.controller';
+import { CustomerSegmentsController, SegmentsController } from './segments.controller';
 import { SegmentsService } from './segments.service';
 
 @Module({})
@@ -12,7 +12,7 @@ export class SegmentsModule {
   static readonly on = perPlatform((platform) => ({
     module: SegmentsModule,
     imports: [platform, CqrsModule],
-    controllers: [SegmentsController],
+    controllers: [SegmentsController, CustomerSegmentsController],
     providers: [SegmentCommandHandler, SegmentsService],
     exports: [SegmentsService],
   }));

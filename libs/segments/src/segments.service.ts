@@ -5,8 +5,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { CommandResult, EVENT_STORE, EventStore } from '@crm/event-store';
-import { allow, APP_CONFIG, AppConfig, invalid, newId, notFound, RequestContext, shopDate } from '@crm/shared';
+import { allow, APP_CONFIG, AppConfig, invalid, minusMonths, newId, notFound, refused, RequestContext, shopDate } from '@crm/shared';
 import { previewSegment, SegmentPreview } from './segment-preview';
+import { membersOn, membershipHistory, membershipSizes, segmentsOfCustomer, SizeStep } from './membership/segment-members.query';
+import { ranksTheBase } from './segment-definition';
+import { matches } from './segment-match';
+import { scanStandings } from './standings/standings.query';
 import { ExecuteSegmentCommand, loadSegment, SegmentView } from './segment-commands';
 import { parseDefinition, SegmentDefinition } from './segment-definition';
 
@@ -83,6 +87,76 @@ export class SegmentsService {
     });
   }
 
+  private today() {
+    return shopDate(new Date(), this.config.shopTimezone);
+  }
+
+  /** Members on a date, with since when: from the membership read model, or evaluated on the date for a definition that ranks the base (RFM). */
+  async members(ctx: RequestContext, segmentId: string, query: { asOf?: string; cursor?: string; limit?: number }) {
+    const view = await this.get(ctx, segmentId);
+    const asOf = query.asOf ?? this.today();
+    const page = { cursor: query.cursor, limit: query.limit ?? 100 };
+    const inForce = versionOn(view, asOf, this.config.shopTimezone);
+    const retired = view.retiredAt !== null && shopDate(new Date(view.retiredAt), this.config.shopTimezone) <= asOf;
+    if (!ranksTheBase(inForce.definition) || retired) {
+      const answer = retired ? { asOf, items: [], nextCursor: null } : await membersOn(this.sql, segmentId, asOf, page);
+      return { segmentId, version: inForce.version, evaluated: false, ...answer };
+    }
+    return { segmentId, version: inForce.version, evaluated: true, ...(await this.evaluatedMembers(inForce.definition, asOf, page)) };
+  }
+
+  private async evaluatedMembers(definition: SegmentDefinition, asOf: string, page: { cursor?: string; limit: number }) {
+    const after = page.cursor === undefined ? undefined : Buffer.from(page.cursor, 'base64url').toString('utf8');
+    const items: Array<{ customerId: string; since: null; version?: number }> = [];
+    let more = false;
+    await scanStandings(this.sql, asOf, (batch) => {
+      for (const s of batch) {
+        if ((after !== undefined && s.customerId <= after) || !matches(definition, s, asOf)) continue;
+        if (items.length < page.limit) items.push({ customerId: s.customerId, since: null });
+        else more = true;
+      }
+    });
+    const last = items[items.length - 1];
+    return { asOf, items, nextCursor: more && last ? Buffer.from(last.customerId, 'utf8').toString('base64url') : null };
+  }
+
+  async history(ctx: RequestContext, segmentId: string, query: { from?: string; to?: string; cursor?: string; limit?: number }) {
+    const view = await this.get(ctx, segmentId);
+    this.projected(view);
+    const to = query.to ?? this.today();
+    const from = query.from ?? minusMonths(to, 1);
+    if (from > to) throw invalid('InvalidSpan', 'from must not be after to', { from, to });
+    return { segmentId, ...(await membershipHistory(this.sql, segmentId, { from, to }, { cursor: query.cursor, limit: query.limit ?? 100 })) };
+  }
+
+  async sizes(ctx: RequestContext, segmentId: string, query: { from?: string; to?: string; every?: SizeStep }) {
+    const view = await this.get(ctx, segmentId);
+    this.projected(view);
+    const to = query.to ?? this.today();
+    const from = query.from ?? minusMonths(to, 3);
+    if (from > to) throw invalid('InvalidSpan', 'from must not be after to', { from, to });
+    return { segmentId, ...(await membershipSizes(this.sql, segmentId, { from, to, every: query.every ?? 'day' })) };
+  }
+
+  /** A customer's segments on a date (those kept by the membership read model). */
+  async ofCustomer(ctx: RequestContext, customerId: string, asOf?: string) {
+    allow(ctx, 'segments.read');
+    const on = asOf ?? this.today();
+    return { customerId, asOf: on, items: await segmentsOfCustomer(this.sql, customerId, on) };
+  }
+
+  /** History and sizes are the read model's: a definition ranking the base (RFM) is evaluated per date instead. */
+  private projected(view: SegmentView): void {
+    if (view.versions.some((v) => ranksTheBase(v.definition)))
+      throw refused(
+        'SegmentNotProjected',
+        `segment ${view.segmentId} ranks the whole base (RFM): its members are evaluated on each date asked, so it keeps no entries, exits or sizes`,
+        {
+          segmentId: view.segmentId,
+        },
+      );
+  }
+
   async get(ctx: RequestContext, segmentId: string): Promise<SegmentView> {
     allow(ctx, 'segments.read');
     const view = await loadSegment(this.store, segmentId);
@@ -113,4 +187,11 @@ export class SegmentsService {
       publishedBy: r.published_by,
     }));
   }
+}
+
+/** The version in force on a date: the last published by then (version 1 for every earlier date). */
+function versionOn(view: SegmentView, asOf: string, timezone: string) {
+  let found = view.versions[0];
+  for (const v of view.versions) if (shopDate(new Date(v.publishedAt), timezone) <= asOf) found = v;
+  return found;
 }

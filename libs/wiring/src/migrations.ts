@@ -8,7 +8,7 @@ import { eventStoreMigrations } from '@crm/event-store/adapters';
 import { deadLetterMigrations, leaseMigrations, projectionMigrations } from '@crm/projections';
 import { tierPeriodsMigrations } from '@crm/tiers';
 import { timelineMigrations } from '@crm/timeline';
-import { segmentMigrations } from '@crm/segments';
+import { segmentMemberMigrations, segmentMigrations } from '@crm/segments';
 import { accountMigrations } from '@crm/accounts';
 import { webhookMigrations } from '@crm/webhooks';
 import { idempotencyMigrations } from '@crm/shared/http/idempotency.migrations';
@@ -29,4 +29,5 @@ export const allMigrations: Migration[] = [
   ...tierPeriodsMigrations,
   ...deadLetterMigrations,
   ...segmentMigrations,
+  ...segmentMemberMigrations,
 ];

@@ -8,11 +8,11 @@ import type { EventStore } from '@crm/event-store';
 import { AppConfig } from '@crm/shared';
 import { TierPeriodsProjector } from '@crm/tiers';
 import { TimelineProjector } from '@crm/timeline';
-import { SegmentsProjector } from '@crm/segments';
+import { SegmentMembersProjector, SegmentsProjector } from '@crm/segments';
 import { WebhookOutboxProjector } from '@crm/webhooks';
 
 export function allProjectors(config: AppConfig): Projector[] {
-  return [new CustomerListProjector(config), new TimelineProjector(), new ServiceHistoryProjector(config), new TierPeriodsProjector(config), new SegmentsProjector()];
+  return [new CustomerListProjector(config), new TimelineProjector(), new ServiceHistoryProjector(config), new TierPeriodsProjector(config), new SegmentsProjector(), new SegmentMembersProjector(config)];
 }
 
 /** What a process that projects runs: the read models and the webhook outbox. */

@@ -281,21 +281,33 @@ export class TierPeriodsProjector implements Projector {
 
   /** The schedule of rule sets as this read model has seen it (its own copy of the rule sets stream). */
   private async schedule(tx: SqlExecutor): Promise<RuleSchedule> {
-    const rows = await tx.query<{ position: string; event_id: string; type: string; data: unknown; recorded_at: Date | string; actor: string | null }>(
-      'SELECT position, event_id, type, data, recorded_at, actor FROM rm_tier_rule_set_events ORDER BY position',
-    );
-    const events: RecordedEvent[] = rows.map((r, i) => ({
-      id: r.event_id,
-      type: r.type,
-      data: typeof r.data === 'string' ? JSON.parse(r.data) : r.data,
-      metadata: r.actor === null ? {} : { actor: r.actor },
-      streamId: TIER_RULES_STREAM,
-      streamVersion: i + 1,
-      position: Number(r.position),
-      recordedAt: new Date(r.recorded_at),
-    }));
-    return tierRuleSetsView(events).schedule;
+    return ruleScheduleOf(await tx.query<RuleSetEventRow>('SELECT position, event_id, type, data, recorded_at, actor FROM rm_tier_rule_set_events ORDER BY position'));
   }
+}
+
+/** A read model's copy of a rule sets stream event (rm_tier_rule_set_events and its like). */
+export interface RuleSetEventRow {
+  position: string | number;
+  event_id: string;
+  type: string;
+  data: unknown;
+  recorded_at: Date | string;
+  actor: string | null;
+}
+
+/** The schedule such copies give, in position order. */
+export function ruleScheduleOf(rows: readonly RuleSetEventRow[]): RuleSchedule {
+  const events: RecordedEvent[] = rows.map((r, i) => ({
+    id: r.event_id,
+    type: r.type,
+    data: typeof r.data === 'string' ? JSON.parse(r.data) : r.data,
+    metadata: r.actor === null ? {} : { actor: r.actor },
+    streamId: TIER_RULES_STREAM,
+    streamVersion: i + 1,
+    position: Number(r.position),
+    recordedAt: new Date(r.recorded_at),
+  }));
+  return tierRuleSetsView(events).schedule;
 }
 
 function periodRow(customerId: string, step: TierStep) {

@@ -1,0 +1,289 @@
+// The segment membership read model: per segment and customer, the periods of
+// membership with the cause of each entry and exit, including the moves time
+// alone will make (kept ahead to a horizon). Built from the projector's own
+// copy of what segments read - each customer's compact facts, the segment
+// versions, the tier rule sets - so it never waits on another read model.
+//
+// A new segment version (or a tier rule set activated) changes memberships
+// across the base: a live projector asks for a rebuild side by side
+// (RebuildNeededError), as the tier read model does; a customer's event
+// re-computes that customer alone. Definitions that rank the whole base (RFM)
+// are not kept here: their members are evaluated when asked.
+import type { Migration, SqlExecutor } from '@crm/database';
+import { businessTime, type RecordedEvent } from '@crm/event-store';
+import { decodeCustomerEvent, loadDataKeys } from '@crm/customers';
+import type { DataKey } from '@crm/customers';
+import { Columns, insertAll, RebuildNeededError, replaceRows, type Projector } from '@crm/projections';
+import { AppConfig, knownEventType, monthsAfter, openingKeysOf, shopDate } from '@crm/shared';
+import { ruleScheduleOf, RuleSchedule, RuleSetEventRow, TIER_RULES_STREAM, tierSteps } from '@crm/tiers';
+import { decodeSegmentEvent } from '../segment';
+import type { SegmentDefinition } from '../segment-definition';
+import { ranksTheBase } from '../segment-definition';
+import { customerHistory, DatedSegmentFact, SegmentFact, segmentFactOf, tierFactsOf } from './customer-history';
+import { membershipPeriods, SegmentVersions } from './membership';
+
+export const SEGMENT_MEMBERS = 'segment-members';
+
+export const segmentMemberMigrations: Migration[] = [
+  {
+    id: '0028_segment_members',
+    sql: `
+CREATE TABLE rm_segment_versions (
+  segment_id   text NOT NULL,
+  version      integer NOT NULL,
+  published_on date NOT NULL,
+  definition   jsonb NOT NULL,
+  PRIMARY KEY (segment_id, version)
+);
+CREATE TABLE rm_segment_retirements (
+  segment_id text PRIMARY KEY,
+  retired_on date NOT NULL
+);
+CREATE TABLE rm_segment_customers (
+  customer_id uuid PRIMARY KEY,
+  -- set while a rebuild has not computed the customer's memberships yet
+  stale       boolean NOT NULL DEFAULT false
+);
+CREATE INDEX rm_segment_customers_stale ON rm_segment_customers (customer_id) WHERE stale;
+CREATE TABLE rm_segment_facts (
+  customer_id uuid NOT NULL,
+  position    bigint NOT NULL,
+  event_id    text NOT NULL,
+  event_type  text NOT NULL,
+  occurred_on date NOT NULL,
+  fact        jsonb NOT NULL,
+  PRIMARY KEY (customer_id, position)
+);
+CREATE TABLE rm_segment_rule_set_events (
+  position    bigint PRIMARY KEY,
+  event_id    text NOT NULL,
+  type        text NOT NULL,
+  data        jsonb NOT NULL,
+  recorded_at timestamptz NOT NULL,
+  actor       text
+);
+CREATE TABLE rm_segment_members (
+  segment_id      text NOT NULL,
+  customer_id     uuid NOT NULL,
+  entered_on      date NOT NULL,
+  left_on         date,
+  entered_version integer NOT NULL,
+  entered_cause   jsonb NOT NULL,
+  left_cause      jsonb,
+  PRIMARY KEY (segment_id, customer_id, entered_on)
+);
+CREATE INDEX rm_segment_members_customer ON rm_segment_members (customer_id, segment_id);
+CREATE INDEX rm_segment_members_entered ON rm_segment_members (segment_id, entered_on);
+CREATE INDEX rm_segment_members_left ON rm_segment_members (segment_id, left_on) WHERE left_on IS NOT NULL;`,
+  },
+];
+
+const FACT_COLUMNS: Columns = { customer_id: 'uuid', position: 'bigint', event_id: 'text', event_type: 'text', occurred_on: 'date', fact: 'jsonb' };
+const RULE_COLUMNS: Columns = { position: 'bigint', event_id: 'text', type: 'text', data: 'jsonb', recorded_at: 'timestamptz', actor: 'text' };
+const MEMBER_COLUMNS: Columns = {
+  segment_id: 'text',
+  customer_id: 'uuid',
+  entered_on: 'date',
+  left_on: 'date',
+  entered_version: 'integer',
+  entered_cause: 'jsonb',
+  left_cause: 'jsonb',
+};
+
+/** Customers a finishing rebuild computes at a time. */
+const FINISH_BATCH = 1_000;
+/** How far past a customer's last fact moves by time alone are kept (birthdays recur). */
+const HORIZON_MONTHS = 120;
+
+const COMPLAINT_FACTS: Record<string, 'complaintOpened' | 'complaintClosed'> = {
+  ComplaintOpened: 'complaintOpened',
+  ComplaintReopened: 'complaintOpened',
+  ComplaintResolved: 'complaintClosed',
+};
+
+/** pg answers json as parsed values, PGlite as text. */
+const json = <T>(value: unknown): T => (typeof value === 'string' ? (JSON.parse(value) as T) : (value as T));
+
+export class SegmentMembersProjector implements Projector {
+  readonly name = SEGMENT_MEMBERS;
+  readonly tables = ['rm_segment_versions', 'rm_segment_retirements', 'rm_segment_customers', 'rm_segment_facts', 'rm_segment_rule_set_events', 'rm_segment_members'];
+  private kept: { key: string; schedule: RuleSchedule } | undefined;
+
+  constructor(
+    private readonly config: Pick<AppConfig, 'shopTimezone' | 'shopCurrency' | 'masterKey' | 'masterKeyRotation'>,
+    private readonly options: { deferred?: boolean } = {},
+  ) {}
+
+  /** A rebuild computes every customer once at the end, whatever the number of versions on the way. */
+  forRebuild(): SegmentMembersProjector {
+    return new SegmentMembersProjector(this.config, { deferred: true });
+  }
+
+  private dateOf(e: RecordedEvent): string {
+    return shopDate(new Date(businessTime(e)), this.config.shopTimezone);
+  }
+
+  async apply(events: readonly RecordedEvent[], tx: SqlExecutor): Promise<void> {
+    const known = events.filter((e) => knownEventType(e.streamId, e.type));
+    const segmentEvents = known.filter((e) => e.streamId.startsWith('segment-'));
+    const ruleEvents = known.filter((e) => e.streamId === TIER_RULES_STREAM);
+    const customerEvents = known.filter((e) => e.streamId.startsWith('customer-') && e.type !== 'ContactLogged');
+    const complaintEvents = known.filter((e) => e.streamId.startsWith('complaint-') && COMPLAINT_FACTS[e.type] !== undefined);
+    if (segmentEvents.length + ruleEvents.length + customerEvents.length + complaintEvents.length === 0) return;
+
+    const wholeBase = segmentEvents.length > 0 || ruleEvents.some((e) => e.type === 'TierRuleSetActivated');
+    if (wholeBase && !this.options.deferred) {
+      const [any] = await tx.query('SELECT 1 AS known FROM rm_segment_customers LIMIT 1');
+      if (any) throw new RebuildNeededError(this.name, 'a segment version or a tier rule set changed: every membership is re-projected side by side');
+    }
+    await this.keepDefinitions(tx, segmentEvents, ruleEvents);
+    if (wholeBase) await tx.query('UPDATE rm_segment_customers SET stale = true');
+
+    const facts = await this.factsOf(tx, customerEvents, complaintEvents);
+    const ids = [...new Set(facts.map((f) => f.customer_id))];
+    await insertAll(tx, [
+      {
+        table: 'rm_segment_customers',
+        columns: { customer_id: 'uuid', stale: 'boolean' },
+        rows: ids.map((customer_id) => ({ customer_id, stale: this.options.deferred === true })),
+        onConflict: 'ON CONFLICT (customer_id) DO UPDATE SET stale = rm_segment_customers.stale OR excluded.stale',
+      },
+      { table: 'rm_segment_facts', columns: FACT_COLUMNS, rows: facts, onConflict: 'ON CONFLICT (customer_id, position) DO NOTHING' },
+    ]);
+    if (!this.options.deferred) await this.project(tx, ids);
+  }
+
+  private async keepDefinitions(tx: SqlExecutor, segmentEvents: readonly RecordedEvent[], ruleEvents: readonly RecordedEvent[]): Promise<void> {
+    const versions: object[] = [];
+    const retirements: object[] = [];
+    for (const e of segmentEvents) {
+      const event = decodeSegmentEvent(e);
+      if (event.type === 'SegmentPublished')
+        versions.push({ segment_id: event.data.segmentId, version: event.data.version, published_on: this.dateOf(e), definition: event.data.definition });
+      else retirements.push({ segment_id: event.data.segmentId, retired_on: this.dateOf(e) });
+    }
+    await insertAll(tx, [
+      {
+        table: 'rm_segment_versions',
+        columns: { segment_id: 'text', version: 'integer', published_on: 'date', definition: 'jsonb' },
+        rows: versions,
+        onConflict: 'ON CONFLICT DO NOTHING',
+      },
+      { table: 'rm_segment_retirements', columns: { segment_id: 'text', retired_on: 'date' }, rows: retirements, onConflict: 'ON CONFLICT DO NOTHING' },
+      {
+        table: 'rm_segment_rule_set_events',
+        columns: RULE_COLUMNS,
+        rows: ruleEvents.map((e) => ({
+          position: e.position,
+          event_id: e.id,
+          type: e.type,
+          data: e.data,
+          recorded_at: e.recordedAt.toISOString(),
+          actor: typeof e.metadata.actor === 'string' ? e.metadata.actor : null,
+        })),
+        onConflict: 'ON CONFLICT (position) DO NOTHING',
+      },
+    ]);
+  }
+
+  /** The batch's facts as rows: customer events decoded (birthdays are sealed: opened with the customer's key), complaints' openings and closings. */
+  private async factsOf(tx: SqlExecutor, customerEvents: readonly RecordedEvent[], complaintEvents: readonly RecordedEvent[]) {
+    const customerIdOf = (e: RecordedEvent) => String((e.data as { customerId: string }).customerId);
+    const profileIds = customerEvents.filter((e) => e.type === 'CustomerRegistered' || e.type === 'CustomerProfileUpdated').map(customerIdOf);
+    const keys = this.config.masterKey && profileIds.length > 0 ? await loadDataKeys(tx, openingKeysOf(this.config), profileIds) : new Map<string, DataKey>();
+    const rows: Array<{ customer_id: string; position: number; event_id: string; event_type: string; occurred_on: string; fact: SegmentFact }> = [];
+    for (const e of customerEvents) {
+      const fact = segmentFactOf(decodeCustomerEvent(e, keys.get(customerIdOf(e))));
+      if (fact) rows.push({ customer_id: customerIdOf(e), position: e.position, event_id: e.id, event_type: e.type, occurred_on: this.dateOf(e), fact });
+    }
+    for (const e of complaintEvents) {
+      const complaintId = String((e.data as { complaintId: string }).complaintId);
+      rows.push({
+        customer_id: customerIdOf(e),
+        position: e.position,
+        event_id: e.id,
+        event_type: e.type,
+        occurred_on: this.dateOf(e),
+        fact: { type: COMPLAINT_FACTS[e.type], complaintId },
+      });
+    }
+    return rows;
+  }
+
+  /** Computes the memberships of every customer marked stale (a rebuild's last step, and again after its swap's catch-up). */
+  async finish(tx: SqlExecutor): Promise<void> {
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const rows = await tx.query<{ customer_id: string }>(
+        `SELECT customer_id FROM rm_segment_customers WHERE stale AND customer_id > $1 ORDER BY customer_id LIMIT ${FINISH_BATCH}`,
+        [after],
+      );
+      if (rows.length === 0) return;
+      const ids = rows.map((r) => r.customer_id);
+      await this.project(tx, ids);
+      await tx.query('UPDATE rm_segment_customers SET stale = false WHERE customer_id = ANY ($1::uuid[])', [ids]);
+      after = ids[ids.length - 1];
+    }
+  }
+
+  /** Replaces these customers' membership periods with those their facts give under every segment's versions. */
+  private async project(tx: SqlExecutor, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const segments = await this.segments(tx);
+    const [rules] = await tx.query<{ key: string }>(`SELECT count(*) || ':' || coalesce(max(position), 0) AS key FROM rm_segment_rule_set_events`);
+    if (this.kept?.key !== rules.key) {
+      const rows = await tx.query<RuleSetEventRow>('SELECT position, event_id, type, data, recorded_at, actor FROM rm_segment_rule_set_events ORDER BY position');
+      this.kept = { key: rules.key, schedule: ruleScheduleOf(rows) };
+    }
+    const schedule = this.kept.schedule;
+    const factRows = await tx.query<{ customer_id: string; position: string; event_id: string; event_type: string; occurred_on: string; fact: unknown }>(
+      `SELECT customer_id, position, event_id, event_type, occurred_on::text AS occurred_on, fact FROM rm_segment_facts
+        WHERE customer_id = ANY ($1::uuid[]) ORDER BY customer_id, occurred_on, position`,
+      [ids],
+    );
+    const byCustomer = new Map<string, DatedSegmentFact[]>();
+    for (const r of factRows) {
+      const list = byCustomer.get(r.customer_id) ?? [];
+      list.push({ date: r.occurred_on, position: Number(r.position), eventId: r.event_id, eventType: r.event_type, fact: json<SegmentFact>(r.fact) });
+      byCustomer.set(r.customer_id, list);
+    }
+    const members: object[] = [];
+    for (const [customerId, facts] of byCustomer) {
+      const joined = facts.find((f) => !f.fact.type.startsWith('complaint'))?.date;
+      if (joined === undefined) continue;
+      const history = customerHistory(customerId, facts, tierSteps(tierFactsOf(facts), schedule, joined, this.config.shopCurrency));
+      const until = monthsAfter(facts[facts.length - 1].date, HORIZON_MONTHS);
+      for (const [segmentId, versions] of segments) {
+        for (const p of membershipPeriods(history, versions, until)) {
+          members.push({
+            segment_id: segmentId,
+            customer_id: customerId,
+            entered_on: p.enteredOn,
+            left_on: p.leftOn,
+            entered_version: p.enteredVersion,
+            entered_cause: p.enteredCause,
+            left_cause: p.leftCause,
+          });
+        }
+      }
+    }
+    await replaceRows(tx, 'rm_segment_members', MEMBER_COLUMNS, members, { column: 'customer_id', values: ids }, ['segment_id', 'customer_id', 'entered_on']);
+  }
+
+  /** Every segment kept here with its versions (from the day each was published; version 1 for every earlier date too). */
+  private async segments(tx: SqlExecutor): Promise<Map<string, SegmentVersions>> {
+    const rows = await tx.query<{ segment_id: string; version: number; published_on: string; definition: unknown; retired_on: string | null }>(
+      `SELECT v.segment_id, v.version, v.published_on::text AS published_on, v.definition, r.retired_on::text AS retired_on
+         FROM rm_segment_versions v LEFT JOIN rm_segment_retirements r USING (segment_id) ORDER BY v.segment_id, v.version`,
+    );
+    const segments = new Map<string, SegmentVersions & { versions: Array<SegmentVersions['versions'][number]> }>();
+    for (const r of rows) {
+      const definition = json<SegmentDefinition>(r.definition);
+      const entry = segments.get(r.segment_id) ?? { versions: [], retiredOn: r.retired_on };
+      entry.versions.push({ version: Number(r.version), from: entry.versions.length === 0 ? '0001-01-01' : r.published_on, definition });
+      segments.set(r.segment_id, entry);
+    }
+    for (const [id, s] of segments) if (s.versions.some((v) => ranksTheBase(v.definition))) segments.delete(id);
+    return segments;
+  }
+}
