@@ -30,6 +30,7 @@ import { CustomerMutationsResolver } from '../libs/customers/src/graphql/custome
 import { CustomerViewsResolver, LifecycleResolver, TierResolver } from '../libs/customer-views/src/graphql/customer-views.resolver';
 import { AnalyticsResolver } from '../libs/figures/src/analytics.resolver';
 import { TierRuleSetsResolver } from '../libs/tiers/src/graphql/tier-rule-sets.resolver';
+import { SegmentsResolver } from '../libs/segments/src/graphql/segments.resolver';
 import { TimelineSubscriptionResolver } from '../libs/timeline/src/graphql/timeline-subscription.resolver';
 import { TimelineEntryTypesResolver, TimelineResolver } from '../libs/timeline/src/graphql/timeline.resolver';
 
@@ -48,6 +49,7 @@ const RESOLVERS = [
   TierResolver,
   AnalyticsResolver,
   TierRuleSetsResolver,
+  SegmentsResolver,
   TimelineResolver,
   TimelineEntryTypesResolver,
   TimelineSubscriptionResolver,

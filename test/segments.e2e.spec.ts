@@ -256,6 +256,38 @@ for (const database of testDatabases()) {
       expect(await eventCount(app)).toBe(before);
     });
 
+    it('GraphQL publishes, previews and reads segments through the same rules (typed errors with the path)', async () => {
+      const gql = async (query: string, variables: Record<string, unknown>) => (await http(app).post('/graphql').send({ query, variables }).expect(200)).body;
+      const published = await gql('mutation($d: JSON!) { publishSegment(definition: $d) { id version unchanged position } }', {
+        d: { id: 'gql-guangdong', name: '广东 (GraphQL)', conditions: [{ field: 'region.province', op: '=', value: '广东' }] },
+      });
+      expect(published.data.publishSegment).toMatchObject({ id: 'gql-guangdong', version: 1, unchanged: false });
+      const read = await gql(
+        `query($w: Float) { segment(segmentId: "gql-guangdong") { name version status versions { version } }
+           segmentMembers(segmentId: "gql-guangdong", asOf: "2024-06-01", waitFor: $w) { evaluated items { customerId since } }
+           segmentSizes(segmentId: "gql-guangdong", from: "2024-01-01", to: "2024-01-02", waitFor: $w) { points { date size } }
+           customerSegments(customerId: "${ids.zhang}", asOf: "2024-06-01", waitFor: $w) { segmentId since } }`,
+        { w: published.data.publishSegment.position },
+      );
+      expect(read.errors).toBeUndefined();
+      expect(read.data.segment).toMatchObject({ name: '广东 (GraphQL)', version: 1, status: 'active' });
+      expect(read.data.segmentMembers.items.map((m: { customerId: string }) => m.customerId).sort()).toEqual([ids.lin, ids.zhang].sort());
+      expect(read.data.segmentSizes.points).toEqual([
+        { date: '2024-01-01', size: 2 },
+        { date: '2024-01-02', size: 2 },
+      ]);
+      expect(read.data.customerSegments).toContainEqual({ segmentId: 'gql-guangdong', since: '2024-01-01' });
+      const preview = await gql(
+        'query($d: JSON!) { segmentPreview(definition: $d, asOf: "2024-06-01", compareTo: "gql-guangdong") { count compared { entering { count } leaving { count } } } }',
+        {
+          d: { name: 'p', conditions: [{ field: 'purchaseCount', op: '>=', value: 1 }] },
+        },
+      );
+      expect(preview.data.segmentPreview).toMatchObject({ count: 3, compared: { entering: { count: 1 }, leaving: { count: 0 } } });
+      const bad = await gql('mutation($d: JSON!) { publishSegment(definition: $d) { id } }', { d: { name: 'x', conditions: [{ field: 'shoeSize', op: '=', value: 1 }] } });
+      expect(bad.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'InvalidSegmentDefinition' });
+    });
+
     it('agents read segments; only managers define them', async () => {
       const agent = await as(app, 'seg.agent', 'agent');
       await agent.get(`${API}/segments`).expect(200);

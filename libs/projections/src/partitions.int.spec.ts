@@ -69,6 +69,10 @@ for (const database of testDatabases()) {
         'customer-list#0/3',
         'customer-list#1/3',
         'customer-list#2/3',
+        'segment-members',
+        'segments#0/3',
+        'segments#1/3',
+        'segments#2/3',
         'service-history#0/3',
         'service-history#1/3',
         'service-history#2/3',
@@ -87,7 +91,7 @@ for (const database of testDatabases()) {
       // 3 partitions at one position (the rebuild above) become 1, then 2: nothing applied twice, nothing lost.
       await appendHistory(store, 40, 2);
       await project(1);
-      expect((await checkpoints()).map((c) => c.split('@')[0])).toEqual(['customer-list', 'service-history', 'tier-periods', 'timeline']);
+      expect((await checkpoints()).map((c) => c.split('@')[0])).toEqual(['customer-list', 'segment-members', 'segments', 'service-history', 'tier-periods', 'timeline']);
       await appendHistory(store, 40, 3);
       await project(2);
       const live = await snapshot(sql, tables);

@@ -6,6 +6,7 @@ import { perPlatform } from '@crm/shared/http';
 import { SegmentCommandHandler } from './segment-commands';
 import { CustomerSegmentsController, SegmentsController } from './segments.controller';
 import { SegmentsService } from './segments.service';
+import { SegmentsResolver } from './graphql/segments.resolver';
 
 @Module({})
 export class SegmentsModule {
@@ -13,7 +14,7 @@ export class SegmentsModule {
     module: SegmentsModule,
     imports: [platform, CqrsModule],
     controllers: [SegmentsController, CustomerSegmentsController],
-    providers: [SegmentCommandHandler, SegmentsService],
+    providers: [SegmentCommandHandler, SegmentsService, SegmentsResolver],
     exports: [SegmentsService],
   }));
 }

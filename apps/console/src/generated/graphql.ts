@@ -139,6 +139,13 @@ export interface CustomerProfile {
   shippingAddress: string | null;
 }
 
+export interface CustomerSegment {
+  name: string | null;
+  segmentId: string;
+  since: string;
+  version: number;
+}
+
 /** one day at a glance */
 export interface DayFigures {
   asOf: string;
@@ -262,6 +269,26 @@ export interface Period {
   after: string;
   /** inclusive */
   through: string;
+}
+
+export interface PreviewComparison {
+  count: number;
+  entering: PreviewList;
+  leaving: PreviewList;
+  segmentId: string;
+  version: number;
+}
+
+export interface PreviewList {
+  count: number;
+  customers: Array<PreviewMember>;
+}
+
+export interface PreviewMember {
+  customerId: string;
+  lifecycle: string;
+  netSpend: string;
+  tier: string | null;
 }
 
 export interface PurchaseItemInput {
@@ -454,6 +481,91 @@ export interface ScheduledRuleSet {
 export interface Seconds {
   mean: number | null;
   median: number | null;
+}
+
+export interface Segment {
+  asTag: boolean;
+  definition: unknown;
+  /** the stream version: reviseSegment takes it as expectedVersion */
+  etag: number;
+  name: string;
+  retiredAt: string | null;
+  segmentId: string;
+  /** active or retired */
+  status: string;
+  version: number;
+  versions: Array<SegmentVersion>;
+}
+
+export interface SegmentChange {
+  /** {kind: event, type, eventId, position} | {kind: time, what} | {kind: version, version, what} */
+  cause: unknown;
+  /** entered or left */
+  change: string;
+  customerId: string;
+  date: string;
+  version: number;
+}
+
+export interface SegmentHistory {
+  from: string;
+  items: Array<SegmentChange>;
+  nextCursor: string | null;
+  segmentId: string;
+  to: string;
+}
+
+export interface SegmentListItem {
+  asTag: boolean;
+  name: string;
+  publishedAt: string;
+  publishedBy: string | null;
+  segmentId: string;
+  status: string;
+  version: number;
+}
+
+export interface SegmentMember {
+  customerId: string;
+  /** the day the current membership began (null: evaluated on the date) */
+  since: string | null;
+}
+
+export interface SegmentMembers {
+  asOf: string;
+  /** a definition ranking the base (RFM), judged on the date */
+  evaluated: boolean;
+  items: Array<SegmentMember>;
+  nextCursor: string | null;
+  segmentId: string;
+  version: number;
+}
+
+export interface SegmentPreview {
+  asOf: string;
+  compared: PreviewComparison | null;
+  count: number;
+  members: Array<PreviewMember>;
+}
+
+export interface SegmentSize {
+  date: string;
+  size: number;
+}
+
+export interface SegmentSizes {
+  points: Array<SegmentSize>;
+  segmentId: string;
+}
+
+export interface SegmentVersion {
+  asTag: boolean;
+  /** the definition as published (money in minor units, shares in basis points) */
+  definition: unknown;
+  position: number;
+  publishedAt: string;
+  publishedBy: string | null;
+  version: number;
 }
 
 export interface ServiceFigure {

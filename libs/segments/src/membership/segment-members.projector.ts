@@ -131,7 +131,9 @@ export class SegmentMembersProjector implements Projector {
     const complaintEvents = known.filter((e) => e.streamId.startsWith('complaint-') && COMPLAINT_FACTS[e.type] !== undefined);
     if (segmentEvents.length + ruleEvents.length + customerEvents.length + complaintEvents.length === 0) return;
 
-    const wholeBase = segmentEvents.length > 0 || ruleEvents.some((e) => e.type === 'TierRuleSetActivated');
+    // An activation moves tiers, and so memberships, only where some segment is kept.
+    const activated = ruleEvents.some((e) => e.type === 'TierRuleSetActivated') && (await tx.query('SELECT 1 FROM rm_segment_versions LIMIT 1')).length > 0;
+    const wholeBase = segmentEvents.length > 0 || activated;
     if (wholeBase && !this.options.deferred) {
       const [any] = await tx.query('SELECT 1 AS known FROM rm_segment_customers LIMIT 1');
       if (any) throw new RebuildNeededError(this.name, 'a segment version or a tier rule set changed: every membership is re-projected side by side');
@@ -230,6 +232,7 @@ export class SegmentMembersProjector implements Projector {
   private async project(tx: SqlExecutor, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     const segments = await this.segments(tx);
+    if (segments.size === 0) return; // nothing to keep: no rows to replace either
     const [rules] = await tx.query<{ key: string }>(`SELECT count(*) || ':' || coalesce(max(position), 0) AS key FROM rm_segment_rule_set_events`);
     if (this.kept?.key !== rules.key) {
       const rows = await tx.query<RuleSetEventRow>('SELECT position, event_id, type, data, recorded_at, actor FROM rm_segment_rule_set_events ORDER BY position');
