@@ -177,6 +177,28 @@ for (const database of testDatabases()) {
       );
     });
 
+    it("a customer's timeline shows her entries and exits: after the purchase that caused one, at the start of the day time caused one", async () => {
+      const settled = await settledHttp(app);
+      const page = await settled.get(`${API}/customers/${ids.lin}/timeline?limit=1000`).expect(200);
+      const entries = page.body.items as Array<{ type: string; occurredAt: string; causationId: string | null; data: Record<string, unknown> }>;
+      const entered = entries.findIndex((e) => e.type === 'SegmentEntered' && e.data.segmentId === 'active');
+      const cause = entries.findIndex((e) => (e as { eventId?: string }).eventId === (entries[entered].causationId as string));
+      expect(entries[cause]).toMatchObject({ type: 'PurchaseRecorded' });
+      // Right after its cause: only other changes the purchase derived lie between.
+      expect(entries.slice(cause + 1, entered).every((e) => (e as { derived?: boolean }).derived)).toBe(true);
+      expect(entries[entered]).toMatchObject({
+        derived: true,
+        causationId: expect.any(String),
+        data: { name: '活跃客户', version: 1, cause: { kind: 'event', type: 'PurchaseRecorded' } },
+      });
+      const left = entries.find((e) => e.type === 'SegmentLeft' && e.data.segmentId === 'active');
+      expect(left).toMatchObject({ occurredAt: '2024-08-19T16:00:00.000Z', causationId: null, data: { date: '2024-08-20', cause: { kind: 'time', what: 'lifecycle SILENT' } } });
+      const only = await settled.get(`${API}/customers/${ids.lin}/timeline?types=SegmentEntered,SegmentLeft&limit=1000`).expect(200);
+      expect(only.body.items.every((e: { type: string }) => e.type.startsWith('Segment'))).toBe(true);
+      const newest = await settled.get(`${API}/customers/${ids.lin}/timeline?from=newest&limit=1000`).expect(200);
+      expect(newest.body.items).toEqual([...entries].reverse());
+    });
+
     it('members by the read model equal the definition evaluated on each date (the preview), under a new version and new events', async () => {
       const definition = {
         name: '买过连衣裙或高消费',

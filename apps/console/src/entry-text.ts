@@ -80,6 +80,8 @@ const sentences: Record<string, (d: Data) => string> = {
       basis: str(d.basis),
     }),
   LifecycleChanged: (d) => t('entry.LifecycleChanged', { from: d.from ? word('lifecycle', str(d.from)) : t('entry.none'), to: word('lifecycle', str(d.to)) }),
+  SegmentEntered: (d) => t('entry.SegmentEntered', { name: str(d.name) || str(d.segmentId), version: str(d.version) }),
+  SegmentLeft: (d) => t('entry.SegmentLeft', { name: str(d.name) || str(d.segmentId) }),
 };
 
 /** The entry as a sentence; an unknown type lists its fields in words, whole (never cut mid-word). */

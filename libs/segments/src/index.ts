@@ -7,3 +7,6 @@ export { segmentMigrations, SegmentsProjector } from './segments.projector';
 export { SEGMENT_MEMBERS, segmentMemberMigrations, SegmentMembersProjector } from './membership/segment-members.projector';
 export { SegmentsService } from './segments.service';
 export { SegmentsModule } from './segments.module';
+export { segmentChangesOf } from './membership/segment-members.query';
+export type { SegmentChange } from './membership/segment-members.query';
+export type { Cause } from './membership/customer-history';

@@ -7,13 +7,14 @@ import { CustomerHistory } from '@crm/customers';
 import { lifecycleMoves } from '@crm/lifecycle';
 import { formatAmount, startOfShopDay } from '@crm/shared';
 import { RuleSchedule, tierHistory } from '@crm/tiers';
+import type { SegmentChange } from '@crm/segments';
 
 export interface DerivedEntry {
   /** Sort key: (occurredAt, position, seq); stored events have seq 0. */
   key: [string, number, number];
   entry: {
     position: number | null;
-    type: 'TierChanged' | 'LifecycleChanged';
+    type: 'TierChanged' | 'LifecycleChanged' | 'SegmentEntered' | 'SegmentLeft';
     derived: true;
     occurredAt: string;
     actor: 'system';
@@ -56,6 +57,33 @@ export function derivedChanges(history: CustomerHistory, schedule: RuleSchedule,
     });
   }
   return out.sort((a, b) => compareKeys(a.key, b.key));
+}
+
+/**
+ * A customer's entries into and exits from segments as timeline entries: an
+ * event's change right after that event (`at`: when the causing event
+ * happened), a change by time or by a version at the start of its day.
+ */
+export function segmentEntries(changes: readonly SegmentChange[], eventTimes: ReadonlyMap<number, string>, timezone: string): DerivedEntry[] {
+  return changes
+    .map((c): DerivedEntry => {
+      const byEvent = c.cause.kind === 'event' ? c.cause : undefined;
+      const eventAt = byEvent ? eventTimes.get(byEvent.position) : undefined;
+      const at = eventAt ?? startOfShopDay(c.date, timezone).toISOString();
+      return {
+        key: [at, eventAt && byEvent ? byEvent.position : 0, c.change === 'left' ? 3 : 4],
+        entry: {
+          position: null,
+          type: c.change === 'entered' ? 'SegmentEntered' : 'SegmentLeft',
+          derived: true,
+          occurredAt: at,
+          actor: 'system',
+          causationId: byEvent?.eventId ?? null,
+          data: { segmentId: c.segmentId, name: c.name, date: c.date, version: c.version, cause: c.cause },
+        },
+      };
+    })
+    .sort((a, b) => compareKeys(a.key, b.key));
 }
 
 export function compareKeys(a: [string, number, number], b: [string, number, number]): number {

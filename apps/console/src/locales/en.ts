@@ -237,6 +237,8 @@ export const en = {
     ComplaintRated: 'Rated {{satisfaction}} of 5{{comment}}.',
     TierChanged: 'Tier {{from}} → {{to}}{{reason}}.',
     LifecycleChanged: 'Lifecycle {{from}} → {{to}}.',
+    SegmentEntered: 'Entered segment “{{name}}” (version {{version}}).',
+    SegmentLeft: 'Left segment “{{name}}”.',
     none: 'none',
     item: '{{quantity}} × {{sku}}{{category}} at {{price}}',
   },
@@ -396,6 +398,8 @@ export const en = {
       ComplaintRated: 'complaint rated',
       TierChanged: 'tier changed',
       LifecycleChanged: 'lifecycle changed',
+      SegmentEntered: 'entered a segment',
+      SegmentLeft: 'left a segment',
     },
     segment: {
       CHAMPIONS: 'champions',

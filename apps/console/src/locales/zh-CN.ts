@@ -238,6 +238,8 @@ export const zhCN: Catalog = {
     ComplaintRated: '评分 {{satisfaction}}/5{{comment}}。',
     TierChanged: '等级 {{from}} → {{to}}（计算基数 {{basis}}）。',
     LifecycleChanged: '生命周期 {{from}} → {{to}}。',
+    SegmentEntered: '进入人群“{{name}}”（第 {{version}} 版）。',
+    SegmentLeft: '离开人群“{{name}}”。',
     none: '无',
     item: '{{quantity}} × {{sku}}{{category}}，单价 {{price}}',
   },
@@ -397,6 +399,8 @@ export const zhCN: Catalog = {
       ComplaintRated: '投诉评分',
       TierChanged: '等级变化',
       LifecycleChanged: '生命周期变化',
+      SegmentEntered: '进入人群',
+      SegmentLeft: '离开人群',
     },
     segment: {
       CHAMPIONS: '重要价值客户',

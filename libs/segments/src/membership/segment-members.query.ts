@@ -129,3 +129,27 @@ export async function membershipSizes(sql: SqlExecutor, segmentId: string, span:
   }
   return { ...span, points };
 }
+
+export interface SegmentChange {
+  segmentId: string;
+  name: string | null;
+  date: string;
+  change: 'entered' | 'left';
+  version: number;
+  cause: Cause;
+}
+
+/** A customer's entries and exits up to a date (inclusive), for their timeline. */
+export async function segmentChangesOf(sql: SqlExecutor, customerId: string, until: string): Promise<SegmentChange[]> {
+  const rows = await sql.query<{ segment_id: string; date: string; change: 'entered' | 'left'; version: number; cause: unknown; name: string | null }>(
+    `SELECT c.*, (SELECT v.definition->>'name' FROM rm_segment_versions v WHERE v.segment_id = c.segment_id ORDER BY v.version DESC LIMIT 1) AS name FROM (
+       SELECT segment_id, entered_on::text AS date, 'entered' AS change, entered_version AS version, entered_cause AS cause
+         FROM rm_segment_members WHERE customer_id = $1 AND entered_on <= $2::date
+       UNION ALL
+       SELECT segment_id, left_on::text, 'left', entered_version, left_cause
+         FROM rm_segment_members WHERE customer_id = $1 AND left_on <= $2::date
+     ) c`,
+    [customerId, until],
+  );
+  return rows.map((r) => ({ segmentId: r.segment_id, name: r.name, date: day(r.date), change: r.change, version: Number(r.version), cause: json<Cause>(r.cause) }));
+}

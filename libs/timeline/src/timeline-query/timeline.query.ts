@@ -9,7 +9,8 @@ import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { EVENT_STORE, EventStore } from '@crm/event-store';
 import { allow, APP_CONFIG, AppConfig, invalid, refused, RequestContext, shopDate, SOURCE_EVENT_TYPES, withDecimalAmounts } from '@crm/shared';
 import { loadRuleSchedule } from '@crm/tiers';
-import { compareKeys, DerivedEntry, derivedChanges } from '../derived-changes';
+import { segmentChangesOf } from '@crm/segments';
+import { compareKeys, DerivedEntry, derivedChanges, segmentEntries } from '../derived-changes';
 
 interface TimelineRow {
   position: string | number;
@@ -75,7 +76,7 @@ export interface TimelinePageInput {
 }
 
 /** What a timeline entry can be: a stored event of the customer or their complaints, or a derived change. */
-export const TIMELINE_ENTRY_TYPES: readonly string[] = [...SOURCE_EVENT_TYPES, 'TierChanged', 'LifecycleChanged'];
+export const TIMELINE_ENTRY_TYPES: readonly string[] = [...SOURCE_EVENT_TYPES, 'TierChanged', 'LifecycleChanged', 'SegmentEntered', 'SegmentLeft'];
 const MAX_TYPES = TIMELINE_ENTRY_TYPES.length;
 
 function typesFilter(types: readonly string[] | undefined): Set<string> | undefined {
@@ -130,7 +131,7 @@ export class TimelineQuery {
     const derived =
       input.derived === false
         ? []
-        : derivedChanges(history, await loadRuleSchedule(this.store), today, this.config.shopTimezone, this.config.shopCurrency).filter(
+        : (await this.derived(customerId, history, today)).filter(
             (d) => (from === undefined || (desc ? compareKeys(d.key, from) < 0 : compareKeys(d.key, from) > 0)) && (!only || only.has(d.entry.type)),
           );
     if (desc) derived.reverse();
@@ -146,6 +147,24 @@ export class TimelineQuery {
     const page = merged.slice(0, limit);
     const more = merged.length > limit;
     return { edges: page.map((p) => ({ cursor: encode(p.key), entry: p.entry })), nextCursor: more && page.length > 0 ? encode(page[page.length - 1].key) : null };
+  }
+
+  /** The derived entries up to today: tier changes, lifecycle moves, and entries into and exits from segments. */
+  private async derived(customerId: string, history: Awaited<ReturnType<CustomerViewsService['history']>>, today: string): Promise<DerivedEntry[]> {
+    const changes = await segmentChangesOf(this.sql, customerId, today);
+    const positions = [...new Set(changes.flatMap((c) => (c.cause.kind === 'event' ? [c.cause.position] : [])))];
+    const times =
+      positions.length === 0
+        ? []
+        : await this.sql.query<{ position: string; occurred_at: Date }>('SELECT position, occurred_at FROM rm_timeline WHERE customer_id = $1 AND position = ANY ($2::bigint[])', [
+            customerId,
+            positions,
+          ]);
+    const eventTimes = new Map(times.map((t) => [Number(t.position), new Date(t.occurred_at).toISOString()]));
+    return [
+      ...derivedChanges(history, await loadRuleSchedule(this.store), today, this.config.shopTimezone, this.config.shopCurrency),
+      ...segmentEntries(changes, eventTimes, this.config.shopTimezone),
+    ].sort((a, b) => compareKeys(a.key, b.key));
   }
 
   /**
@@ -182,7 +201,7 @@ export class TimelineQuery {
     );
     if (rows.length === 0) return [];
     const history = await this.views.history(customerId, '9999-12-31');
-    const derived = derivedChanges(history, await loadRuleSchedule(this.store), shopDate(new Date(), this.config.shopTimezone), this.config.shopTimezone, this.config.shopCurrency);
+    const derived = await this.derived(customerId, history, shopDate(new Date(), this.config.shopTimezone));
     const key = rows.some((r) => r.type === 'CustomerRegistered' || r.type === 'CustomerProfileUpdated') ? await this.views.dataKey(customerId) : undefined;
     return rows.flatMap((r) => {
       const cursor = String(Number(r.position));
