@@ -224,3 +224,10 @@ const RANKED: ReadonlySet<string> = new Set(['rfmSegment', 'rfm.r', 'rfm.f', 'rf
 
 /** Whether a definition asks for RFM scores: they rank the whole base on each date, so no customer's history alone decides them. */
 export const ranksTheBase = (group: SegmentGroup): boolean => group.conditions.some((c) => RANKED.has(c.field)) || group.groups.some(ranksTheBase);
+
+/** The fields a definition reads, in all its groups: what a standing must hold to judge it. */
+export function fieldsOf(group: SegmentGroup, into = new Set<SegmentField>()): Set<SegmentField> {
+  for (const c of group.conditions) into.add(c.field);
+  for (const g of group.groups) fieldsOf(g, into);
+  return into;
+}

@@ -4,7 +4,8 @@
 import type { SqlClient } from '@crm/database';
 import { lifecycleAsOf } from '@crm/lifecycle';
 import { formatAmount } from '@crm/shared';
-import type { SegmentDefinition } from './segment-definition';
+import { fieldsOf, SegmentDefinition } from './segment-definition';
+import { tierStandingsOn } from '@crm/tiers';
 import { matches, Standing } from './segment-match';
 import { scanStandings } from './standings/standings.query';
 
@@ -48,21 +49,35 @@ export async function previewSegment(
         netSpend: formatAmount(s.netSpendMinor, currency),
       });
   };
-  await scanStandings(sql, asOf, (batch) => {
-    for (const s of batch) {
-      const now = matches(draft, s, asOf);
-      if (now) note(found, s);
-      if (!compareTo) continue;
-      const before = matches(compareTo.definition, s, asOf);
-      if (before) comparedCount += 1;
-      if (now && !before) note(entering, s);
-      if (before && !now) note(leaving, s);
-    }
-  });
+  const needs = fieldsOf(draft, compareTo ? fieldsOf(compareTo.definition) : undefined);
+  await scanStandings(
+    sql,
+    asOf,
+    (batch) => {
+      for (const s of batch) {
+        const now = matches(draft, s, asOf);
+        if (now) note(found, s);
+        if (!compareTo) continue;
+        const before = matches(compareTo.definition, s, asOf);
+        if (before) comparedCount += 1;
+        if (now && !before) note(entering, s);
+        if (before && !now) note(leaving, s);
+      }
+    },
+    needs,
+  );
+  if (!needs.has('tier')) await fillTiers(sql, [found, entering, leaving], asOf);
   return {
     asOf,
     count: found.count,
     members: found.customers,
     ...(compareTo ? { compared: { segmentId: compareTo.segmentId, version: compareTo.version, count: comparedCount, entering, leaving } } : {}),
   };
+}
+
+/** The tiers of the customers listed, when the scan did not read them (no tier condition). */
+async function fillTiers(sql: SqlClient, lists: readonly Listed[], asOf: string): Promise<void> {
+  const listed = lists.flatMap((l) => l.customers);
+  const tiers = await tierStandingsOn(sql, [...new Set(listed.map((m) => m.customerId))], asOf);
+  for (const m of listed) m.tier = tiers.get(m.customerId)?.tier ?? null;
 }

@@ -8,7 +8,7 @@ import { CommandResult, EVENT_STORE, EventStore } from '@crm/event-store';
 import { allow, APP_CONFIG, AppConfig, invalid, minusMonths, newId, notFound, refused, RequestContext, shopDate } from '@crm/shared';
 import { previewSegment, SegmentPreview } from './segment-preview';
 import { membersOn, membershipHistory, membershipSizes, segmentsOfCustomer, SizeStep } from './membership/segment-members.query';
-import { ranksTheBase } from './segment-definition';
+import { fieldsOf, ranksTheBase } from './segment-definition';
 import { matches } from './segment-match';
 import { scanStandings } from './standings/standings.query';
 import { ExecuteSegmentCommand, loadSegment, SegmentView } from './segment-commands';
@@ -109,13 +109,18 @@ export class SegmentsService {
     const after = page.cursor === undefined ? undefined : Buffer.from(page.cursor, 'base64url').toString('utf8');
     const items: Array<{ customerId: string; since: null; version?: number }> = [];
     let more = false;
-    await scanStandings(this.sql, asOf, (batch) => {
-      for (const s of batch) {
-        if ((after !== undefined && s.customerId <= after) || !matches(definition, s, asOf)) continue;
-        if (items.length < page.limit) items.push({ customerId: s.customerId, since: null });
-        else more = true;
-      }
-    });
+    await scanStandings(
+      this.sql,
+      asOf,
+      (batch) => {
+        for (const s of batch) {
+          if ((after !== undefined && s.customerId <= after) || !matches(definition, s, asOf)) continue;
+          if (items.length < page.limit) items.push({ customerId: s.customerId, since: null });
+          else more = true;
+        }
+      },
+      fieldsOf(definition),
+    );
     const last = items[items.length - 1];
     return { asOf, items, nextCursor: more && last ? Buffer.from(last.customerId, 'utf8').toString('base64url') : null };
   }

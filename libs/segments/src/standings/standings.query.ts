@@ -5,6 +5,8 @@
 import type { SqlClient } from '@crm/database';
 import { rfmCut, rfmScoreBy } from '@crm/figures';
 import { tierStandingsOn } from '@crm/tiers';
+import type { TierStandingRow } from '@crm/tiers';
+import type { SegmentField } from '../segment-definition';
 import type { Standing } from '../segment-match';
 
 const day = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
@@ -23,8 +25,16 @@ interface BaseRow {
  * Calls `onBatch` with the standings of every customer known on `asOf`
  * (registered or with history by then), in customer id order.
  */
-export async function scanStandings(sql: SqlClient, asOf: string, onBatch: (batch: Standing[]) => void, batchSize = 5_000): Promise<void> {
-  const cut = await rfmCut(sql, asOf);
+export async function scanStandings(
+  sql: SqlClient,
+  asOf: string,
+  onBatch: (batch: Standing[]) => void,
+  needs: ReadonlySet<SegmentField> | 'all' = 'all',
+  batchSize = 5_000,
+): Promise<void> {
+  // Only what the definitions read is fetched; the rest stays empty (tier: null, no RFM, no categories, no complaints).
+  const need = (...fields: SegmentField[]) => needs === 'all' || fields.some((f) => needs.has(f));
+  const cut = need('rfm.r', 'rfm.f', 'rfm.m', 'rfmSegment') ? await rfmCut(sql, asOf) : undefined;
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
     const rows = await sql.query<BaseRow>(
@@ -35,6 +45,7 @@ export async function scanStandings(sql: SqlClient, asOf: string, onBatch: (batc
     if (rows.length === 0) return;
     const last = rows[rows.length - 1].customer_id;
     const range = [after, last, asOf];
+    const none = Promise.resolve([]);
     const [dated, categories, complaints, tiers] = await Promise.all([
       sql.query<{ customer_id: string; kind: string; occurred_on: string; amount_minor: string | number }>(
         `SELECT customer_id, 'p' AS kind, occurred_on::text AS occurred_on, amount_minor FROM rm_customer_purchases WHERE customer_id > $1 AND customer_id <= $2 AND occurred_on <= $3::date
@@ -42,21 +53,27 @@ export async function scanStandings(sql: SqlClient, asOf: string, onBatch: (batc
          SELECT customer_id, 'r', occurred_on::text, amount_minor FROM rm_customer_refunds WHERE customer_id > $1 AND customer_id <= $2 AND occurred_on <= $3::date`,
         range,
       ),
-      sql.query<{ customer_id: string; category: string; last_on: string; scaled: string }>(
-        `SELECT customer_id, category, max(occurred_on)::text AS last_on, sum(scaled)::text AS scaled FROM rm_purchase_categories
+      need('boughtCategory', 'categorySpendShare')
+        ? sql.query<{ customer_id: string; category: string; last_on: string; scaled: string }>(
+            `SELECT customer_id, category, max(occurred_on)::text AS last_on, sum(scaled)::text AS scaled FROM rm_purchase_categories
           WHERE customer_id > $1 AND customer_id <= $2 AND occurred_on <= $3::date GROUP BY customer_id, category`,
-        range,
-      ),
-      sql.query<{ customer_id: string }>(
-        `SELECT DISTINCT customer_id FROM rm_complaints WHERE customer_id > $1 AND customer_id <= $2 AND opened_on <= $3::date
+            range,
+          )
+        : none,
+      need('openComplaint')
+        ? sql.query<{ customer_id: string }>(
+            `SELECT DISTINCT customer_id FROM rm_complaints WHERE customer_id > $1 AND customer_id <= $2 AND opened_on <= $3::date
             AND (resolved_at IS NULL OR resolved_at::date > $3::date)`,
-        range,
-      ),
-      tierStandingsOn(
-        sql,
-        rows.map((r) => r.customer_id),
-        asOf,
-      ),
+            range,
+          )
+        : none,
+      need('tier')
+        ? tierStandingsOn(
+            sql,
+            rows.map((r) => r.customer_id),
+            asOf,
+          )
+        : Promise.resolve(new Map<string, TierStandingRow>()),
     ]);
     const standings = new Map<string, Standing & { purchaseDates: string[] }>(
       rows.map((r) => [
@@ -109,7 +126,7 @@ export async function scanStandings(sql: SqlClient, asOf: string, onBatch: (batc
     }
     const batch: Standing[] = [];
     for (const s of standings.values()) {
-      if (s.lastPurchaseOn !== null) {
+      if (cut && s.lastPurchaseOn !== null) {
         const score = rfmScoreBy(cut, { customerId: s.customerId, lastPurchaseDate: s.lastPurchaseOn, purchaseCount: s.purchaseCount, netSpendMinor: s.netSpendMinor }, asOf);
         s.rfm = { r: score.r, f: score.f, m: score.m, segment: score.segment };
       }
