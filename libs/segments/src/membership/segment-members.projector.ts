@@ -4,10 +4,11 @@
 // copy of what segments read - each customer's compact facts, the segment
 // versions, the tier rule sets - so it never waits on another read model.
 //
-// A new segment version (or a tier rule set activated) changes memberships
-// across the base: a live projector asks for a rebuild side by side
-// (RebuildNeededError), as the tier read model does; a customer's event
-// re-computes that customer alone. Definitions that rank the whole base (RFM)
+// A new segment version (or its retirement) re-computes that segment for
+// every customer from the facts kept here, in the batch's transaction; a
+// tier rule set activated moves every segment, so a live projector asks for
+// a rebuild side by side (RebuildNeededError), as the tier read model does; a
+// customer's event re-computes that customer alone. Definitions that rank the whole base (RFM)
 // are not kept here: their members are evaluated when asked.
 import type { Migration, SqlExecutor } from '@crm/database';
 import { businessTime, type RecordedEvent } from '@crm/event-store';
@@ -133,13 +134,12 @@ export class SegmentMembersProjector implements Projector {
 
     // An activation moves tiers, and so memberships, only where some segment is kept.
     const activated = ruleEvents.some((e) => e.type === 'TierRuleSetActivated') && (await tx.query('SELECT 1 FROM rm_segment_versions LIMIT 1')).length > 0;
-    const wholeBase = segmentEvents.length > 0 || activated;
-    if (wholeBase && !this.options.deferred) {
+    if (activated && !this.options.deferred) {
       const [any] = await tx.query('SELECT 1 AS known FROM rm_segment_customers LIMIT 1');
-      if (any) throw new RebuildNeededError(this.name, 'a segment version or a tier rule set changed: every membership is re-projected side by side');
+      if (any) throw new RebuildNeededError(this.name, 'a tier rule set was activated: every membership is re-projected side by side');
     }
     await this.keepDefinitions(tx, segmentEvents, ruleEvents);
-    if (wholeBase) await tx.query('UPDATE rm_segment_customers SET stale = true');
+    if (activated) await tx.query('UPDATE rm_segment_customers SET stale = true');
 
     const facts = await this.factsOf(tx, customerEvents, complaintEvents);
     const ids = [...new Set(facts.map((f) => f.customer_id))];
@@ -152,7 +152,30 @@ export class SegmentMembersProjector implements Projector {
       },
       { table: 'rm_segment_facts', columns: FACT_COLUMNS, rows: facts, onConflict: 'ON CONFLICT (customer_id, position) DO NOTHING' },
     ]);
-    if (!this.options.deferred) await this.project(tx, ids);
+    if (this.options.deferred) {
+      // A new version in a rebuild: every customer is computed once at the end.
+      if (segmentEvents.length > 0) await tx.query('UPDATE rm_segment_customers SET stale = true');
+      return;
+    }
+    await this.project(tx, ids);
+    const changed = new Set(segmentEvents.map((e) => decodeSegmentEvent(e).data.segmentId));
+    if (changed.size > 0) await this.projectSegments(tx, changed);
+  }
+
+  /**
+   * A new version or a retirement: that segment's periods of every customer,
+   * from the facts this read model keeps (no read of the log), in batches of
+   * customers within the batch's transaction.
+   */
+  private async projectSegments(tx: SqlExecutor, segmentIds: ReadonlySet<string>): Promise<void> {
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const rows = await tx.query<{ customer_id: string }>(`SELECT customer_id FROM rm_segment_customers WHERE customer_id > $1 ORDER BY customer_id LIMIT ${FINISH_BATCH}`, [after]);
+      if (rows.length === 0) return;
+      const ids = rows.map((r) => r.customer_id);
+      await this.project(tx, ids, segmentIds);
+      after = ids[ids.length - 1];
+    }
   }
 
   private async keepDefinitions(tx: SqlExecutor, segmentEvents: readonly RecordedEvent[], ruleEvents: readonly RecordedEvent[]): Promise<void> {
@@ -228,11 +251,12 @@ export class SegmentMembersProjector implements Projector {
     }
   }
 
-  /** Replaces these customers' membership periods with those their facts give under every segment's versions. */
-  private async project(tx: SqlExecutor, ids: readonly string[]): Promise<void> {
+  /** Replaces these customers' membership periods with those their facts give under every segment's versions (or only those segments'). */
+  private async project(tx: SqlExecutor, ids: readonly string[], only?: ReadonlySet<string>): Promise<void> {
     if (ids.length === 0) return;
     const segments = await this.segments(tx);
-    if (segments.size === 0) return; // nothing to keep: no rows to replace either
+    if (only) for (const id of segments.keys()) if (!only.has(id)) segments.delete(id);
+    if (segments.size === 0 && !only) return; // nothing to keep: no rows to replace either
     const [rules] = await tx.query<{ key: string }>(`SELECT count(*) || ':' || coalesce(max(position), 0) AS key FROM rm_segment_rule_set_events`);
     if (this.kept?.key !== rules.key) {
       const rows = await tx.query<RuleSetEventRow>('SELECT position, event_id, type, data, recorded_at, actor FROM rm_segment_rule_set_events ORDER BY position');
@@ -270,7 +294,12 @@ export class SegmentMembersProjector implements Projector {
         }
       }
     }
-    await replaceRows(tx, 'rm_segment_members', MEMBER_COLUMNS, members, { column: 'customer_id', values: ids }, ['segment_id', 'customer_id', 'entered_on']);
+    if (!only) {
+      await replaceRows(tx, 'rm_segment_members', MEMBER_COLUMNS, members, { column: 'customer_id', values: ids }, ['segment_id', 'customer_id', 'entered_on']);
+      return;
+    }
+    await tx.query('DELETE FROM rm_segment_members WHERE segment_id = ANY ($1::text[]) AND customer_id = ANY ($2::uuid[])', [[...only], ids]);
+    await insertAll(tx, [{ table: 'rm_segment_members', columns: MEMBER_COLUMNS, rows: members }]);
   }
 
   /** Every segment kept here with its versions (from the day each was published; version 1 for every earlier date too). */
