@@ -19,7 +19,7 @@ import { AppConfig, knownEventType, monthsAfter, openingKeysOf, shopDate } from 
 import { ruleScheduleOf, RuleSchedule, RuleSetEventRow, TIER_RULES_STREAM, tierSteps } from '@crm/tiers';
 import { decodeSegmentEvent } from '../segment';
 import type { SegmentDefinition } from '../segment-definition';
-import { ranksTheBase } from '../segment-definition';
+import { fieldsOf, ranksTheBase } from '../segment-definition';
 import { customerHistory, DatedSegmentFact, SegmentFact, segmentFactOf, tierFactsOf } from './customer-history';
 import { membershipPeriods, SegmentVersions } from './membership';
 
@@ -263,6 +263,8 @@ export class SegmentMembersProjector implements Projector {
       this.kept = { key: rules.key, schedule: ruleScheduleOf(rows) };
     }
     const schedule = this.kept.schedule;
+    // Tier steps cost the most of a customer's history: computed only when a segment asks for tiers.
+    const readsTiers = [...segments.values()].some((v) => v.versions.some((version) => fieldsOf(version.definition).has('tier')));
     const factRows = await tx.query<{ customer_id: string; position: string; event_id: string; event_type: string; occurred_on: string; fact: unknown }>(
       `SELECT customer_id, position, event_id, event_type, occurred_on::text AS occurred_on, fact FROM rm_segment_facts
         WHERE customer_id = ANY ($1::uuid[]) ORDER BY customer_id, occurred_on, position`,
@@ -278,7 +280,7 @@ export class SegmentMembersProjector implements Projector {
     for (const [customerId, facts] of byCustomer) {
       const joined = facts.find((f) => !f.fact.type.startsWith('complaint'))?.date;
       if (joined === undefined) continue;
-      const history = customerHistory(customerId, facts, tierSteps(tierFactsOf(facts), schedule, joined, this.config.shopCurrency));
+      const history = customerHistory(customerId, facts, readsTiers ? tierSteps(tierFactsOf(facts), schedule, joined, this.config.shopCurrency) : []);
       const until = monthsAfter(facts[facts.length - 1].date, HORIZON_MONTHS);
       for (const [segmentId, versions] of segments) {
         for (const p of membershipPeriods(history, versions, until)) {
