@@ -12,7 +12,14 @@ import { SegmentMembersProjector, SegmentsProjector } from '@crm/segments';
 import { WebhookOutboxProjector } from '@crm/webhooks';
 
 export function allProjectors(config: AppConfig): Projector[] {
-  return [new CustomerListProjector(config), new TimelineProjector(), new ServiceHistoryProjector(config), new TierPeriodsProjector(config), new SegmentsProjector(), new SegmentMembersProjector(config)];
+  return [
+    new CustomerListProjector(config),
+    new TimelineProjector(),
+    new ServiceHistoryProjector(config),
+    new TierPeriodsProjector(config),
+    new SegmentsProjector(),
+    new SegmentMembersProjector(config),
+  ];
 }
 
 /** What a process that projects runs: the read models and the webhook outbox. */

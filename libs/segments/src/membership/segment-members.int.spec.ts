@@ -29,16 +29,31 @@ for (const database of testDatabases()) {
     afterAll(async () => dispose?.());
 
     const publish = (segmentId: string, version: number, def: ReturnType<typeof definition>) =>
-      store.append(`segment-${segmentId}`, [{ id: nameUuid(`segment:${segmentId}:${version}`), type: 'SegmentPublished', data: { segmentId, version, definition: def, asTag: false }, metadata: {} }], version === 1 ? 'noStream' : version - 1);
+      store.append(
+        `segment-${segmentId}`,
+        [{ id: nameUuid(`segment:${segmentId}:${version}`), type: 'SegmentPublished', data: { segmentId, version, definition: def, asTag: false }, metadata: {} }],
+        version === 1 ? 'noStream' : version - 1,
+      );
 
     it('projected live between publishes, revisions and a retirement, it equals a clean rebuild', async () => {
       const runner = new ProjectionRunner(store, sql, [new SegmentMembersProjector(config)], { batchSize: 97 });
       await runner.start();
       await appendHistory(store, 60, 4);
       await publish('active', 1, definition('active', [{ field: 'lifecycle', op: 'in', value: ['NEW_ONCE', 'NEW_REPEAT', 'OLD_ONCE', 'OLD_REPEAT'] }]));
-      await publish('big', 1, definition('big', [{ field: 'netSpend', op: '>=', value: '500.00' }, { field: 'daysSinceLastPurchase', op: 'between', value: [10, 40] }]));
+      await publish(
+        'big',
+        1,
+        definition('big', [
+          { field: 'netSpend', op: '>=', value: '500.00' },
+          { field: 'daysSinceLastPurchase', op: 'between', value: [10, 40] },
+        ]),
+      );
       await appendHistory(store, 40, 5);
-      await publish('active', 2, parseDefinition({ name: 'active 6', windowMonths: 6, conditions: [{ field: 'lifecycle', op: 'not_in', value: ['SILENT', 'SLEEPING', 'LOST', 'PROSPECT'] }] }, 'CNY'));
+      await publish(
+        'active',
+        2,
+        parseDefinition({ name: 'active 6', windowMonths: 6, conditions: [{ field: 'lifecycle', op: 'not_in', value: ['SILENT', 'SLEEPING', 'LOST', 'PROSPECT'] }] }, 'CNY'),
+      );
       await store.append('segment-big', [{ id: nameUuid('retire-big'), type: 'SegmentRetired', data: { segmentId: 'big', version: 1 }, metadata: {} }], 1);
       await appendHistory(store, 20, 6);
       expect(await runner.waitFor(await store.lastPosition(), 120_000)).toBe(true);

@@ -170,7 +170,9 @@ export class SegmentMembersProjector implements Projector {
   private async projectSegments(tx: SqlExecutor, segmentIds: ReadonlySet<string>): Promise<void> {
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
-      const rows = await tx.query<{ customer_id: string }>(`SELECT customer_id FROM rm_segment_customers WHERE customer_id > $1 ORDER BY customer_id LIMIT ${FINISH_BATCH}`, [after]);
+      const rows = await tx.query<{ customer_id: string }>(`SELECT customer_id FROM rm_segment_customers WHERE customer_id > $1 ORDER BY customer_id LIMIT ${FINISH_BATCH}`, [
+        after,
+      ]);
       if (rows.length === 0) return;
       const ids = rows.map((r) => r.customer_id);
       await this.project(tx, ids, segmentIds);
