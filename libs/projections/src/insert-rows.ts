@@ -96,3 +96,23 @@ export async function replaceRows(
     [...insert.params, scope.values],
   );
 }
+
+/**
+ * Walks the customers of a table (`customer_id`, and `stale` when `staleOnly`)
+ * in key order, `size` at a time: a finishing rebuild's batches (clearing
+ * each batch's stale mark once done) and a whole-base re-computation.
+ */
+export async function inCustomerBatches(tx: SqlExecutor, table: string, size: number, staleOnly: boolean, fn: (ids: string[]) => Promise<void>): Promise<void> {
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const rows = await tx.query<{ customer_id: string }>(
+      `SELECT customer_id FROM ${table} WHERE ${staleOnly ? 'stale AND ' : ''}customer_id > $1 ORDER BY customer_id LIMIT ${size}`,
+      [after],
+    );
+    if (rows.length === 0) return;
+    const ids = rows.map((r) => r.customer_id);
+    await fn(ids);
+    if (staleOnly) await tx.query(`UPDATE ${table} SET stale = false WHERE customer_id = ANY ($1::uuid[])`, [ids]);
+    after = ids[ids.length - 1];
+  }
+}

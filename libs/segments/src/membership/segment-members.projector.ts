@@ -14,7 +14,7 @@ import type { Migration, SqlExecutor } from '@crm/database';
 import { businessTime, type RecordedEvent } from '@crm/event-store';
 import { decodeCustomerEvent, loadDataKeys } from '@crm/customers';
 import type { DataKey } from '@crm/customers';
-import { Columns, insertAll, RebuildNeededError, replaceRows, type Projector } from '@crm/projections';
+import { Columns, inCustomerBatches, insertAll, RebuildNeededError, replaceRows, type Projector } from '@crm/projections';
 import { AppConfig, knownEventType, monthsAfter, openingKeysOf, shopDate } from '@crm/shared';
 import { ruleScheduleOf, RuleSchedule, RuleSetEventRow, TIER_RULES_STREAM, tierSteps } from '@crm/tiers';
 import { decodeSegmentEvent } from '../segment';
@@ -167,17 +167,8 @@ export class SegmentMembersProjector implements Projector {
    * from the facts this read model keeps (no read of the log), in batches of
    * customers within the batch's transaction.
    */
-  private async projectSegments(tx: SqlExecutor, segmentIds: ReadonlySet<string>): Promise<void> {
-    let after = '00000000-0000-0000-0000-000000000000';
-    for (;;) {
-      const rows = await tx.query<{ customer_id: string }>(`SELECT customer_id FROM rm_segment_customers WHERE customer_id > $1 ORDER BY customer_id LIMIT ${FINISH_BATCH}`, [
-        after,
-      ]);
-      if (rows.length === 0) return;
-      const ids = rows.map((r) => r.customer_id);
-      await this.project(tx, ids, segmentIds);
-      after = ids[ids.length - 1];
-    }
+  private projectSegments(tx: SqlExecutor, segmentIds: ReadonlySet<string>): Promise<void> {
+    return inCustomerBatches(tx, 'rm_segment_customers', FINISH_BATCH, false, (ids) => this.project(tx, ids, segmentIds));
   }
 
   private async keepDefinitions(tx: SqlExecutor, segmentEvents: readonly RecordedEvent[], ruleEvents: readonly RecordedEvent[]): Promise<void> {
@@ -238,19 +229,8 @@ export class SegmentMembersProjector implements Projector {
   }
 
   /** Computes the memberships of every customer marked stale (a rebuild's last step, and again after its swap's catch-up). */
-  async finish(tx: SqlExecutor): Promise<void> {
-    let after = '00000000-0000-0000-0000-000000000000';
-    for (;;) {
-      const rows = await tx.query<{ customer_id: string }>(
-        `SELECT customer_id FROM rm_segment_customers WHERE stale AND customer_id > $1 ORDER BY customer_id LIMIT ${FINISH_BATCH}`,
-        [after],
-      );
-      if (rows.length === 0) return;
-      const ids = rows.map((r) => r.customer_id);
-      await this.project(tx, ids);
-      await tx.query('UPDATE rm_segment_customers SET stale = false WHERE customer_id = ANY ($1::uuid[])', [ids]);
-      after = ids[ids.length - 1];
-    }
+  finish(tx: SqlExecutor): Promise<void> {
+    return inCustomerBatches(tx, 'rm_segment_customers', FINISH_BATCH, true, (ids) => this.project(tx, ids));
   }
 
   /** Replaces these customers' membership periods with those their facts give under every segment's versions (or only those segments'). */

@@ -12,7 +12,7 @@
 import type { Migration, SqlExecutor } from '@crm/database';
 import type { RecordedEvent } from '@crm/event-store';
 import { businessTime } from '@crm/event-store';
-import { Columns, insertAll, RebuildNeededError, replaceRows, type Projector } from '@crm/projections';
+import { Columns, inCustomerBatches, insertAll, RebuildNeededError, replaceRows, type Projector } from '@crm/projections';
 import { AppConfig, shopDate } from '@crm/shared';
 import { datedFactOf, DatedFact, isDatedFact } from '../dated-facts';
 import { RuleSchedule, TierStep, tierSteps } from '../tier-history';
@@ -216,20 +216,9 @@ export class TierPeriodsProjector implements Projector {
   }
 
   /** Computes the steps of every customer marked stale (a rebuild's last step, and again after its swap's catch-up). */
-  async finish(tx: SqlExecutor): Promise<void> {
+  finish(tx: SqlExecutor): Promise<void> {
     // In key order from the last one done: the entries this transaction already cleared are never walked again.
-    let after = '00000000-0000-0000-0000-000000000000';
-    for (;;) {
-      const rows = await tx.query<{ customer_id: string }>(
-        `SELECT customer_id FROM rm_tier_customers WHERE stale AND customer_id > $1 ORDER BY customer_id LIMIT ${FINISH_BATCH}`,
-        [after],
-      );
-      if (rows.length === 0) return;
-      const ids = rows.map((r) => r.customer_id);
-      await this.project(tx, ids);
-      await tx.query('UPDATE rm_tier_customers SET stale = false WHERE customer_id = ANY ($1::uuid[])', [ids]);
-      after = ids[ids.length - 1];
-    }
+    return inCustomerBatches(tx, 'rm_tier_customers', FINISH_BATCH, true, (ids) => this.project(tx, ids));
   }
 
   /** Replaces the steps of these customers with those their facts give under the schedule. */
