@@ -7,7 +7,7 @@ export { DEFAULT_SCHEDULE, memoryless, ruleSetOn, standingFromStep, stepOn, tier
 export type { RuleSchedule, ScheduledRuleSet, TierChange, TierStanding, TierStep } from './tier-history';
 export { DATED_FACT_TYPES, datedFactOf, isDatedFact } from './dated-facts';
 export type { DatedFact } from './dated-facts';
-export { ruleScheduleOf, TIER_PERIODS, TierPeriodsProjector, tierPeriodsMigrations } from './tier-periods/tier-periods.projector';
+export { ruleScheduleOf, ruleSetEventRows, TIER_PERIODS, TierPeriodsProjector, tierPeriodsMigrations } from './tier-periods/tier-periods.projector';
 export type { RuleSetEventRow } from './tier-periods/tier-periods.projector';
 export { tierChangesUntil, tierMembersSql, tierStandingOn, tierStandingsOn } from './tier-periods/tier-periods.query';
 export type { TierStandingRow } from './tier-periods/tier-periods.query';

@@ -16,7 +16,7 @@ import { decodeCustomerEvent, loadDataKeys } from '@crm/customers';
 import type { DataKey } from '@crm/customers';
 import { Columns, inCustomerBatches, insertAll, RebuildNeededError, replaceRows, type Projector } from '@crm/projections';
 import { AppConfig, knownEventType, monthsAfter, openingKeysOf, shopDate } from '@crm/shared';
-import { ruleScheduleOf, RuleSchedule, RuleSetEventRow, TIER_RULES_STREAM, tierSteps } from '@crm/tiers';
+import { ruleScheduleOf, RuleSchedule, ruleSetEventRows, RuleSetEventRow, TIER_RULES_STREAM, tierSteps } from '@crm/tiers';
 import { decodeSegmentEvent } from '../segment';
 import type { SegmentDefinition } from '../segment-definition';
 import { fieldsOf, ranksTheBase } from '../segment-definition';
@@ -80,7 +80,6 @@ CREATE INDEX rm_segment_members_left ON rm_segment_members (segment_id, left_on)
 ];
 
 const FACT_COLUMNS: Columns = { customer_id: 'uuid', position: 'bigint', event_id: 'text', event_type: 'text', occurred_on: 'date', fact: 'jsonb' };
-const RULE_COLUMNS: Columns = { position: 'bigint', event_id: 'text', type: 'text', data: 'jsonb', recorded_at: 'timestamptz', actor: 'text' };
 const MEMBER_COLUMNS: Columns = {
   segment_id: 'text',
   customer_id: 'uuid',
@@ -188,19 +187,7 @@ export class SegmentMembersProjector implements Projector {
         onConflict: 'ON CONFLICT DO NOTHING',
       },
       { table: 'rm_segment_retirements', columns: { segment_id: 'text', retired_on: 'date' }, rows: retirements, onConflict: 'ON CONFLICT DO NOTHING' },
-      {
-        table: 'rm_segment_rule_set_events',
-        columns: RULE_COLUMNS,
-        rows: ruleEvents.map((e) => ({
-          position: e.position,
-          event_id: e.id,
-          type: e.type,
-          data: e.data,
-          recorded_at: e.recordedAt.toISOString(),
-          actor: typeof e.metadata.actor === 'string' ? e.metadata.actor : null,
-        })),
-        onConflict: 'ON CONFLICT (position) DO NOTHING',
-      },
+      ruleSetEventRows('rm_segment_rule_set_events', ruleEvents),
     ]);
   }
 

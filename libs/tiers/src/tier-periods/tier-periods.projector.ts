@@ -157,19 +157,7 @@ export class TierPeriodsProjector implements Projector {
       const [known] = await tx.query('SELECT 1 AS known FROM rm_tier_customers LIMIT 1');
       if (known) throw new RebuildNeededError(this.name, 'a tier rule set was activated: every customer is re-projected side by side');
     }
-    const ruleSetRows = {
-      table: 'rm_tier_rule_set_events',
-      columns: RULE_SET_EVENT_COLUMNS,
-      rows: ruleSetEvents.map((e) => ({
-        position: e.position,
-        event_id: e.id,
-        type: e.type,
-        data: e.data,
-        recorded_at: e.recordedAt.toISOString(),
-        actor: typeof e.metadata.actor === 'string' ? e.metadata.actor : null,
-      })),
-      onConflict: 'ON CONFLICT (position) DO NOTHING',
-    };
+    const ruleSetRows = ruleSetEventRows('rm_tier_rule_set_events', ruleSetEvents);
     if (activated) {
       await insertAll(tx, [ruleSetRows]);
       await tx.query('UPDATE rm_tier_customers SET stale = true');
@@ -282,6 +270,23 @@ export interface RuleSetEventRow {
   data: unknown;
   recorded_at: Date | string;
   actor: string | null;
+}
+
+/** A batch's rule sets events as rows of a read model's copy (`table`); a repeat writes nothing. */
+export function ruleSetEventRows(table: string, events: readonly RecordedEvent[]) {
+  return {
+    table,
+    columns: RULE_SET_EVENT_COLUMNS,
+    rows: events.map((e) => ({
+      position: e.position,
+      event_id: e.id,
+      type: e.type,
+      data: e.data,
+      recorded_at: e.recordedAt.toISOString(),
+      actor: typeof e.metadata.actor === 'string' ? e.metadata.actor : null,
+    })),
+    onConflict: 'ON CONFLICT (position) DO NOTHING',
+  };
 }
 
 /** The schedule such copies give, in position order. */
