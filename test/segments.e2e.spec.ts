@@ -197,6 +197,12 @@ for (const database of testDatabases()) {
       expect(only.body.items.every((e: { type: string }) => e.type.startsWith('Segment'))).toBe(true);
       const newest = await settled.get(`${API}/customers/${ids.lin}/timeline?from=newest&limit=1000`).expect(200);
       expect(newest.body.items).toEqual([...entries].reverse());
+      // GraphQL's last entries (the console's) hold them too, in the same order.
+      const last = await http(app)
+        .post('/graphql')
+        .send({ query: `{ customer(id: "${ids.lin}") { timeline(last: 3) { edges { node { type } } } } }` })
+        .expect(200);
+      expect(last.body.data.customer.timeline.edges.map((e: { node: { type: string } }) => e.node.type)).toEqual(entries.slice(-3).map((e) => e.type));
     });
 
     it('members by the read model equal the definition evaluated on each date (the preview), under a new version and new events', async () => {

@@ -139,17 +139,20 @@ export interface SegmentChange {
   cause: Cause;
 }
 
-/** A customer's entries and exits up to a date (inclusive), for their timeline. */
-export async function segmentChangesOf(sql: SqlExecutor, customerId: string, until: string): Promise<SegmentChange[]> {
-  const rows = await sql.query<{ segment_id: string; date: string; change: 'entered' | 'left'; version: number; cause: unknown; name: string | null }>(
+/** Customers' entries and exits up to a date (inclusive), for their timelines: one query for all of them. */
+export async function segmentChangesOf(sql: SqlExecutor, customerIds: readonly string[], until: string): Promise<Map<string, SegmentChange[]>> {
+  const rows = await sql.query<{ customer_id: string; segment_id: string; date: string; change: 'entered' | 'left'; version: number; cause: unknown; name: string | null }>(
     `SELECT c.*, (SELECT v.definition->>'name' FROM rm_segment_versions v WHERE v.segment_id = c.segment_id ORDER BY v.version DESC LIMIT 1) AS name FROM (
-       SELECT segment_id, entered_on::text AS date, 'entered' AS change, entered_version AS version, entered_cause AS cause
-         FROM rm_segment_members WHERE customer_id = $1 AND entered_on <= $2::date
+       SELECT customer_id::text AS customer_id, segment_id, entered_on::text AS date, 'entered' AS change, entered_version AS version, entered_cause AS cause
+         FROM rm_segment_members WHERE customer_id = ANY ($1::uuid[]) AND entered_on <= $2::date
        UNION ALL
-       SELECT segment_id, left_on::text, 'left', entered_version, left_cause
-         FROM rm_segment_members WHERE customer_id = $1 AND left_on <= $2::date
+       SELECT customer_id::text, segment_id, left_on::text, 'left', entered_version, left_cause
+         FROM rm_segment_members WHERE customer_id = ANY ($1::uuid[]) AND left_on <= $2::date
      ) c`,
-    [customerId, until],
+    [customerIds, until],
   );
-  return rows.map((r) => ({ segmentId: r.segment_id, name: r.name, date: day(r.date), change: r.change, version: Number(r.version), cause: json<Cause>(r.cause) }));
+  const byCustomer = new Map<string, SegmentChange[]>(customerIds.map((id) => [id, []]));
+  for (const r of rows)
+    byCustomer.get(r.customer_id)?.push({ segmentId: r.segment_id, name: r.name, date: day(r.date), change: r.change, version: Number(r.version), cause: json<Cause>(r.cause) });
+  return byCustomer;
 }

@@ -151,20 +151,30 @@ export class TimelineQuery {
 
   /** The derived entries up to today: tier changes, lifecycle moves, and entries into and exits from segments. */
   private async derived(customerId: string, history: Awaited<ReturnType<CustomerViewsService['history']>>, today: string): Promise<DerivedEntry[]> {
-    const changes = await segmentChangesOf(this.sql, customerId, today);
-    const positions = [...new Set(changes.flatMap((c) => (c.cause.kind === 'event' ? [c.cause.position] : [])))];
+    return [
+      ...derivedChanges(history, await loadRuleSchedule(this.store), today, this.config.shopTimezone, this.config.shopCurrency),
+      ...(await this.segmentDerived(customerId, today)),
+    ].sort((a, b) => compareKeys(a.key, b.key));
+  }
+
+  /** The customer's entries into and exits from segments up to today, placed after their causing events. */
+  private async segmentDerived(customerId: string, today: string): Promise<DerivedEntry[]> {
+    return (await this.segmentDerivedOf([customerId], today)).get(customerId) ?? [];
+  }
+
+  /** The same for several customers (a page of them) in two queries. */
+  private async segmentDerivedOf(customerIds: readonly string[], today: string): Promise<Map<string, DerivedEntry[]>> {
+    const changes = await segmentChangesOf(this.sql, customerIds, today);
+    const positions = [...new Set([...changes.values()].flat().flatMap((c) => (c.cause.kind === 'event' ? [c.cause.position] : [])))];
     const times =
       positions.length === 0
         ? []
-        : await this.sql.query<{ position: string; occurred_at: Date }>('SELECT position, occurred_at FROM rm_timeline WHERE customer_id = $1 AND position = ANY ($2::bigint[])', [
-            customerId,
-            positions,
-          ]);
+        : await this.sql.query<{ position: string; occurred_at: Date }>(
+            'SELECT position, occurred_at FROM rm_timeline WHERE customer_id = ANY ($1::uuid[]) AND position = ANY ($2::bigint[])',
+            [customerIds, positions],
+          );
     const eventTimes = new Map(times.map((t) => [Number(t.position), new Date(t.occurred_at).toISOString()]));
-    return [
-      ...derivedChanges(history, await loadRuleSchedule(this.store), today, this.config.shopTimezone, this.config.shopCurrency),
-      ...segmentEntries(changes, eventTimes, this.config.shopTimezone),
-    ].sort((a, b) => compareKeys(a.key, b.key));
+    return new Map([...changes].map(([id, mine]) => [id, segmentEntries(mine, eventTimes, this.config.shopTimezone)]));
   }
 
   /**
@@ -226,6 +236,7 @@ export class TimelineQuery {
     );
     const today = shopDate(new Date(), this.config.shopTimezone);
     const schedule = withDerived ? await this.views.schedule(ctx) : undefined;
+    const segmentDerived = withDerived ? await this.segmentDerivedOf([...new Set(customerIds)], today) : new Map<string, DerivedEntry[]>();
     return Promise.all(
       customerIds.map(async (customerId) => {
         const mine = rows.filter((r) => String(r.customer_id) === customerId);
@@ -235,7 +246,10 @@ export class TimelineQuery {
           entry: entryOf(r, customerId, key) as Record<string, unknown>,
         }));
         const derived = schedule
-          ? derivedChanges(await this.views.history(customerId, '9999-12-31', ctx), schedule, today, this.config.shopTimezone, this.config.shopCurrency)
+          ? [
+              ...derivedChanges(await this.views.history(customerId, '9999-12-31', ctx), schedule, today, this.config.shopTimezone, this.config.shopCurrency),
+              ...(segmentDerived.get(customerId) ?? []),
+            ]
           : [];
         const all = [...stored, ...derived.map((d) => ({ key: d.key, entry: d.entry as Record<string, unknown> }))].sort((a, b) => compareKeys(a.key, b.key));
         return all.slice(-n).map((e) => ({ cursor: encode(e.key), entry: e.entry }));
