@@ -15,7 +15,7 @@ import { SqlEventStore } from '@crm/event-store/adapters';
 import { ProjectionRunner, rebuildProjection, rebuildProjections } from '@crm/projections';
 import { scanCustomerFacts } from '@crm/figures';
 import { loadConfig, minusMonths, nameUuid } from '@crm/shared';
-import { parseDefinition, SegmentMembersProjector, SegmentsService } from '@crm/segments';
+import { parseDefinition, SegmentMembersProjector } from '@crm/segments';
 import { membersOn, membershipHistory, membershipSizes, segmentsOfCustomer } from '@crm/segments/membership/segment-members.query';
 import { previewSegment } from '@crm/segments/segment-preview';
 import { TierPeriodsProjector } from '@crm/tiers';
@@ -28,7 +28,6 @@ const EVENTS = Number(args.get('events') ?? 1_000_000);
 const DB = 'crm_bench_segments';
 const log = (...a: unknown[]) => console.error('[bench]', ...a);
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
-void SegmentsService;
 
 async function median(fn: () => Promise<unknown>, runs = 5): Promise<{ medianMs: number; allMs: number[] }> {
   const all: number[] = [];

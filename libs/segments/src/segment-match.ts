@@ -31,15 +31,17 @@ export interface Standing {
   openComplaint: boolean;
 }
 
-/** Days from `asOf` to the next birthday (MM-DD) on or after it (29 February kept on the 28th in other years). */
+/** The birthday (MM-DD) in a year: 29 February on the 28th in common years. */
+export function birthdayIn(monthDay: string, year: number): string {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return `${String(year).padStart(4, '0')}-${monthDay === '02-29' && !leap ? '02-28' : monthDay}`;
+}
+
+/** Days from `asOf` to the next birthday (MM-DD) on or after it. */
 export function daysToBirthday(monthDay: string, asOf: string): number {
-  const on = (year: number) => {
-    const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-    return `${String(year).padStart(4, '0')}-${monthDay === '02-29' && !leap ? '02-28' : monthDay}`;
-  };
   const year = Number(asOf.slice(0, 4));
-  const thisYear = on(year);
-  return daysBetween(asOf, thisYear >= asOf ? thisYear : on(year + 1));
+  const thisYear = birthdayIn(monthDay, year);
+  return daysBetween(asOf, thisYear >= asOf ? thisYear : birthdayIn(monthDay, year + 1));
 }
 
 function compare(actual: number | null, op: Condition['op'], value: Condition['value']): boolean {

@@ -8,7 +8,7 @@
 import { lifecycleMoves } from '@crm/lifecycle';
 import { addDays, monthsAfter } from '@crm/shared';
 import type { Condition, SegmentDefinition, SegmentGroup } from '../segment-definition';
-import { matches } from '../segment-match';
+import { birthdayIn, matches } from '../segment-match';
 import { Cause, CustomerHistory, standingOn } from './customer-history';
 
 /** A version of a segment: in force from its date (version 1 for every date before too) until the next. */
@@ -53,18 +53,13 @@ function timeDates(definition: SegmentDefinition, history: CustomerHistory, unti
       const birthdays = new Set(history.facts.flatMap((f) => (f.fact.type === 'profile' && f.fact.birthday ? [f.fact.birthday] : [])));
       for (const monthDay of birthdays) {
         for (let year = Number(history.joined.slice(0, 4)); year <= Number(until.slice(0, 4)); year++) {
-          const day = onYear(monthDay, year);
+          const day = birthdayIn(monthDay, year);
           add(addDays(day, -days), 'birthday');
           add(addDays(day, 1), 'birthday');
         }
       }
     }
   }
-}
-
-function onYear(monthDay: string, year: number): string {
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  return `${String(year).padStart(4, '0')}-${monthDay === '02-29' && !leap ? '02-28' : monthDay}`;
 }
 
 /** The date's causes, in the order they explain a change: an event of that date, a version, else time. */

@@ -1,7 +1,7 @@
 // The membership read model on a real database: projected live by a runner
 // while segments are published, revised and retired between customers'
-// events, it holds the rows a clean rebuild gives; each customer's periods
-// are those the pure rule gives from their stored events.
+// events, it holds the rows a clean rebuild gives (the pure rule itself is
+// held by membership.spec.ts, and against the evaluation by the e2e test).
 import { SqlEventStore } from '../../../event-store/src/adapters';
 import { ProjectionRunner } from '../../../projections/src/projection-runner';
 import { rebuildProjection } from '../../../projections/src/rebuild';

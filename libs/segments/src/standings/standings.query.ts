@@ -116,7 +116,7 @@ export async function scanStandings(
       const s = standings.get(c.customer_id);
       if (!s) continue;
       (s.lastBoughtOn as Map<string, string>).set(c.category, day(c.last_on));
-      const scaled = Number(BigInt(c.scaled.split('.')[0]));
+      const scaled = Number(c.scaled);
       (s.categorySalesMinor as Map<string, number>).set(c.category, scaled);
       s.salesMinor += scaled;
     }
