@@ -7,9 +7,9 @@ module.exports = {
   testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   moduleNameMapper: {
-    '^@crm/(shared|database|event-store|customers|customer-views|complaints|lifecycle|tiers|projections|timeline|accounts|webhooks|wiring|imports|figures|segments)$':
+    '^@crm/(shared|database|event-store|customers|customer-views|complaints|lifecycle|tiers|projections|timeline|accounts|webhooks|wiring|imports|figures|segments|campaigns)$':
       '<rootDir>/libs/$1/src',
-    '^@crm/(shared|database|event-store|customers|customer-views|complaints|lifecycle|tiers|projections|timeline|accounts|webhooks|wiring|imports|figures|segments)/(.*)$':
+    '^@crm/(shared|database|event-store|customers|customer-views|complaints|lifecycle|tiers|projections|timeline|accounts|webhooks|wiring|imports|figures|segments|campaigns)/(.*)$':
       '<rootDir>/libs/$1/src/$2',
   },
   globalSetup: '<rootDir>/test/support/global-setup.ts',

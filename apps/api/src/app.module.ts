@@ -13,6 +13,7 @@ import { FiguresModule } from '@crm/figures';
 import { TimelineModule } from '@crm/timeline';
 import { WebhooksModule } from '@crm/webhooks';
 import { SegmentsModule } from '@crm/segments';
+import { CampaignsModule } from '@crm/campaigns';
 import { AppConfig, Principal } from '@crm/shared';
 import { HealthController } from './health/health.controller';
 import { DeadLettersController } from './health/dead-letters.controller';
@@ -36,6 +37,7 @@ export class AppModule {
         // The figures before the segments: GET /segments/rfm is theirs, and the first route that matches answers.
         FiguresModule.on(platform),
         SegmentsModule.on(platform),
+        CampaignsModule.on(platform),
         TiersModule.forRoot(platform, FiguresModule.on(platform)),
         ComplaintsModule.on(platform),
         TimelineModule.on(platform),

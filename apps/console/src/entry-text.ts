@@ -56,8 +56,9 @@ const sentences: Record<string, (d: Data) => string> = {
   ContactLogged: (d) =>
     t(d.kind === 'marketing' ? 'entry.marketingContact' : 'entry.careContact', {
       channel: word('channel', str(d.channel)),
-      note: opt('entry.because', { reason: str(d.note) }, d.note),
+      note: opt('entry.because', { reason: str(d.note) }, d.note) + opt('entry.ofCampaign', { campaign: str(d.campaignId) }, d.campaignId),
     }),
+  CampaignHeldOut: (d) => t('entry.CampaignHeldOut', { campaign: str(d.campaignId), channel: word('channel', str(d.channel)) }),
   CustomerErased: () => t('entry.CustomerErased'),
   ComplaintOpened: (d) =>
     t('entry.ComplaintOpened', { subject: str(d.subject), priority: word('priority', str(d.priority)), channel: word('channel', str(d.channel)), agent: str(d.agent) }),

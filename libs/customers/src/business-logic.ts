@@ -67,7 +67,11 @@ export type CustomerCommand =
       occurredAt: Date;
       /** Part of a big yearly promotion: the one marketing a LOST customer may get. */
       yearlyPromotion?: boolean;
+      /** A campaign's contact: recorded once per customer and campaign. */
+      campaignId?: string;
     }
+  /** A campaign's holdout: checked as its contact would be (consent, caps, policy), then held out instead. */
+  | { type: 'HoldOutOfCampaign'; campaignId: string; channel: ContactChannel; occurredAt: Date; yearlyPromotion?: boolean }
   | { type: 'EraseCustomer' };
 
 export function decide(command: CustomerCommand, state: Customer, rules: CustomerRules): CustomerEvent[] {
@@ -188,8 +192,9 @@ export function decide(command: CustomerCommand, state: Customer, rules: Custome
     case 'UntagCustomer':
       return state.tags.includes(command.tag) ? [{ type: 'CustomerUntagged', data: { customerId, tag: command.tag } }] : [];
     case 'LogContact': {
+      if (command.campaignId !== undefined && state.campaigns.has(command.campaignId)) return [];
       const month = shopMonth(command.occurredAt, rules.shopTimezone);
-      if (command.kind === 'marketing') checkMarketing(command, state, rules, month);
+      const stage = command.kind === 'marketing' ? checkMarketing(command, state, rules, month) : undefined;
       return [
         {
           type: 'ContactLogged',
@@ -201,8 +206,19 @@ export function decide(command: CustomerCommand, state: Customer, rules: Custome
             ...(command.note ? { note: command.note } : {}),
             month,
             ...(command.kind === 'marketing' && command.yearlyPromotion ? { yearlyPromotion: true } : {}),
+            ...(command.campaignId !== undefined ? { campaignId: command.campaignId, stage } : {}),
             occurredAt: command.occurredAt.toISOString(),
           },
+        },
+      ];
+    }
+    case 'HoldOutOfCampaign': {
+      if (state.campaigns.has(command.campaignId)) return [];
+      const stage = checkMarketing(command, state, rules, shopMonth(command.occurredAt, rules.shopTimezone));
+      return [
+        {
+          type: 'CampaignHeldOut',
+          data: { customerId, campaignId: command.campaignId, channel: command.channel, stage, occurredAt: command.occurredAt.toISOString() },
         },
       ];
     }
@@ -225,16 +241,18 @@ const money = (minor: number, rules: CustomerRules) => `${formatAmount(minor, ru
 /**
  * docs/domain.md contact policy: marketing needs consent for its channel and is
  * capped per month by the customer's lifecycle stage on the contact's date;
- * a LOST customer gets none, except the big yearly promotions.
+ * a LOST customer gets none, except the big yearly promotions; an erased
+ * customer none at all (nothing is left to reach them by). Answers the stage.
  */
-function checkMarketing(command: Extract<CustomerCommand, { type: 'LogContact' }>, state: Customer, rules: CustomerRules, month: string): void {
+function checkMarketing(command: { channel: ContactChannel; occurredAt: Date; yearlyPromotion?: boolean }, state: Customer, rules: CustomerRules, month: string): MarketingStage {
+  if (state.erased) throw refused('CustomerErased', `customer ${state.customerId}'s personal data was erased: they get no marketing`, { customerId: state.customerId });
   const channel = command.channel as ConsentChannel;
   if (!CONSENT_CHANNELS.includes(channel) || !state.consent[channel]) {
     throw refused('ConsentMissing', `the customer has not consented to marketing by ${command.channel}`, { channel: command.channel });
   }
   const on = shopDate(command.occurredAt, rules.shopTimezone);
   const stage = marketingStage(lifecycleAsOf(decisivePurchaseDates(state.purchaseTimes, on, rules.shopTimezone), on, CONTACT_POLICY_WINDOW_MONTHS));
-  if (stage === 'LOST' && command.yearlyPromotion) return;
+  if (stage === 'LOST' && command.yearlyPromotion) return stage;
   const cap = rules.marketingCapsByStage[stage];
   const sent = state.marketingByMonth.get(month) ?? 0;
   if (sent >= cap) {
@@ -247,6 +265,7 @@ function checkMarketing(command: Extract<CustomerCommand, { type: 'LogContact' }
       cap,
     });
   }
+  return stage;
 }
 
 /**

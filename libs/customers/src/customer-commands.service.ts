@@ -128,6 +128,22 @@ export class CustomerCommandsService {
   }
 
   /**
+   * A campaign launch's commands (a contact with the campaign's id, or a
+   * holdout) for many customers: each decided by the customer decider as a
+   * single contact is, one read and one append a batch. Answers each
+   * customer's result or refusal.
+   */
+  async campaignBatch(items: ReadonlyArray<{ customerId: string; command: CustomerCommand }>, ctx: RequestContext): Promise<Array<CommandResult | { error: unknown }>> {
+    allow(ctx, 'campaigns.manage');
+    return this.commands.execute(
+      new ExecuteCustomerCommandBatch(
+        items.map(({ customerId, command }) => ({ customerId, commands: [command], context: ctx })),
+        'system',
+      ),
+    );
+  }
+
+  /**
    * Erasure on request: the customer's data key is destroyed first (every
    * sealed copy of their personal fields becomes unreadable at once), then
    * CustomerErased is recorded, and the read models drop what they held.

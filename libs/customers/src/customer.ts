@@ -4,8 +4,8 @@
 // events reach the domain through decodeCustomerEvent, which upcasts the
 // older shapes.
 import { businessTime, type RecordedEvent } from '@crm/event-store';
-import { List, Map as ImmutableMap } from 'immutable';
-import { conflict, CUSTOMER_EVENT_TYPES, shopDate, UNIT_PRICE_SCALE } from '@crm/shared';
+import { List, Map as ImmutableMap, Set as ImmutableSet } from 'immutable';
+import { conflict, CUSTOMER_EVENT_TYPES, MarketingStage, shopDate, UNIT_PRICE_SCALE } from '@crm/shared';
 import { DataKey, openProfile, PERSONAL_FIELDS, sealProfile, SealedProfile } from './privacy/personal-data';
 
 export const CONSENT_CHANNELS = ['sms', 'email', 'phone', 'wechat'] as const;
@@ -78,9 +78,15 @@ export type CustomerEvent =
         month: string;
         /** A contact of the big yearly promotions: the only marketing a LOST customer may get. */
         yearlyPromotion?: boolean;
+        /** The campaign that made it (a launch): one contact per customer and campaign. */
+        campaignId?: string;
+        /** A marketing contact's policy stage on its date (what its cap was read by). */
+        stage?: MarketingStage;
         occurredAt: string;
       };
     }
+  /** Left out of a campaign's contacts as its holdout (the control group its lift is measured against); eligible as a contact would have been. */
+  | { type: 'CampaignHeldOut'; data: { customerId: string; campaignId: string; channel: ContactChannel; stage: MarketingStage; occurredAt: string } }
   /** The customer's personal data was erased (their data key destroyed); the history stays. */
   | { type: 'CustomerErased'; data: { customerId: string } };
 
@@ -107,6 +113,8 @@ export interface Customer {
   purchaseTimes: List<number>;
   /** Marketing contacts per shop-calendar month ("YYYY-MM"). */
   marketingByMonth: ImmutableMap<string, number>;
+  /** Campaigns that contacted the customer or held them out: a launch re-run decides each once. */
+  campaigns: ImmutableSet<string>;
 }
 
 export const initialCustomer = (): Customer => ({
@@ -119,6 +127,7 @@ export const initialCustomer = (): Customer => ({
   refunds: ImmutableMap(),
   purchaseTimes: List(),
   marketingByMonth: ImmutableMap(),
+  campaigns: ImmutableSet(),
 });
 
 export function evolve(state: Customer, event: CustomerEvent): Customer {
@@ -145,9 +154,13 @@ export function evolve(state: Customer, event: CustomerEvent): Customer {
       return state.tags.includes(event.data.tag) ? state : { ...state, tags: [...state.tags, event.data.tag] };
     case 'CustomerUntagged':
       return { ...state, tags: state.tags.filter((t) => t !== event.data.tag) };
-    case 'ContactLogged':
-      if (event.data.kind !== 'marketing') return state;
-      return { ...state, marketingByMonth: state.marketingByMonth.update(event.data.month, 0, (sent) => sent + 1) };
+    case 'ContactLogged': {
+      const campaigns = event.data.campaignId === undefined ? state.campaigns : state.campaigns.add(event.data.campaignId);
+      if (event.data.kind !== 'marketing') return { ...state, campaigns };
+      return { ...state, campaigns, marketingByMonth: state.marketingByMonth.update(event.data.month, 0, (sent) => sent + 1) };
+    }
+    case 'CampaignHeldOut':
+      return { ...state, campaigns: state.campaigns.add(event.data.campaignId) };
     case 'CustomerErased': {
       const profile: Record<string, unknown> = { ...state.profile };
       for (const field of PERSONAL_FIELDS) delete profile[field];
@@ -181,7 +194,7 @@ export function decodeCustomerEvent(recorded: Pick<RecordedEvent, 'type' | 'data
   const customerId = String(data.customerId);
   if (recorded.type === 'CustomerRegistered' && data.profile) data.profile = openProfile(data.profile as SealedProfile, key, customerId).profile;
   if (recorded.type === 'CustomerProfileUpdated' && data.changes) data.changes = openProfile(data.changes as SealedProfile, key, customerId).profile;
-  if (['CustomerRegistered', 'PurchaseRecorded', 'RefundRecorded', 'ContactLogged'].includes(recorded.type)) data.occurredAt = businessTime(recorded);
+  if (['CustomerRegistered', 'PurchaseRecorded', 'RefundRecorded', 'ContactLogged', 'CampaignHeldOut'].includes(recorded.type)) data.occurredAt = businessTime(recorded);
   if (recorded.type === 'PurchaseRecorded' && Array.isArray(data.items)) data.items = data.items.map(upcastItem);
   return { type: recorded.type, data } as CustomerEvent;
 }
@@ -207,7 +220,7 @@ export function encodeCustomerEvent(event: CustomerEvent, key: DataKey | undefin
 export const eventDate = (occurredAt: string, timeZone: string) => shopDate(new Date(occurredAt), timeZone);
 
 /** Bump when evolve, decodeCustomerEvent or Customer's shape changes: older snapshots are then ignored. */
-export const CUSTOMER_STATE_VERSION = 2;
+export const CUSTOMER_STATE_VERSION = 3;
 
 interface StoredCustomer {
   registered: boolean;
@@ -221,6 +234,7 @@ interface StoredCustomer {
   refunds: Array<[string, number, string | null]>;
   purchaseTimes: number[];
   marketingByMonth: Array<[string, number]>;
+  campaigns: string[];
 }
 
 /**
@@ -249,6 +263,7 @@ export function customerSnapshot(key: DataKey | undefined) {
         refunds: [...state.refunds].map(([id, r]) => [id, r.amountMinor, r.orderId ?? null]),
         purchaseTimes: state.purchaseTimes.toArray(),
         marketingByMonth: [...state.marketingByMonth],
+        campaigns: [...state.campaigns],
       };
     },
     decode: (stored: unknown): Customer => {
@@ -265,6 +280,7 @@ export function customerSnapshot(key: DataKey | undefined) {
         refunds: ImmutableMap(s.refunds.map(([id, amountMinor, orderId]) => [id, orderId === null ? { amountMinor } : { amountMinor, orderId }])),
         purchaseTimes: List(s.purchaseTimes),
         marketingByMonth: ImmutableMap(s.marketingByMonth),
+        campaigns: ImmutableSet(s.campaigns),
       };
     },
   };

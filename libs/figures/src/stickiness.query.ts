@@ -5,7 +5,9 @@
 // can be checked by hand.
 import type { SqlClient } from '@crm/database';
 import { lifecycleAsOf } from '@crm/lifecycle';
-import { addDays, formatAmount, minusMonths, UNIT_PRICE_SCALE } from '@crm/shared';
+import { addDays, divideMinor, formatAmount, minusMonths, UNIT_PRICE_SCALE } from '@crm/shared';
+
+export { divideMinor };
 
 export interface Rate {
   numerator: number;
@@ -19,16 +21,6 @@ const rate = (numerator: number, denominator: number): Rate => ({
   denominator,
   rate: denominator === 0 ? null : Math.round((numerator / denominator) * 10_000) / 10_000,
 });
-
-/** Integer division of minor units rounded half away from zero (money never goes through floats). */
-export function divideMinor(total: number, by: number): number {
-  if (by === 0) return 0;
-  const sign = Math.sign(total) * Math.sign(by);
-  const a = Math.abs(total);
-  const b = Math.abs(by);
-  const q = Math.floor(a / b);
-  return sign * (2 * (a - q * b) >= b ? q + 1 : q);
-}
 
 export interface StickinessOptions {
   asOf: string;

@@ -23,6 +23,8 @@ export const OPERATIONS = {
   'metrics.read': 'stickiness, service figures and RFM segments',
   'segments.read': 'read segments, their members and history',
   'segments.manage': 'publish, preview and retire segments',
+  'campaigns.read': 'read campaigns, their results and recipients',
+  'campaigns.manage': 'draft, backtest, launch and cancel campaigns',
   'customers.export': 'export customer lists (crm export)',
   'imports.run': 'import purchase and refund history (crm import)',
   'privacy.export': 'export everything held about one customer (access requests)',
@@ -61,6 +63,8 @@ const MANAGER: readonly Operation[] = [
   'ruleSets.activate',
   'metrics.read',
   'segments.manage',
+  'campaigns.read',
+  'campaigns.manage',
   'customers.export',
   'imports.run',
 ];
@@ -74,7 +78,7 @@ export const ROLE_OPERATIONS: ReadonlyMap<Role, ReadonlySet<Operation>> = new Ma
 ]);
 
 /** What an API key for a shop system may be granted: the day-to-day data operations, never administration. */
-export const INTEGRATION_OPERATIONS: ReadonlySet<Operation> = new Set<Operation>([...AGENT, 'complaints.readAll', 'ruleSets.read', 'metrics.read', 'imports.run']);
+export const INTEGRATION_OPERATIONS: ReadonlySet<Operation> = new Set<Operation>([...AGENT, 'complaints.readAll', 'ruleSets.read', 'metrics.read', 'imports.run', 'campaigns.read']);
 
 export type Principal =
   | { kind: 'account'; id: string; username: string; role: Role }

@@ -10,6 +10,7 @@ export const CUSTOMER_EVENT_TYPES = [
   'CustomerTagged',
   'CustomerUntagged',
   'ContactLogged',
+  'CampaignHeldOut',
   'CustomerErased',
 ] as const;
 
@@ -29,6 +30,8 @@ export const TIER_RULE_SET_EVENT_TYPES = ['TierRuleSetPublished', 'TierRuleSetAc
 
 export const SEGMENT_EVENT_TYPES = ['SegmentPublished', 'SegmentRetired'] as const;
 
+export const CAMPAIGN_EVENT_TYPES = ['CampaignDrafted', 'CampaignCancelled', 'CampaignLaunchStarted', 'CampaignLaunched'] as const;
+
 /**
  * Whether this build knows an event's type, for the streams the read models
  * project (a customer's, a complaint's, the tier rule sets'); events of other
@@ -41,6 +44,7 @@ export function knownEventType(streamId: string, type: string): boolean {
   if (streamId.startsWith('complaint-')) return KNOWN.complaint.has(type);
   if (streamId === 'tier-rule-sets') return KNOWN.ruleSets.has(type);
   if (streamId.startsWith('segment-')) return KNOWN.segment.has(type);
+  if (streamId.startsWith('campaign-')) return KNOWN.campaign.has(type);
   return true;
 }
 
@@ -49,4 +53,5 @@ const KNOWN = {
   complaint: new Set<string>(COMPLAINT_EVENT_TYPES),
   ruleSets: new Set<string>(TIER_RULE_SET_EVENT_TYPES),
   segment: new Set<string>(SEGMENT_EVENT_TYPES),
+  campaign: new Set<string>(CAMPAIGN_EVENT_TYPES),
 };

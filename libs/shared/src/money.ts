@@ -110,3 +110,13 @@ export function withDecimalAmounts(data: unknown, inherited?: string): unknown {
   }
   return out;
 }
+
+/** Integer division of minor units rounded half away from zero (money never goes through floats). */
+export function divideMinor(total: number, by: number): number {
+  if (by === 0) return 0;
+  const sign = Math.sign(total) * Math.sign(by);
+  const a = Math.abs(total);
+  const b = Math.abs(by);
+  const q = Math.floor(a / b);
+  return sign * (2 * (a - q * b) >= b ? q + 1 : q);
+}

@@ -9,6 +9,7 @@ import { deadLetterMigrations, leaseMigrations, projectionMigrations } from '@cr
 import { tierPeriodsMigrations } from '@crm/tiers';
 import { timelineMigrations } from '@crm/timeline';
 import { segmentMemberMigrations, segmentMigrations } from '@crm/segments';
+import { campaignMigrations } from '@crm/campaigns';
 import { accountMigrations } from '@crm/accounts';
 import { webhookMigrations } from '@crm/webhooks';
 import { idempotencyMigrations } from '@crm/shared/http/idempotency.migrations';
@@ -30,4 +31,5 @@ export const allMigrations: Migration[] = [
   ...deadLetterMigrations,
   ...segmentMigrations,
   ...segmentMemberMigrations,
+  ...campaignMigrations,
 ];

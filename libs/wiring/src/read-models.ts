@@ -9,6 +9,7 @@ import { AppConfig } from '@crm/shared';
 import { TierPeriodsProjector } from '@crm/tiers';
 import { TimelineProjector } from '@crm/timeline';
 import { SegmentMembersProjector, SegmentsProjector } from '@crm/segments';
+import { CampaignsProjector } from '@crm/campaigns';
 import { WebhookOutboxProjector } from '@crm/webhooks';
 
 export function allProjectors(config: AppConfig): Projector[] {
@@ -19,6 +20,7 @@ export function allProjectors(config: AppConfig): Projector[] {
     new TierPeriodsProjector(config),
     new SegmentsProjector(),
     new SegmentMembersProjector(config),
+    new CampaignsProjector(),
   ];
 }
 

@@ -386,6 +386,8 @@ export class CustomerListProjector implements Projector {
         case 'ContactLogged':
           contacts.push({ customer_id: id, contact_id: event.data.contactId, kind: event.data.kind, channel: event.data.channel, occurred_at: at, occurred_on: on });
           break;
+        case 'CampaignHeldOut':
+          break;
         case 'CustomerErased':
           if (row) {
             row.name = null;

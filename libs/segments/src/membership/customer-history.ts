@@ -55,6 +55,7 @@ export function segmentFactOf(event: CustomerEvent): SegmentFact | undefined {
     case 'CustomerErased':
       return { type: 'erased' };
     case 'ContactLogged':
+    case 'CampaignHeldOut':
       return undefined;
     default: {
       const unknown: never = event;

@@ -127,7 +127,7 @@ export class SegmentMembersProjector implements Projector {
     const known = events.filter((e) => knownEventType(e.streamId, e.type));
     const segmentEvents = known.filter((e) => e.streamId.startsWith('segment-'));
     const ruleEvents = known.filter((e) => e.streamId === TIER_RULES_STREAM);
-    const customerEvents = known.filter((e) => e.streamId.startsWith('customer-') && e.type !== 'ContactLogged');
+    const customerEvents = known.filter((e) => e.streamId.startsWith('customer-') && e.type !== 'ContactLogged' && e.type !== 'CampaignHeldOut');
     const complaintEvents = known.filter((e) => e.streamId.startsWith('complaint-') && COMPLAINT_FACTS[e.type] !== undefined);
     if (segmentEvents.length + ruleEvents.length + customerEvents.length + complaintEvents.length === 0) return;
 
