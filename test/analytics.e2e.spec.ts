@@ -125,8 +125,8 @@ for (const database of testDatabases()) {
       await http(app).post(`${API}/customers/${ids.C}/contacts`).send({ kind: 'marketing', channel: 'sms', occurredAt: '2024-07-01T09:00:00Z', yearlyPromotion: true }).expect(201);
       await buy('D', 'D2', '80.00', '2024-07-15T10:00:00Z');
       const res = await http(app).get(`${API}/metrics/stickiness?asOf=2024-07-31&responseDays=30&waitFor=${last}`).expect(200);
-      expect(res.body.wakeUp).toEqual({ status: 'SLEEPING', withinDays: 30, numerator: 1, denominator: 1, rate: 1 });
-      expect(res.body.reactivation).toEqual({ status: 'LOST', withinDays: 30, numerator: 0, denominator: 1, rate: 0 });
+      expect(res.body.wakeUp).toEqual({ status: 'SLEEPING', withinDays: 30, from: 'contacts', numerator: 1, denominator: 1, rate: 1 });
+      expect(res.body.reactivation).toEqual({ status: 'LOST', withinDays: 30, from: 'contacts', numerator: 0, denominator: 1, rate: 0 });
     });
 
     it('lists complaints with filters and a cursor; service figures per agent and priority', async () => {

@@ -173,6 +173,9 @@ for (const database of testDatabases()) {
       expect(res.body.byStage.SLEEPING[sleepingContacted ? 'contacted' : 'holdout']).toMatchObject({ customers: 1, responders: 1 });
       expect(res.body.wakeUpRate).toEqual(sleepingContacted ? { numerator: 1, denominator: 1, rate: 1 } : { numerator: 0, denominator: 0, rate: null });
       expect(res.body.audience).toMatchObject({ audience: 18 });
+      // The stickiness figures' wake-up rate reads the campaigns' contacts once there are any.
+      const sticky = await http(app).get(`${API}/metrics/stickiness?asOf=2024-06-30`).expect(200);
+      expect(sticky.body.wakeUp).toMatchObject({ from: 'campaigns', numerator: sleepingContacted ? 1 : 0, denominator: sleepingContacted ? 1 : 0 });
       // As of the send date no response is recorded yet.
       const early = await http(app).get(`${API}/campaigns/june-wake/results?asOf=2024-06-01`).expect(200);
       expect(early.body.contacted.responders + early.body.holdout.responders).toBe(0);

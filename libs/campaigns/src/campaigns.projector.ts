@@ -4,7 +4,7 @@
 import type { Migration, SqlExecutor } from '@crm/database';
 import { businessTime, type RecordedEvent } from '@crm/event-store';
 import type { Projector } from '@crm/projections';
-import { knownEventType } from '@crm/shared';
+import { AppConfig, knownEventType, shopDate } from '@crm/shared';
 import { decodeCampaignEvent } from './campaign';
 
 export const campaignMigrations: Migration[] = [
@@ -18,6 +18,7 @@ CREATE TABLE rm_campaigns (
   channel        text NOT NULL,
   status         text NOT NULL,
   send_at        timestamptz NOT NULL,
+  response_window_days integer NOT NULL,
   created_at     timestamptz NOT NULL,
   launch         jsonb,
   stream_version bigint NOT NULL
@@ -31,9 +32,12 @@ CREATE TABLE rm_campaign_recipients (
   -- the contact policy's stage on the send date: ACTIVE, SILENT, SLEEPING, LOST
   stage       text NOT NULL,
   occurred_at timestamptz NOT NULL,
+  -- its shop date
+  occurred_on date NOT NULL,
   PRIMARY KEY (campaign_id, customer_id)
 );
-CREATE INDEX rm_campaign_recipients_outcome ON rm_campaign_recipients (campaign_id, outcome, customer_id);`,
+CREATE INDEX rm_campaign_recipients_outcome ON rm_campaign_recipients (campaign_id, outcome, customer_id);
+CREATE INDEX rm_campaign_recipients_on ON rm_campaign_recipients (occurred_on) WHERE outcome = 'contacted';`,
   },
 ];
 
@@ -41,6 +45,8 @@ export class CampaignsProjector implements Projector {
   readonly name = 'campaigns';
   readonly byStream = true;
   readonly tables = ['rm_campaigns', 'rm_campaign_recipients'];
+
+  constructor(private readonly config: Pick<AppConfig, 'shopTimezone'>) {}
 
   async apply(events: readonly RecordedEvent[], tx: SqlExecutor): Promise<void> {
     const recipients: unknown[][] = [];
@@ -51,15 +57,16 @@ export class CampaignsProjector implements Projector {
         const data = recorded.data as { customerId?: string; campaignId?: string; stage?: string };
         if (typeof data.campaignId !== 'string' || (recorded.type !== 'ContactLogged' && recorded.type !== 'CampaignHeldOut')) continue;
         const outcome = recorded.type === 'ContactLogged' ? 'contacted' : 'held_out';
-        recipients.push([data.campaignId, data.customerId, outcome, data.stage ?? 'ACTIVE', businessTime(recorded)]);
+        const at = businessTime(recorded);
+        recipients.push([data.campaignId, data.customerId, outcome, data.stage ?? 'ACTIVE', at, shopDate(new Date(at), this.config.shopTimezone)]);
       }
     }
     if (recipients.length === 0) return;
     await tx.query(
-      `INSERT INTO rm_campaign_recipients (campaign_id, customer_id, outcome, stage, occurred_at)
-       SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[])
+      `INSERT INTO rm_campaign_recipients (campaign_id, customer_id, outcome, stage, occurred_at, occurred_on)
+       SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::date[])
        ON CONFLICT DO NOTHING`,
-      [0, 1, 2, 3, 4].map((i) => recipients.map((r) => r[i])),
+      [0, 1, 2, 3, 4, 5].map((i) => recipients.map((r) => r[i])),
     );
   }
 
@@ -69,9 +76,9 @@ export class CampaignsProjector implements Projector {
     if (event.type === 'CampaignDrafted') {
       const d = event.data;
       await tx.query(
-        `INSERT INTO rm_campaigns (campaign_id, name, segment_id, channel, status, send_at, created_at, stream_version)
-         VALUES ($1, $2, $3, $4, 'draft', $5, $6, $7) ON CONFLICT (campaign_id) DO NOTHING`,
-        [d.campaignId, d.name, d.segmentId, d.channel, d.sendAt, recorded.recordedAt.toISOString(), v],
+        `INSERT INTO rm_campaigns (campaign_id, name, segment_id, channel, status, send_at, response_window_days, created_at, stream_version)
+         VALUES ($1, $2, $3, $4, 'draft', $5, $6, $7, $8) ON CONFLICT (campaign_id) DO NOTHING`,
+        [d.campaignId, d.name, d.segmentId, d.channel, d.sendAt, d.responseWindowDays, recorded.recordedAt.toISOString(), v],
       );
       return;
     }

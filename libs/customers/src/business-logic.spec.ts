@@ -330,3 +330,41 @@ describe('the purchases that decide the contact policy stage', () => {
     expect(decisivePurchaseDates([Date.parse('2024-05-31T16:00:00Z')], '2024-05-31', 'Asia/Shanghai')).toEqual([]);
   });
 });
+
+describe('campaign contacts and holdouts', () => {
+  const SEND = '2024-06-01T10:00:00+08:00';
+  const campaignContact: CustomerCommand = { type: 'LogContact', contactId: 'k-1', kind: 'marketing', channel: 'sms', occurredAt: at(SEND), campaignId: 'june' };
+  const holdOut: CustomerCommand = { type: 'HoldOutOfCampaign', campaignId: 'june', channel: 'sms', occurredAt: at(SEND) };
+  const active = purchased('o-1', 100, '2024-05-01T02:00:00.000Z');
+
+  it('a campaign contact carries the campaign and the stage it found', () =>
+    given([registered, consented, active])
+      .when(campaignContact)
+      .then([logged('marketing', '2024-06', SEND, { campaignId: 'june', stage: 'ACTIVE' })]));
+
+  it('a customer is decided once per campaign: contacted or held out, a second time is nothing', () => {
+    given([registered, consented, active, logged('marketing', '2024-06', SEND, { campaignId: 'june', stage: 'ACTIVE' })])
+      .when(campaignContact)
+      .thenNothing();
+    given([
+      registered,
+      consented,
+      active,
+      { type: 'CampaignHeldOut', data: { customerId: id, campaignId: 'june', channel: 'sms', stage: 'ACTIVE', occurredAt: at(SEND).toISOString() } },
+    ])
+      .when(campaignContact)
+      .thenNothing();
+  });
+
+  it('a holdout is checked as its contact would be, then held out', () => {
+    given([registered, active]).when(holdOut).thenRefused('ConsentMissing', 'rule');
+    given([registered, consented, active])
+      .when(holdOut)
+      .then([{ type: 'CampaignHeldOut', data: { customerId: id, campaignId: 'june', channel: 'sms', stage: 'ACTIVE', occurredAt: at(SEND).toISOString() } }]);
+  });
+
+  it('an erased customer gets no marketing, whatever their consent', () =>
+    given([registered, consented, active, { type: 'CustomerErased', data: { customerId: id } }])
+      .when(campaignContact)
+      .thenRefused('CustomerErased', 'rule'));
+});

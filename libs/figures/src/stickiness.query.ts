@@ -58,8 +58,9 @@ export async function stickiness(sql: SqlClient, o: StickinessOptions) {
     netSpend: money(netSpendMinor),
     activeArpu: money(divideMinor(netSpendMinor, buyers)),
     retention: { withinDays: o.retentionDays, ...retention },
-    wakeUp: { status: 'SLEEPING', withinDays: o.responseDays, ...winBack.SLEEPING },
-    reactivation: { status: 'LOST', withinDays: o.responseDays, ...winBack.LOST },
+    // withinDays: each campaign's own response window when the contacts are campaigns' (from).
+    wakeUp: { status: 'SLEEPING', withinDays: o.responseDays, from: winBack.source, ...winBack.SLEEPING },
+    reactivation: { status: 'LOST', withinDays: o.responseDays, from: winBack.source, ...winBack.LOST },
     composition: {
       byTier: byTier.map((t) => ({ tier: t.tier, customers: t.customers, sales: money(t.salesMinor) })),
       byRegion: byRegion.map((r) => ({ region: r.key, customers: r.customers, sales: money(r.salesMinor) })),
@@ -151,12 +152,29 @@ async function retained(sql: SqlClient, from: string, o: StickinessOptions): Pro
  * reached them in the period, the share who bought after that contact
  * within `responseDays` (each customer counted once).
  */
-async function contactResponses(sql: SqlClient, from: string, o: StickinessOptions): Promise<Record<'SLEEPING' | 'LOST', Rate>> {
-  const contacts = await sql.query<{ customer_id: string; occurred_at: Date | string; occurred_on: string }>(
-    `SELECT customer_id, occurred_at, occurred_on::text AS occurred_on FROM rm_customer_contacts
-      WHERE kind = 'marketing' AND occurred_on > $1::date AND occurred_on <= $2::date ORDER BY customer_id, occurred_at`,
+/**
+ * Wake-up and reactivation: of the SLEEPING (LOST) customers contacted in the
+ * period, those who bought after the contact within the response window.
+ * When campaigns contacted customers in the period, their contacts are the
+ * ones counted, each with its campaign's response window; otherwise every
+ * marketing contact, with responseDays.
+ */
+async function contactResponses(sql: SqlClient, from: string, o: StickinessOptions): Promise<Record<'SLEEPING' | 'LOST', Rate> & { source: 'campaigns' | 'contacts' }> {
+  type Contact = { customer_id: string; occurred_at: Date | string; occurred_on: string; days: number };
+  const campaigns = await sql.query<Contact>(
+    `SELECT r.customer_id, r.occurred_at, r.occurred_on::text AS occurred_on, c.response_window_days AS days
+       FROM rm_campaign_recipients r JOIN rm_campaigns c USING (campaign_id)
+      WHERE r.outcome = 'contacted' AND r.occurred_on > $1::date AND r.occurred_on <= $2::date ORDER BY r.customer_id, r.occurred_at`,
     [from, o.asOf],
   );
+  const contacts =
+    campaigns.length > 0
+      ? campaigns
+      : await sql.query<Contact>(
+          `SELECT customer_id, occurred_at, occurred_on::text AS occurred_on, $3::int AS days FROM rm_customer_contacts
+            WHERE kind = 'marketing' AND occurred_on > $1::date AND occurred_on <= $2::date ORDER BY customer_id, occurred_at`,
+          [from, o.asOf, o.responseDays],
+        );
   const targeted = { SLEEPING: new Set<string>(), LOST: new Set<string>() };
   const woken = { SLEEPING: new Set<string>(), LOST: new Set<string>() };
   if (contacts.length > 0) {
@@ -183,11 +201,11 @@ async function contactResponses(sql: SqlClient, from: string, o: StickinessOptio
       );
       if (status !== 'SLEEPING' && status !== 'LOST') continue;
       targeted[status].add(c.customer_id);
-      const until = addDays(on, o.responseDays);
+      const until = addDays(on, Number(c.days));
       if (bought.some((p) => p.at > at && p.on <= until)) woken[status].add(c.customer_id);
     }
   }
-  return { SLEEPING: rate(woken.SLEEPING.size, targeted.SLEEPING.size), LOST: rate(woken.LOST.size, targeted.LOST.size) };
+  return { SLEEPING: rate(woken.SLEEPING.size, targeted.SLEEPING.size), LOST: rate(woken.LOST.size, targeted.LOST.size), source: campaigns.length > 0 ? 'campaigns' : 'contacts' };
 }
 
 interface Share {

@@ -78,7 +78,14 @@ export const ROLE_OPERATIONS: ReadonlyMap<Role, ReadonlySet<Operation>> = new Ma
 ]);
 
 /** What an API key for a shop system may be granted: the day-to-day data operations, never administration. */
-export const INTEGRATION_OPERATIONS: ReadonlySet<Operation> = new Set<Operation>([...AGENT, 'complaints.readAll', 'ruleSets.read', 'metrics.read', 'imports.run', 'campaigns.read']);
+export const INTEGRATION_OPERATIONS: ReadonlySet<Operation> = new Set<Operation>([
+  ...AGENT,
+  'complaints.readAll',
+  'ruleSets.read',
+  'metrics.read',
+  'imports.run',
+  'campaigns.read',
+]);
 
 export type Principal =
   | { kind: 'account'; id: string; username: string; role: Role }

@@ -20,7 +20,7 @@ export function allProjectors(config: AppConfig): Projector[] {
     new TierPeriodsProjector(config),
     new SegmentsProjector(),
     new SegmentMembersProjector(config),
-    new CampaignsProjector(),
+    new CampaignsProjector(config),
   ];
 }
 
