@@ -227,6 +227,7 @@ for (const database of testDatabases()) {
     it('health shows each projection position and lag', async () => {
       const res = await http(app).get('/health').expect(200);
       expect(res.body.projections.map((p: { name: string }) => p.name).sort()).toEqual([
+        'campaigns',
         'customer-list',
         'segment-members',
         'segments',

@@ -19,8 +19,13 @@ import { child, Child } from './support/child';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const postgres = testDatabases().find((d) => d.name === 'postgres');
-// Eleven units: four read models in two partitions each, the tier and segment membership read models and the webhook outbox (one order across streams: whole).
-const UNITS = [...['customer-list', 'service-history', 'timeline', 'segments'].flatMap((name) => partitionNames(name, 2)), 'tier-periods', 'segment-members', 'webhook-outbox'];
+// Thirteen units: five read models in two partitions each, the tier and segment membership read models and the webhook outbox (one order across streams: whole).
+const UNITS = [
+  ...['customer-list', 'service-history', 'timeline', 'segments', 'campaigns'].flatMap((name) => partitionNames(name, 2)),
+  'tier-periods',
+  'segment-members',
+  'webhook-outbox',
+];
 
 (postgres ? describe : describe.skip)('projection workers on postgres', () => {
   jest.setTimeout(300_000);
@@ -74,9 +79,9 @@ const UNITS = [...['customer-list', 'service-history', 'timeline', 'segments'].f
       while (!check(await owners()) && Date.now() < deadline) await sleep(100);
       return owners();
     };
-    // Eleven units, two workers: five and six, each held once.
+    // Thirteen units, two workers: six and seven, each held once.
     const shared = await until((held) => held.size === 2 && [...held.values()].flat().length === UNITS.length, 10_000);
-    expect([...shared.values()].map((names) => names.length).sort()).toEqual([5, 6]);
+    expect([...shared.values()].map((names) => names.length).sort()).toEqual([6, 7]);
     expect([...shared.values()].flat().sort()).toEqual([...UNITS].sort());
     // Written through the API (it does not project: PROJECTIONS=off), and in bulk to the same log.
     const named = await register(app, { name: 'Worker Lin' });
@@ -96,7 +101,7 @@ const UNITS = [...['customer-list', 'service-history', 'timeline', 'segments'].f
     }
     expect(events).toBeGreaterThan(20_000);
     expect(await doomed.exited).toBe(null);
-    // The survivor holds all eleven within the lease time (2 s) and a renewal or two.
+    // The survivor holds all thirteen within the lease time (2 s) and a renewal or two.
     const taken = await until((held) => held.get(String(survivor.proc.pid))?.length === UNITS.length, 10_000);
     expect(taken.get(String(survivor.proc.pid))).toEqual([...UNITS].sort());
     expect(Date.now() - killedAt).toBeLessThan(5_000);

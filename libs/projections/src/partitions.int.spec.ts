@@ -66,6 +66,9 @@ for (const database of testDatabases()) {
       await project(3);
       const names = (await checkpoints()).map((c) => c.split('@')[0]);
       expect(names).toEqual([
+        'campaigns#0/3',
+        'campaigns#1/3',
+        'campaigns#2/3',
         'customer-list#0/3',
         'customer-list#1/3',
         'customer-list#2/3',
@@ -91,7 +94,15 @@ for (const database of testDatabases()) {
       // 3 partitions at one position (the rebuild above) become 1, then 2: nothing applied twice, nothing lost.
       await appendHistory(store, 40, 2);
       await project(1);
-      expect((await checkpoints()).map((c) => c.split('@')[0])).toEqual(['customer-list', 'segment-members', 'segments', 'service-history', 'tier-periods', 'timeline']);
+      expect((await checkpoints()).map((c) => c.split('@')[0])).toEqual([
+        'campaigns',
+        'customer-list',
+        'segment-members',
+        'segments',
+        'service-history',
+        'tier-periods',
+        'timeline',
+      ]);
       await appendHistory(store, 40, 3);
       await project(2);
       const live = await snapshot(sql, tables);
