@@ -316,6 +316,26 @@ for (const database of testDatabases()) {
       expect(bad.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'InvalidSegmentDefinition' });
     });
 
+    it('a segment published asTag shows as a tag on its members, on the dates they are members, and the list filter sees it', async () => {
+      const published = await http(app)
+        .post(`${API}/segments`)
+        .send({ id: 'tag-south', name: '南方', asTag: true, conditions: [{ field: 'region.province', op: '=', value: '广东' }] })
+        .expect(201);
+      const read = await settledHttp(app);
+      const lin = await read.get(`${API}/customers/${ids.lin}?waitFor=${published.body.position}`).expect(200);
+      expect(lin.body.tags).toEqual(['dress lover', '南方']);
+      expect((await read.get(`${API}/customers/${ids.wang}`).expect(200)).body.tags).not.toContain('南方');
+      // Before she registered she was in no segment.
+      expect((await read.get(`${API}/customers/${ids.lin}?asOf=2023-12-31`).expect(404)).status).toBe(404);
+      const listed = await read.get(`${API}/customers?tag=${encodeURIComponent('南方')}&limit=100`).expect(200);
+      expect(listed.body.items.map((c: { id: string }) => c.id).sort()).toEqual([ids.lin, ids.zhang].sort());
+      expect(listed.body.items.find((c: { id: string }) => c.id === ids.lin).tags).toEqual(['dress lover', '南方']);
+      // A recorded tag still filters as before.
+      const recorded = await read.get(`${API}/customers?tag=${encodeURIComponent('dress lover')}`).expect(200);
+      expect(recorded.body.items.map((c: { id: string }) => c.id)).toEqual([ids.lin]);
+      await http(app).post(`${API}/segments/tag-south/retire`).send({}).expect(200);
+    });
+
     it('agents read segments; only managers define them', async () => {
       const agent = await as(app, 'seg.agent', 'agent');
       await agent.get(`${API}/segments`).expect(200);

@@ -18,6 +18,7 @@ import { lifecycleSummary, purchaseDates, tierAnswer } from './customer-standing
 import { CustomerView, loadCustomerView } from './customer-view';
 import { countCustomers, listCustomers } from './customer-list/customer-list.query';
 import type { CustomerListFilter, ListedFacts, ListInput } from './customer-list/customer-list.query';
+import { segmentTagsOf, withSegmentTags } from './customer-list/segment-tags';
 
 @Injectable()
 export class CustomerViewsService {
@@ -68,7 +69,8 @@ export class CustomerViewsService {
       key: await this.keys.get(customerId),
     });
     if (!view) throw notFound('CustomerNotFound', `customer ${askedAs} not found${asOf ? ` as of ${asOf}` : ''}`);
-    return view;
+    const derived = await segmentTagsOf(this.sql, [view.id], view.asOf);
+    return { ...view, tags: withSegmentTags(view.tags, derived.get(view.id)) };
   }
 
   /** A customer as of today through the request's DataLoader, undefined when not there (a page of complaints names each customer once). */

@@ -11,6 +11,7 @@ import { DatedAmount, tierMembersSql, tierStandingsOn, TierStandingRow } from '@
 import { totalsHoldOn } from '@crm/figures';
 import { netSpendAsOf } from '../customer-view';
 import type { CustomerRow } from './customer-list.projector';
+import { holdsSegmentTag, segmentTagsOf, withSegmentTags } from './segment-tags';
 
 export interface CustomerListFilter {
   asOf: string;
@@ -119,7 +120,7 @@ function filterSql(filter: CustomerListFilter, params: Params): { source: string
   // A tier filter drives the scan from the tier's members (an index in id order); else every customer in id order.
   const tier = filter.tier === undefined ? undefined : tierMembersSql('$2', params.add(filter.tier), '$1');
   const where = `c.joined_on <= $2::date
-          AND ($3::text IS NULL OR c.tags @> ARRAY[$3::text])
+          AND ($3::text IS NULL OR c.tags @> ARRAY[$3::text] OR ${holdsSegmentTag('c.customer_id', '$3::text', '$2')})
           AND ($4::text IS NULL OR c.province = $4::text OR c.city = $4::text)
           AND ($5::text IS NULL OR c.name ILIKE $5::text)
           ${lifecycle ? `AND ${lifecycle.where}` : ''}`;
@@ -192,6 +193,7 @@ export async function listCustomers(
     );
     if (rows.length === 0) break;
     const ids = rows.map((r) => r.customer_id);
+    const derivedTags = await segmentTagsOf(sql, ids, filter.asOf);
     const purchases = await sql.query<{ customer_id: string; occurred_on: unknown; occurred_at: string; amount_minor: string | number }>(
       `SELECT customer_id, occurred_on::text AS occurred_on, ${ISO_INSTANT('occurred_at')} AS occurred_at, amount_minor FROM rm_customer_purchases
         WHERE customer_id = ANY ($1::uuid[]) AND occurred_on <= $2::date ORDER BY rm_customer_purchases.occurred_at`,
@@ -233,7 +235,7 @@ export async function listCustomers(
         customerRef: row.customer_ref,
         name: row.name,
         region: { province: row.province, city: row.city },
-        tags: row.tags,
+        tags: withSegmentTags(row.tags, derivedTags.get(row.customer_id)),
         consent: row.consent ?? {},
         tier: tier?.tier ?? null,
         lifecycle,
