@@ -210,6 +210,26 @@ for (const database of testDatabases()) {
       expect(receiver.at('/e').length).toBe(1);
     });
 
+    it('given a segment, then its members entering and leaving are delivered as SegmentEntered and SegmentLeft, once', async () => {
+      const g = await hook('/g', ['SegmentEntered', 'SegmentLeft']);
+      // Registered two days ago, to a webhook registered three days ago: she is a member from then, and leaves today.
+      const sql = app.app.get<SqlClient>(SQL_CLIENT);
+      await sql.query(`UPDATE crm_webhooks SET created_at = now() - interval '3 days' WHERE id = $1`, [g.id]);
+      const id = await register(app, { region: { province: '海南' }, occurredAt: new Date(Date.now() - 2 * 86_400_000).toISOString() });
+      await http(app)
+        .post(`${API}/segments`)
+        .send({ id: 'hainan', name: '海南客户', conditions: [{ field: 'region.province', op: '=', value: '海南' }] })
+        .expect(201);
+      const [entered] = await until('the entry', () => (receiver.at('/g').length > 0 ? receiver.at('/g') : undefined));
+      expect(entered.payload).toMatchObject({ type: 'SegmentEntered', data: { customerId: id, segmentId: 'hainan', version: 1 } });
+      expect(verify(g.secret, entered.headers as never, entered.body)).toBe(true);
+      await http(app).post(`${API}/segments/hainan/retire`).send({}).expect(200);
+      const left = await until('the exit', () => receiver.at('/g').find((r) => r.payload.type === 'SegmentLeft'));
+      expect(left.payload).toMatchObject({ data: { customerId: id, segmentId: 'hainan', cause: { kind: 'version', what: 'retired' } } });
+      await new Promise((r) => setTimeout(r, 5_500));
+      expect(receiver.at('/g').map((r) => r.payload.type)).toEqual(['SegmentEntered', 'SegmentLeft']);
+    });
+
     it('given bad registrations and requests, then each gets a clear 4xx and nothing is registered', async () => {
       const before = (await http(app).get(`${API}/webhooks`).expect(200)).body.items.length;
       const bad = async (body: unknown, code: string) => {

@@ -12,11 +12,12 @@ import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { SqlClient } from '@crm/database';
 import { takeLease } from '@crm/projections';
-import { type AppConfig, openingKeysOf } from '@crm/shared';
+import { type AppConfig, openingKeysOf, shopDate } from '@crm/shared';
 import { metrics } from '@crm/shared/metrics';
 import { sign } from './signature';
 import { postTo } from './webhook-target';
 import { openSecret } from './webhook-secrets';
+import { sweepSegmentMoves } from './segment-moves';
 
 const LEASE = 'webhook-delivery';
 const MAX_DELAY_MS = 3_600_000;
@@ -52,7 +53,7 @@ export class WebhookDeliverer {
     private readonly sql: SqlClient,
     private readonly config: Pick<
       AppConfig,
-      'webhookMaxAttempts' | 'webhookRetryBaseMs' | 'webhookTimeoutMs' | 'webhookPrivateTargets' | 'projectionLeaseMs' | 'masterKey' | 'masterKeyRotation'
+      'webhookMaxAttempts' | 'webhookRetryBaseMs' | 'webhookTimeoutMs' | 'webhookPrivateTargets' | 'projectionLeaseMs' | 'masterKey' | 'masterKeyRotation' | 'shopTimezone'
     >,
     private readonly options: DelivererOptions = {},
   ) {}
@@ -93,6 +94,7 @@ export class WebhookDeliverer {
     if (!(await this.holdLease())) return false;
     if (Date.now() - this.lastSweep >= (this.options.sweepMs ?? 5_000)) {
       await this.sweepDeadlines();
+      await sweepSegmentMoves(this.sql, shopDate(new Date(), this.config.shopTimezone), this.config.shopTimezone);
       this.lastSweep = Date.now();
     }
     const due = await this.sql.query<Due>(

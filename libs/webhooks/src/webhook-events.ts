@@ -9,7 +9,7 @@ import { SOURCE_EVENT_TYPES, withDecimalAmounts } from '@crm/shared';
 
 export { SOURCE_EVENT_TYPES };
 
-export const DERIVED_EVENT_TYPES = ['TierChanged', 'LifecycleChanged', 'ComplaintDeadlineBreached'] as const;
+export const DERIVED_EVENT_TYPES = ['TierChanged', 'LifecycleChanged', 'ComplaintDeadlineBreached', 'SegmentEntered', 'SegmentLeft'] as const;
 export const WEBHOOK_EVENT_TYPES: readonly string[] = [...SOURCE_EVENT_TYPES, ...DERIVED_EVENT_TYPES];
 
 /** The body of a delivery (the Standard Webhooks payload shape: type, timestamp, data). */
