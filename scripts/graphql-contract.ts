@@ -31,6 +31,7 @@ import { CustomerViewsResolver, LifecycleResolver, TierResolver } from '../libs/
 import { AnalyticsResolver } from '../libs/figures/src/analytics.resolver';
 import { TierRuleSetsResolver } from '../libs/tiers/src/graphql/tier-rule-sets.resolver';
 import { SegmentsResolver } from '../libs/segments/src/graphql/segments.resolver';
+import { CampaignsResolver } from '../libs/campaigns/src/graphql/campaigns.resolver';
 import { TimelineSubscriptionResolver } from '../libs/timeline/src/graphql/timeline-subscription.resolver';
 import { TimelineEntryTypesResolver, TimelineResolver } from '../libs/timeline/src/graphql/timeline.resolver';
 
@@ -50,6 +51,7 @@ const RESOLVERS = [
   AnalyticsResolver,
   TierRuleSetsResolver,
   SegmentsResolver,
+  CampaignsResolver,
   TimelineResolver,
   TimelineEntryTypesResolver,
   TimelineSubscriptionResolver,

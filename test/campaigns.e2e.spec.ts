@@ -253,6 +253,34 @@ for (const database of testDatabases()) {
       }
     });
 
+    it('GraphQL drafts, launches and reads campaigns through the same rules (typed errors)', async () => {
+      const gql = async (query: string, variables: Record<string, unknown> = {}) => (await http(app).post('/graphql').send({ query, variables }).expect(200)).body;
+      const drafted = await gql('mutation($i: DraftCampaignInput!) { draftCampaign(input: $i) { id unchanged } }', {
+        i: draft('gql-wake', { sendAt: '2024-08-01T10:00:00+08:00' }),
+      });
+      expect(drafted.data.draftCampaign).toEqual({ id: 'gql-wake', unchanged: false });
+      const launched = await gql('mutation { launchCampaign(campaignId: "gql-wake") { status launch { audience contacted heldOut excluded } } }');
+      expect(launched.errors).toBeUndefined();
+      expect(launched.data.launchCampaign).toMatchObject({ status: 'launched', launch: { audience: 18 } });
+      const rest = await (await settledHttp(app)).get(`${API}/campaigns/gql-wake/results?asOf=2024-12-31`).expect(200);
+      const read = await gql(
+        `{ campaign(campaignId: "gql-wake") { name status sendDate }
+           campaignResults(campaignId: "gql-wake", asOf: "2024-12-31") { contacted { customers responders responseRate { rate } netSpend } holdout { customers } liftPercentagePoints byStage }
+           campaignRecipients(campaignId: "gql-wake", limit: 2) { items { customerId outcome address } nextCursor }
+           campaigns(status: "launched") { items { campaignId } } }`,
+      );
+      expect(read.errors).toBeUndefined();
+      expect(read.data.campaign).toEqual({ name: '六一唤醒', status: 'launched', sendDate: '2024-08-01' });
+      expect(read.data.campaignResults.contacted).toMatchObject({ customers: rest.body.contacted.customers, netSpend: rest.body.contacted.netSpend });
+      expect(read.data.campaignResults.liftPercentagePoints).toBe(rest.body.liftPercentagePoints);
+      expect(read.data.campaignRecipients.items[0].address).toMatch(/^1380000/);
+      expect(read.data.campaigns.items.map((c: { campaignId: string }) => c.campaignId)).toEqual(expect.arrayContaining(['gql-wake', 'june-wake']));
+      const bad = await gql('mutation($i: DraftCampaignInput!) { draftCampaign(input: $i) { id } }', { i: draft('gql-bad', { holdoutPercent: 99 }) });
+      expect(bad.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+      const missing = await gql('{ campaign(campaignId: "nope") { name } }');
+      expect(missing.errors[0].extensions).toMatchObject({ reason: 'CampaignNotFound' });
+    });
+
     it('cancels a draft; a cancelled campaign does not launch; a send still to come is not launched', async () => {
       await http(app)
         .post(`${API}/campaigns`)

@@ -8,6 +8,7 @@ import { perPlatform } from '@crm/shared/http';
 import { CampaignCommandHandler } from './campaign-commands';
 import { CampaignsController } from './campaigns.controller';
 import { CampaignsService } from './campaigns.service';
+import { CampaignsResolver } from './graphql/campaigns.resolver';
 
 @Module({})
 export class CampaignsModule {
@@ -15,7 +16,7 @@ export class CampaignsModule {
     module: CampaignsModule,
     imports: [platform, CqrsModule, SegmentsModule.on(platform), CustomersModule.on(platform)],
     controllers: [CampaignsController],
-    providers: [CampaignCommandHandler, CampaignsService],
+    providers: [CampaignCommandHandler, CampaignsService, CampaignsResolver],
     exports: [CampaignsService],
   }));
 }

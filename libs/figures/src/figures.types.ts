@@ -17,6 +17,7 @@ export class DaysRateType extends RateType {
 @ObjectType('StatusRate', { description: 'of the customers in a lifecycle status a marketing contact reached, the share who bought within N days' })
 export class StatusRateType extends DaysRateType {
   @Field(() => String) status!: string;
+  @Field(() => String, { description: "campaigns: the campaigns' contacts in the period, each with its response window; contacts: every marketing contact" }) from!: string;
 }
 
 @ObjectType('Period')

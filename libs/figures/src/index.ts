@@ -8,3 +8,4 @@ export type { RfmCut } from './rfm-segments.query';
 export { stickiness } from './stickiness.query';
 export { scanCustomerFacts } from './customer-facts.query';
 export { FiguresModule } from './figures.module';
+export { RateType } from './figures.types';

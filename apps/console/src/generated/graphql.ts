@@ -14,6 +14,99 @@ export interface BirthdayDue {
   overdue: boolean;
 }
 
+export interface Campaign {
+  campaignId: string;
+  channel: string;
+  createdAt: string;
+  createdBy: string | null;
+  holdoutPercent: number;
+  launch: CampaignAudience | null;
+  launchedAt: string | null;
+  name: string;
+  offer: string;
+  responseWindowDays: number;
+  segmentId: string;
+  sendAt: string;
+  sendDate: string | null;
+  /** draft, cancelled, launching or launched */
+  status: string;
+  yearlyPromotion: boolean;
+}
+
+export interface CampaignAudience {
+  audience: number;
+  contacted: number;
+  /** by reason: ConsentMissing, MarketingCapReached, ContactPolicy, CustomerErased */
+  excluded: unknown;
+  heldOut: number;
+  segmentVersion: number;
+}
+
+export interface CampaignListItem {
+  campaignId: string;
+  channel: string;
+  createdAt: string;
+  launch: CampaignAudience | null;
+  name: string;
+  segmentId: string;
+  sendAt: string;
+  status: string;
+}
+
+export interface CampaignPage {
+  items: Array<CampaignListItem>;
+  nextCursor: string | null;
+}
+
+export interface CampaignRecipient {
+  /** the channel's address; null when not opened for the caller (or none: wechat, erased) */
+  address: string | null;
+  channel: string;
+  customerId: string;
+  customerRef: string | null;
+  occurredAt: string;
+  /** contacted or held_out */
+  outcome: string;
+  stage: string;
+}
+
+export interface CampaignRecipients {
+  campaignId: string;
+  items: Array<CampaignRecipient>;
+  nextCursor: string | null;
+}
+
+/** contacted against holdout; a backtest answers the same for a send in the past */
+export interface CampaignResults {
+  audience: CampaignAudience | null;
+  /** the same by the stage at the send: ACTIVE, SILENT, SLEEPING, LOST */
+  byStage: unknown;
+  campaignId: string;
+  contacted: CampaignSide;
+  holdout: CampaignSide;
+  incrementalNetSpend: string | null;
+  /** contacted rate minus holdout rate, in percentage points */
+  liftPercentagePoints: number | null;
+  reactivationRate: Rate;
+  sendAt: string;
+  sendDate: string;
+  wakeUpRate: Rate;
+  window: CampaignWindow;
+}
+
+export interface CampaignSide {
+  customers: number;
+  netSpend: string;
+  responders: number;
+  responseRate: Rate;
+}
+
+export interface CampaignWindow {
+  days: number;
+  from: string;
+  through: string;
+}
+
 export interface CareDue {
   asOf: string;
   birthdays: Array<BirthdayDue>;
@@ -175,6 +268,18 @@ export interface Downgrade {
   atAnniversary: boolean | null;
   retentionMonths: number | null;
   stepwise: boolean | null;
+}
+
+export interface DraftCampaignInput {
+  channel: string;
+  holdoutPercent: number | null;
+  id: string | null;
+  name: string;
+  offer: string;
+  responseWindowDays: number | null;
+  segmentId: string;
+  sendAt: string;
+  yearlyPromotion: boolean | null;
 }
 
 export interface EscalateComplaintInput {
@@ -605,6 +710,8 @@ export interface Shop {
 /** of the customers in a lifecycle status a marketing contact reached, the share who bought within N days */
 export interface StatusRate {
   denominator: number;
+  /** campaigns: the campaigns' contacts in the period, each with its response window; contacts: every marketing contact */
+  from: string;
   numerator: number;
   /** numerator / denominator to 4 decimals; null when the denominator is 0 */
   rate: number | null;
