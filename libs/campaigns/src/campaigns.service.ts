@@ -46,6 +46,8 @@ export interface CampaignInput {
   yearlyPromotion?: boolean;
 }
 
+/** Batches decided at once in a launch or a backtest. */
+const BATCHES_IN_FLIGHT = 2;
 /** How long a launch waits for the membership read model to hold every write before it. */
 const CATCH_UP_MS = 30_000;
 
@@ -281,16 +283,32 @@ export class CampaignsService {
     }
   }
 
-  /** The segment's members on a date in batches (the version in force then is answered). */
+  /**
+   * The segment's members on a date in batches (the version in force then is
+   * answered), two batches in flight: one decides in this process while the
+   * other's reads and appends wait on the database.
+   */
   private async eachAudienceBatch(ctx: RequestContext, segmentId: string, on: string, each: (ids: string[]) => Promise<void>): Promise<number> {
-    let cursor: string | undefined;
     let version = 0;
-    do {
-      const page = await this.segments.members(ctx, segmentId, { asOf: on, cursor, limit: this.launchBatchSize });
+    const inFlight = new Set<Promise<void>>();
+    let failed: unknown;
+    type Page = Awaited<ReturnType<SegmentsService['members']>>;
+    let next: Promise<Page> | undefined = this.segments.members(ctx, segmentId, { asOf: on, limit: this.launchBatchSize });
+    while (next) {
+      const page: Page = await next;
       version = page.version;
-      if (page.items.length > 0) await each(page.items.map((m) => m.customerId));
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor !== undefined);
+      next = page.nextCursor ? this.segments.members(ctx, segmentId, { asOf: on, cursor: page.nextCursor, limit: this.launchBatchSize }) : undefined;
+      if (page.items.length === 0) continue;
+      const batch = each(page.items.map((m) => m.customerId)).catch((error: unknown) => {
+        failed ??= error;
+      });
+      inFlight.add(batch);
+      void batch.finally(() => inFlight.delete(batch));
+      if (inFlight.size >= BATCHES_IN_FLIGHT) await Promise.race(inFlight);
+      if (failed !== undefined) break;
+    }
+    await Promise.all(inFlight);
+    if (failed !== undefined) throw failed;
     return version;
   }
 }

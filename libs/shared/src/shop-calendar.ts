@@ -143,8 +143,21 @@ export function monthsAfter(date: string, months: number): string {
   return candidate;
 }
 
+/** Day starts already computed (a launch asks for the same few dates 100,000 times), bounded. */
+const DAY_STARTS = new Map<string, number>();
+
 /** The instant a shop calendar date begins in the zone (for ordering derived facts among events). */
 export function startOfShopDay(date: string, timeZone: string): Date {
+  const key = `${timeZone}|${date}`;
+  let start = DAY_STARTS.get(key);
+  if (start === undefined) {
+    if (DAY_STARTS.size >= 10_000) DAY_STARTS.clear();
+    DAY_STARTS.set(key, (start = computeStartOfShopDay(date, timeZone)));
+  }
+  return new Date(start);
+}
+
+function computeStartOfShopDay(date: string, timeZone: string): number {
   const [y, m, d] = parts(date);
   const guess = Date.UTC(y, m - 1, d);
   const offsetAt = (instant: number) => {
@@ -156,5 +169,5 @@ export function startOfShopDay(date: string, timeZone: string): Date {
   instant = guess - offsetAt(instant);
   // A zone whose midnight does not exist that day (DST at 00:00) starts at the first instant of the date.
   while (shopDate(new Date(instant), timeZone) < date) instant += 15 * 60_000;
-  return new Date(instant);
+  return instant;
 }
