@@ -12,6 +12,8 @@ import { CarePage } from './pages/Care';
 import { WhatIfPage } from './pages/WhatIf';
 import { FiguresPage } from './pages/Figures';
 import { ImportPage } from './pages/Import';
+import { SegmentPage, SegmentsPage } from './pages/Segments';
+import { CampaignPage, CampaignsPage } from './pages/Campaigns';
 
 export function App() {
   const route = useRoute();
@@ -43,6 +45,8 @@ export function App() {
     { key: 'care', label: t('app.nav.care'), show: may(me, 'customers.read') },
     { key: 'what-if', label: t('app.nav.whatIf'), show: may(me, 'ruleSets.simulate') },
     { key: 'figures', label: t('app.nav.figures'), show: may(me, 'metrics.read') },
+    { key: 'segments', label: t('app.nav.segments'), show: may(me, 'segments.read') },
+    { key: 'campaigns', label: t('app.nav.campaigns'), show: may(me, 'campaigns.read') },
     { key: 'import', label: t('app.nav.import'), show: may(me, 'imports.run') },
   ].filter((n) => n.show);
   let page;
@@ -52,6 +56,10 @@ export function App() {
   else if (section === 'what-if' && may(me, 'ruleSets.simulate')) page = <WhatIfPage me={me} />;
   else if (section === 'figures' && may(me, 'metrics.read')) page = <FiguresPage me={me} />;
   else if (section === 'import' && may(me, 'imports.run')) page = <ImportPage />;
+  else if (section === 'segments' && id && may(me, 'segments.read')) page = <SegmentPage me={me} id={id} waitFor={Number(route.query.get('waitFor')) || undefined} />;
+  else if (section === 'segments' && may(me, 'segments.read')) page = <SegmentsPage me={me} />;
+  else if (section === 'campaigns' && id && may(me, 'campaigns.read')) page = <CampaignPage me={me} id={id} />;
+  else if (section === 'campaigns' && may(me, 'campaigns.read')) page = <CampaignsPage me={me} />;
   else page = <CustomersPage me={me} query={route.query} />;
 
   return (

@@ -92,7 +92,7 @@ export class CampaignsController {
   @ApiOkResponse({ description: 'recipients with the channel address (opened for roles that read customers); Accept: text/csv streams them all' })
   async recipients(@Param() params: CampaignParam, @Query() query: RecipientsQuery, @Ctx() ctx: RequestContext, @Req() req: Request, @Res() res: Response) {
     await this.projections.waitFor(query.waitFor, res, [CAMPAIGNS]);
-    if (!(req.headers.accept ?? '').includes('text/csv')) {
+    if (query.format !== 'csv' && !(req.headers.accept ?? '').includes('text/csv')) {
       res.json(await this.campaigns.recipients(ctx, params.id, query));
       return;
     }

@@ -76,6 +76,7 @@ export class ResultsQuery extends ReadQuery {
 }
 
 export class RecipientsQuery extends ReadQuery {
+  @ApiPropertyOptional({ enum: ['json', 'csv'], description: 'csv: every recipient as CSV (as Accept: text/csv)' }) @Omittable() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
   @ApiPropertyOptional({ enum: ['contacted', 'held_out'], description: 'default contacted' }) @Omittable() @IsIn(['contacted', 'held_out']) outcome?: 'contacted' | 'held_out';
   @ApiPropertyOptional() @Omittable() @IsString() @MaxLength(200) cursor?: string;
   @ApiPropertyOptional({ example: 1000, description: '1-5000, default 100' }) @Omittable() @Type(() => Number) @IsInt() @Min(1) @Max(5000) limit?: number;
