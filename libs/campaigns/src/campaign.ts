@@ -3,7 +3,7 @@
 // contacts themselves are customer events (ContactLogged with the campaign's
 // id, CampaignHeldOut), decided by the customer decider.
 import type { RecordedEvent } from '@crm/event-store';
-import { CAMPAIGN_EVENT_TYPES, conflict } from '@crm/shared';
+import { CAMPAIGN_EVENT_TYPES, decodeKnown } from '@crm/shared';
 
 export const campaignStream = (campaignId: string) => `campaign-${campaignId}`;
 
@@ -72,10 +72,5 @@ export function evolve(state: Campaign, event: CampaignEvent): Campaign {
 }
 
 export function decodeCampaignEvent(recorded: Pick<RecordedEvent, 'type' | 'data'>): CampaignEvent {
-  if (!(CAMPAIGN_EVENT_TYPES as readonly string[]).includes(recorded.type)) {
-    throw conflict('UnknownEventType', `a campaign holds an event of type ${recorded.type}, which this version does not know (a newer version wrote it): upgrade`, {
-      type: recorded.type,
-    });
-  }
-  return { type: recorded.type, data: recorded.data } as CampaignEvent;
+  return decodeKnown<CampaignEvent>(CAMPAIGN_EVENT_TYPES, 'a campaign', recorded);
 }

@@ -51,6 +51,13 @@ const OPS_OF: Record<Kind, readonly SegmentOp[]> = {
   birthday: ['<='],
 };
 
+/** Every field with its kind and ops: what a form offers (GraphQL segmentFields), from the table the parser checks with. */
+export const SEGMENT_FIELD_CATALOG: ReadonlyArray<{ field: string; kind: Kind; ops: readonly SegmentOp[] }> = Object.entries(FIELDS).map(([field, kind]) => ({
+  field,
+  kind,
+  ops: OPS_OF[kind],
+}));
+
 /** A condition as stored: numbers of money in minor units, shares in basis points. */
 export type Condition =
   | { field: SegmentField; op: 'in' | 'not_in'; value: Array<string | number> }

@@ -2,7 +2,7 @@
 // definition, and its retirement. Versions are immutable once published, so
 // any past membership can be explained by the version then in force.
 import type { RecordedEvent } from '@crm/event-store';
-import { conflict, SEGMENT_EVENT_TYPES } from '@crm/shared';
+import { decodeKnown, SEGMENT_EVENT_TYPES } from '@crm/shared';
 import type { SegmentDefinition } from './segment-definition';
 
 export const segmentStream = (segmentId: string) => `segment-${segmentId}`;
@@ -37,10 +37,5 @@ export function evolve(state: Segment, event: SegmentEvent): Segment {
 
 /** The seam from a stored event to a segment event. */
 export function decodeSegmentEvent(recorded: Pick<RecordedEvent, 'type' | 'data'>): SegmentEvent {
-  if (!(SEGMENT_EVENT_TYPES as readonly string[]).includes(recorded.type)) {
-    throw conflict('UnknownEventType', `a segment holds an event of type ${recorded.type}, which this version does not know (a newer version wrote it): upgrade`, {
-      type: recorded.type,
-    });
-  }
-  return { type: recorded.type, data: recorded.data } as SegmentEvent;
+  return decodeKnown<SegmentEvent>(SEGMENT_EVENT_TYPES, 'a segment', recorded);
 }

@@ -8,7 +8,7 @@ import { CommandResult, EVENT_STORE, EventStore } from '@crm/event-store';
 import { allow, APP_CONFIG, AppConfig, invalid, minusMonths, newId, notFound, refused, RequestContext, shopDate } from '@crm/shared';
 import { previewSegment, SegmentPreview } from './segment-preview';
 import { membersOn, membershipHistory, membershipSizes, segmentsOfCustomer, SizeStep } from './membership/segment-members.query';
-import { fieldsOf, ranksTheBase } from './segment-definition';
+import { fieldsOf, ranksTheBase, SEGMENT_FIELD_CATALOG } from './segment-definition';
 import { matches } from './segment-match';
 import { scanStandings } from './standings/standings.query';
 import { ExecuteSegmentCommand, loadSegment, SegmentView } from './segment-commands';
@@ -167,6 +167,12 @@ export class SegmentsService {
     const view = await loadSegment(this.store, segmentId);
     if (!view) throw notFound('SegmentNotFound', `segment ${segmentId} is not published`, { segmentId });
     return view;
+  }
+
+  /** The fields a definition may use, with their kind and ops (a form's choices). */
+  fields(ctx: RequestContext) {
+    allow(ctx, 'segments.read');
+    return SEGMENT_FIELD_CATALOG;
   }
 
   async list(ctx: RequestContext, options: { includeRetired?: boolean } = {}): Promise<SegmentListItem[]> {

@@ -1,6 +1,8 @@
 // The stored event types of a customer's history and of complaints: what the
 // slices decode, what a timeline can be filtered by and what a webhook can
 // subscribe to. The slices check these names against their event unions.
+import { conflict } from './domain-error';
+
 export const CUSTOMER_EVENT_TYPES = [
   'CustomerRegistered',
   'CustomerProfileUpdated',
@@ -55,3 +57,18 @@ const KNOWN = {
   segment: new Set<string>(SEGMENT_EVENT_TYPES),
   campaign: new Set<string>(CAMPAIGN_EVENT_TYPES),
 };
+
+/**
+ * A stored event of a type this build knows, as a domain event; another
+ * type is what a newer version wrote (a rolling upgrade): a command is
+ * refused plainly rather than decided without it. `held` names the history
+ * ("a segment", "the tier rule sets").
+ */
+export function decodeKnown<Event>(types: readonly string[], held: string, recorded: { type: string; data: unknown }): Event {
+  if (!types.includes(recorded.type)) {
+    throw conflict('UnknownEventType', `${held} holds an event of type ${recorded.type}, which this version does not know (a newer version wrote it): upgrade`, {
+      type: recorded.type,
+    });
+  }
+  return { type: recorded.type, data: recorded.data } as Event;
+}

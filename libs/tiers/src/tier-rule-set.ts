@@ -3,7 +3,7 @@
 // says which rule set was in force on any date, so every past tier answer
 // can be explained and a new one replayed before it is switched on.
 import type { RecordedEvent } from '@crm/event-store';
-import { conflict } from '@crm/shared';
+import { decodeKnown, TIER_RULE_SET_EVENT_TYPES } from '@crm/shared';
 import { DEFAULT_RULE_SET, TierRuleSet } from './tier-rules';
 
 export const TIER_RULES_STREAM = 'tier-rule-sets';
@@ -35,10 +35,5 @@ export function evolve(state: TierRuleSets, event: TierRuleSetEvent): TierRuleSe
 
 /** The seam from a stored event to a rule set event. */
 export function decodeTierRuleSetEvent(recorded: Pick<RecordedEvent, 'type' | 'data'>): TierRuleSetEvent {
-  if (recorded.type !== 'TierRuleSetPublished' && recorded.type !== 'TierRuleSetActivated') {
-    throw conflict('UnknownEventType', `the tier rule sets hold an event of type ${recorded.type}, which this version does not know (a newer version wrote it): upgrade`, {
-      type: recorded.type,
-    });
-  }
-  return { type: recorded.type, data: recorded.data } as TierRuleSetEvent;
+  return decodeKnown<TierRuleSetEvent>(TIER_RULE_SET_EVENT_TYPES, 'the tier rule sets', recorded);
 }

@@ -4,45 +4,14 @@
 // the fields and ops each field has.
 import { useTranslation } from 'react-i18next';
 
-type Kind = 'codes' | 'score' | 'tag' | 'text' | 'bool' | 'money' | 'count' | 'category' | 'share' | 'birthday';
+import type { SegmentField } from '../generated/graphql';
 
-/** Each field the API knows, with its kind (what ops and value it takes). */
-export const FIELDS: Record<string, Kind> = {
-  tier: 'codes',
-  lifecycle: 'codes',
-  rfmSegment: 'codes',
-  'rfm.r': 'score',
-  'rfm.f': 'score',
-  'rfm.m': 'score',
-  tag: 'tag',
-  'region.province': 'text',
-  'region.city': 'text',
-  channel: 'text',
-  'consent.sms': 'bool',
-  'consent.email': 'bool',
-  'consent.phone': 'bool',
-  'consent.wechat': 'bool',
-  netSpend: 'money',
-  purchaseCount: 'count',
-  daysSinceLastPurchase: 'count',
-  boughtCategory: 'category',
-  categorySpendShare: 'share',
-  birthdayWithinDays: 'birthday',
-  openComplaint: 'bool',
-};
+/** The server's catalog of fields (GraphQL segmentFields): each field's kind and ops. */
+export type Catalog = ReadonlyArray<Pick<SegmentField, 'field' | 'kind' | 'ops'>>;
+export const CATALOG_QUERY = '{ segmentFields { field kind ops } }';
 
-const OPS: Record<Kind, string[]> = {
-  codes: ['in', 'not_in', '='],
-  score: ['in', 'not_in', '=', '>=', '<=', 'between'],
-  tag: ['has', 'not', 'in', 'not_in'],
-  text: ['in', 'not_in', '='],
-  bool: ['='],
-  money: ['=', '>=', '<=', 'between'],
-  count: ['=', '>=', '<=', 'between'],
-  category: ['has', 'not'],
-  share: ['>=', '<='],
-  birthday: ['<='],
-};
+const kindOf = (catalog: Catalog, field: string) => catalog.find((f) => f.field === field)?.kind ?? 'choice';
+const opsOf = (catalog: Catalog, field: string) => catalog.find((f) => f.field === field)?.ops ?? ['='];
 
 export interface Condition {
   field: string;
@@ -76,40 +45,40 @@ const list = (v: string) =>
     .split(/[,，]/)
     .map((s) => s.trim())
     .filter(Boolean);
-const numeric = (kind: Kind) => kind === 'score' || kind === 'count' || kind === 'birthday';
+const numeric = (kind: string) => kind === 'score' || kind === 'count' || kind === 'birthday';
 
 /** A typed value as the API takes it. */
-function valueOf(c: Condition): unknown {
-  const kind = FIELDS[c.field];
+function valueOf(catalog: Catalog, c: Condition): unknown {
+  const kind = kindOf(catalog, c.field);
   const one = (s: string) => (numeric(kind) ? Number(s) : s);
-  if (kind === 'bool') return c.value === 'true';
+  if (kind === 'flag') return c.value !== 'false';
   if (c.op === 'between') return list(c.value).map(one);
   if (c.op === 'in' || c.op === 'not_in') return list(c.value).map(one);
   return one(c.value.trim());
 }
 
-function groupBody(g: Group): Record<string, unknown> {
+function groupBody(catalog: Catalog, g: Group): Record<string, unknown> {
   return {
     match: g.match,
     conditions: g.conditions.map((c) => ({
       field: c.field,
       op: c.op,
-      value: valueOf(c),
+      value: valueOf(catalog, c),
       ...(c.field === 'boughtCategory' ? { days: Number(c.days || 365) } : {}),
       ...(c.field === 'categorySpendShare' ? { category: c.category ?? '' } : {}),
     })),
-    ...(g.groups.length ? { groups: g.groups.map(groupBody) } : {}),
+    ...(g.groups.length ? { groups: g.groups.map((child) => groupBody(catalog, child)) } : {}),
   };
 }
 
 /** The body POST /segments (and GraphQL publishSegment) takes. */
-export function bodyOf(d: SegmentDraft): Record<string, unknown> {
-  return { ...(d.id ? { id: d.id } : {}), name: d.name, windowMonths: Number(d.windowMonths || 3), asTag: d.asTag, ...groupBody(d) };
+export function bodyOf(catalog: Catalog, d: SegmentDraft): Record<string, unknown> {
+  return { ...(d.id ? { id: d.id } : {}), name: d.name, windowMonths: Number(d.windowMonths || 3), asTag: d.asTag, ...groupBody(catalog, d) };
 }
 
 /** A stored value back as typed (money from minor units, shares from basis points). */
 function typed(field: string, value: unknown): string {
-  const kind = FIELDS[field];
+  const kind = field === 'netSpend' ? 'money' : field === 'categorySpendShare' ? 'share' : 'other';
   const one = (v: unknown) => (kind === 'money' ? (Number(v) / 100).toFixed(2) : kind === 'share' ? String(Number(v) / 10_000) : String(v));
   return Array.isArray(value) ? value.map(one).join(', ') : one(value);
 }
@@ -139,30 +108,30 @@ export function draftFrom(segmentId: string, definition: Stored & { name: string
   return { id: segmentId, name: definition.name, windowMonths: String(definition.windowMonths ?? 3), asTag, ...groupFrom(definition) };
 }
 
-function ConditionRow({ c, path, onChange, onRemove }: { c: Condition; path: string; onChange: (c: Condition) => void; onRemove: () => void }) {
+function ConditionRow({ catalog, c, path, onChange, onRemove }: { catalog: Catalog; c: Condition; path: string; onChange: (c: Condition) => void; onRemove: () => void }) {
   const { t } = useTranslation();
-  const kind = FIELDS[c.field];
+  const kind = kindOf(catalog, c.field);
   return (
     <div className="condition" role="group" aria-label={t('segments.condition', { path })}>
       <select
         aria-label={t('segments.field')}
         value={c.field}
-        onChange={(e) => onChange({ ...newCondition(), field: e.target.value, op: OPS[FIELDS[e.target.value]][0], value: '' })}
+        onChange={(e) => onChange({ ...newCondition(), field: e.target.value, op: opsOf(catalog, e.target.value)[0], value: '' })}
       >
-        {Object.keys(FIELDS).map((f) => (
-          <option key={f} value={f}>
-            {t(`segments.fields.${f.replace('.', '_')}`)}
+        {catalog.map(({ field }) => (
+          <option key={field} value={field}>
+            {t(`segments.fields.${field.replace('.', '_')}`, { defaultValue: field })}
           </option>
         ))}
       </select>
       <select aria-label={t('segments.op')} value={c.op} onChange={(e) => onChange({ ...c, op: e.target.value })}>
-        {OPS[kind].map((op) => (
+        {opsOf(catalog, c.field).map((op) => (
           <option key={op} value={op}>
             {t(`segments.ops.${op}`)}
           </option>
         ))}
       </select>
-      {kind === 'bool' ? (
+      {kind === 'flag' ? (
         <select aria-label={t('segments.value')} value={c.value || 'true'} onChange={(e) => onChange({ ...c, value: e.target.value })}>
           <option value="true">{t('segments.yes')}</option>
           <option value="false">{t('segments.no')}</option>
@@ -193,7 +162,7 @@ function ConditionRow({ c, path, onChange, onRemove }: { c: Condition; path: str
 }
 
 /** A group's match, conditions and nested groups; depth counts from 1. */
-export function GroupEditor({ group, depth, path, onChange }: { group: Group; depth: number; path: string; onChange: (g: Group) => void }) {
+export function GroupEditor({ catalog, group, depth, path, onChange }: { catalog: Catalog; group: Group; depth: number; path: string; onChange: (g: Group) => void }) {
   const { t } = useTranslation();
   const set = (patch: Partial<Group>) => onChange({ ...group, ...patch });
   return (
@@ -207,6 +176,7 @@ export function GroupEditor({ group, depth, path, onChange }: { group: Group; de
       {group.conditions.map((c, i) => (
         <ConditionRow
           key={i}
+          catalog={catalog}
           c={c}
           path={`${path}${i + 1}`}
           onChange={(next) => set({ conditions: group.conditions.map((x, j) => (j === i ? next : x)) })}
@@ -214,7 +184,14 @@ export function GroupEditor({ group, depth, path, onChange }: { group: Group; de
         />
       ))}
       {group.groups.map((g, i) => (
-        <GroupEditor key={i} group={g} depth={depth + 1} path={`${path}${i + 1}.`} onChange={(next) => set({ groups: group.groups.map((x, j) => (j === i ? next : x)) })} />
+        <GroupEditor
+          key={i}
+          catalog={catalog}
+          group={g}
+          depth={depth + 1}
+          path={`${path}${i + 1}.`}
+          onChange={(next) => set({ groups: group.groups.map((x, j) => (j === i ? next : x)) })}
+        />
       ))}
       <div className="actions">
         <button type="button" onClick={() => set({ conditions: [...group.conditions, newCondition()] })}>

@@ -612,6 +612,14 @@ export interface SegmentChange {
   version: number;
 }
 
+/** a field a definition may use: how it is compared (kind) and with which ops */
+export interface SegmentField {
+  field: string;
+  /** choice, score, tag, flag, money, count, category, share or birthday */
+  kind: string;
+  ops: Array<string>;
+}
+
 export interface SegmentHistory {
   from: string;
   items: Array<SegmentChange>;

@@ -415,10 +415,10 @@ export const en = {
     hint: {
       list: 'a, b, c',
       between: 'low, high',
-      codes: 'code',
+      choice: 'text',
       score: '1-5',
       tag: 'tag',
-      text: 'text',
+      flag: '',
       money: '3000.00',
       count: 'number',
       category: 'category',

@@ -407,10 +407,10 @@ export const zhCN: Catalog = {
     hint: {
       list: '甲, 乙, 丙',
       between: '下限, 上限',
-      codes: '代码',
+      choice: '文字',
       score: '1-5',
       tag: '标签',
-      text: '文字',
+      flag: '',
       money: '3000.00',
       count: '数字',
       category: '品类',

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { gql, Me, may } from '../api';
 import { ChartView } from '../components/Chart';
 import { ErrorNote } from '../components/Error';
-import { bodyOf, draftFrom, emptyDraft, GroupEditor, SegmentDraft } from '../components/SegmentForm';
+import { bodyOf, Catalog, CATALOG_QUERY, draftFrom, emptyDraft, GroupEditor, SegmentDraft } from '../components/SegmentForm';
 import { go, href } from '../router';
 import type { Segment, SegmentListItem, SegmentMembers, SegmentPreview, SegmentSizes } from '../generated/graphql';
 
@@ -20,10 +20,17 @@ function SegmentBuilder({ initial, onPublished }: { initial: SegmentDraft; onPub
   const [preview, setPreview] = useState<SegmentPreview>();
   const [error, setError] = useState('');
   const revising = initial.id !== '';
-  const body = useMemo(() => bodyOf(draft), [draft]);
+  // The fields and their ops come from the server's own table (the one the definition is checked with).
+  const [catalog, setCatalog] = useState<Catalog>([]);
+  useEffect(() => {
+    gql<{ segmentFields: Catalog }>(CATALOG_QUERY)
+      .then((d) => setCatalog(d.segmentFields))
+      .catch((e: Error) => setError(e.message));
+  }, []);
+  const body = useMemo(() => bodyOf(catalog, draft), [catalog, draft]);
   // The preview follows the form (debounced): the count, and against the published version who enters and leaves.
   useEffect(() => {
-    if (!draft.name.trim()) return;
+    if (!draft.name.trim() || catalog.length === 0) return;
     const timer = setTimeout(() => {
       gql<{ segmentPreview: SegmentPreview }>(PREVIEW, { d: body, compareTo: revising ? initial.id : undefined })
         .then((d) => {
@@ -72,7 +79,7 @@ function SegmentBuilder({ initial, onPublished }: { initial: SegmentDraft; onPub
           <input type="checkbox" checked={draft.asTag} onChange={(e) => setDraft({ ...draft, asTag: e.target.checked })} /> {t('segments.asTag')}
         </label>
       </div>
-      <GroupEditor group={draft} depth={1} path="" onChange={(g) => setDraft({ ...draft, ...g })} />
+      <GroupEditor catalog={catalog} group={draft} depth={1} path="" onChange={(g) => setDraft({ ...draft, ...g })} />
       <ErrorNote error={error} />
       {preview && (
         <div role="status" aria-live="polite" className="preview">

@@ -121,3 +121,10 @@ export class SegmentPreviewType {
   @Field(() => [PreviewMemberType]) members!: PreviewMemberType[];
   @Field(() => PreviewComparisonType, { nullable: true }) compared?: PreviewComparisonType;
 }
+
+@ObjectType('SegmentField', { description: 'a field a definition may use: how it is compared (kind) and with which ops' })
+export class SegmentFieldType {
+  @Field(() => String) field!: string;
+  @Field(() => String, { description: 'choice, score, tag, flag, money, count, category, share or birthday' }) kind!: string;
+  @Field(() => [String]) ops!: string[];
+}

@@ -5,7 +5,16 @@ import { WaitForProjections } from '@crm/projections';
 import { invalid, RequestContext, UUID_PATTERN } from '@crm/shared';
 import { dateArg, GqlCtx, JSONScalar, positionArg, WriteResult, writeResult } from '@crm/shared/http';
 import { SEGMENT_ID, SegmentInput, SegmentsService } from '../segments.service';
-import { CustomerSegmentType, SegmentHistoryType, SegmentListItemType, SegmentMembersType, SegmentPreviewType, SegmentSizesType, SegmentType } from './segment.types';
+import {
+  CustomerSegmentType,
+  SegmentFieldType,
+  SegmentHistoryType,
+  SegmentListItemType,
+  SegmentMembersType,
+  SegmentPreviewType,
+  SegmentSizesType,
+  SegmentType,
+} from './segment.types';
 
 function segmentIdArg(id: string): string {
   if (!SEGMENT_ID.test(id)) throw invalid('InvalidSegmentId', 'segmentId must be a segment id');
@@ -44,6 +53,11 @@ export class SegmentsResolver {
   ) {
     await this.projections.waitFor(positionArg(waitFor));
     return this.segments.list(ctx, { includeRetired: includeRetired ?? false });
+  }
+
+  @Query(() => [SegmentFieldType], { description: 'the fields a definition may use, with their kind and ops' })
+  segmentFields(@GqlCtx() ctx: RequestContext) {
+    return this.segments.fields(ctx);
   }
 
   @Query(() => SegmentType, { description: 'one segment with every version' })
