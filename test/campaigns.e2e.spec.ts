@@ -124,6 +124,28 @@ for (const database of testDatabases()) {
       expect(await eventCount(app)).toBe(before);
     });
 
+    it('backtests a customer registered later with purchases from before: she is in the audience then, decided on her history up to the send', async () => {
+      const late = await http(app)
+        .post(`${API}/customers`)
+        .send({ customerRef: 'C-LATE', region: { province: '后来省' } })
+        .expect(201);
+      await http(app)
+        .post(`${API}/customers/${late.body.customerId}/purchases`)
+        .send(purchaseBody('O-LATE', '100.00', { occurredAt: '2024-05-20T10:00:00+08:00', items: [{ sku: 'L1', category: '后来品类', quantity: 1, unitPrice: '100.00' }] }))
+        .expect(201);
+      await http(app)
+        .post(`${API}/segments`)
+        .send({ id: 'late-comers', name: '后来者', conditions: [{ field: 'boughtCategory', op: 'has', value: '后来品类', days: 365 }] })
+        .expect(201);
+      await http(app)
+        .post(`${API}/campaigns`)
+        .send({ ...draft('late-test'), segmentId: 'late-comers' })
+        .expect(201);
+      const res = await (await settledHttp(app)).post(`${API}/campaigns/late-test/backtest`).send({}).expect(200);
+      expect(res.body.audience).toMatchObject({ audience: 1, excluded: { ConsentMissing: 1 } });
+      expect(res.body.audience.excluded.CustomerNotFound).toBeUndefined();
+    });
+
     it('launches: each exclusion reason counted, the holdout by the stable hash, contacts on the timelines; a re-run changes nothing', async () => {
       await settledHttp(app);
       const res = await http(app).post(`${API}/campaigns/june-wake/launch`).send({}).expect(200);

@@ -155,7 +155,8 @@ export class CampaignsService {
     counts.segmentVersion = await this.eachAudienceBatch(ctx, view.segmentId, sendDate, async (ids) => {
       const streams = await this.store.readStreams(ids.map(customerStream));
       ids.forEach((customerId) => {
-        const until = (streams.get(customerStream(customerId)) ?? []).filter((e) => Date.parse(businessTime(e)) <= sendAt.getTime());
+        // Her history up to the send; her registration whenever it was recorded (a customer imported later with older purchases was a member then).
+        const until = (streams.get(customerStream(customerId)) ?? []).filter((e) => e.type === 'CustomerRegistered' || Date.parse(businessTime(e)) <= sendAt.getTime());
         const state = until.map((e) => decodeCustomerEvent(e)).reduce(evolve, initialCustomer());
         const outcome = this.decideOne(view, customerId, sendAt, (command) => decide(command, state, customerRules(this.config, sendAt)));
         tally(counts, outcome);
