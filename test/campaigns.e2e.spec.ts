@@ -339,6 +339,49 @@ for (const database of testDatabases()) {
       expect(await eventCount(app)).toBe(before);
     });
 
+    it.each([
+      ['holdout above 50', { holdoutPercent: 51 }],
+      ['a channel that is not a consent channel', { channel: 'fax' }],
+      ['a send time without an offset', { sendAt: '2024-06-01 10:00' }],
+      ['an unknown segment', { segmentId: 'nope' }],
+      ['a name with U+0000', { name: 'a\u0000b' }],
+      ['a name with a lone surrogate', { name: 'a\ud800b' }],
+      ['an id with a path', { id: '../x' }],
+      ['an id __proto__', { id: '__proto__' }],
+      ['a send in year 9999 with an unknown field', { sendAt: '9999-12-31T00:00:00Z', extra: 1 }],
+      ['an array for the input', [1, 2]],
+      ['null for the input', null],
+      ['an object for the name', { name: { a: 1 } }],
+    ])('GraphQL refuses a draft with %s: a typed error, nothing written', async (_, input) => {
+      const before = await eventCount(app);
+      const i = input === null || Array.isArray(input) ? input : { ...draft('gql-hostile'), ...input };
+      const res = await http(app).post('/graphql').send({ query: 'mutation($i: DraftCampaignInput!) { draftCampaign(input: $i) { id } }', variables: { i } });
+      expect(res.status).toBeLessThan(500);
+      expect(res.body.errors?.[0]?.extensions?.code).toMatch(/^(BAD_USER_INPUT|BAD_REQUEST|NOT_FOUND|GRAPHQL_VALIDATION_FAILED)$/);
+      expect(await eventCount(app)).toBe(before);
+    });
+
+    it.each([
+      ['__proto__', '__proto__'],
+      ['a path', '../x'],
+      ['U+0000', 'a\u0000b'],
+      ['10,000 characters', 'x'.repeat(10_000)],
+    ])('GraphQL answers a typed error for a campaign id that is %s on every operation, writing nothing', async (_, campaignId) => {
+      const before = await eventCount(app);
+      for (const op of [
+        'mutation($id: String!) { launchCampaign(campaignId: $id) { status } }',
+        'mutation($id: String!) { cancelCampaign(campaignId: $id) { id } }',
+        'query($id: String!) { campaignBacktest(campaignId: $id) { sendDate } }',
+        'query($id: String!) { campaignResults(campaignId: $id) { sendDate } }',
+        'query($id: String!) { campaignRecipients(campaignId: $id) { nextCursor } }',
+      ]) {
+        const res = await http(app).post('/graphql').send({ query: op, variables: { id: campaignId } });
+        expect(res.status).toBeLessThan(500);
+        expect(res.body.errors?.[0]?.extensions?.code).toMatch(/^(BAD_USER_INPUT|NOT_FOUND)$/);
+      }
+      expect(await eventCount(app)).toBe(before);
+    });
+
     it('an agent may not draft or launch', async () => {
       const agent = await as(app, 'campaign.agent2', 'agent');
       await agent.post(`${API}/campaigns`).send(draft('by-agent')).expect(403);

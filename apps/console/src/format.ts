@@ -27,10 +27,10 @@ export const shopDay = (iso: string) => instant(iso).slice(0, 10);
 /** A share (0.1234) as a percentage with one decimal, in the reader's language. */
 export const percent = (share: number) => new Intl.NumberFormat(language(), { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(share);
 
-/** A number with one decimal, in the reader's language. */
 /** A count with the reader's grouping (1,234 / 1,234). */
 export const count = (n: number) => new Intl.NumberFormat(language()).format(n);
 
+/** A number with one decimal, in the reader's language. */
 export const oneDecimal = (n: number) => new Intl.NumberFormat(language(), { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(n);
 
 export const minor = (amountMinor: number) => (amountMinor / 100).toFixed(2);

@@ -51,7 +51,9 @@ const BATCHES_IN_FLIGHT = 2;
 /** How long a launch waits for the membership read model to hold every write before it. */
 const CATCH_UP_MS = 30_000;
 
-type Outcome = { group: 'contacted' | 'held_out'; stage: string } | { excluded: string };
+type Outcome = { group: 'contacted' | 'held_out' } | { excluded: string };
+/** A backtest's outcome also names the member's lifecycle stage at the send (its results are split by it). */
+type Decided = { group: 'contacted' | 'held_out'; stage: string } | { excluded: string };
 
 @Injectable()
 export class CampaignsService {
@@ -273,7 +275,7 @@ export class CampaignsService {
     return { type: 'LogContact', kind: 'marketing', contactId: nameUuid(`campaign:${view.campaignId}:${customerId}`), note: view.name, ...base };
   }
 
-  private decideOne(view: CampaignDraft, customerId: string, sendAt: Date, run: (command: CustomerCommand) => unknown[]): Outcome {
+  private decideOne(view: CampaignDraft, customerId: string, sendAt: Date, run: (command: CustomerCommand) => unknown[]): Decided {
     const command = this.commandFor(view, customerId, sendAt);
     try {
       const events = run(command) as Array<{ data: { stage?: string } }>;
@@ -333,7 +335,7 @@ function outcomeOf(answer: CommandResult | { error: unknown }, command: Customer
     if (answer.error instanceof DomainError) return { excluded: answer.error.code };
     throw answer.error;
   }
-  return { group: command.type === 'LogContact' ? 'contacted' : 'held_out', stage: '' };
+  return { group: command.type === 'LogContact' ? 'contacted' : 'held_out' };
 }
 
 function encodeListCursor(createdAt: string, campaignId: string): string {

@@ -6,7 +6,9 @@ import { download, gql, Me, may } from '../api';
 import { bars } from '../charts';
 import { ChartView } from '../components/Chart';
 import { ErrorNote } from '../components/Error';
-import { instant, percent } from '../format';
+import { money } from '../entry-text';
+import { count, instant, oneDecimal, percent } from '../format';
+import { language } from '../i18n';
 import { word } from '../i18n';
 import { go, href } from '../router';
 import type { Campaign, CampaignListItem, CampaignResults, CampaignSide, Rate, SegmentListItem } from '../generated/graphql';
@@ -20,7 +22,7 @@ const CAMPAIGN = `campaignId name segmentId channel offer sendAt responseWindowD
 const CHANNELS = ['sms', 'email', 'phone', 'wechat'];
 const STAGES = ['ACTIVE', 'SILENT', 'SLEEPING', 'LOST'];
 
-const pct = (r: Rate) => (r.rate === null ? '-' : `${percent(r.rate)} (${r.numerator}/${r.denominator})`);
+const pct = (r: Rate) => (r.rate === null ? '-' : `${percent(r.rate)} (${count(r.numerator)}/${count(r.denominator)})`);
 
 /** A datetime-local value (the shop's wall clock as the browser shows it) as an instant with its offset. */
 const instantOf = (local: string) => new Date(local).toISOString();
@@ -145,8 +147,9 @@ export function CampaignsPage({ me }: { me: Me }) {
 }
 
 /** Contacted against holdout, overall and by stage, with the chart of their response rates. */
-function ResultsView({ results, title }: { results: CampaignResults; title: string }) {
+function ResultsView({ results, title, currency }: { results: CampaignResults; title: string; currency: string }) {
   const { t } = useTranslation();
+  const amount = (decimal: string | null | undefined) => (decimal == null ? '-' : money(decimal, currency, language()));
   const byStage = results.byStage as Record<string, { contacted: CampaignSide; holdout: CampaignSide; liftPercentagePoints: number | null }>;
   const chart = useMemo(
     () =>
@@ -167,10 +170,10 @@ function ResultsView({ results, title }: { results: CampaignResults; title: stri
       <p>{t('campaigns.windowLine', { from: results.window.from, through: results.window.through, days: results.window.days })}</p>
       {audience && (
         <p>
-          {t('campaigns.audienceLine', { audience: audience.audience, contacted: audience.contacted, heldOut: audience.heldOut })}{' '}
+          {t('campaigns.audienceLine', { audience: count(audience.audience), contacted: count(audience.contacted), heldOut: count(audience.heldOut) })}{' '}
           {Object.entries(audience.excluded as Record<string, number>)
             .filter(([, n]) => n > 0)
-            .map(([reason, n]) => t('campaigns.excludedBy', { reason: t(`campaigns.reason.${reason}`, { defaultValue: reason }), n }))
+            .map(([reason, n]) => t('campaigns.excludedBy', { reason: t(`campaigns.reason.${reason}`, { defaultValue: reason }), n: count(n) }))
             .join(', ')}
         </p>
       )}
@@ -188,16 +191,16 @@ function ResultsView({ results, title }: { results: CampaignResults; title: stri
           {(['contacted', 'holdout'] as const).map((side) => (
             <tr key={side}>
               <th scope="row">{t(side === 'contacted' ? 'campaigns.contacted' : 'campaigns.holdoutGroup')}</th>
-              <td>{results[side].customers}</td>
-              <td>{results[side].responders}</td>
+              <td>{count(results[side].customers)}</td>
+              <td>{count(results[side].responders)}</td>
               <td>{pct(results[side].responseRate)}</td>
-              <td>{results[side].netSpend}</td>
+              <td>{amount(results[side].netSpend)}</td>
             </tr>
           ))}
         </tbody>
       </table>
       <p className="lift">
-        {t('campaigns.lift', { points: results.liftPercentagePoints ?? '-', spend: results.incrementalNetSpend ?? '-' })} · {t('campaigns.wakeUp')} {pct(results.wakeUpRate)} ·{' '}
+        {t('campaigns.lift', { points: results.liftPercentagePoints == null ? '-' : oneDecimal(results.liftPercentagePoints), spend: amount(results.incrementalNetSpend) })} · {t('campaigns.wakeUp')} {pct(results.wakeUpRate)} ·{' '}
         {t('campaigns.reactivation')} {pct(results.reactivationRate)}
       </p>
       <ChartView config={chart} label={t('campaigns.chart')} />
@@ -306,8 +309,8 @@ export function CampaignPage({ me, id }: { me: Me; id: string }) {
           </button>
         </form>
       )}
-      {backtest && <ResultsView results={backtest} title={t('campaigns.backtestResults', { date: backtest.sendDate })} />}
-      {results && <ResultsView results={results} title={t('campaigns.results')} />}
+      {backtest && <ResultsView results={backtest} currency={me.shop.currency} title={t('campaigns.backtestResults', { date: backtest.sendDate })} />}
+      {results && <ResultsView results={results} currency={me.shop.currency} title={t('campaigns.results')} />}
       {results && may(me, 'campaigns.read') && (
         <button type="button" onClick={() => void download(`campaigns/${id}/recipients`, { format: 'csv' }).catch((e: Error) => setError(e.message))}>
           {t('campaigns.recipients')}

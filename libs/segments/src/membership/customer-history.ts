@@ -93,74 +93,93 @@ export function tierFactsOf(facts: readonly DatedSegmentFact[]): TierFacts {
 
 /** The customer's standing on `asOf` (RFM left out: it ranks the whole base). */
 export function standingOn(history: CustomerHistory, asOf: string): Standing {
-  const s = {
+  return standingsAlong(history)(asOf);
+}
+
+type Folded = Standing & { purchaseDates: string[]; tags: string[]; consent: Record<string, boolean>; lastBoughtOn: Map<string, string>; categorySalesMinor: Map<string, number> };
+
+/**
+ * The customer's standing on dates asked in ascending order, each fold
+ * continuing from the last (a history of F facts asked on D dates costs F + D,
+ * not F x D). The standing answered is the same object, valid until the next ask.
+ */
+export function standingsAlong(history: CustomerHistory): (asOf: string) => Standing {
+  const s: Folded = {
     customerId: history.customerId,
-    tier: stepOn(history.tierSteps, asOf)?.standing.tier ?? null,
-    purchaseDates: [] as string[],
+    tier: null,
+    purchaseDates: [],
     rfm: null,
-    tags: [] as string[],
-    province: null as string | null,
-    city: null as string | null,
-    channel: null as string | null,
-    consent: {} as Record<string, boolean>,
+    tags: [],
+    province: null,
+    city: null,
+    channel: null,
+    consent: {},
     netSpendMinor: 0,
     purchaseCount: 0,
-    lastPurchaseOn: null as string | null,
-    lastBoughtOn: new Map<string, string>(),
-    categorySalesMinor: new Map<string, number>(),
+    lastPurchaseOn: null,
+    lastBoughtOn: new Map(),
+    categorySalesMinor: new Map(),
     salesMinor: 0,
-    birthday: null as string | null,
+    birthday: null,
     openComplaint: false,
   };
   const open = new Set<string>();
-  for (const { date, fact } of history.facts) {
-    if (date > asOf) break;
-    switch (fact.type) {
-      case 'profile':
-        s.province = fact.province ?? s.province;
-        s.city = fact.city ?? s.city;
-        s.channel = fact.channel ?? s.channel;
-        s.birthday = fact.birthday ?? s.birthday;
-        break;
-      case 'purchase':
-        s.netSpendMinor += fact.amountMinor;
-        s.purchaseCount += 1;
-        s.purchaseDates.push(date);
-        s.lastPurchaseOn = date;
-        for (const c of fact.categories) {
-          const scaled = Number(c.scaled);
-          s.lastBoughtOn.set(c.category, date);
-          s.categorySalesMinor.set(c.category, (s.categorySalesMinor.get(c.category) ?? 0) + scaled);
-          s.salesMinor += scaled;
-        }
-        break;
-      case 'refund':
-        s.netSpendMinor -= fact.amountMinor;
-        break;
-      case 'tagged':
-        s.tags = [...s.tags.filter((t) => t !== fact.tag), fact.tag];
-        break;
-      case 'untagged':
-        s.tags = s.tags.filter((t) => t !== fact.tag);
-        break;
-      case 'consent':
-        s.consent = { ...s.consent, ...fact.consent };
-        break;
-      case 'erased':
-        s.birthday = null;
-        break;
-      case 'complaintOpened':
-        open.add(fact.complaintId);
-        break;
-      case 'complaintClosed':
-        open.delete(fact.complaintId);
-        break;
-      default: {
-        const unknown: never = fact;
-        void unknown;
+  let next = 0;
+  let last = '';
+  return (asOf) => {
+    if (asOf < last) throw new Error(`standingsAlong is asked in date order: ${asOf} after ${last}`);
+    last = asOf;
+    for (; next < history.facts.length && history.facts[next].date <= asOf; next++) applyFact(s, open, history.facts[next]);
+    s.tier = stepOn(history.tierSteps, asOf)?.standing.tier ?? null;
+    s.openComplaint = open.size > 0;
+    return s;
+  };
+}
+
+function applyFact(s: Folded, open: Set<string>, { date, fact }: DatedSegmentFact): void {
+  switch (fact.type) {
+    case 'profile':
+      s.province = fact.province ?? s.province;
+      s.city = fact.city ?? s.city;
+      s.channel = fact.channel ?? s.channel;
+      s.birthday = fact.birthday ?? s.birthday;
+      break;
+    case 'purchase':
+      s.netSpendMinor += fact.amountMinor;
+      s.purchaseCount += 1;
+      s.purchaseDates.push(date);
+      s.lastPurchaseOn = date;
+      for (const c of fact.categories) {
+        const scaled = Number(c.scaled);
+        s.lastBoughtOn.set(c.category, date);
+        s.categorySalesMinor.set(c.category, (s.categorySalesMinor.get(c.category) ?? 0) + scaled);
+        s.salesMinor += scaled;
       }
+      break;
+    case 'refund':
+      s.netSpendMinor -= fact.amountMinor;
+      break;
+    case 'tagged':
+      s.tags = [...s.tags.filter((t) => t !== fact.tag), fact.tag];
+      break;
+    case 'untagged':
+      s.tags = s.tags.filter((t) => t !== fact.tag);
+      break;
+    case 'consent':
+      s.consent = { ...s.consent, ...fact.consent };
+      break;
+    case 'erased':
+      s.birthday = null;
+      break;
+    case 'complaintOpened':
+      open.add(fact.complaintId);
+      break;
+    case 'complaintClosed':
+      open.delete(fact.complaintId);
+      break;
+    default: {
+      const unknown: never = fact;
+      void unknown;
     }
   }
-  s.openComplaint = open.size > 0;
-  return s;
 }

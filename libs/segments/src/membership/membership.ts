@@ -9,7 +9,7 @@ import { lifecycleMoves } from '@crm/lifecycle';
 import { addDays, monthsAfter } from '@crm/shared';
 import type { Condition, SegmentDefinition, SegmentGroup } from '../segment-definition';
 import { birthdayIn, matches } from '../segment-match';
-import { Cause, CustomerHistory, standingOn } from './customer-history';
+import { Cause, CustomerHistory, standingsAlong } from './customer-history';
 
 /** A version of a segment: in force from its date (version 1 for every date before too) until the next. */
 export interface VersionInForce {
@@ -95,10 +95,11 @@ export function membershipPeriods(history: CustomerHistory, versions: SegmentVer
 
   const periods: MembershipPeriod[] = [];
   let current: MembershipPeriod | undefined;
+  const standingOn = standingsAlong(history);
   for (const date of candidates) {
     const retired = versions.retiredOn !== null && date >= versions.retiredOn;
     const inForce = versionOn(versions, date);
-    const member = !retired && matches(inForce.definition, standingOn(history, date), date);
+    const member = !retired && matches(inForce.definition, standingOn(date), date);
     if (member && !current) {
       current = { enteredOn: date, leftOn: null, enteredVersion: inForce.version, enteredCause: causeOn(date, history, versions, byTime), leftCause: null };
       periods.push(current);
