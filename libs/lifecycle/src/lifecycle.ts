@@ -72,9 +72,19 @@ export const LIFECYCLE_RULE: ReadonlyArray<{ status: Lifecycle; when: readonly L
 ];
 
 /** The bounds of the windows on D for a window of W months (the shop calendar's month rule). */
-export function lifecycleBounds(asOf: string, windowMonths: number): Record<LifecycleBound, string> {
-  return { window: minusMonths(asOf, windowMonths), twoWindows: minusMonths(asOf, 2 * windowMonths), fourWindows: minusMonths(asOf, 4 * windowMonths) };
+export function lifecycleBounds(asOf: string, windowMonths: number): Readonly<Record<LifecycleBound, string>> {
+  const key = windowMonths === 3 ? asOf : `${asOf}|${windowMonths}`;
+  let bounds = BOUNDS.get(key);
+  if (bounds === undefined) {
+    if (BOUNDS.size >= 50_000) BOUNDS.clear();
+    bounds = { window: minusMonths(asOf, windowMonths), twoWindows: minusMonths(asOf, 2 * windowMonths), fourWindows: minusMonths(asOf, 4 * windowMonths) };
+    BOUNDS.set(key, bounds);
+  }
+  return bounds;
 }
+
+/** Bounds already computed: every customer's lifecycle on a date asks for the same three dates. */
+const BOUNDS = new Map<string, Readonly<Record<LifecycleBound, string>>>();
 
 interface LifecycleFacts {
   first: string | null;

@@ -102,17 +102,36 @@ export async function replaceRows(
  * in key order, `size` at a time: a finishing rebuild's batches (clearing
  * each batch's stale mark once done) and a whole-base re-computation.
  */
-export async function inCustomerBatches(tx: SqlExecutor, table: string, size: number, staleOnly: boolean, fn: (ids: string[]) => Promise<void>): Promise<void> {
-  let after = '00000000-0000-0000-0000-000000000000';
-  for (;;) {
-    const rows = await tx.query<{ customer_id: string }>(
-      `SELECT customer_id FROM ${table} WHERE ${staleOnly ? 'stale AND ' : ''}customer_id > $1 ORDER BY customer_id LIMIT ${size}`,
-      [after],
+export function inCustomerBatches(tx: SqlExecutor, table: string, size: number, staleOnly: boolean, fn: (ids: string[]) => Promise<void>): Promise<void> {
+  return inCustomerBatchesAhead(tx, table, size, staleOnly, async () => undefined, (ids) => fn(ids));
+}
+
+/**
+ * The same walk with each batch's reads (`load`) sent before the previous
+ * batch is computed: the database reads the next batch while this process
+ * computes the current one (two cores busy, not one at a time).
+ */
+export async function inCustomerBatchesAhead<T>(
+  tx: SqlExecutor,
+  table: string,
+  size: number,
+  staleOnly: boolean,
+  load: (ids: string[]) => Promise<T>,
+  fn: (ids: string[], loaded: T) => Promise<void>,
+): Promise<void> {
+  const idsAfter = async (after: string) =>
+    (await tx.query<{ customer_id: string }>(`SELECT customer_id FROM ${table} WHERE ${staleOnly ? 'stale AND ' : ''}customer_id > $1 ORDER BY customer_id LIMIT ${size}`, [after])).map(
+      (r) => r.customer_id,
     );
-    if (rows.length === 0) return;
-    const ids = rows.map((r) => r.customer_id);
-    await fn(ids);
+  let ids = await idsAfter('00000000-0000-0000-0000-000000000000');
+  let loading = ids.length > 0 ? load(ids) : undefined;
+  while (loading) {
+    const loaded = await loading;
+    const next = ids.length < size ? [] : await idsAfter(ids[ids.length - 1]);
+    loading = next.length > 0 ? load(next) : undefined;
+    loading?.catch(() => undefined); // awaited on the next turn; a failure of fn below is the one reported
+    await fn(ids, loaded);
     if (staleOnly) await tx.query(`UPDATE ${table} SET stale = false WHERE customer_id = ANY ($1::uuid[])`, [ids]);
-    after = ids[ids.length - 1];
+    ids = next;
   }
 }

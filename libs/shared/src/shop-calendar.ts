@@ -88,6 +88,24 @@ export function isCalendarDate(value: string): boolean {
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 // Calendar arithmetic runs per customer per date in every list, tier and lifecycle answer: no Date objects, no splitting.
+// The dates asked are few (a shop's years of days) and asked again for every customer: answers are remembered, bounded.
+const ADD_DAYS: Memo = new Map();
+const MINUS_MONTHS: Memo = new Map();
+const MONTHS_AFTER: Memo = new Map();
+type Memo = Map<string, Map<number, string>>;
+
+/** Keyed by the date, then the number (no key string built per call). */
+function remembered(memo: Memo, date: string, n: number, compute: (date: string, n: number) => string): string {
+  let byN = memo.get(date);
+  if (byN === undefined) {
+    if (memo.size >= 50_000) memo.clear();
+    memo.set(date, (byN = new Map()));
+  }
+  let answer = byN.get(n);
+  if (answer === undefined) byN.set(n, (answer = compute(date, n)));
+  return answer;
+}
+
 function parts(date: string): [number, number, number] {
   return [Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10))];
 }
@@ -105,6 +123,10 @@ export function daysInMonth(year: number, month: number): number {
  * 2024-05-31 minus 3 months = 2024-02-29 (docs/domain.md, "The shop's calendar and money").
  */
 export function minusMonths(date: string, months: number): string {
+  return remembered(MINUS_MONTHS, date, months, computeMinusMonths);
+}
+
+function computeMinusMonths(date: string, months: number): string {
   const [y, m, d] = parts(date);
   const index = y * 12 + (m - 1) - months;
   const year = Math.floor(index / 12);
@@ -121,6 +143,10 @@ export function daysBetween(a: string, b: string): number {
 
 /** The date `days` days after (or before, when negative) a calendar date. */
 export function addDays(date: string, days: number): string {
+  return remembered(ADD_DAYS, date, days, computeAddDays);
+}
+
+function computeAddDays(date: string, days: number): string {
   const [y, m, d] = parts(date);
   const result = new Date(Date.UTC(y, m - 1, d + days));
   return result.getUTCFullYear() > LAST_YEAR ? BEYOND_CALENDAR : result.toISOString().slice(0, 10);
@@ -132,6 +158,10 @@ export function addDays(date: string, days: number): string {
  * period that began on `date` ends. Exact under the clamping convention.
  */
 export function monthsAfter(date: string, months: number): string {
+  return remembered(MONTHS_AFTER, date, months, computeMonthsAfter);
+}
+
+function computeMonthsAfter(date: string, months: number): string {
   const [y, m, d] = parts(date);
   const index = y * 12 + (m - 1) + months;
   const year = Math.floor(index / 12);

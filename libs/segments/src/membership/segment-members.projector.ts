@@ -14,7 +14,7 @@ import type { Migration, SqlExecutor } from '@crm/database';
 import { businessTime, type RecordedEvent } from '@crm/event-store';
 import { decodeCustomerEvent, loadDataKeys } from '@crm/customers';
 import type { DataKey } from '@crm/customers';
-import { Columns, inCustomerBatches, insertAll, RebuildNeededError, replaceRows, type Projector } from '@crm/projections';
+import { Columns, inCustomerBatches, inCustomerBatchesAhead, insertAll, RebuildNeededError, replaceRows, type Projector } from '@crm/projections';
 import { AppConfig, knownEventType, monthsAfter, openingKeysOf, shopDate } from '@crm/shared';
 import { ruleScheduleOf, RuleSchedule, ruleSetEventRows, RuleSetEventRow, TIER_RULES_STREAM, tierSteps } from '@crm/tiers';
 import { decodeSegmentEvent } from '../segment';
@@ -101,6 +101,12 @@ const COMPLAINT_FACTS: Record<string, 'complaintOpened' | 'complaintClosed'> = {
   ComplaintResolved: 'complaintClosed',
 };
 
+interface KeptSegments {
+  segments: Map<string, SegmentVersions>;
+  schedule: RuleSchedule;
+  readsTiers: boolean;
+}
+
 /** pg answers json as parsed values, PGlite as text. */
 const json = <T>(value: unknown): T => (typeof value === 'string' ? (JSON.parse(value) as T) : (value as T));
 
@@ -167,7 +173,22 @@ export class SegmentMembersProjector implements Projector {
    * customers within the batch's transaction.
    */
   private projectSegments(tx: SqlExecutor, segmentIds: ReadonlySet<string>): Promise<void> {
-    return inCustomerBatches(tx, 'rm_segment_customers', FINISH_BATCH, false, (ids) => this.project(tx, ids, segmentIds));
+    return this.projectBatches(tx, false, segmentIds);
+  }
+
+  /** Every customer (or every stale one) in batches, the next batch's facts read while this one is computed. */
+  private async projectBatches(tx: SqlExecutor, staleOnly: boolean, only?: ReadonlySet<string>): Promise<void> {
+    const kept = await this.keptSegments(tx, only);
+    // With nothing to keep the walk still clears the stale marks.
+    if (!kept) return staleOnly ? inCustomerBatches(tx, 'rm_segment_customers', FINISH_BATCH, true, async () => undefined) : undefined;
+    await inCustomerBatchesAhead(
+      tx,
+      'rm_segment_customers',
+      FINISH_BATCH,
+      staleOnly,
+      (ids) => this.factsOfCustomers(tx, ids),
+      (ids, facts) => this.write(tx, ids, this.periodsOf(kept, facts), only),
+    );
   }
 
   private async keepDefinitions(tx: SqlExecutor, segmentEvents: readonly RecordedEvent[], ruleEvents: readonly RecordedEvent[]): Promise<void> {
@@ -217,23 +238,33 @@ export class SegmentMembersProjector implements Projector {
 
   /** Computes the memberships of every customer marked stale (a rebuild's last step, and again after its swap's catch-up). */
   finish(tx: SqlExecutor): Promise<void> {
-    return inCustomerBatches(tx, 'rm_segment_customers', FINISH_BATCH, true, (ids) => this.project(tx, ids));
+    return this.projectBatches(tx, true);
   }
 
   /** Replaces these customers' membership periods with those their facts give under every segment's versions (or only those segments'). */
   private async project(tx: SqlExecutor, ids: readonly string[], only?: ReadonlySet<string>): Promise<void> {
     if (ids.length === 0) return;
+    const kept = await this.keptSegments(tx, only);
+    if (kept) await this.write(tx, ids, this.periodsOf(kept, await this.factsOfCustomers(tx, ids)), only);
+  }
+
+  /** The segments to compute with the tier rule schedule, or undefined when there is nothing to keep (and no rows to replace). */
+  private async keptSegments(tx: SqlExecutor, only?: ReadonlySet<string>): Promise<KeptSegments | undefined> {
     const segments = await this.segments(tx);
     if (only) for (const id of segments.keys()) if (!only.has(id)) segments.delete(id);
-    if (segments.size === 0 && !only) return; // nothing to keep: no rows to replace either
+    if (segments.size === 0 && !only) return undefined;
     const [rules] = await tx.query<{ key: string }>(`SELECT count(*) || ':' || coalesce(max(position), 0) AS key FROM rm_segment_rule_set_events`);
     if (this.kept?.key !== rules.key) {
       const rows = await tx.query<RuleSetEventRow>('SELECT position, event_id, type, data, recorded_at, actor FROM rm_segment_rule_set_events ORDER BY position');
       this.kept = { key: rules.key, schedule: ruleScheduleOf(rows) };
     }
-    const schedule = this.kept.schedule;
     // Tier steps cost the most of a customer's history: computed only when a segment asks for tiers.
     const readsTiers = [...segments.values()].some((v) => v.versions.some((version) => fieldsOf(version.definition).has('tier')));
+    return { segments, schedule: this.kept.schedule, readsTiers };
+  }
+
+  /** These customers' kept facts, in date order. */
+  private async factsOfCustomers(tx: SqlExecutor, ids: readonly string[]): Promise<Map<string, DatedSegmentFact[]>> {
     const factRows = await tx.query<{ customer_id: string; position: string; event_id: string; event_type: string; occurred_on: string; fact: unknown }>(
       `SELECT customer_id, position, event_id, event_type, occurred_on::text AS occurred_on, fact FROM rm_segment_facts
         WHERE customer_id = ANY ($1::uuid[]) ORDER BY customer_id, occurred_on, position`,
@@ -245,6 +276,11 @@ export class SegmentMembersProjector implements Projector {
       list.push({ date: r.occurred_on, position: Number(r.position), eventId: r.event_id, eventType: r.event_type, fact: json<SegmentFact>(r.fact) });
       byCustomer.set(r.customer_id, list);
     }
+    return byCustomer;
+  }
+
+  /** The membership periods (as rows) the customers' facts give under the kept segments. Pure. */
+  private periodsOf({ segments, schedule, readsTiers }: KeptSegments, byCustomer: ReadonlyMap<string, DatedSegmentFact[]>): object[] {
     const members: object[] = [];
     for (const [customerId, facts] of byCustomer) {
       const joined = facts.find((f) => !f.fact.type.startsWith('complaint'))?.date;
@@ -265,6 +301,10 @@ export class SegmentMembersProjector implements Projector {
         }
       }
     }
+    return members;
+  }
+
+  private async write(tx: SqlExecutor, ids: readonly string[], members: object[], only?: ReadonlySet<string>): Promise<void> {
     if (!only) {
       await replaceRows(tx, 'rm_segment_members', MEMBER_COLUMNS, members, { column: 'customer_id', values: ids }, ['segment_id', 'customer_id', 'entered_on']);
       return;
