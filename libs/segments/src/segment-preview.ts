@@ -65,6 +65,7 @@ export async function previewSegment(
       }
     },
     needs,
+    { windowMonths: [draft.windowMonths, ...(compareTo ? [compareTo.definition.windowMonths] : [])] },
   );
   if (!needs.has('tier')) await fillTiers(sql, [found, entering, leaving], asOf);
   return {

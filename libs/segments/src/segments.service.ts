@@ -120,6 +120,7 @@ export class SegmentsService {
         }
       },
       fieldsOf(definition),
+      { windowMonths: [definition.windowMonths] },
     );
     const last = items[items.length - 1];
     return { asOf, items, nextCursor: more && last ? Buffer.from(last.customerId, 'utf8').toString('base64url') : null };

@@ -174,6 +174,16 @@ TRUNCATE rm_customers, rm_customer_purchases, rm_customer_refunds, rm_customer_c
 DELETE FROM crm_projection_checkpoints WHERE name = 'customer-list' OR name LIKE 'customer-list#%';
 ALTER TABLE rm_customers ADD COLUMN channel text;`,
   },
+  {
+    // The shop day of the first purchase beside the last: a segment preview
+    // as of today judges the lifecycle from the totals and the purchases in
+    // the window, not every purchase. Filled from the dated rows, no replay.
+    id: '0030_customer_first_purchase_on',
+    sql: `
+ALTER TABLE rm_customers ADD COLUMN first_purchase_on date;
+UPDATE rm_customers c SET first_purchase_on = p.first_on
+  FROM (SELECT customer_id, min(occurred_on) AS first_on FROM rm_customer_purchases GROUP BY customer_id) p WHERE p.customer_id = c.customer_id;`,
+  },
 ];
 
 /** A purchase's sales per category in 1/10,000 of the minor unit, exact (BigInt: a line can pass 2^53). */
@@ -207,7 +217,8 @@ export interface CustomerRow {
   net_spend_minor: number;
   first_purchase_at: string | null;
   last_purchase_at: string | null;
-  /** The shop day of the latest purchase. */
+  /** The shop days of the earliest and the latest purchase. */
+  first_purchase_on: string | null;
   last_purchase_on: string | null;
 }
 
@@ -228,11 +239,13 @@ const CUSTOMER_COLUMNS: Columns = {
   net_spend_minor: 'bigint',
   first_purchase_at: 'timestamptz',
   last_purchase_at: 'timestamptz',
+  first_purchase_on: 'date',
   last_purchase_on: 'date',
 };
 const UPSERT_CUSTOMER = `ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name, birthday = excluded.birthday, channel = excluded.channel, province = excluded.province, city = excluded.city, tags = excluded.tags,
   consent = excluded.consent, joined_on = excluded.joined_on, purchase_count = excluded.purchase_count, net_spend_minor = excluded.net_spend_minor,
-  first_purchase_at = excluded.first_purchase_at, last_purchase_at = excluded.last_purchase_at, last_purchase_on = excluded.last_purchase_on`;
+  first_purchase_at = excluded.first_purchase_at, last_purchase_at = excluded.last_purchase_at,
+  first_purchase_on = excluded.first_purchase_on, last_purchase_on = excluded.last_purchase_on`;
 const PURCHASE_COLUMNS: Columns = {
   customer_id: 'uuid',
   order_id: 'text',
@@ -272,7 +285,7 @@ export class CustomerListProjector implements Projector {
     const ids = [...new Set(mine.map((e) => (e.data as { customerId: string }).customerId))];
     const loaded = await tx.query<Record<string, unknown>>(
       `SELECT customer_id, customer_ref, name, birthday, channel, province, city, tags, consent, registered_at, registered_on::text AS registered_on, joined_on::text AS joined_on,
-              purchase_count, net_spend_minor, first_purchase_at, last_purchase_at, last_purchase_on::text AS last_purchase_on
+              purchase_count, net_spend_minor, first_purchase_at, last_purchase_at, first_purchase_on::text AS first_purchase_on, last_purchase_on::text AS last_purchase_on
          FROM rm_customers WHERE customer_id = ANY ($1::uuid[])`,
       [ids],
     );
@@ -324,6 +337,7 @@ export class CustomerListProjector implements Projector {
             net_spend_minor: 0,
             first_purchase_at: null,
             last_purchase_at: null,
+            first_purchase_on: null,
             last_purchase_on: null,
           });
           touched.add(id);
@@ -358,6 +372,7 @@ export class CustomerListProjector implements Projector {
           row.net_spend_minor += event.data.amountMinor;
           row.first_purchase_at = earlier(row.first_purchase_at, at);
           row.last_purchase_at = later(row.last_purchase_at, at);
+          row.first_purchase_on = row.first_purchase_on === null || on < row.first_purchase_on ? on : row.first_purchase_on;
           row.last_purchase_on = row.last_purchase_on === null || on > row.last_purchase_on ? on : row.last_purchase_on;
           break;
         case 'RefundRecorded':
