@@ -50,15 +50,21 @@ export async function scanStandings(
   const current = await nothingDatedAfter(sql, asOf);
   // The lifecycle's first bound: purchases after it are the ones any asked window counts.
   const windowStart = minusMonths(asOf, Math.max(3, ...(options.windowMonths ?? [])));
-  let after = '00000000-0000-0000-0000-000000000000';
-  for (;;) {
-    const rows = await sql.query<BaseRow>(
+  const baseAfter = (after: string) =>
+    sql.query<BaseRow>(
       `SELECT customer_id, tags, consent, province, city, channel, birthday${current ? ', purchase_count, net_spend_minor, first_purchase_on::text AS first_purchase_on, last_purchase_on::text AS last_purchase_on' : ''}
          FROM rm_customers WHERE customer_id > $1 AND joined_on <= $2::date ORDER BY customer_id LIMIT ${batchSize}`,
       [after, asOf],
     );
+  let after = '00000000-0000-0000-0000-000000000000';
+  let nextRows = baseAfter(after);
+  for (;;) {
+    const rows = await nextRows;
     if (rows.length === 0) return;
     const last = rows[rows.length - 1].customer_id;
+    // The next batch's customers are read while this one is evaluated.
+    nextRows = rows.length < batchSize ? Promise.resolve([]) : baseAfter(last);
+    nextRows.catch(() => undefined); // awaited on the next turn; an error of this batch is the one reported
     const range = [after, last, asOf];
     const none = Promise.resolve([]);
     const [dated, categories, complaints, tiers] = await Promise.all([
@@ -120,7 +126,11 @@ export async function scanStandings(
         },
       ]),
     );
-    if (current) for (const r of rows) fromTotals(standings.get(r.customer_id)!, r, windowStart);
+    if (current)
+      for (const r of rows) {
+        const s = standings.get(r.customer_id);
+        if (s) fromTotals(s, r, windowStart);
+      }
     for (const d of dated) {
       const s = standings.get(d.customer_id);
       if (!s) continue;
