@@ -375,7 +375,9 @@ for (const database of testDatabases()) {
         'query($id: String!) { campaignResults(campaignId: $id) { sendDate } }',
         'query($id: String!) { campaignRecipients(campaignId: $id) { nextCursor } }',
       ]) {
-        const res = await http(app).post('/graphql').send({ query: op, variables: { id: campaignId } });
+        const res = await http(app)
+          .post('/graphql')
+          .send({ query: op, variables: { id: campaignId } });
         expect(res.status).toBeLessThan(500);
         expect(res.body.errors?.[0]?.extensions?.code).toMatch(/^(BAD_USER_INPUT|NOT_FOUND)$/);
       }

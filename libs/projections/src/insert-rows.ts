@@ -103,7 +103,14 @@ export async function replaceRows(
  * each batch's stale mark once done) and a whole-base re-computation.
  */
 export function inCustomerBatches(tx: SqlExecutor, table: string, size: number, staleOnly: boolean, fn: (ids: string[]) => Promise<void>): Promise<void> {
-  return inCustomerBatchesAhead(tx, table, size, staleOnly, async () => undefined, (ids) => fn(ids));
+  return inCustomerBatchesAhead(
+    tx,
+    table,
+    size,
+    staleOnly,
+    async () => undefined,
+    (ids) => fn(ids),
+  );
 }
 
 /**
@@ -120,9 +127,9 @@ export async function inCustomerBatchesAhead<T>(
   fn: (ids: string[], loaded: T) => Promise<void>,
 ): Promise<void> {
   const idsAfter = async (after: string) =>
-    (await tx.query<{ customer_id: string }>(`SELECT customer_id FROM ${table} WHERE ${staleOnly ? 'stale AND ' : ''}customer_id > $1 ORDER BY customer_id LIMIT ${size}`, [after])).map(
-      (r) => r.customer_id,
-    );
+    (
+      await tx.query<{ customer_id: string }>(`SELECT customer_id FROM ${table} WHERE ${staleOnly ? 'stale AND ' : ''}customer_id > $1 ORDER BY customer_id LIMIT ${size}`, [after])
+    ).map((r) => r.customer_id);
   let ids = await idsAfter('00000000-0000-0000-0000-000000000000');
   let loading = ids.length > 0 ? load(ids) : undefined;
   while (loading) {

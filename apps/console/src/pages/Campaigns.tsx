@@ -200,8 +200,8 @@ function ResultsView({ results, title, currency }: { results: CampaignResults; t
         </tbody>
       </table>
       <p className="lift">
-        {t('campaigns.lift', { points: results.liftPercentagePoints == null ? '-' : oneDecimal(results.liftPercentagePoints), spend: amount(results.incrementalNetSpend) })} · {t('campaigns.wakeUp')} {pct(results.wakeUpRate)} ·{' '}
-        {t('campaigns.reactivation')} {pct(results.reactivationRate)}
+        {t('campaigns.lift', { points: results.liftPercentagePoints == null ? '-' : oneDecimal(results.liftPercentagePoints), spend: amount(results.incrementalNetSpend) })} ·{' '}
+        {t('campaigns.wakeUp')} {pct(results.wakeUpRate)} · {t('campaigns.reactivation')} {pct(results.reactivationRate)}
       </p>
       <ChartView config={chart} label={t('campaigns.chart')} />
     </section>

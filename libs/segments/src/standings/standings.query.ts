@@ -175,7 +175,7 @@ export async function scanStandings(
 }
 
 /** Whether no purchase or refund is dated after `asOf`: the customer list's totals are then the totals as of it. */
-async function nothingDatedAfter(sql: SqlClient, asOf: string): Promise<boolean> {
+export async function nothingDatedAfter(sql: SqlClient, asOf: string): Promise<boolean> {
   const [row] = await sql.query<{ later: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM rm_customer_purchases WHERE occurred_on > $1::date) OR EXISTS (SELECT 1 FROM rm_customer_refunds WHERE occurred_on > $1::date) AS later`,
     [asOf],
