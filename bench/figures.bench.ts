@@ -9,14 +9,18 @@
 // once). The list part times the customer list's first page filtered by a
 // rare tier (VIP, about 3% of the base) beside the scan the build before used
 // (every customer in id order, the tier checked per customer).
+// The preview part counts a segment definition over the base as of today
+// (in the database) beside the evaluation customer by customer it replaced.
 // Options: --customers=N --purchases=N --db=NAME (reuse a filled database of
-// that name) --keep --only=rfm|stickiness|list|single. Prints one JSON document.
+// that name) --keep --only=rfm|stickiness|list|single|preview. Prints one JSON document.
 import { PostgresClient, migrate } from '@crm/database';
 import { allMigrations } from '@crm/wiring';
 import { RfmBase, rfmAsOf, rfmSegments, stickiness } from '@crm/figures';
 import { countCustomers, listCustomers } from '@crm/customer-views';
 import { tierMembersSql } from '@crm/tiers';
 import { addDays, minusMonths, shopDate } from '@crm/shared';
+import { parseDefinition } from '@crm/segments';
+import { previewSegment } from '@crm/segments/segment-preview';
 import { dropPgDatabase, freshPgDatabase, machine, printResult, withDatabase, PG_URL } from './bench-support';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
@@ -24,7 +28,7 @@ const CUSTOMERS = Number(args.get('customers') ?? 1_000_000);
 const PURCHASES = Number(args.get('purchases') ?? 10 * CUSTOMERS);
 const REUSE = args.get('db');
 const DB = REUSE ?? 'crm_bench_figures';
-const ONLY = args.get('only'); // rfm | stickiness | list | single
+const ONLY = args.get('only'); // rfm | stickiness | list | single | preview
 const log = (...a: unknown[]) => console.error('[bench]', ...a);
 const part = async <T>(name: string, fn: () => Promise<T>): Promise<T | undefined> => (ONLY === undefined || ONLY === name ? fn() : undefined);
 
@@ -45,8 +49,8 @@ INSERT INTO rm_purchase_categories (customer_id, order_id, occurred_on, category
 SELECT customer_id, order_id, occurred_on, items->0->>'category', (items->0->>'unitPriceScaled')::numeric FROM rm_customer_purchases;
 INSERT INTO rm_customer_refunds (customer_id, refund_id, order_id, occurred_at, occurred_on, amount_minor)
 SELECT customer_id, 'R-' || order_id, order_id, occurred_at + interval '1 day', least(occurred_on + 1, '${today}'::date), 500 FROM rm_customer_purchases WHERE hashtext(order_id) % 20 = 0;
-UPDATE rm_customers c SET purchase_count = p.n, net_spend_minor = p.s - coalesce(r.s, 0), first_purchase_at = p.f, last_purchase_at = p.l, last_purchase_on = p.lo
-  FROM (SELECT customer_id, count(*) n, sum(amount_minor) s, min(occurred_at) f, max(occurred_at) l, max(occurred_on) lo FROM rm_customer_purchases GROUP BY 1) p
+UPDATE rm_customers c SET purchase_count = p.n, net_spend_minor = p.s - coalesce(r.s, 0), first_purchase_at = p.f, last_purchase_at = p.l, first_purchase_on = p.fo, last_purchase_on = p.lo
+  FROM (SELECT customer_id, count(*) n, sum(amount_minor) s, min(occurred_at) f, max(occurred_at) l, min(occurred_on) fo, max(occurred_on) lo FROM rm_customer_purchases GROUP BY 1) p
   LEFT JOIN (SELECT customer_id, sum(amount_minor) s FROM rm_customer_refunds GROUP BY 1) r USING (customer_id)
  WHERE p.customer_id = c.customer_id;
 INSERT INTO rm_tier_periods (customer_id, valid_from, valid_to, tier, rule_set_id, basis_rule, basis_minor, purchase_count, reason)
@@ -166,6 +170,40 @@ async function main() {
           countEveryone: await times(3, () => countCustomers(sql, { asOf: now, windowMonths: 3 })),
           countVip: await times(3, () => countCustomers(sql, { asOf: now, windowMonths: 3, tier: 'VIP' })),
           countSleeping: await times(3, () => countCustomers(sql, { asOf: now, windowMonths: 3, lifecycle: 'SLEEPING' })),
+        };
+      }),
+      // A segment preview of today (lifecycle, money and a time-caused condition), alone and against another version; beside the
+      // scan it replaced (every customer's standing evaluated here), run once.
+      segmentPreview: await part('preview', async () => {
+        const active = parseDefinition(
+          {
+            name: '活跃或高消费',
+            match: 'any',
+            conditions: [
+              { field: 'lifecycle', op: 'in', value: ['NEW_ONCE', 'NEW_REPEAT', 'OLD_ONCE', 'OLD_REPEAT'] },
+              { field: 'netSpend', op: '>=', value: '3000.00' },
+            ],
+            groups: [{ match: 'all', conditions: [{ field: 'daysSinceLastPurchase', op: 'between', value: [30, 90] }] }],
+          },
+          'CNY',
+        );
+        const vipDresses = parseDefinition(
+          {
+            name: 'VIP 连衣裙',
+            conditions: [
+              { field: 'tier', op: 'in', value: ['VIP', 'GOLD'] },
+              { field: 'boughtCategory', op: 'has', value: 'dresses', days: 90 },
+            ],
+          },
+          'CNY',
+        );
+        const options = { asOf: now, limit: 50, currency: 'CNY' };
+        const counted = await previewSegment(sql, active, options);
+        return {
+          members: counted.count,
+          today: await times(3, () => previewSegment(sql, active, options)),
+          againstAnotherVersion: await times(3, () => previewSegment(sql, vipDresses, { ...options, compareTo: { segmentId: 'active', version: 1, definition: active } })),
+          everyCustomerEvaluatedBaseline: await times(1, () => previewSegment(sql, active, { ...options, evaluate: 'scan' })),
         };
       }),
       floor: {

@@ -275,6 +275,51 @@ for (const database of testDatabases()) {
       }
     });
 
+    it('launches in the background with Prefer: respond-async: 202 and Location at once, the progress while it runs, the counts once done', async () => {
+      await http(app)
+        .post(`${API}/campaigns`)
+        .send(draft('bg-wake', { sendAt: '2024-07-20T10:00:00+08:00' }))
+        .expect(201);
+      await settledHttp(app);
+      const service = app.app.get(CampaignsService);
+      const customers = app.app.get(CustomerCommandsService);
+      const batch = customers.campaignBatch.bind(customers);
+      service.launchBatchSize = 4;
+      // The second batch waits until the test has read the progress.
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let calls = 0;
+      customers.campaignBatch = async (...args) => {
+        if (++calls === 2) await gate;
+        return batch(...args);
+      };
+      try {
+        const started = await http(app).post(`${API}/campaigns/bg-wake/launch`).set('Prefer', 'respond-async').send({}).expect(202);
+        expect(started.headers.location).toBe('/api/v1/campaigns/bg-wake');
+        expect(started.headers['preference-applied']).toBe('respond-async');
+        expect(started.body.status).toBe('launching');
+        const during = (await http(app).get(`${API}/campaigns/bg-wake`).expect(200)).body;
+        expect(during.progress).toMatchObject({ running: true, error: null });
+        expect(during.progress.audience).toBeLessThan(18);
+        // A second launch while it runs answers at once, unchanged.
+        expect((await http(app).post(`${API}/campaigns/bg-wake/launch`).set('Prefer', 'respond-async').send({}).expect(202)).body.unchanged).toBe(true);
+      } finally {
+        release();
+        customers.campaignBatch = batch;
+      }
+      let view = (await http(app).get(`${API}/campaigns/bg-wake`).expect(200)).body;
+      for (let i = 0; i < 100 && view.status !== 'launched'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        view = (await http(app).get(`${API}/campaigns/bg-wake`).expect(200)).body;
+      }
+      service.launchBatchSize = 500;
+      expect(view.status).toBe('launched');
+      expect(view.progress).toBeNull();
+      expect(view.launch.audience).toBe(18);
+      // Launched: another launch answers the counts, 200 unchanged.
+      expect((await http(app).post(`${API}/campaigns/bg-wake/launch`).set('Prefer', 'respond-async').send({}).expect(200)).body.unchanged).toBe(true);
+    });
+
     it('GraphQL drafts, launches and reads campaigns through the same rules (typed errors)', async () => {
       const gql = async (query: string, variables: Record<string, unknown> = {}) => (await http(app).post('/graphql').send({ query, variables }).expect(200)).body;
       const drafted = await gql('mutation($i: DraftCampaignInput!) { draftCampaign(input: $i) { id unchanged } }', {

@@ -71,11 +71,18 @@ export class CampaignsController {
   @HttpCode(200)
   @ApiWrite()
   @ApiOkResponse({
-    description: 'the audience contacted (and held out) through the contact rules; the campaign with its counts. Re-running continues a launch that stopped and doubles nothing',
+    description:
+      'the audience contacted (and held out) through the contact rules; the campaign with its counts. Re-running continues a launch that stopped and doubles nothing. ' +
+      'With `Prefer: respond-async` it answers 202 once the launch has started, Location the campaign, whose `progress` shows the counts so far',
   })
-  async launch(@Param() params: CampaignParam, @Ctx() ctx: RequestContext) {
-    const { campaign, unchanged } = await this.campaigns.launch(ctx, params.id);
+  async launch(@Param() params: CampaignParam, @Ctx() ctx: RequestContext, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const background = /(^|[\s,;])respond-async([\s,;]|$)/i.test(String(req.headers.prefer ?? ''));
+    const { campaign, unchanged } = await this.campaigns.launch(ctx, params.id, { background });
     const { etag: _etag, ...view } = campaign;
+    if (background && view.status === 'launching') {
+      res.status(202).setHeader('Location', `/api/v1/campaigns/${params.id}`);
+      res.setHeader('Preference-Applied', 'respond-async');
+    }
     return { ...view, unchanged };
   }
 

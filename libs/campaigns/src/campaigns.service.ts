@@ -3,7 +3,7 @@
 // is the customer decider's call (consent, caps, the lifecycle policy,
 // erasure), exactly as for a single contact; this service picks the holdout
 // and tallies the answers.
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { SQL_CLIENT, SqlClient } from '@crm/database';
 import { businessTime, CommandResult, EVENT_STORE, EventStore } from '@crm/event-store';
@@ -51,6 +51,17 @@ const BATCHES_IN_FLIGHT = 2;
 /** How long a launch waits for the membership read model to hold every write before it. */
 const CATCH_UP_MS = 30_000;
 
+/** A launch's counts so far, while this process runs it (or since it stopped on an error). */
+export type LaunchProgress = LaunchCounts & { running: boolean; error: string | null };
+export type CampaignWithProgress = CampaignView & { progress: LaunchProgress | null };
+
+interface RunningLaunch {
+  counts: LaunchCounts;
+  /** Settles when the launch is done; unset once it stopped on an error. */
+  done?: Promise<void>;
+  error: string | null;
+}
+
 type Outcome = { group: 'contacted' | 'held_out' } | { excluded: string };
 /** A backtest's outcome also names the member's lifecycle stage at the send (its results are split by it). */
 type Decided = { group: 'contacted' | 'held_out'; stage: string } | { excluded: string };
@@ -59,6 +70,9 @@ type Decided = { group: 'contacted' | 'held_out'; stage: string } | { excluded: 
 export class CampaignsService {
   /** Audience members decided per batch: one read of their streams and one append. */
   launchBatchSize = 500;
+  /** Launches this process runs (or that stopped here on an error), by campaign. */
+  private readonly running = new Map<string, RunningLaunch>();
+  private readonly logger = new Logger('campaigns');
 
   constructor(
     private readonly commands: CommandBus,
@@ -98,11 +112,12 @@ export class CampaignsService {
     return this.commands.execute(new ExecuteCampaignCommand({ type: 'CancelCampaign', campaignId }, ctx));
   }
 
-  async get(ctx: RequestContext, campaignId: string): Promise<CampaignView> {
+  async get(ctx: RequestContext, campaignId: string): Promise<CampaignWithProgress> {
     allow(ctx, 'campaigns.read');
     const view = await loadCampaign(this.store, campaignId);
     if (!view) throw notFound('CampaignNotFound', `campaign ${campaignId} not found`, { campaignId });
-    return view;
+    const running = view.status === 'launching' ? this.running.get(campaignId) : undefined;
+    return { ...view, progress: running ? { running: running.done !== undefined, ...running.counts, error: running.error } : null };
   }
 
   async list(ctx: RequestContext, query: { status?: string; cursor?: string; limit?: number }) {
@@ -182,10 +197,17 @@ export class CampaignsService {
    * recorded at the end. Idempotent and crash-safe: a customer is decided
    * once per campaign (their stream says so) and the events' ids are named by
    * the campaign, so a re-run after a crash finishes the launch and doubles
-   * nothing; a launched campaign answers its counts.
+   * nothing; a launched campaign answers its counts. In the background
+   * (`background: true`) it answers once the launch has started; the
+   * campaign's `progress` shows the counts so far while this process runs it.
    */
-  async launch(ctx: RequestContext, campaignId: string): Promise<{ campaign: CampaignView; unchanged: boolean }> {
+  async launch(ctx: RequestContext, campaignId: string, options: { background?: boolean } = {}): Promise<{ campaign: CampaignWithProgress; unchanged: boolean }> {
     allow(ctx, 'campaigns.manage');
+    const running = this.running.get(campaignId);
+    if (running?.done) {
+      if (!options.background) await running.done;
+      return { campaign: await this.get(ctx, campaignId), unchanged: options.background === true };
+    }
     const view = await this.get(ctx, campaignId);
     if (view.status === 'launched') return { campaign: view, unchanged: true };
     const sendAt = new Date(view.sendAt);
@@ -199,9 +221,29 @@ export class CampaignsService {
     if (!(await this.runner.waitFor(await this.store.lastPosition(), CATCH_UP_MS, [SEGMENT_MEMBERS]))) {
       throw conflict('ReadModelBehind', 'segment membership has not caught up with the latest writes: launch again in a moment (it continues where it stopped)', { campaignId });
     }
+    const counts = emptyCounts();
+    const entry: RunningLaunch = { counts, error: null };
+    entry.done = this.decideAudience(ctx, view, sendAt, sendDate, counts).then(
+      () => void this.running.delete(campaignId),
+      (error: unknown) => {
+        entry.done = undefined;
+        entry.error = error instanceof Error ? error.message : String(error);
+        this.logger.error(`launch of campaign ${campaignId} stopped after ${counts.audience} members: ${entry.error} (launching it again continues it)`);
+        throw error;
+      },
+    );
+    this.running.set(campaignId, entry);
+    if (options.background)
+      entry.done.catch(() => undefined); // logged above; the progress shows it
+    else await entry.done;
+    return { campaign: await this.get(ctx, campaignId), unchanged: false };
+  }
+
+  /** Every member decided in batches, tallied into `counts` as it goes, and the counts recorded. */
+  private async decideAudience(ctx: RequestContext, view: CampaignView, sendAt: Date, sendDate: string, counts: LaunchCounts): Promise<void> {
+    const campaignId = view.campaignId;
     // Event ids named by the campaign and the customer's stream: a re-run, or a concurrent launch, writes each once.
     const launchCtx: RequestContext = { ...ctx, idempotencyKey: `campaign-launch:${campaignId}`, causationId: nameUuid(`campaign:${campaignId}:CampaignLaunchStarted`) };
-    const counts = emptyCounts();
     counts.segmentVersion = await this.eachAudienceBatch(ctx, view.segmentId, sendDate, async (ids) => {
       const commands = ids.map((customerId) => this.commandFor(view, customerId, sendAt));
       const answers = await this.customers.campaignBatch(
@@ -211,7 +253,6 @@ export class CampaignsService {
       answers.forEach((answer, i) => tally(counts, outcomeOf(answer, commands[i])));
     });
     await this.commands.execute(new ExecuteCampaignCommand({ type: 'FinishLaunch', campaignId, counts }, ctx));
-    return { campaign: await this.get(ctx, campaignId), unchanged: false };
   }
 
   /** Audience, contacted, exclusions by reason and holdout; responders, rates, lift and incremental net spend as of a date; the same by stage. */

@@ -24,6 +24,8 @@ export interface Campaign {
   launchedAt: string | null;
   name: string;
   offer: string;
+  /** while launching in this service */
+  progress: CampaignLaunchProgress | null;
   responseWindowDays: number;
   segmentId: string;
   sendAt: string;
@@ -39,6 +41,19 @@ export interface CampaignAudience {
   /** by reason: ConsentMissing, MarketingCapReached, ContactPolicy, CustomerErased */
   excluded: unknown;
   heldOut: number;
+  segmentVersion: number;
+}
+
+/** a launch this service is running: the counts so far (or where it stopped on an error) */
+export interface CampaignLaunchProgress {
+  audience: number;
+  contacted: number;
+  /** why it stopped: launch again to continue */
+  error: string | null;
+  /** by reason: ConsentMissing, MarketingCapReached, ContactPolicy, CustomerErased */
+  excluded: unknown;
+  heldOut: number;
+  running: boolean;
   segmentVersion: number;
 }
 

@@ -485,6 +485,8 @@ export const en = {
     netSpend: 'Net spend in the window',
     contacted: 'Contacted',
     holdoutGroup: 'Holdout',
+    progress: 'Launching: {{decided}} members decided so far ({{contacted}} contacted, {{heldOut}} held out).',
+    stopped: 'The launch stopped after {{decided}} members: {{error}}. Continue the launch: nobody is contacted twice.',
     lift: 'Lift {{points}} percentage points; incremental net spend {{spend}}',
     wakeUp: 'wake-up rate',
     reactivation: 'reactivation rate',

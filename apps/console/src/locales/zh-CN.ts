@@ -477,6 +477,8 @@ export const zhCN: Catalog = {
     netSpend: '响应期净消费',
     contacted: '已联系',
     holdoutGroup: '对照组',
+    progress: '正在投放：已处理 {{decided}} 位成员（已触达 {{contacted}}，对照组 {{heldOut}}）。',
+    stopped: '投放在处理 {{decided}} 位成员后中断：{{error}}。可继续投放，不会重复触达。',
     lift: '提升 {{points}} 个百分点；增量净消费 {{spend}}',
     wakeUp: '沉睡唤醒率',
     reactivation: '流失召回率',

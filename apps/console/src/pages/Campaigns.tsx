@@ -18,7 +18,7 @@ const SIDE = `customers responders responseRate { ${RATE} } netSpend`;
 const RESULTS = `campaignId sendAt sendDate window { from through days } audience { segmentVersion audience contacted heldOut excluded }
   contacted { ${SIDE} } holdout { ${SIDE} } liftPercentagePoints incrementalNetSpend byStage wakeUpRate { ${RATE} } reactivationRate { ${RATE} }`;
 const CAMPAIGN = `campaignId name segmentId channel offer sendAt responseWindowDays holdoutPercent yearlyPromotion status createdAt sendDate launchedAt
-  launch { segmentVersion audience contacted heldOut excluded }`;
+  launch { segmentVersion audience contacted heldOut excluded } progress { audience contacted heldOut running error }`;
 const CHANNELS = ['sms', 'email', 'phone', 'wechat'];
 const STAGES = ['ACTIVE', 'SILENT', 'SLEEPING', 'LOST'];
 
@@ -227,6 +227,12 @@ export function CampaignPage({ me, id }: { me: Me; id: string }) {
       })
       .catch((e: Error) => setError(e.message));
   }, [id, version]);
+  // A launch running in the background: read its progress every second until it is done.
+  useEffect(() => {
+    if (campaign?.status !== 'launching' || !campaign.progress?.running) return;
+    const timer = setTimeout(() => setVersion((v) => v + 1), 1000);
+    return () => clearTimeout(timer);
+  }, [campaign]);
   const act = async (run: () => Promise<unknown>) => {
     setBusy(true);
     try {
@@ -271,7 +277,18 @@ export function CampaignPage({ me, id }: { me: Me; id: string }) {
         <dt>{t('campaigns.holdout')}</dt>
         <dd>{campaign.holdoutPercent}%</dd>
       </dl>
-      {manage && campaign.status !== 'cancelled' && campaign.status !== 'launched' && (
+      {campaign.progress && (
+        <p role="status">
+          {campaign.progress.running
+            ? t('campaigns.progress', {
+                decided: count(campaign.progress.audience),
+                contacted: count(campaign.progress.contacted),
+                heldOut: count(campaign.progress.heldOut),
+              })
+            : t('campaigns.stopped', { decided: count(campaign.progress.audience), error: campaign.progress.error ?? '' })}
+        </p>
+      )}
+      {manage && campaign.status !== 'cancelled' && campaign.status !== 'launched' && !campaign.progress?.running && (
         <div className="actions">
           <button
             type="button"
@@ -279,7 +296,7 @@ export function CampaignPage({ me, id }: { me: Me; id: string }) {
             onClick={() =>
               window.confirm(t('campaigns.confirmLaunch')) &&
               act(() =>
-                gql(`mutation ($id: String!) { launchCampaign(campaignId: $id) { status } }`, { id }).then(() => {
+                gql(`mutation ($id: String!) { launchCampaign(campaignId: $id, background: true) { status } }`, { id }).then(() => {
                   setBacktest(undefined);
                   setVersion((v) => v + 1);
                 }),

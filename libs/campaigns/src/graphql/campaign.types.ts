@@ -13,6 +13,12 @@ export class CampaignAudienceType {
   @Field(() => JSONScalar, { description: 'by reason: ConsentMissing, MarketingCapReached, ContactPolicy, CustomerErased' }) excluded!: unknown;
 }
 
+@ObjectType('CampaignLaunchProgress', { description: 'a launch this service is running: the counts so far (or where it stopped on an error)' })
+export class CampaignLaunchProgressType extends CampaignAudienceType {
+  @Field(() => Boolean) running!: boolean;
+  @Field(() => String, { nullable: true, description: 'why it stopped: launch again to continue' }) error!: string | null;
+}
+
 @ObjectType('Campaign')
 export class CampaignType {
   @Field(() => String) campaignId!: string;
@@ -30,6 +36,7 @@ export class CampaignType {
   @Field(() => String, { nullable: true }) sendDate!: string | null;
   @Field(() => String, { nullable: true }) launchedAt!: string | null;
   @Field(() => CampaignAudienceType, { nullable: true }) launch!: CampaignAudienceType | null;
+  @Field(() => CampaignLaunchProgressType, { nullable: true, description: 'while launching in this service' }) progress!: CampaignLaunchProgressType | null;
 }
 
 @ObjectType('CampaignListItem')

@@ -105,8 +105,14 @@ export class CampaignsResolver {
     return writeResult(campaignId, await this.campaigns.cancel(campaignIdArg(campaignId), ctx));
   }
 
-  @Mutation(() => CampaignType, { description: 'launch: each member contacted or held out through the contact rules; a re-run continues a launch that stopped' })
-  async launchCampaign(@GqlCtx() ctx: RequestContext, @Args('campaignId', { type: () => String }) campaignId: string) {
-    return (await this.campaigns.launch(ctx, campaignIdArg(campaignId))).campaign;
+  @Mutation(() => CampaignType, {
+    description: 'launch: each member contacted or held out through the contact rules; a re-run continues a launch that stopped; in the background with `background: true`',
+  })
+  async launchCampaign(
+    @GqlCtx() ctx: RequestContext,
+    @Args('campaignId', { type: () => String }) campaignId: string,
+    @Args('background', { type: () => Boolean, nullable: true, description: 'answer once started; the campaign shows its progress' }) background?: boolean,
+  ) {
+    return (await this.campaigns.launch(ctx, campaignIdArg(campaignId), { background: background === true })).campaign;
   }
 }
