@@ -49,8 +49,9 @@ INSERT INTO rm_purchase_categories (customer_id, order_id, occurred_on, category
 SELECT customer_id, order_id, occurred_on, items->0->>'category', (items->0->>'unitPriceScaled')::numeric FROM rm_customer_purchases;
 INSERT INTO rm_customer_refunds (customer_id, refund_id, order_id, occurred_at, occurred_on, amount_minor)
 SELECT customer_id, 'R-' || order_id, order_id, occurred_at + interval '1 day', least(occurred_on + 1, '${today}'::date), 500 FROM rm_customer_purchases WHERE hashtext(order_id) % 20 = 0;
-UPDATE rm_customers c SET purchase_count = p.n, net_spend_minor = p.s - coalesce(r.s, 0), first_purchase_at = p.f, last_purchase_at = p.l, first_purchase_on = p.fo, last_purchase_on = p.lo
-  FROM (SELECT customer_id, count(*) n, sum(amount_minor) s, min(occurred_at) f, max(occurred_at) l, min(occurred_on) fo, max(occurred_on) lo FROM rm_customer_purchases GROUP BY 1) p
+UPDATE rm_customers c SET purchase_count = p.n, net_spend_minor = p.s - coalesce(r.s, 0), first_purchase_at = p.f, last_purchase_at = p.l, first_purchase_on = p.fo, last_purchase_on = p.lo, previous_purchase_on = p.po
+  FROM (SELECT customer_id, count(*) n, sum(amount_minor) s, min(occurred_at) f, max(occurred_at) l, min(occurred_on) fo, max(occurred_on) lo,
+               (array_agg(occurred_on ORDER BY occurred_on DESC))[2] po FROM rm_customer_purchases GROUP BY 1) p
   LEFT JOIN (SELECT customer_id, sum(amount_minor) s FROM rm_customer_refunds GROUP BY 1) r USING (customer_id)
  WHERE p.customer_id = c.customer_id;
 INSERT INTO rm_tier_periods (customer_id, valid_from, valid_to, tier, rule_set_id, basis_rule, basis_minor, purchase_count, reason)

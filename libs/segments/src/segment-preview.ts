@@ -55,7 +55,7 @@ async function previewInSql(sql: SqlClient, draft: SegmentDefinition, options: P
   const before = compareTo ? definitionSql(compareTo.definition, { asOf, on }, params) : 'false';
   const page = params.add(limit, 'integer');
   const rows = await sql.query<{ list: string; customer_id: string | null; n: string | number }>(
-    `WITH x AS MATERIALIZED (SELECT c.customer_id, ${now} AS now, ${before} AS before FROM rm_customers c WHERE c.joined_on <= ${on})
+    `WITH x AS MATERIALIZED (SELECT c.customer_id, ${now} AS now, ${before} AS before FROM rm_customers c ${params.joins()} WHERE c.joined_on <= ${on})
      SELECT 'count' AS list, NULL::uuid AS customer_id, count(*) FILTER (WHERE now) AS n FROM x
      UNION ALL SELECT 'compared', NULL, count(*) FILTER (WHERE before) FROM x
      UNION ALL SELECT 'entering', NULL, count(*) FILTER (WHERE now AND NOT before) FROM x

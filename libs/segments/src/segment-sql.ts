@@ -5,17 +5,31 @@
 // RFM ranks the whole base and has no SQL here: such definitions are
 // evaluated in this process (segment-preview). Each field reads as
 // segment-match.ts judges it; a test holds the two equal on random bases.
-import { lifecycleBounds, lifecycleSql, type Lifecycle } from '@crm/lifecycle';
+import { LIFECYCLE_RULE, lifecycleBounds, lifecycleSql, type Lifecycle } from '@crm/lifecycle';
 import { addDays } from '@crm/shared';
 import type { Condition, SegmentDefinition, SegmentGroup } from './segment-definition';
 import { birthdayIn } from './segment-match';
 
-/** Collects a statement's parameters: each value added answers its placeholder. */
+/**
+ * Collects a statement's parameters (each value added answers its
+ * placeholder) and the joins its conditions read, by alias: the statement is
+ * `FROM rm_customers c ${joins()}`. Facts of other tables are joined or read
+ * as one set each, never as a subquery per customer.
+ */
 export class SqlParams {
   readonly values: unknown[] = [];
+  private readonly joined = new Map<string, string>();
   add(value: unknown, cast: string): string {
     this.values.push(value);
     return `$${this.values.length}::${cast}`;
+  }
+  /** Joins what `sql` gives once under `alias` (built the first time it is asked for). */
+  join(alias: string, sql: () => string): string {
+    if (!this.joined.has(alias)) this.joined.set(alias, sql());
+    return alias;
+  }
+  joins(): string {
+    return [...this.joined.values()].join('\n');
   }
 }
 
@@ -69,12 +83,21 @@ function compareSql(expression: string, c: Condition, params: SqlParams): string
   }
 }
 
-function lifecycleConditionSql(c: Condition, { on, asOf, params, windowMonths }: On): string {
+/**
+ * The purchases in a window, from the last and the previous purchase day,
+ * counted up to two: the rule asks only for none, one or at least two
+ * (checked below, so a rule asking more fails at start, not silently).
+ */
+const windowCountSql = (window: string) =>
+  `(CASE WHEN c.last_purchase_on > ${window} THEN (CASE WHEN c.previous_purchase_on > ${window} THEN 2 ELSE 1 END) ELSE 0 END)`;
+for (const { when } of LIFECYCLE_RULE)
+  for (const c of when)
+    if (c.fact === 'inWindow' && !((c.op === '=' && c.count <= 1) || (c.op === '>=' && c.count === 2)))
+      throw new Error(`segment-sql counts purchases in a window up to two; the lifecycle rule asks ${c.op} ${c.count}`);
+
+function lifecycleConditionSql(c: Condition, { asOf, params, windowMonths }: On): string {
   const bounds = lifecycleBounds(asOf, windowMonths);
-  const window = params.add(bounds.window, 'date');
-  // Purchases in the window: counted only for a customer whose last purchase is in it.
-  const inWindow = `(CASE WHEN c.last_purchase_on > ${window} THEN (SELECT count(*) FROM rm_customer_purchases p
-      WHERE p.customer_id = c.customer_id AND p.occurred_on > ${window} AND p.occurred_on <= ${on}) ELSE 0 END)`;
+  const inWindow = windowCountSql(params.add(bounds.window, 'date'));
   const facts = { first: 'c.first_purchase_on', last: 'c.last_purchase_on', inWindow };
   const bound = (b: keyof typeof bounds) => params.add(bounds[b], 'date');
   // A customer with no purchase has null first and last days: a status that compares them does not hold (as lifecycleAsOf judges).
@@ -99,7 +122,7 @@ function conditionSql(c: Condition, at: On): string {
   const { on, asOf, params } = at;
   switch (c.field) {
     case 'tier':
-      return choiceSql(`(SELECT t.tier FROM rm_tier_periods t WHERE t.customer_id = c.customer_id AND t.valid_from <= ${on} AND t.valid_to > ${on} LIMIT 1)`, c, params);
+      return choiceSql(`${params.join('tp', () => `LEFT JOIN rm_tier_periods tp ON tp.customer_id = c.customer_id AND tp.valid_from <= ${on} AND tp.valid_to > ${on}`)}.tier`, c, params);
     case 'lifecycle':
       return lifecycleConditionSql(c, at);
     case 'region.province':
@@ -123,21 +146,22 @@ function conditionSql(c: Condition, at: On): string {
     case 'daysSinceLastPurchase':
       return compareSql(`(${on} - c.last_purchase_on)`, c, params);
     case 'boughtCategory': {
-      const bought = `EXISTS (SELECT 1 FROM rm_purchase_categories pc WHERE pc.customer_id = c.customer_id AND pc.category = ${params.add(String(c.value), 'text')}
-          AND pc.occurred_on > ${params.add(addDays(asOf, -((c as { days?: number }).days ?? 0)), 'date')} AND pc.occurred_on <= ${on})`;
+      // One set for the base (a hashed subplan), not a lookup per customer.
+      const bought = `c.customer_id IN (SELECT customer_id FROM rm_purchase_categories WHERE category = ${params.add(String(c.value), 'text')}
+          AND occurred_on > ${params.add(addDays(asOf, -((c as { days?: number }).days ?? 0)), 'date')} AND occurred_on <= ${on})`;
       return c.op === 'has' ? bought : `NOT ${bought}`;
     }
     case 'categorySpendShare': {
       const category = params.add((c as { category: string }).category, 'text');
       const op = c.op === '>=' ? '>=' : '<=';
-      return `(SELECT sum(pc.scaled) > 0 AND coalesce(sum(pc.scaled) FILTER (WHERE pc.category = ${category}), 0) * 10000 ${op} ${params.add(c.value, 'numeric')} * sum(pc.scaled)
-          FROM rm_purchase_categories pc WHERE pc.customer_id = c.customer_id AND pc.occurred_on <= ${on})`;
+      return `c.customer_id IN (SELECT customer_id FROM rm_purchase_categories WHERE occurred_on <= ${on} GROUP BY customer_id
+          HAVING sum(scaled) > 0 AND coalesce(sum(scaled) FILTER (WHERE category = ${category}), 0) * 10000 ${op} ${params.add(c.value, 'numeric')} * sum(scaled))`;
     }
     case 'birthdayWithinDays':
       return `c.birthday = ANY (${params.add(birthdaysWithin(asOf, c.value as number), 'text[]')})`;
     case 'openComplaint':
-      return `EXISTS (SELECT 1 FROM rm_complaints k WHERE k.customer_id = c.customer_id AND k.opened_on <= ${on}
-          AND (k.resolved_at IS NULL OR k.resolved_at::date > ${on})) = ${params.add(c.value, 'boolean')}`;
+      return `(c.customer_id IN (SELECT customer_id FROM rm_complaints WHERE opened_on <= ${on}
+          AND (resolved_at IS NULL OR resolved_at::date > ${on}))) = ${params.add(c.value, 'boolean')}`;
     default:
       if (c.field.startsWith('consent.'))
         return `coalesce((c.consent ->> ${params.add(c.field.slice('consent.'.length), 'text')})::boolean, false) = ${params.add(c.value, 'boolean')}`;

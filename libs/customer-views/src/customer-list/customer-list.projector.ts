@@ -184,6 +184,18 @@ ALTER TABLE rm_customers ADD COLUMN first_purchase_on date;
 UPDATE rm_customers c SET first_purchase_on = p.first_on
   FROM (SELECT customer_id, min(occurred_on) AS first_on FROM rm_customer_purchases GROUP BY customer_id) p WHERE p.customer_id = c.customer_id;`,
   },
+  {
+    // The shop day of the purchase before the last: with the last it tells
+    // whether a window holds none, one or at least two purchases, all the
+    // lifecycle rule asks (segment-sql.ts checks it), so a preview of today
+    // reads no purchase rows for it. Filled from the dated rows, no replay.
+    id: '0031_customer_previous_purchase_on',
+    sql: `
+ALTER TABLE rm_customers ADD COLUMN previous_purchase_on date;
+UPDATE rm_customers c SET previous_purchase_on = p.previous_on
+  FROM (SELECT customer_id, (array_agg(occurred_on ORDER BY occurred_on DESC))[2] AS previous_on FROM rm_customer_purchases GROUP BY customer_id HAVING count(*) > 1) p
+ WHERE p.customer_id = c.customer_id;`,
+  },
 ];
 
 /** A purchase's sales per category in 1/10,000 of the minor unit, exact (BigInt: a line can pass 2^53). */
@@ -220,6 +232,8 @@ export interface CustomerRow {
   /** The shop days of the earliest and the latest purchase. */
   first_purchase_on: string | null;
   last_purchase_on: string | null;
+  /** The shop day of the purchase before the last (the same day when two were bought that day). */
+  previous_purchase_on: string | null;
 }
 
 const CUSTOMER_COLUMNS: Columns = {
@@ -241,11 +255,12 @@ const CUSTOMER_COLUMNS: Columns = {
   last_purchase_at: 'timestamptz',
   first_purchase_on: 'date',
   last_purchase_on: 'date',
+  previous_purchase_on: 'date',
 };
 const UPSERT_CUSTOMER = `ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name, birthday = excluded.birthday, channel = excluded.channel, province = excluded.province, city = excluded.city, tags = excluded.tags,
   consent = excluded.consent, joined_on = excluded.joined_on, purchase_count = excluded.purchase_count, net_spend_minor = excluded.net_spend_minor,
   first_purchase_at = excluded.first_purchase_at, last_purchase_at = excluded.last_purchase_at,
-  first_purchase_on = excluded.first_purchase_on, last_purchase_on = excluded.last_purchase_on`;
+  first_purchase_on = excluded.first_purchase_on, last_purchase_on = excluded.last_purchase_on, previous_purchase_on = excluded.previous_purchase_on`;
 const PURCHASE_COLUMNS: Columns = {
   customer_id: 'uuid',
   order_id: 'text',
@@ -285,7 +300,8 @@ export class CustomerListProjector implements Projector {
     const ids = [...new Set(mine.map((e) => (e.data as { customerId: string }).customerId))];
     const loaded = await tx.query<Record<string, unknown>>(
       `SELECT customer_id, customer_ref, name, birthday, channel, province, city, tags, consent, registered_at, registered_on::text AS registered_on, joined_on::text AS joined_on,
-              purchase_count, net_spend_minor, first_purchase_at, last_purchase_at, first_purchase_on::text AS first_purchase_on, last_purchase_on::text AS last_purchase_on
+              purchase_count, net_spend_minor, first_purchase_at, last_purchase_at, first_purchase_on::text AS first_purchase_on, last_purchase_on::text AS last_purchase_on,
+              previous_purchase_on::text AS previous_purchase_on
          FROM rm_customers WHERE customer_id = ANY ($1::uuid[])`,
       [ids],
     );
@@ -339,6 +355,7 @@ export class CustomerListProjector implements Projector {
             last_purchase_at: null,
             first_purchase_on: null,
             last_purchase_on: null,
+            previous_purchase_on: null,
           });
           touched.add(id);
           break;
@@ -373,7 +390,10 @@ export class CustomerListProjector implements Projector {
           row.first_purchase_at = earlier(row.first_purchase_at, at);
           row.last_purchase_at = later(row.last_purchase_at, at);
           row.first_purchase_on = row.first_purchase_on === null || on < row.first_purchase_on ? on : row.first_purchase_on;
-          row.last_purchase_on = row.last_purchase_on === null || on > row.last_purchase_on ? on : row.last_purchase_on;
+          if (row.last_purchase_on === null || on >= row.last_purchase_on) {
+            row.previous_purchase_on = row.last_purchase_on;
+            row.last_purchase_on = on;
+          } else if (row.previous_purchase_on === null || on > row.previous_purchase_on) row.previous_purchase_on = on;
           break;
         case 'RefundRecorded':
           refunds.push({
