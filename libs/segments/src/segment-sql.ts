@@ -28,6 +28,15 @@ export class SqlParams {
     if (!this.joined.has(alias)) this.joined.set(alias, sql());
     return alias;
   }
+  /**
+   * Left-joins a set of customers (`sql` selects distinct customer_id) under
+   * a new alias: a hash join, where `IN (subquery)` would scan the set once
+   * per customer whenever it outgrows work_mem.
+   */
+  joinSet(sql: string): string {
+    const alias = `s${this.joined.size}`;
+    return this.join(alias, () => `LEFT JOIN (${sql}) ${alias} ON ${alias}.customer_id = c.customer_id`);
+  }
   joins(): string {
     return [...this.joined.values()].join('\n');
   }
@@ -88,8 +97,7 @@ function compareSql(expression: string, c: Condition, params: SqlParams): string
  * counted up to two: the rule asks only for none, one or at least two
  * (checked below, so a rule asking more fails at start, not silently).
  */
-const windowCountSql = (window: string) =>
-  `(CASE WHEN c.last_purchase_on > ${window} THEN (CASE WHEN c.previous_purchase_on > ${window} THEN 2 ELSE 1 END) ELSE 0 END)`;
+const windowCountSql = (window: string) => `(CASE WHEN c.last_purchase_on > ${window} THEN (CASE WHEN c.previous_purchase_on > ${window} THEN 2 ELSE 1 END) ELSE 0 END)`;
 for (const { when } of LIFECYCLE_RULE)
   for (const c of when)
     if (c.fact === 'inWindow' && !((c.op === '=' && c.count <= 1) || (c.op === '>=' && c.count === 2)))
@@ -122,7 +130,11 @@ function conditionSql(c: Condition, at: On): string {
   const { on, asOf, params } = at;
   switch (c.field) {
     case 'tier':
-      return choiceSql(`${params.join('tp', () => `LEFT JOIN rm_tier_periods tp ON tp.customer_id = c.customer_id AND tp.valid_from <= ${on} AND tp.valid_to > ${on}`)}.tier`, c, params);
+      return choiceSql(
+        `${params.join('tp', () => `LEFT JOIN rm_tier_periods tp ON tp.customer_id = c.customer_id AND tp.valid_from <= ${on} AND tp.valid_to > ${on}`)}.tier`,
+        c,
+        params,
+      );
     case 'lifecycle':
       return lifecycleConditionSql(c, at);
     case 'region.province':
@@ -146,22 +158,24 @@ function conditionSql(c: Condition, at: On): string {
     case 'daysSinceLastPurchase':
       return compareSql(`(${on} - c.last_purchase_on)`, c, params);
     case 'boughtCategory': {
-      // One set for the base (a hashed subplan), not a lookup per customer.
-      const bought = `c.customer_id IN (SELECT customer_id FROM rm_purchase_categories WHERE category = ${params.add(String(c.value), 'text')}
-          AND occurred_on > ${params.add(addDays(asOf, -((c as { days?: number }).days ?? 0)), 'date')} AND occurred_on <= ${on})`;
+      const bought = `${params.joinSet(
+        `SELECT DISTINCT customer_id FROM rm_purchase_categories WHERE category = ${params.add(String(c.value), 'text')}
+           AND occurred_on > ${params.add(addDays(asOf, -((c as { days?: number }).days ?? 0)), 'date')} AND occurred_on <= ${on}`,
+      )}.customer_id IS NOT NULL`;
       return c.op === 'has' ? bought : `NOT ${bought}`;
     }
     case 'categorySpendShare': {
       const category = params.add((c as { category: string }).category, 'text');
       const op = c.op === '>=' ? '>=' : '<=';
-      return `c.customer_id IN (SELECT customer_id FROM rm_purchase_categories WHERE occurred_on <= ${on} GROUP BY customer_id
-          HAVING sum(scaled) > 0 AND coalesce(sum(scaled) FILTER (WHERE category = ${category}), 0) * 10000 ${op} ${params.add(c.value, 'numeric')} * sum(scaled))`;
+      return `${params.joinSet(
+        `SELECT customer_id FROM rm_purchase_categories WHERE occurred_on <= ${on} GROUP BY customer_id
+           HAVING sum(scaled) > 0 AND coalesce(sum(scaled) FILTER (WHERE category = ${category}), 0) * 10000 ${op} ${params.add(c.value, 'numeric')} * sum(scaled)`,
+      )}.customer_id IS NOT NULL`;
     }
     case 'birthdayWithinDays':
       return `c.birthday = ANY (${params.add(birthdaysWithin(asOf, c.value as number), 'text[]')})`;
     case 'openComplaint':
-      return `(c.customer_id IN (SELECT customer_id FROM rm_complaints WHERE opened_on <= ${on}
-          AND (resolved_at IS NULL OR resolved_at::date > ${on}))) = ${params.add(c.value, 'boolean')}`;
+      return `(${params.joinSet(`SELECT DISTINCT customer_id FROM rm_complaints WHERE opened_on <= ${on} AND (resolved_at IS NULL OR resolved_at::date > ${on})`)}.customer_id IS NOT NULL) = ${params.add(c.value, 'boolean')}`;
     default:
       if (c.field.startsWith('consent.'))
         return `coalesce((c.consent ->> ${params.add(c.field.slice('consent.'.length), 'text')})::boolean, false) = ${params.add(c.value, 'boolean')}`;
