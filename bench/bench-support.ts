@@ -199,3 +199,14 @@ export function printResult(main: () => Promise<unknown>): void {
     },
   );
 }
+
+/** The segment the segment benchmarks publish and preview: lifecycle, money and a time-caused condition. */
+export const ACTIVE_OR_BIG_SPENDERS = {
+  name: '活跃或高消费',
+  match: 'any',
+  conditions: [
+    { field: 'lifecycle', op: 'in', value: ['NEW_ONCE', 'NEW_REPEAT', 'OLD_ONCE', 'OLD_REPEAT'] },
+    { field: 'netSpend', op: '>=', value: '3000.00' },
+  ],
+  groups: [{ match: 'all', conditions: [{ field: 'daysSinceLastPurchase', op: 'between', value: [30, 90] }] }],
+};

@@ -21,7 +21,7 @@ import { tierMembersSql } from '@crm/tiers';
 import { addDays, minusMonths, shopDate } from '@crm/shared';
 import { parseDefinition } from '@crm/segments';
 import { previewSegment } from '@crm/segments/segment-preview';
-import { dropPgDatabase, freshPgDatabase, machine, printResult, withDatabase, PG_URL } from './bench-support';
+import { ACTIVE_OR_BIG_SPENDERS, dropPgDatabase, freshPgDatabase, machine, printResult, withDatabase, PG_URL } from './bench-support';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const CUSTOMERS = Number(args.get('customers') ?? 1_000_000);
@@ -176,18 +176,7 @@ async function main() {
       // A segment preview of today (lifecycle, money and a time-caused condition), alone and against another version; beside the
       // scan it replaced (every customer's standing evaluated here), run once.
       segmentPreview: await part('preview', async () => {
-        const active = parseDefinition(
-          {
-            name: '活跃或高消费',
-            match: 'any',
-            conditions: [
-              { field: 'lifecycle', op: 'in', value: ['NEW_ONCE', 'NEW_REPEAT', 'OLD_ONCE', 'OLD_REPEAT'] },
-              { field: 'netSpend', op: '>=', value: '3000.00' },
-            ],
-            groups: [{ match: 'all', conditions: [{ field: 'daysSinceLastPurchase', op: 'between', value: [30, 90] }] }],
-          },
-          'CNY',
-        );
+        const active = parseDefinition(ACTIVE_OR_BIG_SPENDERS, 'CNY');
         const vipDresses = parseDefinition(
           {
             name: 'VIP 连衣裙',

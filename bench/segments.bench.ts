@@ -20,7 +20,7 @@ import { membersOn, membershipHistory, membershipSizes, segmentsOfCustomer } fro
 import { previewSegment } from '@crm/segments/segment-preview';
 import { TierPeriodsProjector } from '@crm/tiers';
 import { allProjectors } from '@crm/wiring';
-import { dropPgDatabase, freshPgDatabase, machine, printResult } from './bench-support';
+import { ACTIVE_OR_BIG_SPENDERS, dropPgDatabase, freshPgDatabase, machine, printResult } from './bench-support';
 import { seedShopHistory } from './shop-history';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
@@ -54,18 +54,7 @@ async function main() {
     const [{ today }] = await sql.query<{ today: string }>('SELECT max(occurred_on)::text AS today FROM rm_customer_purchases');
     log(`read models rebuilt in ${readModelsSeconds} s; the history ends on ${today}`);
 
-    const definition = parseDefinition(
-      {
-        name: '活跃或高消费',
-        match: 'any',
-        conditions: [
-          { field: 'lifecycle', op: 'in', value: ['NEW_ONCE', 'NEW_REPEAT', 'OLD_ONCE', 'OLD_REPEAT'] },
-          { field: 'netSpend', op: '>=', value: '3000.00' },
-        ],
-        groups: [{ match: 'all', conditions: [{ field: 'daysSinceLastPurchase', op: 'between', value: [30, 90] }] }],
-      },
-      config.shopCurrency,
-    );
+    const definition = parseDefinition(ACTIVE_OR_BIG_SPENDERS, config.shopCurrency);
     const segmentId = 'bench-active';
     // Live, as a shop publishes: the membership projector is caught up (the rebuild above kept every customer's facts),
     // the version is appended, and the projector applies it; timed from the append to its checkpoint covering it.
